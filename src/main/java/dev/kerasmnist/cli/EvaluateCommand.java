@@ -1,0 +1,55 @@
+package dev.kerasmnist.cli;
+
+import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.evaluation.Evaluator;
+import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.ModelStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Evaluates a saved model on MNIST's test set against the tutorial's accuracy. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a saved model on the 10,000 test images and compare with the tutorial's 98.01%.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
+    Path model = ModelStore.DEFAULT_MODEL;
+
+    @Option(names = "--min-accuracy", paramLabel = "A",
+            description = "Exit with status 1 when test accuracy is below A (0..1), e.g. 0.98.")
+    Double minAccuracy;
+
+    record Report(TestResult test, boolean passed) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return run(System.out).passed() ? 0 : 1;
+    }
+
+    Report run(PrintStream out) throws Exception {
+        if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
+            throw new IllegalArgumentException("--min-accuracy must be between 0 and 1, got " + minAccuracy);
+        }
+        MultiLayerNetwork net = ModelStore.load(model);
+        Mnist mnist = data.load(false, out);
+        TestResult test = Evaluator.evaluate(net, mnist.test());
+        out.print(test.evaluation().stats());
+        out.printf(Locale.ROOT, "%ntest_loss: %.4f%n", test.loss());
+        out.println(test.comparisonLine());
+        boolean passed = minAccuracy == null || test.accuracy() >= minAccuracy;
+        if (!passed) {
+            out.printf(Locale.ROOT, "FAILED: test accuracy %.4f is below --min-accuracy %.4f%n", test.accuracy(),
+                    minAccuracy);
+        }
+        return new Report(test, passed);
+    }
+}

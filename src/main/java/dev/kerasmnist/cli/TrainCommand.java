@@ -1,0 +1,101 @@
+package dev.kerasmnist.cli;
+
+import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.evaluation.Evaluator;
+import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelSidecar;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.ModelSummary;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.training.History;
+import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Trainer;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Trains the tutorial's model, evaluates it on the test set and saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the tutorial's model (defaults: epochs=5, batch_size=128, RMSprop lr=0.001), "
+                + "evaluate it on the 10,000 test images and save it.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = FitSpec.TUTORIAL_EPOCHS;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = FitSpec.TUTORIAL_BATCH_SIZE;
+
+    @Option(names = "--seed", description = "Seeds weight initialisation and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed = FitSpec.DEFAULT_SEED;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training images only.")
+    Integer limit;
+
+    @Option(names = "--learning-rate", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = RmsPropSpec.KERAS_DEFAULTS.learningRate();
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: ${DEFAULT-VALUE}).")
+    Path model = ModelStore.DEFAULT_MODEL;
+
+    /** What a training run produced. */
+    record Report(History history, TestResult test, Path model, ModelSidecar sidecar) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        run(System.out);
+        return 0;
+    }
+
+    Report run(PrintStream out) throws Exception {
+        warnIfSpinning(out);
+        // Validate every option before the slow parts start.
+        FitSpec fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);
+        ModelSpec spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(learningRate));
+
+        Mnist mnist = data.load(true, out);
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        out.print(ModelSummary.of(net));
+        int trainSize = Math.min(fit.limit(), mnist.train().size());
+        out.printf("Train on %d samples (batch_size=%d, epochs=%d, seed=%d), test on %d%n", trainSize,
+                fit.batchSize(), fit.epochs(), fit.seed(), mnist.test().size());
+
+        History history = Trainer.fit(net, mnist.train(), fit, KerasProgress.forConsole(out));
+        TestResult test = Evaluator.evaluate(net, mnist.test());
+        out.printf(Locale.ROOT, "test_loss: %.4f%n", test.loss());
+        out.println(test.comparisonLine());
+
+        Map<String, String> sums = new TreeMap<>();
+        mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
+        ModelSidecar sidecar = new ModelSidecar(ModelSidecar.FORMAT, spec, fit.epochs(), fit.batchSize(), fit.seed(),
+                trainSize, history.totalSeconds(), test.loss(), test.accuracy(), TestResult.TUTORIAL_ACCURACY, sums,
+                ModelSidecar.DL4J_VERSION, System.getProperty("java.version"),
+                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        ModelStore.save(net, sidecar, history.toCsv(), model);
+        out.printf(Locale.ROOT, "Trained in %.1f s. Saved %s (+ %s, %s)%n", history.totalSeconds(), model,
+                ModelStore.sidecarPath(model).getFileName(), ModelStore.historyPath(model).getFileName());
+        return new Report(history, test, model, sidecar);
+    }
+
+    static void warnIfSpinning(PrintStream out) {
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            out.println("note: OMP_WAIT_POLICY is not set; set OMP_WAIT_POLICY=PASSIVE before starting Java "
+                    + "(the Maven command does) or training runs about 2x slower on few cores.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.kerasmnist.evaluation;
+
+import dev.kerasmnist.data.MnistIterators;
+import dev.kerasmnist.data.MnistSplit;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/** Evaluates a network on MNIST's test images. */
+public final class Evaluator {
+    private static final int BATCH = 1000;
+
+    private Evaluator() {
+    }
+
+    public static TestResult evaluate(MultiLayerNetwork net, MnistSplit test) {
+        Evaluation evaluation = new Evaluation(MnistSplit.CLASSES);
+        DataSetIterator batches = MnistIterators.inOrder(test, BATCH);
+        double lossSum = 0;
+        int examples = 0;
+        while (batches.hasNext()) {
+            DataSet batch = batches.next();
+            int n = batch.numExamples();
+            evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+            lossSum += net.score(batch, false) * n; // score is the batch mean; weight it back up
+            examples += n;
+        }
+        return new TestResult(lossSum / examples, evaluation.accuracy(), examples, evaluation);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.kerasmnist.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Saves and loads models under {@code models/}: the DL4J zip (with updater state, so plain
+ * {@code MultiLayerNetwork.load(file, true)} restores it and training can continue), a JSON {@link ModelSidecar}
+ * and the training history as CSV.
+ *
+ * <p>Every file is written to a temporary file in the same folder and then renamed over the old one, so a crash or a
+ * full disk mid-save leaves the previous model intact.
+ */
+public final class ModelStore {
+    public static final Path DEFAULT_MODEL = Path.of("models", "mnist-mlp.zip");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes the content of one file. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private ModelStore() {
+    }
+
+    public static Path sidecarPath(Path model) {
+        return model.resolveSibling(baseName(model) + ".json");
+    }
+
+    public static Path historyPath(Path model) {
+        return model.resolveSibling(baseName(model) + ".history.csv");
+    }
+
+    private static String baseName(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /** Saves the model, its sidecar and its history CSV; all three or, on failure, none of them replaced. */
+    public static void save(MultiLayerNetwork net, ModelSidecar sidecar, String historyCsv, Path model)
+            throws IOException {
+        Path dir = model.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create folder " + dir + " for the model (" + e + ")", e);
+        }
+        List<Path[]> staged = new ArrayList<>();
+        try {
+            staged.add(new Path[] {stage(model, out -> ModelSerializer.writeModel(net, out, true)), model});
+            staged.add(new Path[] {stage(sidecarPath(model), out -> JSON.writeValue(out, sidecar)), sidecarPath(model)});
+            staged.add(new Path[] {stage(historyPath(model),
+                    out -> out.write(historyCsv.getBytes(StandardCharsets.UTF_8))), historyPath(model)});
+            for (Path[] pair : staged) {
+                move(pair[0], pair[1]);
+            }
+        } finally {
+            for (Path[] pair : staged) {
+                Files.deleteIfExists(pair[0]);
+            }
+        }
+    }
+
+    /** Writes {@code target} atomically: its old content stays until the new one is complete. */
+    public static void writeAtomically(Path target, Writer writer) throws IOException {
+        Path tmp = stage(target, writer);
+        try {
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path stage(Path target, Writer writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw new IOException("cannot write into " + dir + " (" + e + "); the previous model is untouched", e);
+        }
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            writer.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("saving " + target + " failed (" + e.getMessage() + "); the previous file, if any,"
+                    + " is untouched", e);
+        }
+        return tmp;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Loads a saved model with its updater state. */
+    public static MultiLayerNetwork load(Path model) throws ModelLoadException {
+        if (!Files.isRegularFile(model)) {
+            throw new ModelLoadException("no model at " + model.toAbsolutePath()
+                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+        }
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true);
+        } catch (Exception | LinkageError e) {
+            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e
+                    + "); train a new one with `keras-mnist train`", e);
+        }
+    }
+
+    public static ModelSidecar readSidecar(Path model) throws IOException {
+        return JSON.readValue(sidecarPath(model).toFile(), ModelSidecar.class);
+    }
+}

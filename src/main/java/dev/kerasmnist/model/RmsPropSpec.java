@@ -1,0 +1,29 @@
+package dev.kerasmnist.model;
+
+/**
+ * Keras's {@code keras.optimizers.RMSprop(learning_rate, rho, epsilon)}: the accumulator starts at zero,
+ * {@code a = rho * a + (1 - rho) * g^2} and {@code w -= learning_rate * g / (sqrt(a) + epsilon)}.
+ */
+public record RmsPropSpec(double learningRate, double rho, double epsilon) {
+    /**
+     * {@code optimizer='rmsprop'}: Keras's defaults (learning_rate=0.001, rho=0.9, epsilon=1e-7, the value of
+     * {@code keras.backend.epsilon()}). DL4J's {@code new RmsProp()} differs: 0.1, 0.95, 1e-8.
+     */
+    public static final RmsPropSpec KERAS_DEFAULTS = new RmsPropSpec(0.001, 0.9, 1e-7);
+
+    public RmsPropSpec {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number, got " + learningRate);
+        }
+        if (!(rho >= 0 && rho < 1)) {
+            throw new IllegalArgumentException("rho must be in [0, 1), got " + rho);
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be a positive number, got " + epsilon);
+        }
+    }
+
+    public RmsPropSpec withLearningRate(double lr) {
+        return new RmsPropSpec(lr, rho, epsilon);
+    }
+}
