@@ -18,20 +18,29 @@ public final class MnistLocator {
 
     private final Optional<Path> explicitDir;
     private final Optional<String> envDir;
+    private final Path projectDir;
     private final Path home;
     private final Optional<String> dl4jResourcesDir;
 
-    public MnistLocator(Optional<Path> explicitDir, Optional<String> envDir, Path home,
+    /**
+     * @param explicitDir      the {@code --data} folder, if given
+     * @param envDir           the value of {@value #ENV_VAR}, if set
+     * @param projectDir       the project's data folder
+     * @param home             the user's home folder (DL4J's cache lives under it)
+     * @param dl4jResourcesDir the {@code org.deeplearning4j.resources.directory} property, if set
+     */
+    public MnistLocator(Optional<Path> explicitDir, Optional<String> envDir, Path projectDir, Path home,
                         Optional<String> dl4jResourcesDir) {
         this.explicitDir = explicitDir;
         this.envDir = envDir.filter(s -> !s.isBlank());
+        this.projectDir = projectDir;
         this.home = home;
         this.dl4jResourcesDir = dl4jResourcesDir.filter(s -> !s.isBlank());
     }
 
     /** A locator reading this process's environment, home folder and DL4J's resources property. */
     public static MnistLocator fromEnvironment(Optional<Path> explicitDir) {
-        return new MnistLocator(explicitDir, Optional.ofNullable(System.getenv(ENV_VAR)),
+        return new MnistLocator(explicitDir, Optional.ofNullable(System.getenv(ENV_VAR)), Path.of(PROJECT_DIR),
                 Path.of(System.getProperty("user.home")),
                 Optional.ofNullable(System.getProperty("org.deeplearning4j.resources.directory")));
     }
@@ -45,7 +54,7 @@ public final class MnistLocator {
             return list;
         }
         envDir.ifPresent(d -> list.add(new Candidate(Path.of(d), "$" + ENV_VAR)));
-        list.add(new Candidate(Path.of(PROJECT_DIR), "project data folder"));
+        list.add(new Candidate(projectDir, "project data folder"));
         // DL4J 1.0.0-M2.x's MnistDataSetIterator keeps the unzipped files directly in its base directory
         // (~/.deeplearning4j, or the org.deeplearning4j.resources.directory property); older releases used
         // data/MNIST under it.
