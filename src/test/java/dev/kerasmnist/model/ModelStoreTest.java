@@ -1,0 +1,110 @@
+package dev.kerasmnist.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelStoreTest {
+    @TempDir
+    Path dir;
+
+    private static final ModelSpec SMALL = new ModelSpec(784, List.of(new DenseSpec(16, "relu"),
+            new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 5);
+
+    private static MultiLayerNetwork trainedSmallNet() {
+        MultiLayerNetwork net = KerasToDl4j.build(SMALL);
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 32, 784);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 10);
+        for (int i = 0; i < 32; i++) {
+            y.putScalar(i, i % 10, 1);
+        }
+        for (int i = 0; i < 3; i++) {
+            net.fit(new DataSet(x, y));
+        }
+        return net;
+    }
+
+    private static ModelSidecar sidecar(double accuracy) {
+        return new ModelSidecar(ModelSidecar.FORMAT, SMALL, 3, 32, 5, 32, 0.5, 0.1, accuracy, 0.9801,
+                Map.of("train-images-idx3-ubyte", "abc"), ModelSidecar.DL4J_VERSION, "17", "2026-11-26T00:00Z");
+    }
+
+    @Test
+    void roundTripGivesIdenticalOutputsAndUpdaterState() throws IOException {
+        MultiLayerNetwork net = trainedSmallNet();
+        Path model = dir.resolve("models/m.zip");
+        ModelStore.save(net, sidecar(0.5), "epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", model);
+
+        MultiLayerNetwork loaded = ModelStore.load(model);
+        INDArray probe = Nd4j.rand(DataType.FLOAT, 5, 784);
+        assertArrayEquals(net.output(probe).toFloatMatrix(), loaded.output(probe).toFloatMatrix());
+        assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
+                loaded.getUpdater().getStateViewArray().toFloatVector());
+        assertEquals(sidecar(0.5), ModelStore.readSidecar(model));
+        assertEquals("epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", Files.readString(dir.resolve("models/m.history.csv")));
+    }
+
+    @Test
+    void plainDl4jLoadsTheModelWithoutOurClasses() throws IOException {
+        MultiLayerNetwork net = trainedSmallNet();
+        Path model = dir.resolve("m.zip");
+        ModelStore.save(net, sidecar(0.5), "", model);
+        MultiLayerNetwork plain = MultiLayerNetwork.load(model.toFile(), true);
+        assertArrayEquals(net.params().toFloatVector(), plain.params().toFloatVector());
+    }
+
+    @Test
+    void aWriteThatFailsHalfwayLeavesThePreviousFileIntact() throws IOException {
+        Path model = dir.resolve("m.zip");
+        ModelStore.save(trainedSmallNet(), sidecar(0.5), "", model);
+        byte[] before = Files.readAllBytes(model);
+
+        IOException e = assertThrows(IOException.class, () -> ModelStore.writeAtomically(model, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("No space left on device");
+        }));
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(model));
+        ModelStore.load(model); // still loadable
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no temp file left");
+        }
+    }
+
+    @Test
+    void savingWhereNoFolderCanBeMadeFailsClearly() throws IOException {
+        Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+        IOException e = assertThrows(IOException.class,
+                () -> ModelStore.save(trainedSmallNet(), sidecar(0.5), "", notAFolder.resolve("m.zip")));
+        assertTrue(e.getMessage().contains("cannot create folder"), e.getMessage());
+    }
+
+    @Test
+    void missingModelSaysHowToMakeOne() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelStore.load(dir.resolve("none.zip")));
+        assertTrue(e.getMessage().contains("no model at") && e.getMessage().contains("train"), e.getMessage());
+    }
+
+    @Test
+    void corruptModelIsRefusedWithOneClearMessage() throws IOException {
+        Path garbage = Files.write(dir.resolve("garbage.zip"), "not a zip at all".getBytes());
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelStore.load(garbage));
+        assertTrue(e.getMessage().contains("is not a loadable DL4J model"), e.getMessage());
+    }
+}
