@@ -11,12 +11,18 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Evaluates a saved model on MNIST's test set against the tutorial's accuracy. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate a saved model on the 10,000 test images and compare with the tutorial's 98.01%.")
 final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -37,7 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     Report run(PrintStream out) throws Exception {
         if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
-            throw new IllegalArgumentException("--min-accuracy must be between 0 and 1, got " + minAccuracy);
+            throw new ParameterException(command.commandLine(),
+                    "invalid option: --min-accuracy must be between 0 and 1, got " + minAccuracy);
         }
         MultiLayerNetwork net = ModelStore.load(model);
         Mnist mnist = data.load(false, out);

@@ -24,13 +24,19 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Trains the tutorial's model, evaluates it on the test set and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the tutorial's model (defaults: epochs=5, batch_size=128, RMSprop lr=0.001), "
                 + "evaluate it on the 10,000 test images and save it.")
 final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -64,9 +70,15 @@ final class TrainCommand implements Callable<Integer> {
 
     Report run(PrintStream out) throws Exception {
         warnIfSpinning(out);
-        // Validate every option before the slow parts start.
-        FitSpec fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);
-        ModelSpec spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(learningRate));
+        // Validate every option before the slow parts start; a bad value is a usage error (exit 2).
+        FitSpec fit;
+        ModelSpec spec;
+        try {
+            fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);
+            spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(learningRate));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
+        }
 
         Mnist mnist = data.load(true, out);
         MultiLayerNetwork net = KerasToDl4j.build(spec);

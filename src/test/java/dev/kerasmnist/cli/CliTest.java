@@ -1,0 +1,164 @@
+package dev.kerasmnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.model.ModelSidecar;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.training.History;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line end to end on tiny generated data sets: seconds, not minutes. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final StringWriter stderr = new StringWriter();
+    private PrintStream realOut;
+
+    @BeforeEach
+    void captureStdout() {
+        realOut = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(realOut);
+    }
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(stderr, true));
+        return cli.execute(args);
+    }
+
+    private String out() {
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainsEvaluatesAndSavesOnATinyDataSet() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 200);
+        Path model = tmp.resolve("models/tiny.zip");
+
+        int code = run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2", "--batch-size", "64",
+                "--seed", "3", "--model", model.toString());
+
+        assertEquals(0, code, out() + stderr);
+        String out = out();
+        assertTrue(out.contains("Total params: 407,050"), out);
+        assertTrue(out.contains("Train on 600 samples (batch_size=64, epochs=2, seed=3), test on 200"), out);
+        assertTrue(out.contains("Epoch 2/2\n10/10 [==============================]"), out);
+        assertTrue(out.matches("(?s).*test_acc: \\d\\.\\d{4}   tutorial: 0\\.9801   difference: [+-]\\d+\\.\\d\\d points.*"),
+                out);
+        ModelSidecar sidecar = ModelStore.readSidecar(model);
+        assertEquals(2, sidecar.epochs());
+        assertEquals(64, sidecar.batchSize());
+        assertEquals(3, sidecar.seed());
+        assertEquals(600, sidecar.trainingExamples());
+        assertTrue(sidecar.testAccuracy() > 0.9, "synthetic classes are easy: " + sidecar.testAccuracy());
+        assertEquals(ModelStore.load(model).numParams(), sidecar.model().parameterCount());
+        assertEquals(4, sidecar.dataSha256().size());
+        assertEquals(2, History.fromCsv(Files.readString(ModelStore.historyPath(model))).epochs().size());
+
+        // evaluate: passes a threshold the model meets, fails (exit 1) one it does not
+        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
+                "--min-accuracy", "0.5"));
+        assertTrue(out().contains("Confusion matrix") || out().contains("Confusion Matrix"), out());
+        Path noise = Fixtures.writeMnist(tmp.resolve("noise"), Fixtures.synthetic(10, 1),
+                Fixtures.withShuffledLabels(Fixtures.synthetic(500, 2), 4));
+        assertEquals(1, run("evaluate", "--data", noise.toString(), "--skip-checksum", "--model", model.toString(),
+                "--min-accuracy", "0.98"));
+        assertTrue(out().contains("FAILED: test accuracy"), out());
+    }
+
+    @Test
+    void limitTrainsOnFirstNImages() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--limit", "100",
+                "--model", model.toString()), stderr.toString());
+        assertEquals(100, ModelStore.readSidecar(model).trainingExamples());
+        assertTrue(out().contains("1/1 [=============================="), out());
+    }
+
+    @Test
+    void aDivergingRunFailsAndLeavesTheGoodModelAlone() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
+                "--model", model.toString()));
+        byte[] good = Files.readAllBytes(model);
+        byte[] goodSidecar = Files.readAllBytes(ModelStore.sidecarPath(model));
+
+        int code = run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2",
+                "--learning-rate", "1e30", "--model", model.toString());
+
+        assertEquals(1, code);
+        assertTrue(stderr.toString().startsWith("error: training diverged: loss is "), stderr.toString());
+        assertArrayEquals(good, Files.readAllBytes(model));
+        assertArrayEquals(goodSidecar, Files.readAllBytes(ModelStore.sidecarPath(model)));
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, run("train", "--epochs", "0"));
+        assertTrue(stderr.toString().contains("invalid option: epochs must be at least 1, got 0"), stderr.toString());
+        assertEquals(2, run("train", "--batch-size", "-1"));
+        assertEquals(2, run("train", "--learning-rate", "NaN"));
+        assertEquals(2, run("train", "--epochs", "five"));
+        assertEquals(2, run("evaluate", "--min-accuracy", "98"));
+        assertEquals(2, run("train", "--no-such-flag"));
+    }
+
+    @Test
+    void missingDataAndMissingModelAreOneLineErrors() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertEquals(1, run("train", "--data", empty.toString(), "--model", tmp.resolve("m.zip").toString()));
+        String err = stderr.toString();
+        assertTrue(err.startsWith("error: MNIST not found (looked in: " + empty + " [--data])"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+        assertFalse(Files.exists(tmp.resolve("m.zip")));
+
+        StringWriter fresh = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(fresh, true));
+        assertEquals(1, cli.execute("evaluate", "--model", tmp.resolve("none.zip").toString()));
+        assertTrue(fresh.toString().startsWith("error: no model at "), fresh.toString());
+    }
+
+    @Test
+    void corruptDataIsAOneLineError() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 20, 20);
+        Files.write(data.resolve("train-images-idx3-ubyte"), new byte[] {1, 2, 3});
+        assertEquals(1, run("train", "--data", data.toString(), "--skip-checksum", "--model",
+                tmp.resolve("m.zip").toString()));
+        assertTrue(stderr.toString().contains("truncated"), stderr.toString());
+    }
+
+    @Test
+    void helpIsEverywhere() {
+        assertEquals(0, run("--help"));
+        assertEquals(0, run("train", "--help"));
+        assertEquals(0, run("evaluate", "--help"));
+        assertEquals(0, run("fetch-data", "--help"));
+        assertTrue(out().contains("--min-accuracy"), out());
+    }
+}
