@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -49,7 +50,10 @@ public final class ModelStore {
         return name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
     }
 
-    /** Saves the model, its sidecar and its history CSV; all three or, on failure, none of them replaced. */
+    /**
+     * Saves the model, its sidecar and its history CSV. All three are written in full before any old file is replaced,
+     * each by an atomic rename.
+     */
     public static void save(MultiLayerNetwork net, ModelSidecar sidecar, String historyCsv, Path model)
             throws IOException {
         Path dir = model.toAbsolutePath().getParent();
@@ -93,6 +97,10 @@ public final class ModelStore {
             throw new IOException("cannot write into " + dir + " (" + e + "); the previous model is untouched", e);
         }
         try (OutputStream out = Files.newOutputStream(tmp)) {
+            // Temp files are created owner-only; a saved model should be readable like any file the user writes.
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             writer.writeTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
