@@ -1,9 +1,14 @@
 package dev.kerasmnist.cli;
 
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.evaluation.EvaluationReport;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.training.History;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,7 +38,12 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Exit with status 1 when test accuracy is below A (0..1), e.g. 0.98.")
     Double minAccuracy;
 
-    record Report(TestResult test, boolean passed) {
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Also write PNG pictures (confusion heat map, misclassified digits, training curves) and an "
+                    + "index.html into DIR.")
+    Path reportDir;
+
+    record Report(TestResult test, boolean passed, List<Path> reportFiles) {
     }
 
     @Override
@@ -49,14 +59,23 @@ final class EvaluateCommand implements Callable<Integer> {
         MultiLayerNetwork net = ModelStore.load(model);
         Mnist mnist = data.load(false, out);
         TestResult test = Evaluator.evaluate(net, mnist.test());
-        out.print(test.evaluation().stats());
-        out.printf(Locale.ROOT, "%ntest_loss: %.4f%n", test.loss());
+        out.println(test.perClassTable());
+        out.println(test.evaluation().confusionMatrix());
+        out.printf(Locale.ROOT, "test_loss: %.4f%n", test.loss());
         out.println(test.comparisonLine());
+        List<Path> files = List.of();
+        if (reportDir != null) {
+            Path historyFile = ModelStore.historyPath(model);
+            Optional<History> history = Files.isRegularFile(historyFile)
+                    ? Optional.of(History.fromCsv(Files.readString(historyFile))) : Optional.empty();
+            files = EvaluationReport.write(reportDir, test, mnist.test(), history);
+            out.println("Report written to " + reportDir.resolve(EvaluationReport.INDEX_HTML).toAbsolutePath());
+        }
         boolean passed = minAccuracy == null || test.accuracy() >= minAccuracy;
         if (!passed) {
             out.printf(Locale.ROOT, "FAILED: test accuracy %.4f is below --min-accuracy %.4f%n", test.accuracy(),
                     minAccuracy);
         }
-        return new Report(test, passed);
+        return new Report(test, passed, files);
     }
 }

@@ -4,6 +4,7 @@ import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -19,13 +20,17 @@ public final class Evaluator {
         DataSetIterator batches = MnistIterators.inOrder(test, BATCH);
         double lossSum = 0;
         int examples = 0;
+        int[] predictions = new int[test.size()];
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             int n = batch.numExamples();
-            evaluation.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+            INDArray output = net.output(batch.getFeatures(), false);
+            evaluation.eval(batch.getLabels(), output);
+            int[] predicted = output.argMax(1).toIntVector();
+            System.arraycopy(predicted, 0, predictions, examples, n);
             lossSum += net.score(batch, false) * n; // score is the batch mean; weight it back up
             examples += n;
         }
-        return new TestResult(lossSum / examples, evaluation.accuracy(), examples, evaluation);
+        return new TestResult(lossSum / examples, evaluation.accuracy(), examples, evaluation, predictions);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -118,8 +119,30 @@ public final class ModelStore {
         }
     }
 
-    /** Loads a saved model with its updater state. */
+    /** Loads a saved model with its updater state, checking it takes 784 pixels and gives 10 classes. */
     public static MultiLayerNetwork load(Path model) throws ModelLoadException {
+        MultiLayerNetwork net = loadAnyShape(model);
+        String wrongShape = mnistShapeProblem(net);
+        if (wrongShape != null) {
+            throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
+        }
+        return net;
+    }
+
+    /** Why {@code net} cannot classify MNIST images (784 inputs, 10 outputs), or null when it can. */
+    public static String mnistShapeProblem(MultiLayerNetwork net) {
+        if (!(net.getLayer(0).conf().getLayer() instanceof FeedForwardLayer first)
+                || !(net.getOutputLayer().conf().getLayer() instanceof FeedForwardLayer last)) {
+            return "is not a network of dense layers; an MNIST model takes 784 (28x28) inputs and gives 10";
+        }
+        if (first.getNIn() != 784 || last.getNOut() != 10) {
+            return "takes " + first.getNIn() + " inputs and gives " + last.getNOut()
+                    + " outputs; an MNIST model takes 784 (28x28) and gives 10";
+        }
+        return null;
+    }
+
+    private static MultiLayerNetwork loadAnyShape(Path model) throws ModelLoadException {
         if (!Files.isRegularFile(model)) {
             throw new ModelLoadException("no model at " + model.toAbsolutePath()
                     + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));

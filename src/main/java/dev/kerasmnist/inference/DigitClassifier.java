@@ -1,0 +1,139 @@
+package dev.kerasmnist.inference;
+
+import dev.kerasmnist.model.ModelLoadException;
+import dev.kerasmnist.model.ModelStore;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Predicts handwritten digits with a trained model.
+ *
+ * <pre>{@code
+ * DigitClassifier classifier = DigitClassifier.load(Path.of("models/mnist-mlp.zip"));
+ * Prediction p = classifier.predict(Path.of("digit.png"));
+ * }</pre>
+ *
+ * <p>Thread-safe: DL4J's {@code output()} keeps per-call state in the network, so concurrent calls on one network
+ * are not safe; this class serialises them on the network. For throughput, predict a batch in one call.
+ */
+public final class DigitClassifier {
+    /** 28 x 28 pixels. */
+    public static final int INPUTS = 784;
+    /** Digits 0..9. */
+    public static final int CLASSES = 10;
+
+    private final MultiLayerNetwork net;
+
+    /**
+     * Wraps a network that takes 784 inputs and gives 10 probabilities.
+     *
+     * @param net a trained network, e.g. from {@link ModelStore#load(Path)}
+     * @throws IllegalArgumentException if the network has another shape
+     */
+    public DigitClassifier(MultiLayerNetwork net) {
+        String wrongShape = ModelStore.mnistShapeProblem(net);
+        if (wrongShape != null) {
+            throw new IllegalArgumentException("the network " + wrongShape);
+        }
+        this.net = net;
+    }
+
+    /**
+     * Loads a model saved by {@code train} (or any DL4J MultiLayerNetwork zip of the right shape).
+     *
+     * @param model the model zip, e.g. {@code models/mnist-mlp.zip}
+     * @return a classifier for it
+     * @throws ModelLoadException if the file is missing, not a DL4J model, or not shaped 784 -> 10
+     */
+    public static DigitClassifier load(Path model) throws ModelLoadException {
+        return new DigitClassifier(ModelStore.load(model));
+    }
+
+    /**
+     * Predicts one image given as MNIST pixels.
+     *
+     * @param pixels 784 values in [0, 1], row-major, white ink on black (as {@code pixel / 255f})
+     * @return the prediction
+     * @throws IllegalArgumentException if there are not 784 values or one is outside [0, 1]
+     */
+    public Prediction predict(float[] pixels) {
+        return predict(List.of(pixels)).get(0);
+    }
+
+    /**
+     * Predicts a batch of images given as MNIST pixels, in one forward pass.
+     *
+     * @param images each 784 values in [0, 1]
+     * @return one prediction per image, in order
+     * @throws IllegalArgumentException if an image has not 784 values or one outside [0, 1]
+     */
+    public List<Prediction> predict(List<float[]> images) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        float[][] rows = new float[images.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = check(images.get(i), i);
+        }
+        INDArray output;
+        INDArray input = Nd4j.create(rows).castTo(DataType.FLOAT);
+        synchronized (net) {
+            output = net.output(input, false);
+        }
+        List<Prediction> predictions = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            predictions.add(Prediction.of(output.getRow(i).toFloatVector()));
+        }
+        return predictions;
+    }
+
+    /**
+     * Predicts a picture of a digit of any size, preprocessed as MNIST was made (see {@link MnistPreprocessor}).
+     *
+     * @param image the picture, dark-on-light or light-on-dark
+     * @return the prediction
+     */
+    public Prediction predict(BufferedImage image) {
+        return predict(MnistPreprocessor.toMnist(image));
+    }
+
+    /**
+     * Predicts a PNG, JPEG, BMP or GIF file.
+     *
+     * @param imageFile the file
+     * @return the prediction
+     * @throws ImageLoadException if the file is missing, not an image, or too large
+     */
+    public Prediction predict(Path imageFile) throws ImageLoadException {
+        return predict(MnistPreprocessor.read(imageFile));
+    }
+
+    /**
+     * The underlying DL4J network, for what this class does not cover. Not thread-safe.
+     *
+     * @return the network
+     */
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    private static float[] check(float[] pixels, int index) {
+        if (pixels.length != INPUTS) {
+            throw new IllegalArgumentException("image " + index + " has " + pixels.length
+                    + " pixels; expected 784 (28x28). Use predict(BufferedImage) for other sizes");
+        }
+        for (float v : pixels) {
+            if (!(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException("image " + index + " has pixel value " + v
+                        + "; expected [0, 1] (pixel / 255f)");
+            }
+        }
+        return pixels;
+    }
+}

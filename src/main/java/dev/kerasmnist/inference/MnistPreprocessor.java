@@ -1,0 +1,211 @@
+package dev.kerasmnist.inference;
+
+import java.awt.Image;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns real images into MNIST input the way MNIST was made: grayscale; dark ink on a light background inverted
+ * to white on black; cropped to the ink; scaled (anti-aliased) so the longest side is 20 px, keeping the aspect
+ * ratio; pasted into 28x28 with its centre of mass at the centre. Output is 784 floats in [0, 1], row-major.
+ *
+ * <p>A 28x28 image that is already white on black passes through unchanged: its pixels divided by 255, exactly as
+ * the training data.
+ */
+public final class MnistPreprocessor {
+    public static final int SIDE = 28;
+    /** MNIST digits fit a 20x20 box inside the 28x28 image. */
+    static final int BOX = 20;
+    /** Larger images are refused before decoding: a small file can declare a huge size. */
+    public static final long MAX_PIXELS = 40_000_000L;
+    /** Ink below this (0..1) is background when looking for the digit's bounding box. */
+    private static final double INK_THRESHOLD = 0.2;
+
+    private MnistPreprocessor() {
+    }
+
+    /** Reads a PNG, JPEG, BMP or GIF file, checking its declared size before decoding it. */
+    public static BufferedImage read(Path file) throws ImageLoadException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageLoadException("image not found: " + file.toAbsolutePath());
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new ImageLoadException(file + " is not an image this program can read (PNG, JPEG, BMP or GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width < 1 || height < 1) {
+                    throw new ImageLoadException(file + " is empty (" + width + "x" + height + " pixels)");
+                }
+                if (width * height > MAX_PIXELS) {
+                    throw new ImageLoadException(file + " is " + width + "x" + height + " pixels; the limit is "
+                            + MAX_PIXELS + " pixels: scale it down first");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageLoadException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageLoadException(file + " could not be decoded as an image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The 784 MNIST-style pixels of {@code image}. */
+    public static float[] toMnist(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[][] gray = grayscale(image);
+        if (w == SIDE && h == SIDE && !isDarkOnLight(gray)) {
+            float[] out = new float[SIDE * SIDE];
+            for (int y = 0; y < SIDE; y++) {
+                for (int x = 0; x < SIDE; x++) {
+                    out[y * SIDE + x] = gray[y][x] / 255f;
+                }
+            }
+            return out;
+        }
+        int[][] ink = isDarkOnLight(gray) ? invert(gray) : gray;
+        int[] box = inkBox(ink);
+        if (box == null) {
+            return new float[SIDE * SIDE]; // blank image: nothing to centre
+        }
+        BufferedImage digit = scaleToBox(ink, box);
+        return centreByMass(digit);
+    }
+
+    /** Luminance 0..255, transparent parts composited over white. */
+    static int[][] grayscale(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[][] gray = new int[h][w];
+        boolean alpha = image.getColorModel().hasAlpha();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = image.getRGB(x, y);
+                double lum = 0.299 * ((argb >> 16) & 0xFF) + 0.587 * ((argb >> 8) & 0xFF) + 0.114 * (argb & 0xFF);
+                if (alpha) {
+                    double a = ((argb >>> 24) & 0xFF) / 255.0;
+                    lum = a * lum + (1 - a) * 255;
+                }
+                gray[y][x] = (int) Math.round(lum);
+            }
+        }
+        return gray;
+    }
+
+    /** The border is mostly light: the digit is dark ink on paper. */
+    static boolean isDarkOnLight(int[][] gray) {
+        int h = gray.length;
+        int w = gray[0].length;
+        long sum = 0;
+        int count = 0;
+        for (int x = 0; x < w; x++) {
+            sum += gray[0][x] + gray[h - 1][x];
+            count += 2;
+        }
+        for (int y = 1; y < h - 1; y++) {
+            sum += gray[y][0] + gray[y][w - 1];
+            count += 2;
+        }
+        return sum > 127L * count;
+    }
+
+    private static int[][] invert(int[][] gray) {
+        int[][] out = new int[gray.length][gray[0].length];
+        for (int y = 0; y < gray.length; y++) {
+            for (int x = 0; x < gray[0].length; x++) {
+                out[y][x] = 255 - gray[y][x];
+            }
+        }
+        return out;
+    }
+
+    /** {minX, minY, maxX, maxY} of the ink, or null when there is none. */
+    private static int[] inkBox(int[][] ink) {
+        int minX = Integer.MAX_VALUE;
+        int minY = Integer.MAX_VALUE;
+        int maxX = -1;
+        int maxY = -1;
+        int threshold = (int) Math.round(INK_THRESHOLD * 255);
+        for (int y = 0; y < ink.length; y++) {
+            for (int x = 0; x < ink[0].length; x++) {
+                if (ink[y][x] > threshold) {
+                    minX = Math.min(minX, x);
+                    minY = Math.min(minY, y);
+                    maxX = Math.max(maxX, x);
+                    maxY = Math.max(maxY, y);
+                }
+            }
+        }
+        return maxX < 0 ? null : new int[] {minX, minY, maxX, maxY};
+    }
+
+    /** The ink inside {@code box}, anti-aliased to fit 20x20 with its aspect ratio. */
+    private static BufferedImage scaleToBox(int[][] ink, int[] box) {
+        int cw = box[2] - box[0] + 1;
+        int ch = box[3] - box[1] + 1;
+        BufferedImage crop = new BufferedImage(cw, ch, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < ch; y++) {
+            for (int x = 0; x < cw; x++) {
+                crop.getRaster().setSample(x, y, 0, ink[box[1] + y][box[0] + x]);
+            }
+        }
+        double scale = (double) BOX / Math.max(cw, ch);
+        int sw = Math.max(1, (int) Math.round(cw * scale));
+        int sh = Math.max(1, (int) Math.round(ch * scale));
+        Image scaled = crop.getScaledInstance(sw, sh, Image.SCALE_AREA_AVERAGING);
+        BufferedImage out = new BufferedImage(sw, sh, BufferedImage.TYPE_BYTE_GRAY);
+        out.getGraphics().drawImage(scaled, 0, 0, null);
+        return out;
+    }
+
+    /** Pastes {@code digit} into 28x28 so that its centre of mass lands on the centre. */
+    private static float[] centreByMass(BufferedImage digit) {
+        double mass = 0;
+        double mx = 0;
+        double my = 0;
+        for (int y = 0; y < digit.getHeight(); y++) {
+            for (int x = 0; x < digit.getWidth(); x++) {
+                int v = digit.getRaster().getSample(x, y, 0);
+                mass += v;
+                mx += v * (x + 0.5);
+                my += v * (y + 0.5);
+            }
+        }
+        int offX = (int) Math.round(SIDE / 2.0 - mx / mass);
+        int offY = (int) Math.round(SIDE / 2.0 - my / mass);
+        float[] out = new float[SIDE * SIDE];
+        for (int y = 0; y < digit.getHeight(); y++) {
+            for (int x = 0; x < digit.getWidth(); x++) {
+                int tx = x + offX;
+                int ty = y + offY;
+                if (tx >= 0 && tx < SIDE && ty >= 0 && ty < SIDE) {
+                    out[ty * SIDE + tx] = digit.getRaster().getSample(x, y, 0) / 255f;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 784 pixels in [0, 1] as a 28x28 grayscale image (white ink on black), e.g. to save test digits as PNG. */
+    public static BufferedImage toImage(float[] pixels) {
+        BufferedImage image = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < SIDE * SIDE; i++) {
+            image.getRaster().setSample(i % SIDE, i / SIDE, 0, Math.round(pixels[i] * 255));
+        }
+        return image;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kerasmnist.inference;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The model's answer for one image.
+ *
+ * @param digit         the most probable digit
+ * @param probability   its probability
+ * @param probabilities the softmax output, one probability per digit 0..9
+ */
+public record Prediction(int digit, float probability, float[] probabilities) {
+
+    /** The prediction for one row of softmax output. */
+    public static Prediction of(float[] probabilities) {
+        int best = 0;
+        for (int d = 1; d < probabilities.length; d++) {
+            if (probabilities[d] > probabilities[best]) {
+                best = d;
+            }
+        }
+        return new Prediction(best, probabilities[best], probabilities.clone());
+    }
+
+    /** The {@code k} most probable digits, most probable first. */
+    public List<Integer> top(int k) {
+        List<Integer> digits = new ArrayList<>();
+        for (int d = 0; d < probabilities.length; d++) {
+            digits.add(d);
+        }
+        digits.sort(Comparator.comparingDouble((Integer d) -> probabilities[d]).reversed());
+        return List.copyOf(digits.subList(0, Math.min(k, digits.size())));
+    }
+
+    /** Records compare arrays by identity; predictions are equal when their numbers are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prediction p && p.digit == digit && p.probability == probability
+                && java.util.Arrays.equals(p.probabilities, probabilities);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * digit + java.util.Arrays.hashCode(probabilities);
+    }
+
+    @Override
+    public String toString() {
+        return "Prediction[digit=" + digit + ", probability=" + probability + ", probabilities="
+                + java.util.Arrays.toString(probabilities) + "]";
+    }
+}
