@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** Predicts the digit in image files. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict the digit in image files (PNG, JPEG, BMP, GIF), preprocessed as MNIST was made.")
 final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files.")
     List<Path> files;
 
@@ -54,14 +59,17 @@ final class PredictCommand implements Callable<Integer> {
             out.println(toJson(results));
         } else {
             for (Result r : results) {
-                out.println(r.error() == null ? text(r) : r.file() + ": error: " + r.error());
+                if (r.error() == null) {
+                    out.println(text(r));
+                }
             }
         }
         for (Result r : results) {
             if (r.error() != null) {
-                System.err.println("error: " + r.error());
+                command.commandLine().getErr().println("error: " + r.error());
             }
         }
+        command.commandLine().getErr().flush();
         return results;
     }
 

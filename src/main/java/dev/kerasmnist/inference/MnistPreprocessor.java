@@ -91,6 +91,17 @@ public final class MnistPreprocessor {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] gray = new int[h][w];
+        if (image.getRaster().getNumBands() == 1 && !(image.getColorModel() instanceof java.awt.image.IndexColorModel)
+                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+            // Gray images: read the stored values. getRGB would gamma-convert them (linear gray to sRGB).
+            int max = (1 << image.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    gray[y][x] = (int) Math.round(image.getRaster().getSample(x, y, 0) * 255.0 / max);
+                }
+            }
+            return gray;
+        }
         boolean alpha = image.getColorModel().hasAlpha();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.MnistPreprocessor;
 import dev.kerasmnist.model.ModelSidecar;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.History;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,11 +160,80 @@ class CliTest {
     }
 
     @Test
+    void predictsImageFilesAsTextAndJson() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
+                model.toString()));
+        MnistSplit test = Fixtures.synthetic(100, 2);
+        Path png = tmp.resolve("digit.png");
+        float[] px = new float[784];
+        for (int p = 0; p < 784; p++) {
+            px[p] = test.images().pixel(0, p) / 255f;
+        }
+        ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+        stdout.reset();
+
+        assertEquals(0, run("predict", "--model", model.toString(), png.toString()), stderr.toString());
+        assertTrue(out().startsWith(png + ": " + test.label(0) + " (0."), out());
+        assertTrue(out().contains("top 3: " + test.label(0) + " 0."), out());
+
+        stdout.reset();
+        assertEquals(0, run("predict", "--json", "--model", model.toString(), png.toString()));
+        JsonNode json = new ObjectMapper().readTree(out());
+        assertEquals(test.label(0), json.get(0).get("digit").asInt());
+        assertEquals(3, json.get(0).get("top3").size());
+        assertEquals(10, json.get(0).get("probabilities").size());
+
+        assertEquals(1, run("predict", "--model", model.toString(), png.toString(), tmp.resolve("gone.png").toString()));
+        assertTrue(stderr.toString().contains("image not found: "), stderr.toString());
+        Path notZip = Files.writeString(tmp.resolve("broken.zip"), "garbage");
+        assertEquals(1, run("predict", "--model", notZip.toString(), png.toString()));
+        assertTrue(stderr.toString().contains("is not a loadable DL4J model"), stderr.toString());
+    }
+
+    @Test
+    void evaluateWritesAReportOfPicturesAndAPage() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 400, 300);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2", "--model",
+                model.toString()));
+        Path report = tmp.resolve("report");
+        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
+                "--report", report.toString()));
+        assertTrue(out().contains("digit  precision  recall  f1-score  support"), out());
+
+        assertPng(report.resolve("confusion-matrix.png"), 640, 640);
+        assertPng(report.resolve("training-loss.png"), 640, 400);
+        assertPng(report.resolve("training-accuracy.png"), 640, 400);
+        BufferedImage grid = assertPng(report.resolve("misclassified.png"), 840, -1);
+        assertEquals(0, grid.getHeight() % 122, "whole rows of 122 px");
+        String html = Files.readString(report.resolve("index.html"));
+        for (String png : new String[] {"confusion-matrix.png", "misclassified.png", "training-loss.png",
+            "training-accuracy.png"}) {
+            assertTrue(html.contains("<img src=\"" + png + "\""), png);
+        }
+        assertTrue(html.contains("tutorial: 98.01%"), html);
+    }
+
+    private static BufferedImage assertPng(Path file, int width, int height) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(bytes, 4), file.toString());
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertEquals(width, image.getWidth(), file.toString());
+        if (height > 0) {
+            assertEquals(height, image.getHeight(), file.toString());
+        }
+        return image;
+    }
+
+    @Test
     void helpIsEverywhere() {
         assertEquals(0, run("--help"));
         assertEquals(0, run("train", "--help"));
         assertEquals(0, run("evaluate", "--help"));
         assertEquals(0, run("fetch-data", "--help"));
+        assertEquals(0, run("predict", "--help"));
         assertTrue(out().contains("--min-accuracy"), out());
     }
 }

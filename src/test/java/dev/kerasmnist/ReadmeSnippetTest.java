@@ -1,0 +1,107 @@
+package dev.kerasmnist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.MnistPreprocessor;
+import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelSidecar;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compiles and runs README's Java snippet, so the documentation cannot drift from the API. */
+class ReadmeSnippetTest {
+    @TempDir
+    Path tmp;
+
+    static String snippet() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("README.md"));
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("<!-- snippet:predict")) {
+                start = i + 2; // skip the ```java line
+                break;
+            }
+        }
+        assertTrue(start > 0, "README has the snippet marker");
+        StringBuilder code = new StringBuilder();
+        for (int i = start; !lines.get(i).startsWith("```"); i++) {
+            code.append(lines.get(i)).append('\n');
+        }
+        return code.toString();
+    }
+
+    @Test
+    void theReadmeSnippetPredictsADigit() throws Exception {
+        // A tiny model and a PNG of a digit it knows stand in for models/mnist-mlp.zip and digit.png.
+        MnistSplit digits = Fixtures.synthetic(300, 1);
+        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 1);
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        Trainer.fit(net, digits, new FitSpec(1, 32, 1, FitSpec.ALL), KerasProgress.silent());
+        Path model = tmp.resolve("model.zip");
+        ModelStore.save(net, new ModelSidecar(ModelSidecar.FORMAT, spec, 1, 32, 1, 300, 0, 0, 0, 0.9801, Map.of(),
+                ModelSidecar.DL4J_VERSION, "17", "now"), "", model);
+        float[] px = new float[784];
+        for (int p = 0; p < 784; p++) {
+            px[p] = digits.images().pixel(0, p) / 255f;
+        }
+        Path png = tmp.resolve("digit.png");
+        ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+
+        String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"digit.png\"", quote(png));
+        StringBuilder imports = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        for (String line : code.split("\n")) {
+            (line.startsWith("import ") ? imports : body).append(line).append('\n');
+        }
+        String source = imports + "public class Snippet {\n public static void main(String[] args) throws Exception {\n"
+                + body + " }\n}\n";
+        Path src = Files.writeString(tmp.resolve("Snippet.java"), source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int status = javac.run(null, null, errors, "-cp", classPath, "-d", tmp.toString(), src.toString());
+        assertEquals(0, status, "README snippet does not compile:\n" + source + errors);
+
+        PrintStream realOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.toUri().toURL()}, getClass().getClassLoader())) {
+            Method main = loader.loadClass("Snippet").getMethod("main", String[].class);
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            main.invoke(null, (Object) new String[0]);
+        } finally {
+            System.setOut(realOut);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith(digits.label(0) + " ("), "predicted " + printed + " for a " + digits.label(0));
+        assertTrue(printed.contains("top 3: [" + digits.label(0) + ", "), printed);
+    }
+
+    private static String quote(Path p) {
+        return "\"" + p.toAbsolutePath().toString().replace("\\", "\\\\") + "\"";
+    }
+}

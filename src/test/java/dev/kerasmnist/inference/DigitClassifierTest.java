@@ -1,0 +1,157 @@
+package dev.kerasmnist.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelLoadException;
+import dev.kerasmnist.model.ModelSidecar;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class DigitClassifierTest {
+    static final MnistSplit DIGITS = Fixtures.synthetic(400, 1);
+    static MultiLayerNetwork net;
+    static Path model;
+
+    @TempDir
+    static Path dir;
+
+    /** A tiny model trained for one epoch on synthetic digits, saved like `train` does. */
+    @BeforeAll
+    static void trainTinyModel() throws IOException {
+        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 2);
+        net = KerasToDl4j.build(spec);
+        Trainer.fit(net, DIGITS, new FitSpec(1, 32, 2, FitSpec.ALL), KerasProgress.silent());
+        model = dir.resolve("tiny.zip");
+        ModelStore.save(net, new ModelSidecar(ModelSidecar.FORMAT, spec, 1, 32, 2, 400, 1, 0, 0, 0.9801, Map.of(),
+                ModelSidecar.DL4J_VERSION, "17", "now"), "", model);
+    }
+
+    static float[] pixels(int n) {
+        float[] px = new float[784];
+        for (int p = 0; p < 784; p++) {
+            px[p] = DIGITS.images().pixel(n, p) / 255f;
+        }
+        return px;
+    }
+
+    private static float[] dl4jOutput(float[] px) {
+        INDArray out = net.output(Nd4j.create(px, 1, 784), false);
+        return out.toFloatVector();
+    }
+
+    @Test
+    void everyEntryPointAgreesExactlyWithDl4j() throws IOException {
+        DigitClassifier classifier = DigitClassifier.load(model);
+        List<float[]> batch = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            float[] px = pixels(n);
+            batch.add(px);
+            float[] expected = dl4jOutput(px);
+
+            Prediction fromPixels = classifier.predict(px);
+            assertArrayEquals(expected, fromPixels.probabilities());
+
+            Prediction fromImage = classifier.predict(MnistPreprocessor.toImage(px));
+            assertArrayEquals(expected, fromImage.probabilities());
+
+            Path png = dir.resolve("digit" + n + ".png");
+            ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+            assertArrayEquals(expected, classifier.predict(png).probabilities());
+
+            assertEquals(DIGITS.label(n), fromPixels.digit(), "the tiny model knows its training digits");
+            assertEquals(expected[fromPixels.digit()], fromPixels.probability(), 0f);
+            assertEquals(fromPixels.digit(), (int) fromPixels.top(3).get(0));
+        }
+        List<Prediction> batched = classifier.predict(batch);
+        INDArray expected = net.output(Nd4j.create(batch.toArray(new float[0][])), false);
+        for (int n = 0; n < 5; n++) {
+            assertArrayEquals(expected.getRow(n).toFloatVector(), batched.get(n).probabilities());
+        }
+    }
+
+    @Test
+    void manyThreadsGetTheSameAnswersAsOne() throws Exception {
+        DigitClassifier classifier = DigitClassifier.load(model);
+        int n = 200;
+        List<Prediction> single = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            single.add(classifier.predict(pixels(i)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<Prediction>>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> {
+                    List<Prediction> mine = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        mine.add(classifier.predict(pixels(i)));
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<Prediction>> f : futures) {
+                assertEquals(single, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badInputIsRefusedClearly() throws IOException {
+        DigitClassifier classifier = DigitClassifier.load(model);
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> classifier.predict(new float[100]));
+        assertTrue(size.getMessage().contains("has 100 pixels; expected 784"), size.getMessage());
+        float[] bright = new float[784];
+        bright[3] = 255f;
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> classifier.predict(bright));
+        assertTrue(range.getMessage().contains("expected [0, 1]"), range.getMessage());
+        assertThrows(ImageLoadException.class, () -> classifier.predict(dir.resolve("missing.png")));
+    }
+
+    @Test
+    void modelsOfAnotherShapeAreRefused() throws IOException {
+        ModelSpec wrong = new ModelSpec(784, List.of(new DenseSpec(8, "relu"), new DenseSpec(5, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 1);
+        Path path = dir.resolve("five-classes.zip");
+        ModelStore.save(KerasToDl4j.build(wrong), new ModelSidecar(ModelSidecar.FORMAT, wrong, 1, 1, 1, 1, 0, 0, 0, 0,
+                Map.of(), "", "", ""), "", path);
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> DigitClassifier.load(path));
+        assertTrue(e.getMessage().contains("takes 784 inputs and gives 5 outputs"), e.getMessage());
+
+        Path empty = Files.write(dir.resolve("empty.zip"), new byte[0]);
+        assertThrows(ModelLoadException.class, () -> DigitClassifier.load(empty));
+        byte[] good = Files.readAllBytes(model);
+        Path truncated = Files.write(dir.resolve("truncated.zip"), java.util.Arrays.copyOf(good, good.length / 2));
+        assertThrows(ModelLoadException.class, () -> DigitClassifier.load(truncated));
+    }
+}
