@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, version = "keras-mnist 0.1.0 (DL4J 1.0.0-M2.1)",
         description = "The Keras MNIST tutorial (Dense 512 relu -> Dense 10 softmax, RMSprop) on Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, FetchDataCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, LessonsCommand.class,
+                FetchDataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -30,7 +30,7 @@ public final class Charts {
     public static XYChart lineChart(String title, String xTitle, String yTitle, int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setMarkerSize(5);
         return chart;
@@ -82,6 +82,30 @@ public final class Charts {
     /** Renders {@code chart} to {@code file} as PNG, atomically. */
     public static void savePng(Chart<?, ?> chart, Path file) throws IOException {
         savePng(BitmapEncoder.getBufferedImage(chart), file);
+    }
+
+    /** Renders several charts next to each other into one PNG, atomically. */
+    public static void savePngSideBySide(List<? extends Chart<?, ?>> charts, Path file) throws IOException {
+        int width = 0;
+        int height = 0;
+        List<BufferedImage> images = new java.util.ArrayList<>();
+        for (Chart<?, ?> chart : charts) {
+            BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+            images.add(image);
+            width += image.getWidth();
+            height = Math.max(height, image.getHeight());
+        }
+        BufferedImage combined = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = combined.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int x = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, x, 0, null);
+            x += image.getWidth();
+        }
+        g.dispose();
+        savePng(combined, file);
     }
 
     /** Writes {@code image} to {@code file} as PNG, atomically. */
