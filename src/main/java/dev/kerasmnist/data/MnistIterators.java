@@ -16,6 +16,11 @@ public final class MnistIterators {
         return iterator(new MnistRecordReader(split, true, seed), batchSize);
     }
 
+    /** Batches of {@code batchSize} from a reader the caller keeps (to {@link MnistRecordReader#resumeAt}). */
+    public static DataSetIterator over(MnistRecordReader reader, int batchSize) {
+        return iterator(reader, batchSize);
+    }
+
     /** In file order, for evaluation. */
     public static DataSetIterator inOrder(MnistSplit split, int batchSize) {
         return iterator(new MnistRecordReader(split, false, 0), batchSize);

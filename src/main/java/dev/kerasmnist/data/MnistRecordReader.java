@@ -27,8 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code astype('float32') / 255}) and the digit. Wrapped in a {@code RecordReaderDataSetIterator} with label index 1
  * and 10 classes, the labels come out one-hot, as from Keras's {@code to_categorical}.
  *
- * <p>Like Keras's {@code fit(shuffle=True)}, the order is a fresh permutation at every {@link #reset()}, drawn
- * from a {@link Random} seeded once, so runs with the same seed see the same batches. The reader supports batches
+ * <p>Like Keras's {@code fit(shuffle=True)}, the order is a fresh permutation at every {@link #reset()}. Permutation
+ * number {@code k} depends only on the seed and {@code k}, so runs with the same seed see the same batches, and a
+ * resumed run can pick up the permutation of the epoch it resumes ({@link #resumeAt(int)}). The reader supports batches
  * as {@link NDArrayRecordBatch}, which DL4J's iterators take without converting writable by writable: that keeps
  * the pipeline from being the bottleneck.
  */
@@ -44,8 +45,9 @@ public class MnistRecordReader extends BaseRecordReader {
 
     private final MnistSplit split;
     private final boolean shuffle;
-    private final Random random;
+    private final long seed;
     private final int[] order;
+    private int permutation;
     private int cursor;
 
     /**
@@ -55,12 +57,17 @@ public class MnistRecordReader extends BaseRecordReader {
     public MnistRecordReader(MnistSplit split, boolean shuffle, long seed) {
         this.split = split;
         this.shuffle = shuffle;
-        this.random = new Random(seed);
+        this.seed = seed;
         this.order = new int[split.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         reset();
+    }
+
+    /**
+     * Makes the next {@link #reset()} produce permutation {@code epoch}, the one a run from scratch uses for that
+     * epoch (DL4J's iterator resets its reader once before the first batch).
+     */
+    public void resumeAt(int epoch) {
+        this.permutation = epoch - 1;
     }
 
     @Override
@@ -136,11 +143,16 @@ public class MnistRecordReader extends BaseRecordReader {
         return labels;
     }
 
-    /** Back to the start; with shuffling on, a new permutation (Fisher-Yates). */
+    /** Back to the start; with shuffling on, the next permutation (Fisher-Yates from file order). */
     @Override
     public void reset() {
         cursor = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
         if (shuffle) {
+            permutation++;
+            Random random = new Random(seed ^ (0x9E3779B97F4A7C15L * permutation));
             for (int i = order.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = order[i];

@@ -1,7 +1,10 @@
 package dev.kerasmnist.training;
 
 import dev.kerasmnist.data.MnistIterators;
+import dev.kerasmnist.data.MnistRecordReader;
 import dev.kerasmnist.data.MnistSplit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,22 +21,47 @@ public final class Trainer {
      * @throws TrainingDivergedException as soon as a batch's loss is NaN or infinite
      */
     public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress) {
+        try {
+            return fit(net, train, fit, progress, new History(List.of()), (n, h) -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the no-op callback does no I/O
+        }
+    }
+
+    /** Called after every completed epoch, e.g. to write a checkpoint. */
+    @FunctionalInterface
+    public interface EpochEnd {
+        void completed(MultiLayerNetwork net, History soFar) throws IOException;
+    }
+
+    /**
+     * Trains the epochs after those in {@code done} (none for a fresh run; the checkpointed ones when resuming),
+     * calling {@code onEpochEnd} after each. Epoch {@code k} sees the same shuffled order whether the run started
+     * from scratch or was resumed.
+     */
+    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress,
+                              History done, EpochEnd onEpochEnd) throws IOException {
         MnistSplit data = train.first(fit.limit());
-        DataSetIterator batches = MnistIterators.training(data, fit.batchSize(), fit.seed());
+        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed());
+        DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         int steps = (data.size() + fit.batchSize() - 1) / fit.batchSize();
         KerasMetricsListener metrics = new KerasMetricsListener(progress::batchEnd);
         net.setListeners(metrics);
-        List<EpochStats> epochs = new ArrayList<>();
+        List<EpochStats> epochs = new ArrayList<>(done.epochs());
         try {
-            for (int epoch = 1; epoch <= fit.epochs(); epoch++) {
+            for (int epoch = epochs.size() + 1; epoch <= fit.epochs(); epoch++) {
                 progress.epochStart(epoch, fit.epochs(), steps);
                 metrics.startEpoch(epoch);
-                batches.reset(); // a new permutation every epoch, as Keras's shuffle=True
+                reader.resumeAt(epoch); // this epoch's permutation, as Keras's shuffle=True draws a new one
+                batches.reset();
                 long start = System.nanoTime();
                 net.fit(batches);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.epochEnd();
                 epochs.add(new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds));
+                net.setListeners(); // the checkpoint carries no listener of ours
+                onEpochEnd.completed(net, new History(epochs));
+                net.setListeners(metrics);
             }
         } finally {
             net.setListeners(); // the saved model carries no listener of ours

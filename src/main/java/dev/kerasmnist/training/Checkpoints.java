@@ -1,0 +1,126 @@
+package dev.kerasmnist.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Per-epoch checkpoints of a training run, in a folder next to the model ({@code mnist-mlp.checkpoints/}):
+ * {@code epoch-N.zip} (the network with its updater state) and {@code epoch-N.json} (what is needed to go on:
+ * the model and fit settings and the history so far; the shuffling of epoch N+1 follows from the seed).
+ *
+ * <p>Each file is written atomically and the last {@value #KEEP} epochs are kept, so a corrupt newest checkpoint
+ * falls back to the one before it. DL4J's {@code CheckpointListener} saves zips only, non-atomically, and without
+ * the state our resume needs; hence this small class.
+ */
+public final class Checkpoints {
+    static final int KEEP = 2;
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    public Checkpoints(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The checkpoint folder of a model file: {@code models/mnist-mlp.zip -> models/mnist-mlp.checkpoints}. */
+    public static Checkpoints forModel(Path model) {
+        String name = model.getFileName().toString().replaceFirst("\\.zip$", "");
+        return new Checkpoints(model.resolveSibling(name + ".checkpoints"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** What a checkpoint carries besides the network. */
+    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv) {
+        public History history() {
+            return History.fromCsv(historyCsv);
+        }
+    }
+
+    /** A loaded checkpoint. */
+    public record Checkpoint(MultiLayerNetwork net, State state, Path file) {
+    }
+
+    /** Saves the state after {@code state.epochsDone()} epochs and drops checkpoints older than the last two. */
+    public void save(MultiLayerNetwork net, State state) throws IOException {
+        Files.createDirectories(dir);
+        int n = state.epochsDone();
+        // The JSON first: a zip is only picked up with its JSON beside it.
+        ModelStore.writeAtomically(dir.resolve("epoch-" + n + ".json"), out -> JSON.writeValue(out, state));
+        ModelStore.writeAtomically(dir.resolve("epoch-" + n + ".zip"), out -> ModelSerializer.writeModel(net, out, true));
+        List<Integer> epochs = epochs();
+        for (int i = 0; i < epochs.size() - KEEP; i++) {
+            Files.deleteIfExists(dir.resolve("epoch-" + epochs.get(i) + ".zip"));
+            Files.deleteIfExists(dir.resolve("epoch-" + epochs.get(i) + ".json"));
+        }
+    }
+
+    /**
+     * The newest checkpoint that loads; a corrupt one is reported on {@code warnings} and skipped for the one
+     * before it.
+     */
+    public Optional<Checkpoint> latest(PrintStream warnings) throws IOException {
+        List<Integer> epochs = new ArrayList<>(epochs());
+        epochs.sort(Comparator.reverseOrder());
+        for (int n : epochs) {
+            Path zip = dir.resolve("epoch-" + n + ".zip");
+            try {
+                State state = JSON.readValue(dir.resolve("epoch-" + n + ".json").toFile(), State.class);
+                MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
+                return Optional.of(new Checkpoint(net, state, zip));
+            } catch (Exception e) {
+                warnings.println("warning: checkpoint " + zip + " is unreadable (" + e.getMessage()
+                        + "); trying the one before it");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Removes the checkpoints (after the final model is saved). */
+    public void clear() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /** Epoch numbers with a zip, oldest first. */
+    List<Integer> epochs() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Integer> epochs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Matcher m = NAME.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    epochs.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        epochs.sort(Comparator.naturalOrder());
+        return epochs;
+    }
+}
