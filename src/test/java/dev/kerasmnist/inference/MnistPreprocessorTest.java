@@ -121,18 +121,30 @@ class MnistPreprocessorTest {
     }
 
     @Test
+    void aZeroByZeroImageIsRefused() throws IOException {
+        Path png = pngDeclaring(0, 0, "empty.png");
+        ImageLoadException e = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(png));
+        assertTrue(e.getMessage().contains("0x0") || e.getMessage().contains("could not be decoded"), e.getMessage());
+    }
+
+    @Test
     void aHugeDeclaredSizeIsRefusedBeforeDecoding() throws IOException {
-        Path png = tmp.resolve("huge.png");
+        Path png = pngDeclaring(20000, 20000, "huge.png");
+        ImageLoadException e = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(png));
+        assertTrue(e.getMessage().contains("20000x20000 pixels"), e.getMessage());
+    }
+
+    /** A valid 1x1 PNG whose header then claims another size (with a correct CRC). */
+    private Path pngDeclaring(int width, int height, String name) throws IOException {
+        Path png = tmp.resolve(name);
         ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
         byte[] bytes = Files.readAllBytes(png);
         // IHDR starts at byte 8: length(4) "IHDR"(4) width(4) height(4) ... CRC over type+data (17 bytes).
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        b.putInt(16, 20000).putInt(20, 20000);
+        b.putInt(16, width).putInt(20, height);
         CRC32 crc = new CRC32();
         crc.update(bytes, 12, 17);
         b.putInt(29, (int) crc.getValue());
-        Files.write(png, bytes);
-        ImageLoadException e = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(png));
-        assertTrue(e.getMessage().contains("20000x20000 pixels"), e.getMessage());
+        return Files.write(png, bytes);
     }
 }
