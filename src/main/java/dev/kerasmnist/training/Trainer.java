@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** Keras's {@code model.fit}: trains a network on MNIST for some epochs of shuffled mini-batches. */
@@ -46,7 +47,11 @@ public final class Trainer {
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         int steps = (data.size() + fit.batchSize() - 1) / fit.batchSize();
         KerasMetricsListener metrics = new KerasMetricsListener(progress::batchEnd);
-        net.setListeners(metrics);
+        List<TrainingListener> callers = net.getListeners() == null ? new ArrayList<>()
+                : new ArrayList<>(net.getListeners()); // e.g. a benchmark's timer
+        List<TrainingListener> all = new ArrayList<>(callers);
+        all.add(metrics);
+        net.setListeners(all);
         List<EpochStats> epochs = new ArrayList<>(done.epochs());
         try {
             for (int epoch = epochs.size() + 1; epoch <= fit.epochs(); epoch++) {
@@ -59,12 +64,12 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.epochEnd();
                 epochs.add(new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds));
-                net.setListeners(); // the checkpoint carries no listener of ours
+                net.setListeners(callers); // the checkpoint carries no listener of ours
                 onEpochEnd.completed(net, new History(epochs));
-                net.setListeners(metrics);
+                net.setListeners(all);
             }
         } finally {
-            net.setListeners(); // the saved model carries no listener of ours
+            net.setListeners(callers); // the saved model carries no listener of ours
         }
         return new History(epochs);
     }

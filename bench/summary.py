@@ -1,0 +1,47 @@
+"""Summarises bench/run's JSON lines: median (min-max) per implementation, and ours/PyTorch from the same run."""
+import json
+import os
+import statistics
+import sys
+
+
+def spread(values, fmt="{:.2f}"):
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
+
+
+def main():
+    runs = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+    by = {impl: [r for r in runs if r["impl"] == impl] for impl in ("dl4j", "pytorch")}
+    print(f"machine: {os.cpu_count()} cores, {len(by['dl4j'])} runs each, seed {runs[0]['seed']}, 5 epochs, batch 128")
+    print("| | DL4J (ours) | PyTorch |")
+    print("|---|---|---|")
+    rows = [
+        ("5-epoch fit, s", "fit_s", "{:.2f}"),
+        ("epoch, s (epochs 2-5)", None, "{:.2f}"),
+        ("test accuracy", "test_acc", "{:.4f}"),
+        ("samples/s", None, "{:.0f}"),
+        ("peak RSS, MB", "peak_rss_mb", "{:.0f}"),
+        ("process start to first batch, s", "start_to_first_batch_s", "{:.2f}"),
+        ("predict one image, ms (median)", "predict_one_ms", "{:.3f}"),
+        ("predict batches of 1000, images/s", "predict_batch_per_s", "{:.0f}"),
+    ]
+    for label, key, fmt in rows:
+        cells = []
+        for impl in ("dl4j", "pytorch"):
+            rs = by[impl]
+            if label.startswith("epoch"):
+                values = [e for r in rs for e in r["epoch_s"][1:]]
+            elif label == "samples/s":
+                values = [300000 / r["fit_s"] for r in rs]
+            else:
+                values = [r[key] for r in rs]
+            cells.append(spread(values, fmt))
+        print(f"| {label} | {cells[0]} | {cells[1]} |")
+    ratios = [d["fit_s"] / p["fit_s"] for d, p in zip(by["dl4j"], by["pytorch"])]
+    print(f"\nratio ours/PyTorch (5-epoch fit, same round): {spread(ratios)}")
+    blas = by["pytorch"][0].get("blas")
+    print(f"PyTorch {by['pytorch'][0].get('torch')} BLAS loaded: {blas}")
+
+
+if __name__ == "__main__":
+    main()
