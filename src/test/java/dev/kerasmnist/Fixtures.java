@@ -1,9 +1,9 @@
 package dev.kerasmnist;
 
-import dev.kerasmnist.data.IdxImages;
 import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistFile;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.data.SyntheticDigits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,33 +29,9 @@ public final class Fixtures {
         return b.array();
     }
 
-    /**
-     * A learnable MNIST-shaped split: each class has a fixed random prototype (about 20% of pixels lit) and each
-     * example is its class's prototype with 5% of pixels flipped. A small MLP separates the classes in one epoch.
-     */
+    /** A learnable MNIST-shaped split (see {@link SyntheticDigits}). */
     public static MnistSplit synthetic(int count, long seed) {
-        Random prototypes = new Random(42);
-        byte[][] proto = new byte[MnistSplit.CLASSES][MnistSplit.PIXELS];
-        for (byte[] p : proto) {
-            for (int i = 0; i < p.length; i++) {
-                p[i] = (byte) (prototypes.nextDouble() < 0.2 ? 255 : 0);
-            }
-        }
-        Random random = new Random(seed);
-        byte[] pixels = new byte[count * MnistSplit.PIXELS];
-        byte[] labels = new byte[count];
-        for (int n = 0; n < count; n++) {
-            int label = random.nextInt(MnistSplit.CLASSES);
-            labels[n] = (byte) label;
-            for (int i = 0; i < MnistSplit.PIXELS; i++) {
-                byte v = proto[label][i];
-                if (random.nextDouble() < 0.05) {
-                    v = (byte) (v == 0 ? random.nextInt(256) : 0);
-                }
-                pixels[n * MnistSplit.PIXELS + i] = v;
-            }
-        }
-        return new MnistSplit(new IdxImages(count, 28, 28, pixels), new IdxLabels(count, labels));
+        return SyntheticDigits.split(count, seed);
     }
 
     /** Writes the four MNIST files for a synthetic train and test split into {@code dir}. */

@@ -4,6 +4,7 @@ import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.data.SyntheticDigits;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
