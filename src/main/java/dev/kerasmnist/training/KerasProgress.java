@@ -73,11 +73,20 @@ public final class KerasProgress {
         }
     }
 
+    /** Stops a bar left running by an epoch that did not finish (a diverged run). */
+    void abandon() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
     private static String render(ProgressState state) {
         long current = state.getCurrent();
         long max = state.getMax();
         Duration elapsed = state.getElapsedAfterStart();
-        Duration eta = current == 0 || current >= max ? null : elapsed.multipliedBy(max - current).dividedBy(current);
+        Duration eta = current >= max ? null
+                : current == 0 ? Duration.ZERO : elapsed.multipliedBy(max - current).dividedBy(current);
         return line(current, max, elapsed, eta, state.getExtraMessage());
     }
 

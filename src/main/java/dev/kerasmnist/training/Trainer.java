@@ -69,6 +69,7 @@ public final class Trainer {
                 net.setListeners(all);
             }
         } finally {
+            progress.abandon();
             net.setListeners(callers); // the saved model carries no listener of ours
         }
         return new History(epochs);
