@@ -93,6 +93,11 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint)%n", c.file(),
                     done.epochs().size(), fit.epochs());
         } else {
+            if (checkpoints.exist()) {
+                // A fresh run would mix its epochs with the old run's; never discard the user's work silently.
+                throw new IllegalStateException("an interrupted run left checkpoints in " + checkpoints.dir()
+                        + ": continue it with `train --resume`, or delete that folder to start afresh");
+            }
             // Validate every option before the slow parts start; a bad value is a usage error (exit 2).
             try {
                 fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);

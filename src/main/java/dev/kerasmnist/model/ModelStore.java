@@ -39,11 +39,16 @@ public final class ModelStore {
     }
 
     public static Path sidecarPath(Path model) {
-        return model.resolveSibling(baseName(model) + ".json");
+        return sibling(model, ".json");
     }
 
     public static Path historyPath(Path model) {
-        return model.resolveSibling(baseName(model) + ".history.csv");
+        return sibling(model, ".history.csv");
+    }
+
+    /** A file next to the model, named after it: {@code models/mnist-mlp.zip} + {@code .json}. */
+    public static Path sibling(Path model, String suffix) {
+        return model.resolveSibling(baseName(model) + suffix);
     }
 
     private static String baseName(Path model) {

@@ -39,8 +39,7 @@ public final class Checkpoints {
 
     /** The checkpoint folder of a model file: {@code models/mnist-mlp.zip -> models/mnist-mlp.checkpoints}. */
     public static Checkpoints forModel(Path model) {
-        String name = model.getFileName().toString().replaceFirst("\\.zip$", "");
-        return new Checkpoints(model.resolveSibling(name + ".checkpoints"));
+        return new Checkpoints(ModelStore.sibling(model, ".checkpoints"));
     }
 
     public Path dir() {
@@ -91,6 +90,11 @@ public final class Checkpoints {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether an earlier, unfinished run left checkpoints here. */
+    public boolean exist() throws IOException {
+        return !epochs().isEmpty();
     }
 
     /** Removes the checkpoints (after the final model is saved). */

@@ -124,6 +124,17 @@ class CliTest {
     }
 
     @Test
+    void aFreshRunRefusesToMixWithAnInterruptedRunsCheckpoints() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
+        Path stale = Files.createDirectories(tmp.resolve("m.checkpoints"));
+        Files.writeString(stale.resolve("epoch-3.zip"), "from an interrupted run");
+        assertEquals(1, run("train", "--data", data.toString(), "--skip-checksum", "--model",
+                tmp.resolve("m.zip").toString()));
+        assertTrue(stderr.toString().contains("an interrupted run left checkpoints in"), stderr.toString());
+        assertTrue(Files.exists(stale.resolve("epoch-3.zip")), "nothing of the old run is deleted");
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertEquals(2, run("train", "--epochs", "0"));
         assertTrue(stderr.toString().contains("invalid option: epochs must be at least 1, got 0"), stderr.toString());
@@ -159,12 +170,18 @@ class CliTest {
         assertTrue(stderr.toString().contains("truncated"), stderr.toString());
     }
 
+    /** Trains a model on synthetic data through the CLI; returns the model file. */
+    private Path trainTiny(Path data, int epochs) {
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs",
+                Integer.toString(epochs), "--model", model.toString()), stderr.toString());
+        return model;
+    }
+
     @Test
     void predictsImageFilesAsTextAndJson() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
-        Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
-                model.toString()));
+        Path model = trainTiny(data, 1);
         MnistSplit test = Fixtures.synthetic(100, 2);
         Path png = tmp.resolve("digit.png");
         float[] px = new float[784];
@@ -195,9 +212,7 @@ class CliTest {
     @Test
     void evaluateWritesAReportOfPicturesAndAPage() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 400, 300);
-        Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2", "--model",
-                model.toString()));
+        Path model = trainTiny(data, 2);
         Path report = tmp.resolve("report");
         assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
                 "--report", report.toString()));
