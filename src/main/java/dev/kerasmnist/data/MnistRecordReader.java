@@ -86,22 +86,35 @@ public class MnistRecordReader extends BaseRecordReader {
 
     @Override
     public List<List<Writable>> next(int num) {
+        int n = Math.min(num, order.length - cursor);
+        float[] pixels = new float[n * MnistSplit.PIXELS];
+        float[] oneHot = new float[n * MnistSplit.CLASSES];
+        nextInto(pixels, oneHot, n);
+        INDArray features = Nd4j.create(pixels, new long[] {n, MnistSplit.PIXELS}, DataType.FLOAT);
+        // Batches come one-hot already (as from DataVec's ImageRecordReader); the iterator passes them through.
+        INDArray labels = Nd4j.create(oneHot, new long[] {n, MnistSplit.CLASSES}, DataType.FLOAT);
+        return new NDArrayRecordBatch(features, labels);
+    }
+
+    /**
+     * The next batch of up to {@code num} examples written into the caller's arrays, row-major: scaled pixels into
+     * {@code pixels} and one-hot labels into {@code oneHot} (which this zeroes first).
+     *
+     * @return how many examples were written
+     */
+    public int nextInto(float[] pixels, float[] oneHot, int num) {
         if (!hasNext()) {
             throw new NoSuchElementException("no more MNIST examples; call reset()");
         }
         int n = Math.min(num, order.length - cursor);
-        float[] pixels = new float[n * MnistSplit.PIXELS];
-        float[] oneHot = new float[n * MnistSplit.CLASSES];
+        java.util.Arrays.fill(oneHot, 0, n * MnistSplit.CLASSES, 0f);
         for (int row = 0; row < n; row++) {
             int example = order[cursor + row];
             scaleInto(example, pixels, row * MnistSplit.PIXELS);
             oneHot[row * MnistSplit.CLASSES + split.label(example)] = 1f;
         }
         cursor += n;
-        INDArray features = Nd4j.create(pixels, new long[] {n, MnistSplit.PIXELS}, DataType.FLOAT);
-        // Batches come one-hot already (as from DataVec's ImageRecordReader); the iterator passes them through.
-        INDArray labels = Nd4j.create(oneHot, new long[] {n, MnistSplit.CLASSES}, DataType.FLOAT);
-        return new NDArrayRecordBatch(features, labels);
+        return n;
     }
 
     private void scaleInto(int example, float[] target, int offset) {

@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -50,11 +51,17 @@ public final class KerasToDl4j {
     }
 
     /**
-     * An initialised network for {@code spec}, its RMSprop accumulators at zero as Keras starts them.
+     * An initialised network for {@code spec}, its RMSprop accumulators at zero as Keras starts them, with the
+     * faster run-time implementations of {@link FastPath} installed.
      * (ND4J's updater fills them with epsilon; with epsilon 1e-7 they decay into subnormal floats that make every
      * step ~30% slower. Zeroing the state keeps the stock updater, so plain DL4J loads our files.)
      */
     public static MultiLayerNetwork build(ModelSpec spec) {
+        return FastPath.install(buildStock(spec));
+    }
+
+    /** {@link #build} with DL4J's stock implementations: the reference the fast ones are tested against. */
+    public static MultiLayerNetwork buildStock(ModelSpec spec) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
         net.init();
         net.getUpdater().getStateViewArray().assign(0);

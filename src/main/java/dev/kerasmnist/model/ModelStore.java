@@ -2,6 +2,7 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -153,7 +154,7 @@ public final class ModelStore {
                     + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
         }
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true);
+            return FastPath.install(ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true));
         } catch (Exception | LinkageError e) {
             throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e
                     + "); train a new one with `keras-mnist train`", e);

@@ -3,6 +3,7 @@ package dev.kerasmnist.training;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class Checkpoints {
             Path zip = dir.resolve("epoch-" + n + ".zip");
             try {
                 State state = JSON.readValue(dir.resolve("epoch-" + n + ".json").toFile(), State.class);
-                MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
+                MultiLayerNetwork net = FastPath.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true));
                 return Optional.of(new Checkpoint(net, state, zip));
             } catch (Exception e) {
                 warnings.println("warning: checkpoint " + zip + " is unreadable (" + e.getMessage()

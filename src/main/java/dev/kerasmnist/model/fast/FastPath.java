@@ -1,0 +1,76 @@
+package dev.kerasmnist.model.fast;
+
+import dev.kerasmnist.model.EpsilonPlacement;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.MultiLayerUpdater;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Swaps a network's in-memory dense layers, output layer and updater for the faster implementations of this package,
+ * sharing the same parameter, gradient and updater-state arrays. The configuration objects are untouched, so the
+ * network saves to a stock DL4J zip. Called after {@code init()} and after every load.
+ *
+ * <p>Only public DL4J API is used ({@code setLayers}, {@code setUpdater}). One hook is missing: DL4J has no setter
+ * for the name-to-layer map, so {@code getLayer(String)} still returns the stock layer object, which shares the
+ * parameters (its outputs are the same); {@code getLayer(int)} and {@code getLayers()} return the fast ones.
+ */
+public final class FastPath {
+    private FastPath() {
+    }
+
+    /** Installs with Keras 2's epsilon placement, which DL4J's own RMSprop also uses. */
+    public static MultiLayerNetwork install(MultiLayerNetwork net) {
+        return install(net, EpsilonPlacement.OUTSIDE_SQRT);
+    }
+
+    /**
+     * Installs the fast implementations into {@code net} (idempotent) and returns it.
+     *
+     * @param epsilon where the RMSprop step adds epsilon; {@link EpsilonPlacement#INSIDE_SQRT} is available only
+     *                through this updater (DL4J's op has no such option), so it needs the fused path
+     * @throws IllegalArgumentException if INSIDE_SQRT is asked of a network the fused updater cannot train
+     */
+    public static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
+        Layer[] stock = net.getLayers();
+        Layer[] layers = stock.clone();
+        TrainingState state = new TrainingState();
+        for (int i = 0; i < layers.length; i++) {
+            Layer old = layers[i];
+            if (old.getClass() == org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class) {
+                layers[i] = adopt(old, new FastDenseLayer(old.conf(), dataType(old), state));
+            } else if (old.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class) {
+                layers[i] = adopt(old, new FastOutputLayer(old.conf(), dataType(old), state));
+            }
+        }
+        net.setLayers(layers);
+        Updater current = net.getUpdater();
+        if (current instanceof MultiLayerUpdater) {
+            FusedRmsPropUpdater fused = new FusedRmsPropUpdater(net, current.getStateViewArray(), epsilon);
+            if (!fused.fused() && epsilon == EpsilonPlacement.INSIDE_SQRT) {
+                throw new IllegalArgumentException("epsilon inside the square root needs plain RMSprop on every"
+                        + " layer, without regularization or gradient normalization");
+            }
+            net.setUpdater(fused);
+        }
+        return net;
+    }
+
+    /** Gives the new implementation the old one's parameters, gradient views, index and listeners. */
+    private static Layer adopt(Layer old, Layer fresh) {
+        fresh.setIndex(old.getIndex());
+        fresh.setListeners(old.getListeners());
+        INDArray params = old.params();
+        fresh.setParamsViewArray(params);
+        fresh.setParamTable(old.conf().getLayer().initializer().init(old.conf(), params, false));
+        if (old.getGradientsViewArray() != null) {
+            fresh.setBackpropGradientsViewArray(old.getGradientsViewArray());
+        }
+        return fresh;
+    }
+
+    private static org.nd4j.linalg.api.buffer.DataType dataType(Layer layer) {
+        return layer.params().dataType();
+    }
+}

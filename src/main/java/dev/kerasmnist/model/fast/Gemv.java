@@ -1,0 +1,42 @@
+package dev.kerasmnist.model.fast;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code z = x W + b} for one input row as one BLAS matrix-vector product. ND4J sends a 1-row product through its
+ * general GEMM op, which costs several times more for a single image.
+ */
+final class Gemv {
+    private static final int COL_MAJOR = 102;
+    private static final int TRANSPOSE = 112;
+
+    private Gemv() {
+    }
+
+    /** z for a single float row, or null when the arrays are not laid out as this fast path needs. */
+    static INDArray preOutput(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
+        if (x == null || x.rank() != 2 || x.size(0) != 1 || x.dataType() != DataType.FLOAT || x.stride(1) != 1
+                || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.stride(0) != 1 || w.stride(1) != w.size(0)
+                || b == null || b.dataType() != DataType.FLOAT || b.elementWiseStride() != 1
+                || x.size(1) != w.size(0)) {
+            return null;
+        }
+        int nIn = (int) w.size(0);
+        int nOut = (int) w.size(1);
+        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {1, nOut}, 'c');
+        z.assign(b);
+        // W is column-major [nIn, nOut]: z = W^T x + z
+        openblas_nolapack.cblas_sgemv(COL_MAJOR, TRANSPOSE, nIn, nOut, 1f, pointer(w), nIn, pointer(x), 1, 1f,
+                pointer(z), 1);
+        return z;
+    }
+
+    private static FloatPointer pointer(INDArray a) {
+        return new FloatPointer(a.data().addressPointer()); // a view's buffer already starts at the view
+    }
+}
