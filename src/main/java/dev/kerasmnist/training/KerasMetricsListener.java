@@ -1,20 +1,21 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keras's running training metrics: the loss and accuracy of each batch, averaged over the epoch so far and
  * weighted by batch size. Stops training (by throwing) as soon as the loss is not finite.
  *
- * <p>Accuracy needs the predictions of the forward pass, before the update, as Keras computes it. DL4J hands
- * listeners the activations up to the last hidden layer only; the output layer's argmax is then one small product
- * with its weights (softmax keeps the order), far cheaper than a second forward pass.
+ * <p>Accuracy needs the predictions of the forward pass, before the update, as Keras computes it: the argmax of
+ * the output layer's logits (softmax keeps the order). With {@link FastPath}'s output layer those logits are kept
+ * from the step itself; otherwise DL4J hands listeners the activations up to the last hidden layer only, and the
+ * logits are one small product with the output layer's weights.
  */
 final class KerasMetricsListener extends BaseTrainingListener {
     /** Receives each batch's running metrics. */
@@ -54,16 +55,46 @@ final class KerasMetricsListener extends BaseTrainingListener {
     public void onForwardPass(Model model, List<INDArray> activations) {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         INDArray hidden = activations.get(activations.size() - 1);
+        batchSize = (int) hidden.size(0);
+        if (FastPath.hasFastOutputLayer(net)) {
+            return; // counted in iterationDone from the logits the output layer computed anyway
+        }
         Layer out = net.getOutputLayer();
         INDArray logits = hidden.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-        INDArray predicted = Nd4j.argMax(logits, 1);
-        INDArray actual = Nd4j.argMax(net.getLabels(), 1);
-        batchSize = (int) hidden.size(0);
-        correct += predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+        correct += countCorrect(logits, net.getLabels());
+    }
+
+    /** Rows whose largest logit is at the label's one-hot position (first maximum wins, as in argmax). */
+    private static long countCorrect(INDArray logits, INDArray oneHot) {
+        float[] z = logits.dup('c').data().asFloat();
+        float[] y = oneHot.dup('c').data().asFloat();
+        int classes = (int) logits.size(1);
+        long hits = 0;
+        for (int row = 0; row < logits.size(0); row++) {
+            int at = row * classes;
+            int predicted = 0;
+            int actual = 0;
+            for (int c = 1; c < classes; c++) {
+                if (z[at + c] > z[at + predicted]) {
+                    predicted = c;
+                }
+                if (y[at + c] > y[at + actual]) {
+                    actual = c;
+                }
+            }
+            if (predicted == actual) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epochCount) {
+        INDArray logits = FastPath.lastTrainingLogits((MultiLayerNetwork) model);
+        if (logits != null) {
+            correct += countCorrect(logits, ((MultiLayerNetwork) model).getLabels());
+        }
         double loss = model.score(); // mean categorical crossentropy of this batch
         step++;
         if (!Double.isFinite(loss)) {

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>backprop derives relu'(z) from the kept activation (a > 0 exactly when z > 0) instead of recomputing
  *       {@code z = xW + b}, which {@code BaseLayer.backpropGradient} does with a second forward GEMM;</li>
  *   <li>the first layer skips dL/dx while training, which {@code MultiLayerNetwork} discards there;</li>
- *   <li>one input row at inference is one matrix-vector product ({@link Gemv}).</li>
+ *   <li>one input row at inference is one matrix-vector product ({@link Affine}).</li>
  * </ul>
  * The gradient GEMMs are DL4J's own calls, so parameters evolve bit for bit as with the stock layer. Anything else
  * (other activations, dropout, weight noise, masks, layer norm) takes the stock path.
@@ -38,13 +38,14 @@ final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dens
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         keptActivation = null;
         if (!training && plain()) {
-            INDArray z = Gemv.preOutput(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
+            INDArray z = Affine.preOutputOneRow(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
                     getParam(DefaultParamInitializer.BIAS_KEY), workspaceMgr);
             if (z != null) {
                 return layerConf().getActivationFn().getActivation(z, false);
             }
         }
-        INDArray a = super.activate(training, workspaceMgr);
+        INDArray a = plain() ? layerConf().getActivationFn().getActivation(preOutput(input, workspaceMgr), training)
+                : super.activate(training, workspaceMgr);
         if (training && reluOnly()) {
             keptActivation = a; // lives in DL4J's activations workspace until this step's backprop is done
             keptFor = input;
@@ -80,6 +81,14 @@ final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dens
         Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         return new Pair<>(gradient, epsilonNext);
+    }
+
+    /** z through {@link Affine}, or DL4J's own computation when the input needs its validation or casting. */
+    private INDArray preOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray z = Affine.preOutput(x, getParam(DefaultParamInitializer.WEIGHT_KEY),
+                hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, workspaceMgr);
+        return z != null ? z : preOutput(false, workspaceMgr);
     }
 
     /** No mask, dropout, weight noise or layer norm: the cases the fast paths cover. */

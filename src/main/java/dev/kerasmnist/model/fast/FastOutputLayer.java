@@ -14,7 +14,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * DL4J's output layer implementation computing {@code z = xW + b} once per training step: stock DL4J computes it in
- * backprop and again for the score. The gradient is the stock loss function's (for softmax with MCXENT that is
+ * backprop and again for the score. Its products go through {@code Nd4j.gemm} ({@link Affine}). The gradient is the stock loss function's (for softmax with MCXENT that is
  * {@code softmax(z) - y}), so parameters evolve bit for bit as with the stock layer. One input row at inference is
  * one matrix-vector product. Masks, dropout and weight noise take the stock path.
  */
@@ -22,6 +22,7 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
     private final TrainingState network;
     private INDArray keptZ;
     private INDArray keptFor;
+    private INDArray lastLogits;
 
     FastOutputLayer(NeuralNetConfiguration conf, DataType dataType, TrainingState network) {
         super(conf, dataType);
@@ -31,7 +32,7 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!training && plain()) {
-            INDArray z = Gemv.preOutput(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
+            INDArray z = Affine.preOutputOneRow(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
                     getParam(DefaultParamInitializer.BIAS_KEY), workspaceMgr);
             if (z != null) {
                 return layerConf().getActivationFn().getActivation(z, false);
@@ -43,11 +44,17 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         keptZ = null;
+        lastLogits = null;
         if (!plain()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray z = preOutput2d(true, workspaceMgr);
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray z = Affine.preOutput(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
+                workspaceMgr);
+        if (z == null) {
+            z = preOutput2d(true, workspaceMgr);
+        }
         ILossFunction loss = layerConf().getLossFn();
         INDArray delta = loss.computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM), z,
                 layerConf().getActivationFn(), maskArray);
@@ -61,11 +68,13 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         }
         delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
-        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        // dL/dx = (W delta^T)^T, through a direct BLAS call
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                 new long[] {w.size(0), delta.size(0)}, 'f');
-        epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+        Nd4j.gemm(w, delta, epsilonNext, false, true, 1.0, 0.0);
+        epsilonNext = epsilonNext.transpose();
         keptZ = z.detach(); // z lives in a backprop workspace that is closed before the score is computed
+        lastLogits = keptZ;
         keptFor = input;
         network.lossBackpropagated();
         return new Pair<>(gradient, epsilonNext);
@@ -86,6 +95,11 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
         }
         this.score = score;
         return score;
+    }
+
+    /** z of the last training step's batch, computed before that step's update (what Keras's metrics see). */
+    INDArray lastLogits() {
+        return lastLogits;
     }
 
     private boolean plain() {

@@ -57,6 +57,19 @@ public final class FastPath {
         return net;
     }
 
+    /** Whether the output layer is a fast one, which keeps {@link #lastTrainingLogits} of every training step. */
+    public static boolean hasFastOutputLayer(MultiLayerNetwork net) {
+        return net.getOutputLayer() instanceof FastOutputLayer;
+    }
+
+    /**
+     * The output layer's pre-activations of the last training step's batch, computed before that step's update,
+     * or null when the output layer is not a fast one. Training metrics read them instead of a second forward pass.
+     */
+    public static INDArray lastTrainingLogits(MultiLayerNetwork net) {
+        return net.getOutputLayer() instanceof FastOutputLayer out ? out.lastLogits() : null;
+    }
+
     /** Gives the new implementation the old one's parameters, gradient views, index and listeners. */
     private static Layer adopt(Layer old, Layer fresh) {
         fresh.setIndex(old.getIndex());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -32,6 +33,8 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     private final boolean fusable;
     private float[] gradient = new float[0];
     private float[] state = new float[0];
+    /** Fused steps taken in this JVM, so that a test can tell the fused path ran. */
+    static volatile int steps;
 
     FusedRmsPropUpdater(MultiLayerNetwork net, INDArray state, EpsilonPlacement epsilon) {
         super(net, state);
@@ -45,9 +48,11 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             return false;
         }
         for (UpdaterBlock block : updaterBlocks) {
+            // RMSprop keeps one state value per parameter, so with RMSprop everywhere state i belongs to
+            // parameter i: the loop indexes both alike, which lets the JIT vectorise it.
             if (block.getGradientUpdater().getClass() != RmsPropUpdater.class
-                    || block.getUpdaterViewOffsetEnd() - block.getUpdaterViewOffsetStart()
-                    != block.getParamOffsetEnd() - block.getParamOffsetStart()) {
+                    || block.getUpdaterViewOffsetStart() != block.getParamOffsetStart()
+                    || block.getUpdaterViewOffsetEnd() != block.getParamOffsetEnd()) {
                 return false;
             }
             for (UpdaterBlock.ParamState p : block.getLayersAndVariablesInBlock()) {
@@ -65,15 +70,18 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         return true;
     }
 
-    /** Whether steps take the fused path (false: this network needs DL4J's general updater). */
+    /** Whether steps can take the fused path (false: this network needs DL4J's general updater). */
     boolean fused() {
         return fusable;
     }
 
     @Override
     public synchronized void update(Gradient g, int iteration, int epoch, int batchSize, LayerWorkspaceMgr mgr) {
-        INDArray view = getFlattenedGradientsView();
-        if (!fusable || g.gradient() != view) {
+        // MultiLayerNetwork hands over a fresh view of its gradient array, so DL4J takes its "external gradient"
+        // path, which updates the array it is given: so does this.
+        INDArray view = g.gradient();
+        if (!fusable || view == null || view.length() != getFlattenedGradientsView().length()
+                || view.dataType() != DataType.FLOAT || view.elementWiseStride() != 1) {
             super.update(g, iteration, epoch, batchSize, mgr);
             return;
         }
@@ -82,10 +90,8 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             gradient = new float[n];
             state = new float[(int) updaterStateViewArray.length()];
         }
-        FloatPointer gp = new FloatPointer(view.data().addressPointer());
-        FloatPointer sp = new FloatPointer(updaterStateViewArray.data().addressPointer());
-        gp.get(gradient, 0, n);
-        sp.get(state, 0, state.length);
+        Pointer gAddress = view.data().addressPointer();
+        Pointer sAddress = updaterStateViewArray.data().addressPointer();
         List<ForkJoinTask<?>> halves = new ArrayList<>();
         for (UpdaterBlock block : updaterBlocks) {
             RmsProp c = ((RmsPropUpdater) block.getGradientUpdater()).getConfig();
@@ -94,34 +100,44 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             float eps = (float) c.getEpsilon();
             int from = block.getParamOffsetStart();
             int to = block.getParamOffsetEnd();
-            int stateShift = block.getUpdaterViewOffsetStart() - from;
             int mid = from + (to - from) / 2;
             float batch = batchSize;
+            // Each core copies its half in, steps it and copies it back.
             halves.add(ForkJoinPool.commonPool().submit(
-                    () -> step(gradient, state, stateShift, from, mid, batch, lr, rho, eps, epsilon)));
-            step(gradient, state, stateShift, mid, to, batch, lr, rho, eps, epsilon);
+                    () -> stepNative(gAddress, sAddress, from, mid, batch, lr, rho, eps)));
+            stepNative(gAddress, sAddress, mid, to, batch, lr, rho, eps);
         }
         halves.forEach(ForkJoinTask::join);
-        gp.put(gradient, 0, n);
-        sp.put(state, 0, state.length);
+        steps++;
+    }
+
+    private void stepNative(Pointer gAddress, Pointer sAddress, int from, int to, float batch, float lr, float rho,
+                            float eps) {
+        FloatPointer g = new FloatPointer(gAddress).position(from);
+        FloatPointer s = new FloatPointer(sAddress).position(from);
+        g.get(gradient, from, to - from);
+        s.get(state, from, to - from);
+        step(gradient, state, from, to, batch, lr, rho, eps, epsilon);
+        g.put(gradient, from, to - from);
+        s.put(state, from, to - from);
     }
 
     /** The float arithmetic of ND4J's rms_prop_updater op, preceded by the division by the batch size. */
-    static void step(float[] g, float[] s, int stateShift, int from, int to, float batch, float lr, float rho,
-                     float eps, EpsilonPlacement placement) {
+    static void step(float[] g, float[] s, int from, int to, float batch, float lr, float rho, float eps,
+                     EpsilonPlacement placement) {
         float oneMinusRho = 1 - rho;
         if (placement == EpsilonPlacement.OUTSIDE_SQRT) {
             for (int i = from; i < to; i++) {
                 float gi = g[i] / batch;
-                float si = s[i + stateShift] * rho + gi * gi * oneMinusRho;
-                s[i + stateShift] = si;
+                float si = s[i] * rho + gi * gi * oneMinusRho;
+                s[i] = si;
                 g[i] = (lr * gi) / ((float) Math.sqrt(si) + eps);
             }
         } else {
             for (int i = from; i < to; i++) {
                 float gi = g[i] / batch;
-                float si = s[i + stateShift] * rho + gi * gi * oneMinusRho;
-                s[i + stateShift] = si;
+                float si = s[i] * rho + gi * gi * oneMinusRho;
+                s[i] = si;
                 g[i] = (lr * gi) / (float) Math.sqrt(si + eps);
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
@@ -54,12 +55,15 @@ class FastPathTest {
         assertInstanceOf(FastDenseLayer.class, fast.getLayer(0));
         assertInstanceOf(FastOutputLayer.class, fast.getLayer(1));
         assertInstanceOf(FusedRmsPropUpdater.class, fast.getUpdater());
+        assertTrue(((FusedRmsPropUpdater) fast.getUpdater()).fused());
+        FusedRmsPropUpdater.steps = 0;
         assertArrayEquals(stock.params().toFloatVector(), fast.params().toFloatVector());
         List<Double> stockScores = new ArrayList<>();
         List<Double> fastScores = new ArrayList<>();
         train(stock, batches, stockScores);
         train(fast, batches, fastScores);
 
+        assertEquals(2 * batches.size(), FusedRmsPropUpdater.steps, "every step took the fused path");
         float[] expected = stock.params().toFloatVector();
         assertNotEquals(0f, expected[0] - KerasToDl4j.buildStock(ModelSpec.tutorial(5)).params().getFloat(0));
         assertArrayEquals(expected, fast.params().toFloatVector(), "parameters after 26 steps");
@@ -128,8 +132,8 @@ class FastPathTest {
         float[] s = {0f, 0.1f, 0.2f, 0f};
         float[] gStock = g.clone();
         float[] sStock = s.clone();
-        FusedRmsPropUpdater.step(g, s, 0, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.INSIDE_SQRT);
-        FusedRmsPropUpdater.step(gStock, sStock, 0, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.OUTSIDE_SQRT);
+        FusedRmsPropUpdater.step(g, s, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.INSIDE_SQRT);
+        FusedRmsPropUpdater.step(gStock, sStock, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.OUTSIDE_SQRT);
         for (int i = 0; i < 4; i++) {
             double gi = new float[] {0.5f, -2f, 0f, 1e-3f}[i] / 2.0;
             double a = new float[] {0f, 0.1f, 0.2f, 0f}[i] * 0.9 + 0.1 * gi * gi;
