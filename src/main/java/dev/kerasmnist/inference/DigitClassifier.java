@@ -84,16 +84,18 @@ public final class DigitClassifier {
             return List.of();
         }
         int n = images.size();
-        float[] pixels = new float[n * INPUTS];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(check(images.get(i), i), 0, pixels, i * INPUTS, INPUTS);
+            check(images.get(i), i);
         }
         float[] probabilities = new float[n * CLASSES];
         synchronized (net) {
-            // One bulk copy in, one forward pass, one bulk copy out: ND4J's create(float[][]) and getRow(i)
-            // copy element by element, which cost more than the forward pass itself.
+            // Bulk copies in and out around one forward pass: ND4J's create(float[][]) and getRow(i) copy element by
+            // element, which cost more than the forward pass itself.
             INDArray input = batchInput(n);
-            new FloatPointer(input.data().addressPointer()).put(pixels, 0, pixels.length);
+            FloatPointer in = new FloatPointer(input.data().addressPointer());
+            for (int i = 0; i < n; i++) {
+                in.position((long) i * INPUTS).put(images.get(i), 0, INPUTS);
+            }
             INDArray output = net.output(input, false);
             if (output.ordering() != 'c' || output.elementWiseStride() != 1) {
                 output = output.dup('c');
@@ -145,17 +147,24 @@ public final class DigitClassifier {
         return net;
     }
 
-    private static float[] check(float[] pixels, int index) {
+    private static void check(float[] pixels, int index) {
         if (pixels.length != INPUTS) {
             throw new IllegalArgumentException("image " + index + " has " + pixels.length
                     + " pixels; expected 784 (28x28). Use predict(BufferedImage) for other sizes");
         }
-        for (float v : pixels) {
-            if (!(v >= 0f && v <= 1f)) {
-                throw new IllegalArgumentException("image " + index + " has pixel value " + v
-                        + "; expected [0, 1] (pixel / 255f)");
+        float min = 0f;
+        float max = 0f;
+        for (float v : pixels) { // min/max rather than a test per pixel: the JIT vectorises it; NaN propagates
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        if (!(min >= 0f && max <= 1f)) {
+            for (float v : pixels) {
+                if (!(v >= 0f && v <= 1f)) {
+                    throw new IllegalArgumentException("image " + index + " has pixel value " + v
+                            + "; expected [0, 1] (pixel / 255f)");
+                }
             }
         }
-        return pixels;
     }
 }

@@ -31,11 +31,15 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!training && plain()) {
-            INDArray z = Affine.preOutputOneRow(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
-                    getParam(DefaultParamInitializer.BIAS_KEY), workspaceMgr);
+        if (plain()) {
+            INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+            INDArray b = hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null;
+            INDArray z = training ? null : Affine.preOutputOneRow(input, w, b, workspaceMgr);
+            if (z == null) {
+                z = Affine.preOutput(input, w, b, workspaceMgr);
+            }
             if (z != null) {
-                return layerConf().getActivationFn().getActivation(z, false);
+                return layerConf().getActivationFn().getActivation(z, training);
             }
         }
         return super.activate(training, workspaceMgr);
