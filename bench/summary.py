@@ -37,8 +37,12 @@ def main():
                 values = [r[key] for r in rs]
             cells.append(spread(values, fmt))
         print(f"| {label} | {cells[0]} | {cells[1]} |")
-    ratios = [d["fit_s"] / p["fit_s"] for d, p in zip(by["dl4j"], by["pytorch"])]
-    print(f"\nratio ours/PyTorch (5-epoch fit, same round): {spread(ratios)}")
+    pairs = list(zip(by["dl4j"], by["pytorch"]))
+    print("\nours/PyTorch, same round (targets: fit <= 1.5, predict one <= 2, batch throughput >= 0.8):")
+    print(f"  5-epoch fit time:            {spread([d['fit_s'] / p['fit_s'] for d, p in pairs])}")
+    print(f"  predict one image, time:     {spread([d['predict_one_ms'] / p['predict_one_ms'] for d, p in pairs])}")
+    print(f"  batch-1000 throughput:       "
+          f"{spread([d['predict_batch_per_s'] / p['predict_batch_per_s'] for d, p in pairs])}")
     blas = by["pytorch"][0].get("blas")
     print(f"PyTorch {by['pytorch'][0].get('torch')} BLAS loaded: {blas}")
 
