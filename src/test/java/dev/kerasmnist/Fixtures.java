@@ -4,10 +4,14 @@ import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistFile;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.Provenance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** Small IDX files and MNIST-shaped data sets made by the tests themselves. */
@@ -27,6 +31,13 @@ public final class Fixtures {
         ByteBuffer b = ByteBuffer.allocate(8 + labels.length);
         b.putInt(magic).putInt(count).put(labels);
         return b.array();
+    }
+
+    /** A provenance record as `train` writes it, for models the tests save themselves. */
+    public static Provenance provenance(ModelSpec spec, double accuracy) {
+        return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), spec,
+                new Provenance.Training(1, 32, spec.seed(), 100, 0.5), Map.of("train-images-idx3-ubyte", "abc"),
+                new Provenance.Test(0.1, accuracy), Provenance.Build.now(List.of("test")));
     }
 
     /** A learnable MNIST-shaped split (see {@link SyntheticDigits}). */

@@ -1,5 +1,8 @@
 package dev.kerasmnist;
 
+import dev.kerasmnist.plots.Charts;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +10,6 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.inference.MnistPreprocessor;
 import dev.kerasmnist.model.DenseSpec;
 import dev.kerasmnist.model.KerasToDl4j;
-import dev.kerasmnist.model.ModelSidecar;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
@@ -58,18 +60,17 @@ class ReadmeSnippetTest {
         // A tiny model and a PNG of a digit it knows stand in for models/mnist-mlp.zip and digit.png.
         MnistSplit digits = Fixtures.synthetic(300, 1);
         ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 1);
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         Trainer.fit(net, digits, new FitSpec(1, 32, 1, FitSpec.ALL), KerasProgress.silent());
         Path model = tmp.resolve("model.zip");
-        ModelStore.save(net, new ModelSidecar(ModelSidecar.FORMAT, spec, 1, 32, 1, 300, 0, 0, 0, 0.9801, Map.of(),
-                ModelSidecar.DL4J_VERSION, "17", "now"), "", model);
+        ModelStore.save(net, Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
         float[] px = new float[784];
         for (int p = 0; p < 784; p++) {
             px[p] = digits.images().pixel(0, p) / 255f;
         }
         Path png = tmp.resolve("digit.png");
-        ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+        ImageIO.write(Charts.digitImage(px), "png", png.toFile());
 
         String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"digit.png\"", quote(png));
         StringBuilder imports = new StringBuilder();

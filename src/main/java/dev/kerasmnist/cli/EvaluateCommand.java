@@ -4,6 +4,7 @@ import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.evaluation.EvaluationReport;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.History;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ final class EvaluateCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
 
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
-    Path model = ModelStore.DEFAULT_MODEL;
+    Path model = ModelFiles.DEFAULT.zip();
 
     @Option(names = "--min-accuracy", paramLabel = "A",
             description = "Exit with status 1 when test accuracy is below A (0..1), e.g. 0.98.")
@@ -65,9 +66,16 @@ final class EvaluateCommand implements Callable<Integer> {
         out.println(test.comparisonLine());
         List<Path> files = List.of();
         if (reportDir != null) {
-            Path historyFile = ModelStore.historyPath(model);
-            Optional<History> history = Files.isRegularFile(historyFile)
-                    ? Optional.of(History.fromCsv(Files.readString(historyFile))) : Optional.empty();
+            Path historyFile = new ModelFiles(model).history();
+            Optional<History> history = Optional.empty();
+            if (Files.isRegularFile(historyFile)) {
+                try {
+                    history = Optional.of(History.fromCsv(Files.readString(historyFile)));
+                } catch (IllegalArgumentException e) {
+                    out.println("warning: " + historyFile + " is damaged (" + e.getMessage()
+                            + "); the report has no training curves");
+                }
+            }
             files = EvaluationReport.write(reportDir, test, mnist.test(), history);
             out.println("Report written to " + reportDir.resolve(EvaluationReport.INDEX_HTML).toAbsolutePath());
         }

@@ -1,16 +1,24 @@
 package dev.kerasmnist.cli;
 
+import dev.kerasmnist.model.Versions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
-@Command(name = "keras-mnist", mixinStandardHelpOptions = true, version = "keras-mnist 0.1.0 (DL4J 1.0.0-M2.1)",
+@Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Keras MNIST tutorial (Dense 512 relu -> Dense 10 softmax, RMSprop) on Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, LessonsCommand.class,
                 FetchDataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    /** The version from the pom. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"keras-mnist " + Versions.project() + " (DL4J " + Versions.dl4j() + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -26,7 +34,9 @@ public final class Main {
         // Expected failures (missing data, corrupt files, divergence) get one line, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            err.println("error: " + e.getMessage());
+            // Some failures carry no message (NullPointerException and the like): name the exception then.
+            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()
+                    + " (a bug: please report it with the output of --verbose)"));
             if (Logging.verbose()) {
                 e.printStackTrace(err);
             }

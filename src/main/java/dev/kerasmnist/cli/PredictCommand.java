@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.inference.DigitClassifier;
 import dev.kerasmnist.inference.Prediction;
-import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.ModelFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class PredictCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
-    Path model = ModelStore.DEFAULT_MODEL;
+    Path model = ModelFiles.DEFAULT.zip();
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;

@@ -3,34 +3,38 @@ package dev.kerasmnist.cli;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.EpsilonPlacement;
 import dev.kerasmnist.model.KerasToDl4j;
-import dev.kerasmnist.model.ModelSidecar;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.ModelSummary;
+import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.model.fast.FastPath;
 import dev.kerasmnist.training.Checkpoints;
 import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.KerasProgress;
 import dev.kerasmnist.training.Trainer;
+import dev.kerasmnist.training.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** Trains the tutorial's model, evaluates it on the test set and saves it. */
@@ -38,13 +42,17 @@ import picocli.CommandLine.Spec;
         description = "Train the tutorial's model (defaults: epochs=5, batch_size=128, RMSprop lr=0.001), "
                 + "evaluate it on the 10,000 test images and save it.")
 final class TrainCommand implements Callable<Integer> {
+    /** The options a resumed run may change; the others must match the checkpoint. */
+    private static final List<String> CHANGEABLE_ON_RESUME = List.of("--epochs", "--learning-rate");
+
     @Spec
     CommandSpec command;
 
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}). With --resume: the total to "
+            + "reach, which may extend a finished or interrupted run, as Keras's initial_epoch does.")
     int epochs = FitSpec.TUTORIAL_EPOCHS;
 
     @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -56,18 +64,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training images only.")
     Integer limit;
 
-    @Option(names = "--learning-rate", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--learning-rate", description = "RMSprop learning rate (default: ${DEFAULT-VALUE}). "
+            + "With --resume: replaces the checkpoint's from the next epoch on.")
     double learningRate = RmsPropSpec.KERAS_DEFAULTS.learningRate();
 
+    @Option(names = "--rmsprop-epsilon", paramLabel = "PLACE",
+            description = "Where RMSprop adds epsilon: OUTSIDE_SQRT, lr*g/(sqrt(a)+eps) as Keras 2.0-2.10, the "
+                    + "tutorial and DL4J (default); or INSIDE_SQRT, lr*g/sqrt(a+eps) as Keras 2.11+ and Keras 3.")
+    EpsilonPlacement epsilonPlacement = RmsPropSpec.KERAS_DEFAULTS.epsilonPlacement();
+
     @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: ${DEFAULT-VALUE}).")
-    Path model = ModelStore.DEFAULT_MODEL;
+    Path model = ModelFiles.DEFAULT.zip();
 
     @Option(names = "--resume", description = "Continue an interrupted run from its last checkpoint "
-            + "(next to --model); its settings come from the checkpoint.")
+            + "(next to --model), with its settings; --epochs and --learning-rate may be given to change them.")
     boolean resume;
 
     /** What a training run produced. */
-    record Report(History history, TestResult test, Path model, ModelSidecar sidecar) {
+    record Report(History history, TestResult test, ModelFiles model, Provenance provenance) {
     }
 
     @Override
@@ -78,31 +92,35 @@ final class TrainCommand implements Callable<Integer> {
 
     Report run(PrintStream out) throws Exception {
         warnIfSpinning(out);
-        Checkpoints checkpoints = Checkpoints.forModel(model);
+        ModelFiles files = new ModelFiles(model);
+        Checkpoints checkpoints = Checkpoints.forModel(files);
         FitSpec fit;
         ModelSpec spec;
         MultiLayerNetwork net;
         History done;
         if (resume) {
-            Checkpoints.Checkpoint c = checkpoints.latest(out).orElseThrow(() -> new IllegalStateException(
-                    "nothing to resume: no checkpoint in " + checkpoints.dir() + "; run train without --resume"));
-            fit = c.state().fit();
-            spec = c.state().model();
-            net = c.net();
+            Checkpoints.Checkpoint c = checkpoints.latest(out).orElseGet(() -> finishedRun(files));
             done = c.state().history();
-            out.printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint)%n", c.file(),
-                    done.epochs().size(), fit.epochs());
+            fit = resumedFit(c.state().fit(), done.epochs().size());
+            spec = c.state().model();
+            if (given("--learning-rate")) {
+                spec = spec.withOptimizer(spec.optimizer().withLearningRate(learningRate));
+                c.net().setLearningRate(learningRate); // DL4J's own: keeps the RMSprop state
+            }
+            net = FastPath.install(c.net(), spec.optimizer().epsilonPlacement());
+            out.printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint%s)%n", c.file(),
+                    done.epochs().size(), fit.epochs(), changes(spec));
         } else {
             if (checkpoints.exist()) {
                 // A fresh run would mix its epochs with the old run's; never discard the user's work silently.
                 throw new IllegalStateException("an interrupted run left checkpoints in " + checkpoints.dir()
-                        + ": continue it with `train --resume`, or delete that folder to start afresh");
+                        + ": continue it with `keras-mnist train --resume`, or delete that folder to start afresh");
             }
             // Validate every option before the slow parts start; a bad value is a usage error (exit 2).
             try {
                 fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);
-                spec = ModelSpec.tutorial(seed)
-                        .withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(learningRate));
+                spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS
+                        .withLearningRate(learningRate).withEpsilonPlacement(epsilonPlacement));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
             }
@@ -116,38 +134,116 @@ final class TrainCommand implements Callable<Integer> {
         out.printf("Train on %d samples (batch_size=%d, epochs=%d, seed=%d), test on %d%n", trainSize,
                 fit.batchSize(), fit.epochs(), fit.seed(), mnist.test().size());
 
-        History history = trainWithCheckpoints(net, mnist, fit, spec, done, checkpoints, out);
+        History history = trainWithCheckpoints(net, mnist, fit, spec, done, checkpoints, files, out,
+                resume && !checkpoints.exist());
         TestResult test = Evaluator.evaluate(net, mnist.test());
         out.printf(Locale.ROOT, "test_loss: %.4f%n", test.loss());
         out.println(test.comparisonLine());
 
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
-        ModelSidecar sidecar = new ModelSidecar(ModelSidecar.FORMAT, spec, fit.epochs(), fit.batchSize(), fit.seed(),
-                trainSize, history.totalSeconds(), test.loss(), test.accuracy(), TestResult.TUTORIAL_ACCURACY, sums,
-                ModelSidecar.DL4J_VERSION, System.getProperty("java.version"),
-                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        ModelStore.save(net, sidecar, history.toCsv(), model);
+        Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("tutorial"), spec,
+                new Provenance.Training(fit.epochs(), fit.batchSize(), fit.seed(), trainSize,
+                        history.totalSeconds()),
+                sums, new Provenance.Test(test.loss(), test.accuracy()),
+                Provenance.Build.now(commandLine()));
+        ModelStore.save(net, provenance, history.toCsv(), files);
         checkpoints.clear();
         out.printf(Locale.ROOT, "Trained in %.1f s. Saved %s (+ %s, %s)%n", history.totalSeconds(), model,
-                ModelStore.sidecarPath(model).getFileName(), ModelStore.historyPath(model).getFileName());
-        return new Report(history, test, model, sidecar);
+                files.provenance().getFileName(), files.history().getFileName());
+        return new Report(history, test, files, provenance);
+    }
+
+    /**
+     * A finished run's saved model as a checkpoint, so that {@code --resume --epochs N} trains it further (its zip
+     * keeps the RMSprop state, its provenance the settings, its CSV the history).
+     */
+    private Checkpoints.Checkpoint finishedRun(ModelFiles files) {
+        if (!java.nio.file.Files.isRegularFile(files.zip())) {
+            throw new IllegalStateException("nothing to resume: no checkpoint in " + Checkpoints.forModel(files).dir()
+                    + " and no model at " + files.zip() + "; train without --resume");
+        }
+        try {
+            Provenance p = ModelStore.readProvenance(files);
+            if (p.training() == null || p.model() == null) {
+                throw new IllegalStateException(files.zip() + " was not trained here, so it has no run to resume");
+            }
+            History history = History.fromCsv(java.nio.file.Files.readString(files.history()));
+            if (!given("--epochs")) {
+                throw new IllegalStateException("nothing to resume: the run in " + files.zip() + " finished its "
+                        + history.epochs().size() + " epochs; add --epochs N (more than that) to train it further");
+            }
+            Provenance.Training t = p.training();
+            FitSpec fit = new FitSpec(t.epochs(), t.batchSize(), t.seed(), t.trainingExamples());
+            return new Checkpoints.Checkpoint(ModelStore.load(files.zip()),
+                    new Checkpoints.State(history.epochs().size(), p.model(), fit, history.toCsv()), files.zip());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot resume from " + files.zip() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The checkpoint's fit settings, with --epochs applied; any other contradicting option is refused. */
+    private FitSpec resumedFit(FitSpec stored, int epochsDone) {
+        List<String> refused = new ArrayList<>();
+        ParseResult parsed = command.commandLine().getParseResult();
+        for (String option : List.of("--batch-size", "--seed", "--limit", "--rmsprop-epsilon")) {
+            if (parsed.hasMatchedOption(option)) {
+                refused.add(option);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ParameterException(command.commandLine(), "invalid option: " + String.join(", ", refused)
+                    + " cannot change when resuming (they shape every epoch of the run); only "
+                    + String.join(" and ", CHANGEABLE_ON_RESUME) + " can. Drop them, or delete "
+                    + Checkpoints.forModel(new ModelFiles(model)).dir() + " and train afresh");
+        }
+        if (!given("--epochs")) {
+            return stored;
+        }
+        if (epochs <= epochsDone) {
+            throw new ParameterException(command.commandLine(), "invalid option: --epochs " + epochs
+                    + " is not more than the " + epochsDone + " epochs already done");
+        }
+        return new FitSpec(epochs, stored.batchSize(), stored.seed(), stored.limit());
+    }
+
+    private boolean given(String option) {
+        return command.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private String changes(ModelSpec spec) {
+        List<String> changed = new ArrayList<>();
+        if (given("--epochs")) {
+            changed.add("--epochs " + epochs);
+        }
+        if (given("--learning-rate")) {
+            changed.add("learning rate " + spec.optimizer().learningRate());
+        }
+        return changed.isEmpty() ? "" : ", with " + String.join(" and ", changed);
+    }
+
+    private List<String> commandLine() {
+        List<String> line = new ArrayList<>(List.of("keras-mnist", "train"));
+        line.addAll(command.commandLine().getParseResult().originalArgs());
+        return line;
     }
 
     /**
      * Trains, checkpointing after every epoch. On Ctrl-C or a kill the JVM's shutdown hook waits for a checkpoint
-     * being written, then says how to resume.
+     * being written, then says what is on disk; divergence says the same.
      */
     private static History trainWithCheckpoints(MultiLayerNetwork net, Mnist mnist, FitSpec fit, ModelSpec spec,
-                                                History done, Checkpoints checkpoints, PrintStream out)
-            throws IOException {
+                                                History done, Checkpoints checkpoints, ModelFiles files,
+                                                PrintStream out, boolean fromFinishedModel) throws IOException {
         Object saving = new Object();
-        AtomicBoolean finished = new AtomicBoolean();
+        // Epochs that a checkpoint on disk holds (a finished model resumed holds its own in its zip)
+        AtomicInteger checkpointed = new AtomicInteger(fromFinishedModel ? 0 : done.epochs().size());
+        boolean[] finished = {false};
         Thread hook = new Thread(() -> {
             synchronized (saving) {
-                if (!finished.get()) {
-                    System.err.println(System.lineSeparator() + "interrupted: completed epochs are checkpointed in "
-                            + checkpoints.dir() + "; continue with `train --resume` (same --model)");
+                if (!finished[0]) {
+                    System.err.println(System.lineSeparator() + "interrupted: " + whatIsSaved(checkpointed.get(),
+                            fromFinishedModel, checkpoints, files, "`keras-mnist train --resume`"));
                 }
             }
         });
@@ -156,10 +252,20 @@ final class TrainCommand implements Callable<Integer> {
             return Trainer.fit(net, mnist.train(), fit, KerasProgress.forConsole(out), done, (n, soFar) -> {
                 synchronized (saving) {
                     checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), spec, fit, soFar.toCsv()));
+                    checkpointed.set(soFar.epochs().size());
                 }
             });
+        } catch (TrainingDivergedException e) {
+            throw new IllegalStateException(e.getMessage() + "; " + whatIsSaved(checkpointed.get(),
+                    fromFinishedModel, checkpoints, files, "`keras-mnist train --resume --learning-rate "
+                            + java.math.BigDecimal.valueOf(spec.optimizer().learningRate())
+                            .divide(java.math.BigDecimal.TEN).stripTrailingZeros() + "`")
+                            + " (or check the data is scaled to [0, 1])",
+                    e);
         } finally {
-            finished.set(true);
+            synchronized (saving) {
+                finished[0] = true;
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -168,10 +274,25 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** What an unfinished run leaves behind, and the way on from it, in one true sentence. */
+    static String whatIsSaved(int epochsCheckpointed, boolean fromFinishedModel, Checkpoints checkpoints,
+                              ModelFiles files, String resume) {
+        if (epochsCheckpointed == 0) {
+            return fromFinishedModel
+                    ? files.zip() + " is unchanged and no further epoch was completed: run " + resume
+                            + " --epochs N again"
+                    : files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
+                            + "run train again";
+        }
+        return files.zip() + (fromFinishedModel ? " is unchanged" : " was not written") + "; epochs up to "
+                + epochsCheckpointed + " are checkpointed in " + checkpoints.dir() + ": continue with " + resume
+                + " (same --model), or delete that folder to start afresh";
+    }
+
     static void warnIfSpinning(PrintStream out) {
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("note: OMP_WAIT_POLICY is not set; set OMP_WAIT_POLICY=PASSIVE before starting Java "
-                    + "(the Maven command does) or training runs about 2x slower on few cores.");
+                    + "(bin/keras-mnist and the Maven command do) or training runs about 2x slower on few cores.");
         }
     }
 }

@@ -31,6 +31,7 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
     public static Mnist load(Path dir, Checksums checksums) throws IOException {
         Map<MnistFile, byte[]> bytes = new EnumMap<>(MnistFile.class);
         Map<MnistFile, String> sums = new EnumMap<>(MnistFile.class);
+        Map<MnistFile, Path> paths = new EnumMap<>(MnistFile.class);
         for (MnistFile f : MnistFile.values()) {
             Path path = f.findIn(dir).orElseThrow(() -> new MnistNotFoundException(
                     "MNIST file " + f.fileName() + " is missing from " + dir.toAbsolutePath()));
@@ -43,17 +44,19 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
             }
             bytes.put(f, content);
             sums.put(f, sum);
+            paths.put(f, path);
         }
-        MnistSplit train = split(bytes, MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS, dir);
-        MnistSplit test = split(bytes, MnistFile.TEST_IMAGES, MnistFile.TEST_LABELS, dir);
+        MnistSplit train = split(bytes, paths, MnistFile.TRAIN_IMAGES, MnistFile.TRAIN_LABELS);
+        MnistSplit test = split(bytes, paths, MnistFile.TEST_IMAGES, MnistFile.TEST_LABELS);
         return new Mnist(train, test, Map.copyOf(sums));
     }
 
-    private static MnistSplit split(Map<MnistFile, byte[]> bytes, MnistFile imgs, MnistFile lbls, Path dir)
-            throws IdxFormatException {
-        IdxImages images = IdxReader.parseImages(bytes.get(imgs), dir.resolve(imgs.fileName()).toString());
-        IdxLabels labels = IdxReader.parseLabels(bytes.get(lbls), dir.resolve(lbls.fileName()).toString());
-        return MnistSplit.of(images, labels, dir.resolve(imgs.fileName()) + " + " + lbls.fileName());
+    /** Errors name the files as found (dotted or gzipped names included). */
+    private static MnistSplit split(Map<MnistFile, byte[]> bytes, Map<MnistFile, Path> paths, MnistFile imgs,
+                                    MnistFile lbls) throws IdxFormatException {
+        IdxImages images = IdxReader.parseImages(bytes.get(imgs), paths.get(imgs).toString());
+        IdxLabels labels = IdxReader.parseLabels(bytes.get(lbls), paths.get(lbls).toString());
+        return MnistSplit.of(images, labels, paths.get(imgs) + " + " + paths.get(lbls).getFileName());
     }
 
     public static String sha256(byte[] content) {

@@ -1,8 +1,7 @@
 package dev.kerasmnist.evaluation;
 
 import dev.kerasmnist.data.MnistSplit;
-import dev.kerasmnist.inference.MnistPreprocessor;
-import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.EpochStats;
 import dev.kerasmnist.training.History;
@@ -62,7 +61,7 @@ public final class EvaluationReport {
 
         Path index = dir.resolve(INDEX_HTML);
         String html = html(result, history, files);
-        ModelStore.writeAtomically(index, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(index, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
         files.add(index);
         return files;
     }
@@ -102,7 +101,7 @@ public final class EvaluationReport {
             }
             int x = (k % cols) * CELL_WIDTH;
             int y = (k / cols) * CELL_HEIGHT;
-            g.drawImage(MnistPreprocessor.toImage(pixels), x, y, CELL_WIDTH, CELL_WIDTH, null);
+            g.drawImage(Charts.digitImage(pixels), x, y, CELL_WIDTH, CELL_WIDTH, null);
             g.setColor(new Color(170, 0, 0));
             g.drawString("true " + test.label(i) + " \u2192 " + result.predictions()[i], x + 6, y + CELL_WIDTH + 15);
             g.setColor(Color.GRAY);

@@ -2,6 +2,7 @@ package dev.kerasmnist.evaluation;
 
 import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.KerasLoss;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,13 +25,31 @@ public final class Evaluator {
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             int n = batch.numExamples();
-            INDArray output = net.output(batch.getFeatures(), false);
+            INDArray output = net.output(batch.getFeatures(), false); // the one forward pass
             evaluation.eval(batch.getLabels(), output);
-            int[] predicted = output.argMax(1).toIntVector();
-            System.arraycopy(predicted, 0, predictions, examples, n);
-            lossSum += net.score(batch, false) * n; // score is the batch mean; weight it back up
+            float[] p = output.dup('c').data().asFloat();
+            int[] labels = batch.getLabels().argMax(1).toIntVector();
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int d = 1; d < MnistSplit.CLASSES; d++) {
+                    if (p[i * MnistSplit.CLASSES + d] > p[i * MnistSplit.CLASSES + best]) {
+                        best = d;
+                    }
+                }
+                predictions[examples + i] = best;
+                lossSum += crossEntropy(p[i * MnistSplit.CLASSES + labels[i]]);
+            }
             examples += n;
         }
         return new TestResult(lossSum / examples, evaluation.accuracy(), examples, evaluation, predictions);
+    }
+
+    /**
+     * Keras's categorical crossentropy of one example from its predicted probability of the true class, clipped
+     * to [1e-7, 1 - 1e-7] as Keras clips probabilities.
+     */
+    static double crossEntropy(float probabilityOfTruth) {
+        double p = Math.min(Math.max(probabilityOfTruth, KerasLoss.KERAS_EPSILON), 1 - KerasLoss.KERAS_EPSILON);
+        return -Math.log(p);
     }
 }

@@ -1,6 +1,8 @@
 package dev.kerasmnist.inference;
 
+import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.ModelLoadException;
+import dev.kerasmnist.model.ModelShape;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.fast.FastPath;
 import java.awt.image.BufferedImage;
@@ -26,10 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * are not safe; this class serialises them on the network. For throughput, predict a batch in one call.
  */
 public final class DigitClassifier {
-    /** 28 x 28 pixels. */
-    public static final int INPUTS = 784;
-    /** Digits 0..9. */
-    public static final int CLASSES = 10;
+    private static final int INPUTS = MnistSplit.PIXELS;
+    private static final int CLASSES = MnistSplit.CLASSES;
 
     private final MultiLayerNetwork net;
     /** Guarded by {@code net}. */
@@ -43,7 +43,7 @@ public final class DigitClassifier {
      * @throws IllegalArgumentException if the network has another shape
      */
     public DigitClassifier(MultiLayerNetwork net) {
-        String wrongShape = ModelStore.mnistShapeProblem(net);
+        String wrongShape = ModelShape.mnistProblem(net);
         if (wrongShape != null) {
             throw new IllegalArgumentException("the network " + wrongShape);
         }

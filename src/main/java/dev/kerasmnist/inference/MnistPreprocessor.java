@@ -1,5 +1,6 @@
 package dev.kerasmnist.inference;
 
+import dev.kerasmnist.data.MnistSplit;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import javax.imageio.stream.ImageInputStream;
  * the training data.
  */
 public final class MnistPreprocessor {
-    public static final int SIDE = 28;
+    public static final int SIDE = MnistSplit.ROWS;
     /** MNIST digits fit a 20x20 box inside the 28x28 image. */
     static final int BOX = 20;
     /** Larger images are refused before decoding: a small file can declare a huge size. */
@@ -209,14 +210,5 @@ public final class MnistPreprocessor {
             }
         }
         return out;
-    }
-
-    /** 784 pixels in [0, 1] as a 28x28 grayscale image (white ink on black), e.g. to save test digits as PNG. */
-    public static BufferedImage toImage(float[] pixels) {
-        BufferedImage image = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < SIDE * SIDE; i++) {
-            image.getRaster().setSample(i % SIDE, i / SIDE, 0, Math.round(pixels[i] * 255));
-        }
-        return image;
     }
 }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Gradient descent, {@code w <- w - eta * dS/dw}, with the learning rate eta too small, about right and too large:
@@ -85,7 +85,7 @@ public final class LearningRateLesson implements Lesson {
         DataSet line = lineData();
         for (double eta : ETAS_NET) {
             MultiLayerNetwork model = LessonNets.mlp(1, List.of(8), Activation.TANH, 1, Activation.IDENTITY,
-                    LossFunction.MSE, new Sgd(eta), 7);
+                    KerasLoss.MSE, new Sgd(eta), 7);
             double[] loss = new double[NET_EPOCHS + 1];
             loss[0] = model.score(line);
             for (int e = 1; e <= NET_EPOCHS; e++) {

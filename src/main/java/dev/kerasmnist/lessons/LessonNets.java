@@ -9,11 +9,12 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Small DL4J networks for the lessons. Unlike the tutorial's model these vary the activation, optimiser and loss,
- * so they are built here directly; initialisation follows Keras (glorot_uniform, zero biases).
+ * so they are built here directly; initialisation and losses follow Keras (glorot_uniform, zero biases,
+ * {@link KerasLoss}).
  */
 final class LessonNets {
     private LessonNets() {
@@ -25,7 +26,7 @@ final class LessonNets {
      * @param hidden width of each hidden layer, all with {@code hiddenActivation}
      */
     static MultiLayerNetwork mlp(int inputs, List<Integer> hidden, Activation hiddenActivation, int outputs,
-                                 Activation outputActivation, LossFunction loss, IUpdater updater, long seed) {
+                                 Activation outputActivation, KerasLoss loss, IUpdater updater, long seed) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).updater(updater)
                 .weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0).list();
@@ -34,7 +35,7 @@ final class LessonNets {
             list.layer(new DenseLayer.Builder().nIn(in).nOut(units).activation(hiddenActivation).build());
             in = units;
         }
-        list.layer(new OutputLayer.Builder(loss).nIn(in).nOut(outputs).activation(outputActivation).build());
+        list.layer(new OutputLayer.Builder(loss.dl4j(outputs)).nIn(in).nOut(outputs).activation(outputActivation).build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         return net;

@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Without a nonlinear activation a network stays linear however deep it is: identity hidden layers cannot learn XOR,
@@ -96,7 +96,7 @@ public final class NonlinearityLesson implements Lesson {
 
     private static double xorAccuracy(DataSet xor, Activation hidden, int depth) {
         List<Integer> layers = java.util.Collections.nCopies(depth, 8);
-        MultiLayerNetwork net = LessonNets.mlp(2, layers, hidden, 1, Activation.SIGMOID, LossFunction.XENT,
+        MultiLayerNetwork net = LessonNets.mlp(2, layers, hidden, 1, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY,
                 new Adam(0.05), 3);
         for (int e = 0; e < XOR_EPOCHS; e++) {
             net.fit(xor);
@@ -106,7 +106,7 @@ public final class NonlinearityLesson implements Lesson {
     }
 
     private static SineRun fitSine(DataSet sine, Activation hidden, int units) {
-        MultiLayerNetwork net = LessonNets.mlp(1, List.of(units), hidden, 1, Activation.IDENTITY, LossFunction.MSE,
+        MultiLayerNetwork net = LessonNets.mlp(1, List.of(units), hidden, 1, Activation.IDENTITY, KerasLoss.MSE,
                 new Adam(0.05), 5);
         for (int e = 0; e < SINE_EPOCHS; e++) {
             net.fit(sine);

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Choosing the output layer by the kind of problem, each on a tiny synthetic data set of 2-D points:
@@ -70,7 +70,7 @@ public final class OutputLayersLesson implements Lesson {
 
         // Binary: inside the circle of radius 0.6?
         INDArray inside = labels(points, p -> new float[] {p[0] * p[0] + p[1] * p[1] < 0.36 ? 1 : 0});
-        tasks.add(classify("binary", x, inside, 1, Activation.SIGMOID, LossFunction.XENT, "binary_crossentropy"));
+        tasks.add(classify("binary", x, inside, 1, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
 
         // Multi-class: which of three sectors around the origin?
         INDArray sector = labels(points, p -> {
@@ -79,14 +79,12 @@ public final class OutputLayersLesson implements Lesson {
             oneHot[Math.min(2, (int) (angle / (2 * Math.PI / 3)))] = 1;
             return oneHot;
         });
-        tasks.add(classify("multi-class", x, sector, 3, Activation.SOFTMAX, LossFunction.MCXENT,
-                "categorical_crossentropy"));
+        tasks.add(classify("multi-class", x, sector, 3, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
 
         // Multi-label: "right half" and "upper half", often both.
         INDArray halves = labels(points, p -> new float[] {p[0] > 0 ? 1 : 0, p[1] > 0 ? 1 : 0});
-        tasks.add(classify("multi-label", x, halves, 2, Activation.SIGMOID, LossFunction.XENT, "binary_crossentropy"));
-        tasks.add(classify("multi-label, wrong head", x, halves, 2, Activation.SOFTMAX, LossFunction.MCXENT,
-                "categorical_crossentropy"));
+        tasks.add(classify("multi-label", x, halves, 2, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
+        tasks.add(classify("multi-label, wrong head", x, halves, 2, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
 
         // Regression: y = 3 x0 - 2 x1 + 0.5, any real value.
         INDArray target = labels(points, p -> new float[] {3 * p[0] - 2 * p[1] + 0.5f});
@@ -115,8 +113,7 @@ public final class OutputLayersLesson implements Lesson {
         return new Result(tasks, table.toString(), plot);
     }
 
-    private static Task classify(String kind, INDArray x, INDArray y, int outputs, Activation head, LossFunction loss,
-                                 String kerasLoss) {
+    private static Task classify(String kind, INDArray x, INDArray y, int outputs, Activation head, KerasLoss loss) {
         INDArray out = train(x, y, outputs, head, loss);
         INDArray predicted;
         if (head == Activation.SOFTMAX && !kind.startsWith("multi-label")) {
@@ -130,12 +127,12 @@ public final class OutputLayersLesson implements Lesson {
         }
         INDArray rowMatches = predicted.eq(y).castTo(DataType.FLOAT).min(1);
         double accuracy = rowMatches.meanNumber().doubleValue();
-        return new Task(kind, head.name().toLowerCase(), kerasLoss, accuracy, out.minNumber().doubleValue(),
+        return new Task(kind, head.name().toLowerCase(), loss.kerasName(), accuracy, out.minNumber().doubleValue(),
                 out.maxNumber().doubleValue(), rowSumGap(out), countTwoOn(predicted), countTwoOn(y));
     }
 
     private static Task regress(INDArray x, INDArray y) {
-        INDArray out = train(x, y, 1, Activation.IDENTITY, LossFunction.MSE);
+        INDArray out = train(x, y, 1, Activation.IDENTITY, KerasLoss.MSE);
         double ssRes = out.squaredDistance(y);
         double mean = y.meanNumber().doubleValue();
         double ssTot = y.sub(mean).norm2Number().doubleValue();
@@ -144,7 +141,7 @@ public final class OutputLayersLesson implements Lesson {
                 out.maxNumber().doubleValue(), rowSumGap(out), 0, 0);
     }
 
-    private static INDArray train(INDArray x, INDArray y, int outputs, Activation head, LossFunction loss) {
+    private static INDArray train(INDArray x, INDArray y, int outputs, Activation head, KerasLoss loss) {
         MultiLayerNetwork net = LessonNets.mlp(2, List.of(16), Activation.RELU, outputs, head, loss, new Adam(0.02), 9);
         DataSet data = new DataSet(x, y);
         for (int e = 0; e < EPOCHS; e++) {

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import dev.kerasmnist.model.KerasLoss;
 
 /**
  * The same deep, narrow MLP (10 hidden layers of 32) with sigmoid, tanh and ReLU: per-layer gradient norms from
@@ -100,8 +100,8 @@ public final class VanishingGradientsLesson implements Lesson {
         for (String variant : VARIANTS) {
             boolean he = variant.endsWith(HE_SUFFIX);
             Activation activation = Activation.valueOf(variant.replace(HE_SUFFIX, "").toUpperCase());
-            MultiLayerNetwork net = LessonNets.mlp(784, Collections.nCopies(HIDDEN_LAYERS, WIDTH), activation, 10,
-                    Activation.SOFTMAX, LossFunction.MCXENT, new Sgd(0.1), 42);
+            MultiLayerNetwork net = LessonNets.mlp(MnistSplit.PIXELS, Collections.nCopies(HIDDEN_LAYERS, WIDTH), activation, MnistSplit.CLASSES,
+                    Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY, new Sgd(0.1), 42);
             if (he) {
                 net = LessonNets.withHeInit(net);
             }

@@ -7,11 +7,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The one place where Keras's semantics become DL4J settings. Every DL4J default that differs from Keras's is
@@ -27,9 +24,10 @@ public final class KerasToDl4j {
         NeuralNetConfiguration.ListBuilder builder = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)                                  // keras.backend.floatx() == 'float32'
+                // DL4J's op places epsilon as Keras 2 does; Keras 3's placement is FastPath's (see build)
                 .updater(new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()))
-                .weightInit(WeightInit.XAVIER_UNIFORM)                     // glorot_uniform: U(+-sqrt(6/(in+out)))
-                .biasInit(0.0)                                             // bias_initializer='zeros'
+                .weightInit(KerasInitializer.DENSE_KERNEL_DEFAULT.weightInit()) // glorot_uniform
+                .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue())      // zeros
                 .miniBatch(true)                                           // losses averaged over the batch
                 .list();
         List<DenseSpec> layers = spec.layers();
@@ -39,11 +37,11 @@ public final class KerasToDl4j {
             boolean last = i == layers.size() - 1;
             if (last) {
                 // Keras puts the loss on the model; DL4J on its last layer, an OutputLayer.
-                builder.layer(new OutputLayer.Builder(lossFunction(spec.loss()))
-                        .nIn(in).nOut(layer.units()).activation(activation(layer.activation())).build());
+                builder.layer(new OutputLayer.Builder(spec.loss().dl4j(layer.units()))
+                        .nIn(in).nOut(layer.units()).activation(layer.activation().dl4j()).build());
             } else {
                 builder.layer(new DenseLayer.Builder()
-                        .nIn(in).nOut(layer.units()).activation(activation(layer.activation())).build());
+                        .nIn(in).nOut(layer.units()).activation(layer.activation().dl4j()).build());
             }
             in = layer.units();
         }
@@ -57,7 +55,7 @@ public final class KerasToDl4j {
      * step ~30% slower. Zeroing the state keeps the stock updater, so plain DL4J loads our files.)
      */
     public static MultiLayerNetwork build(ModelSpec spec) {
-        return FastPath.install(buildStock(spec));
+        return FastPath.install(buildStock(spec), spec.optimizer().epsilonPlacement());
     }
 
     /** {@link #build} with DL4J's stock implementations: the reference the fast ones are tested against. */
@@ -66,25 +64,5 @@ public final class KerasToDl4j {
         net.init();
         net.getUpdater().getStateViewArray().assign(0);
         return net;
-    }
-
-    public static Activation activation(String kerasName) {
-        return switch (kerasName) {
-            case "relu" -> Activation.RELU;
-            case "softmax" -> Activation.SOFTMAX;
-            case "sigmoid" -> Activation.SIGMOID;
-            case "tanh" -> Activation.TANH;
-            case "linear" -> Activation.IDENTITY;
-            default -> throw new IllegalArgumentException("no DL4J activation for Keras '" + kerasName + "'");
-        };
-    }
-
-    public static LossFunction lossFunction(String kerasName) {
-        return switch (kerasName) {
-            case "categorical_crossentropy" -> LossFunction.MCXENT;
-            case "binary_crossentropy" -> LossFunction.XENT;
-            case "mse" -> LossFunction.MSE;
-            default -> throw new IllegalArgumentException("no DL4J loss for Keras '" + kerasName + "'");
-        };
     }
 }

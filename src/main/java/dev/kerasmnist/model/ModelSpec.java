@@ -1,7 +1,7 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.data.MnistSplit;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A Keras {@code Sequential} of {@link DenseSpec} layers, compiled with RMSprop and a loss, in Keras's vocabulary.
@@ -10,8 +10,7 @@ import java.util.Set;
  * @param inputDim  {@code input_shape=(inputDim,)} of the first layer
  * @param seed      seeds the weight initialisation
  */
-public record ModelSpec(int inputDim, List<DenseSpec> layers, RmsPropSpec optimizer, String loss, long seed) {
-    public static final Set<String> LOSSES = Set.of("categorical_crossentropy", "binary_crossentropy", "mse");
+public record ModelSpec(int inputDim, List<DenseSpec> layers, RmsPropSpec optimizer, KerasLoss loss, long seed) {
 
     public ModelSpec {
         if (inputDim < 1) {
@@ -20,8 +19,8 @@ public record ModelSpec(int inputDim, List<DenseSpec> layers, RmsPropSpec optimi
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one layer");
         }
-        if (!LOSSES.contains(loss)) {
-            throw new IllegalArgumentException("unsupported loss '" + loss + "'; use one of " + LOSSES);
+        if (loss == null || optimizer == null) {
+            throw new IllegalArgumentException("a model needs an optimizer and a loss");
         }
         layers = List.copyOf(layers);
     }
@@ -35,8 +34,9 @@ public record ModelSpec(int inputDim, List<DenseSpec> layers, RmsPropSpec optimi
      * </pre>
      */
     public static ModelSpec tutorial(long seed) {
-        return new ModelSpec(28 * 28, List.of(new DenseSpec(512, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", seed);
+        return new ModelSpec(MnistSplit.PIXELS, List.of(new DenseSpec(512, KerasActivation.RELU),
+                new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)), RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY, seed);
     }
 
     public ModelSpec withOptimizer(RmsPropSpec rmsProp) {

@@ -1,6 +1,7 @@
 package dev.kerasmnist.plots;
 
-import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.files.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,10 +113,20 @@ public final class Charts {
     public static void savePng(BufferedImage image, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        ModelStore.writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
         });
+    }
+
+    /** 28x28 MNIST pixels in [0, 1] as a grayscale image (white ink on black), e.g. to show or save test digits. */
+    public static BufferedImage digitImage(float[] pixels) {
+        int side = MnistSplit.ROWS;
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < MnistSplit.PIXELS; i++) {
+            image.getRaster().setSample(i % side, i / side, 0, Math.round(pixels[i] * 255));
+        }
+        return image;
     }
 }

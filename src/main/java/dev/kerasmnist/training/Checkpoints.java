@@ -1,8 +1,9 @@
 package dev.kerasmnist.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.files.AtomicFiles;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,8 +40,8 @@ public final class Checkpoints {
     }
 
     /** The checkpoint folder of a model file: {@code models/mnist-mlp.zip -> models/mnist-mlp.checkpoints}. */
-    public static Checkpoints forModel(Path model) {
-        return new Checkpoints(ModelStore.sibling(model, ".checkpoints"));
+    public static Checkpoints forModel(ModelFiles model) {
+        return new Checkpoints(model.checkpoints());
     }
 
     public Path dir() {
@@ -63,8 +64,8 @@ public final class Checkpoints {
         Files.createDirectories(dir);
         int n = state.epochsDone();
         // The JSON first: a zip is only picked up with its JSON beside it.
-        ModelStore.writeAtomically(dir.resolve("epoch-" + n + ".json"), out -> JSON.writeValue(out, state));
-        ModelStore.writeAtomically(dir.resolve("epoch-" + n + ".zip"), out -> ModelSerializer.writeModel(net, out, true));
+        AtomicFiles.write(dir.resolve("epoch-" + n + ".json"), out -> JSON.writeValue(out, state));
+        AtomicFiles.write(dir.resolve("epoch-" + n + ".zip"), out -> ModelSerializer.writeModel(net, out, true));
         List<Integer> epochs = epochs();
         for (int i = 0; i < epochs.size() - KEEP; i++) {
             Files.deleteIfExists(dir.resolve("epoch-" + epochs.get(i) + ".zip"));

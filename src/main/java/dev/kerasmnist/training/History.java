@@ -28,8 +28,16 @@ public record History(List<EpochStats> epochs) {
         }
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(",");
-            list.add(new EpochStats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3])));
+            try {
+                if (f.length != 4) {
+                    throw new IllegalArgumentException(f.length + " fields");
+                }
+                list.add(new EpochStats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3])));
+            } catch (IllegalArgumentException e) { // NumberFormatException included
+                throw new IllegalArgumentException("line " + (i + 1) + " is '" + lines[i] + "', expected 4 numbers "
+                        + CSV_HEADER, e);
+            }
         }
         return new History(list);
     }

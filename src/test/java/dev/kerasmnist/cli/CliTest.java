@@ -1,5 +1,9 @@
 package dev.kerasmnist.cli;
 
+import dev.kerasmnist.plots.Charts;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.Provenance;
+import dev.kerasmnist.model.Versions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.inference.MnistPreprocessor;
-import dev.kerasmnist.model.ModelSidecar;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.History;
 import java.awt.image.BufferedImage;
@@ -22,6 +25,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,15 +78,18 @@ class CliTest {
         assertTrue(out.contains("Epoch 2/2\n10/10 [==============================]"), out);
         assertTrue(out.matches("(?s).*test_acc: \\d\\.\\d{4}   tutorial: 0\\.9801   difference: [+-]\\d+\\.\\d\\d points.*"),
                 out);
-        ModelSidecar sidecar = ModelStore.readSidecar(model);
-        assertEquals(2, sidecar.epochs());
-        assertEquals(64, sidecar.batchSize());
-        assertEquals(3, sidecar.seed());
-        assertEquals(600, sidecar.trainingExamples());
-        assertTrue(sidecar.testAccuracy() > 0.9, "synthetic classes are easy: " + sidecar.testAccuracy());
-        assertEquals(ModelStore.load(model).numParams(), sidecar.model().parameterCount());
-        assertEquals(4, sidecar.dataSha256().size());
-        assertEquals(2, History.fromCsv(Files.readString(ModelStore.historyPath(model))).epochs().size());
+        Provenance provenance = ModelStore.readProvenance(new ModelFiles(model));
+        assertEquals(Provenance.FORMAT, provenance.format());
+        assertEquals(Provenance.Origin.recipe("tutorial"), provenance.origin());
+        assertEquals(new Provenance.Training(2, 64, 3, 600, provenance.training().seconds()), provenance.training());
+        assertTrue(provenance.test().accuracy() > 0.9, "synthetic classes are easy: " + provenance.test());
+        assertEquals(ModelStore.load(model).numParams(), provenance.model().parameterCount());
+        assertEquals(4, provenance.dataSha256().size());
+        assertEquals(Versions.dl4j(), provenance.build().dl4jVersion());
+        assertEquals("1.0.0-M2.1", provenance.build().dl4jVersion(), "filtered from the pom");
+        assertTrue(provenance.build().commandLine().containsAll(List.of("keras-mnist", "train", "--epochs", "2")),
+                provenance.build().commandLine().toString());
+        assertEquals(2, History.fromCsv(Files.readString(new ModelFiles(model).history())).epochs().size());
 
         // evaluate: passes a threshold the model meets, fails (exit 1) one it does not
         assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
@@ -101,7 +108,7 @@ class CliTest {
         Path model = tmp.resolve("m.zip");
         assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--limit", "100",
                 "--model", model.toString()), stderr.toString());
-        assertEquals(100, ModelStore.readSidecar(model).trainingExamples());
+        assertEquals(100, ModelStore.readProvenance(new ModelFiles(model)).training().trainingExamples());
         assertTrue(out().contains("1/1 [=============================="), out());
     }
 
@@ -112,7 +119,7 @@ class CliTest {
         assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
                 "--model", model.toString()));
         byte[] good = Files.readAllBytes(model);
-        byte[] goodSidecar = Files.readAllBytes(ModelStore.sidecarPath(model));
+        byte[] goodSidecar = Files.readAllBytes(new ModelFiles(model).provenance());
 
         int code = run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2",
                 "--learning-rate", "1e30", "--model", model.toString());
@@ -120,7 +127,7 @@ class CliTest {
         assertEquals(1, code);
         assertTrue(stderr.toString().startsWith("error: training diverged: loss is "), stderr.toString());
         assertArrayEquals(good, Files.readAllBytes(model));
-        assertArrayEquals(goodSidecar, Files.readAllBytes(ModelStore.sidecarPath(model)));
+        assertArrayEquals(goodSidecar, Files.readAllBytes(new ModelFiles(model).provenance()));
     }
 
     @Test
@@ -188,7 +195,7 @@ class CliTest {
         for (int p = 0; p < 784; p++) {
             px[p] = test.images().pixel(0, p) / 255f;
         }
-        ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+        ImageIO.write(Charts.digitImage(px), "png", png.toFile());
         stdout.reset();
 
         assertEquals(0, run("predict", "--model", model.toString(), png.toString()), stderr.toString());

@@ -1,5 +1,6 @@
 package dev.kerasmnist.cli;
 
+import dev.kerasmnist.model.ModelFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,15 +49,17 @@ class InterruptTest {
         assertNotEquals(0, p.exitValue());
         assertTrue(Files.notExists(model), "an interrupted run saves no final model");
         String err = read(tmp.resolve("err.txt"));
-        assertTrue(err.contains("interrupted: completed epochs are checkpointed in"), err);
+        assertTrue(err.contains("interrupted: " + model + " was not written; epochs up to "), err);
+        assertTrue(err.contains(" are checkpointed in " + tmp.resolve("m.checkpoints")
+                + ": continue with `keras-mnist train --resume`"), err);
 
         int code = Main.execute("train", "--resume", "--data", data.toString(), "--skip-checksum", "--model",
                 model.toString());
         assertEquals(0, code);
-        History history = History.fromCsv(Files.readString(ModelStore.historyPath(model)));
+        History history = History.fromCsv(Files.readString(new ModelFiles(model).history()));
         assertEquals(8, history.epochs().size());
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), history.epochs().stream().map(e -> e.epoch()).toList());
-        assertTrue(ModelStore.readSidecar(model).testAccuracy() > 0.9);
+        assertTrue(ModelStore.readProvenance(new ModelFiles(model)).test().accuracy() > 0.9);
         assertTrue(Files.notExists(tmp.resolve("m.checkpoints")), "checkpoints removed once the model is saved");
     }
 

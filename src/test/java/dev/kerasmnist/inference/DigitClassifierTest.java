@@ -1,5 +1,8 @@
 package dev.kerasmnist.inference;
 
+import dev.kerasmnist.plots.Charts;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +13,6 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.DenseSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelLoadException;
-import dev.kerasmnist.model.ModelSidecar;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
@@ -46,12 +48,11 @@ class DigitClassifierTest {
     @BeforeAll
     static void trainTinyModel() throws IOException {
         ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 2);
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 2);
         net = KerasToDl4j.build(spec);
         Trainer.fit(net, DIGITS, new FitSpec(1, 32, 2, FitSpec.ALL), KerasProgress.silent());
         model = dir.resolve("tiny.zip");
-        ModelStore.save(net, new ModelSidecar(ModelSidecar.FORMAT, spec, 1, 32, 2, 400, 1, 0, 0, 0.9801, Map.of(),
-                ModelSidecar.DL4J_VERSION, "17", "now"), "", model);
+        ModelStore.save(net, Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
     }
 
     static float[] pixels(int n) {
@@ -79,11 +80,11 @@ class DigitClassifierTest {
             Prediction fromPixels = classifier.predict(px);
             assertArrayEquals(expected, fromPixels.probabilities());
 
-            Prediction fromImage = classifier.predict(MnistPreprocessor.toImage(px));
+            Prediction fromImage = classifier.predict(Charts.digitImage(px));
             assertArrayEquals(expected, fromImage.probabilities());
 
             Path png = dir.resolve("digit" + n + ".png");
-            ImageIO.write(MnistPreprocessor.toImage(px), "png", png.toFile());
+            ImageIO.write(Charts.digitImage(px), "png", png.toFile());
             assertArrayEquals(expected, classifier.predict(png).probabilities());
 
             assertEquals(DIGITS.label(n), fromPixels.digit(), "the tiny model knows its training digits");
@@ -141,10 +142,9 @@ class DigitClassifierTest {
     @Test
     void modelsOfAnotherShapeAreRefused() throws IOException {
         ModelSpec wrong = new ModelSpec(784, List.of(new DenseSpec(8, "relu"), new DenseSpec(5, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 1);
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
         Path path = dir.resolve("five-classes.zip");
-        ModelStore.save(KerasToDl4j.build(wrong), new ModelSidecar(ModelSidecar.FORMAT, wrong, 1, 1, 1, 1, 0, 0, 0, 0,
-                Map.of(), "", "", ""), "", path);
+        ModelStore.save(KerasToDl4j.build(wrong), Fixtures.provenance(wrong, 0.5), "", new ModelFiles(path));
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> DigitClassifier.load(path));
         assertTrue(e.getMessage().contains("takes 784 inputs and gives 5 outputs"), e.getMessage());
 

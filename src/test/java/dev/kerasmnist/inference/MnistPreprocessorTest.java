@@ -1,5 +1,6 @@
 package dev.kerasmnist.inference;
 
+import dev.kerasmnist.plots.Charts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,7 +83,7 @@ class MnistPreprocessorTest {
             for (int p = 0; p < 784; p++) {
                 expected[p] = split.images().pixel(n, p) / 255f;
             }
-            BufferedImage gray = MnistPreprocessor.toImage(expected);
+            BufferedImage gray = Charts.digitImage(expected);
             assertArrayEquals(expected, MnistPreprocessor.toMnist(gray));
             BufferedImage rgb = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
             rgb.getGraphics().drawImage(gray, 0, 0, null);

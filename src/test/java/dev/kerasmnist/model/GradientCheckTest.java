@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -25,7 +26,7 @@ class GradientCheckTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
             ModelSpec mini = new ModelSpec(12, List.of(new DenseSpec(7, "relu"), new DenseSpec(4, "softmax")),
-                    RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 12345);
+                    RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 12345);
             MultiLayerConfiguration conf = KerasToDl4j.configuration(mini);
             conf.setDataType(DataType.DOUBLE);
             for (NeuralNetConfiguration layer : conf.getConfs()) {

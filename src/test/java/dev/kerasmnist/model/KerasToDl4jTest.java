@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,7 +90,7 @@ class KerasToDl4jTest {
     @Test
     void firstStepIsKerasRmsPropFromZeroAccumulators() {
         ModelSpec small = new ModelSpec(6, List.of(new DenseSpec(5, "relu"), new DenseSpec(3, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 3);
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 3);
         MultiLayerNetwork net = KerasToDl4j.build(small);
         assertEquals(0.0, net.getUpdater().getStateViewArray().amaxNumber().doubleValue(), 0);
 
@@ -120,13 +121,14 @@ class KerasToDl4jTest {
 
     @Test
     void specsRejectWhatKerasWouldReject() {
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(Double.NaN, 0.9, 1e-7));
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(-1, 0.9, 1e-7));
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(0.001, 1.0, 1e-7));
+        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(Double.NaN, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
+        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(-1, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
+        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(0.001, 1.0, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
         assertThrows(IllegalArgumentException.class, () -> new DenseSpec(0, "relu"));
         assertThrows(IllegalArgumentException.class, () -> new DenseSpec(10, "swish"));
         assertThrows(IllegalArgumentException.class,
-                () -> new ModelSpec(784, List.of(new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, "hinge", 1));
+                () -> new ModelSpec(784, List.of(new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS,
+                        KerasLoss.of("hinge"), 1));
     }
 
     @Test

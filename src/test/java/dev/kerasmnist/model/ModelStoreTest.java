@@ -1,10 +1,14 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +28,7 @@ class ModelStoreTest {
     Path dir;
 
     private static final ModelSpec SMALL = new ModelSpec(784, List.of(new DenseSpec(16, "relu"),
-            new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, "categorical_crossentropy", 5);
+            new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 5);
 
     private static MultiLayerNetwork trainedSmallNet() {
         MultiLayerNetwork net = KerasToDl4j.build(SMALL);
@@ -40,23 +44,23 @@ class ModelStoreTest {
         return net;
     }
 
-    private static ModelSidecar sidecar(double accuracy) {
-        return new ModelSidecar(ModelSidecar.FORMAT, SMALL, 3, 32, 5, 32, 0.5, 0.1, accuracy, 0.9801,
-                Map.of("train-images-idx3-ubyte", "abc"), ModelSidecar.DL4J_VERSION, "17", "2026-11-26T00:00Z");
+    private static Provenance provenance(double accuracy) {
+        return Fixtures.provenance(SMALL, accuracy);
     }
 
     @Test
     void roundTripGivesIdenticalOutputsAndUpdaterState() throws IOException {
         MultiLayerNetwork net = trainedSmallNet();
         Path model = dir.resolve("models/m.zip");
-        ModelStore.save(net, sidecar(0.5), "epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", model);
+        ModelStore.save(net, provenance(0.5), "epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", new ModelFiles(model));
 
         MultiLayerNetwork loaded = ModelStore.load(model);
         INDArray probe = Nd4j.rand(DataType.FLOAT, 5, 784);
         assertArrayEquals(net.output(probe).toFloatMatrix(), loaded.output(probe).toFloatMatrix());
         assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
                 loaded.getUpdater().getStateViewArray().toFloatVector());
-        assertEquals(sidecar(0.5), ModelStore.readSidecar(model));
+        assertEquals(provenance(0.5).test(), ModelStore.readProvenance(new ModelFiles(model)).test());
+        assertEquals(SMALL, ModelStore.readProvenance(new ModelFiles(model)).model());
         assertEquals("epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", Files.readString(dir.resolve("models/m.history.csv")));
     }
 
@@ -64,7 +68,7 @@ class ModelStoreTest {
     void plainDl4jLoadsTheModelWithoutOurClasses() throws IOException {
         MultiLayerNetwork net = trainedSmallNet();
         Path model = dir.resolve("m.zip");
-        ModelStore.save(net, sidecar(0.5), "", model);
+        ModelStore.save(net, provenance(0.5), "", new ModelFiles(model));
         MultiLayerNetwork plain = MultiLayerNetwork.load(model.toFile(), true);
         assertArrayEquals(net.params().toFloatVector(), plain.params().toFloatVector());
     }
@@ -72,10 +76,10 @@ class ModelStoreTest {
     @Test
     void aWriteThatFailsHalfwayLeavesThePreviousFileIntact() throws IOException {
         Path model = dir.resolve("m.zip");
-        ModelStore.save(trainedSmallNet(), sidecar(0.5), "", model);
+        ModelStore.save(trainedSmallNet(), provenance(0.5), "", new ModelFiles(model));
         byte[] before = Files.readAllBytes(model);
 
-        IOException e = assertThrows(IOException.class, () -> ModelStore.writeAtomically(model, out -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(model, out -> {
             out.write(new byte[1000]);
             throw new IOException("No space left on device");
         }));
@@ -91,7 +95,7 @@ class ModelStoreTest {
     void savingWhereNoFolderCanBeMadeFailsClearly() throws IOException {
         Path notAFolder = Files.writeString(dir.resolve("file"), "x");
         IOException e = assertThrows(IOException.class,
-                () -> ModelStore.save(trainedSmallNet(), sidecar(0.5), "", notAFolder.resolve("m.zip")));
+                () -> ModelStore.save(trainedSmallNet(), provenance(0.5), "", new ModelFiles(notAFolder.resolve("m.zip"))));
         assertTrue(e.getMessage().contains("cannot create folder"), e.getMessage());
     }
 

@@ -1,0 +1,30 @@
+package dev.kerasmnist.model;
+
+import java.nio.file.Path;
+
+/**
+ * The files that make up one saved model, all named after its zip: {@code models/mnist-mlp.zip} has
+ * {@code mnist-mlp.json} (its {@link Provenance}), {@code mnist-mlp.history.csv} and, while a training run is
+ * unfinished, {@code mnist-mlp.checkpoints/}.
+ */
+public record ModelFiles(Path zip) {
+    public static final ModelFiles DEFAULT = new ModelFiles(Path.of("models", "mnist-mlp.zip"));
+
+    public Path provenance() {
+        return sibling(".json");
+    }
+
+    public Path history() {
+        return sibling(".history.csv");
+    }
+
+    public Path checkpoints() {
+        return sibling(".checkpoints");
+    }
+
+    private Path sibling(String suffix) {
+        String name = zip.getFileName().toString();
+        String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        return zip.resolveSibling(base + suffix);
+    }
+}

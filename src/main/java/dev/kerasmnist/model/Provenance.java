@@ -1,0 +1,80 @@
+package dev.kerasmnist.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a saved model came from and how well it did: one record, written as JSON next to the model zip
+ * ({@link ModelFiles#provenance()}) and checked on read ({@link #FORMAT}).
+ *
+ * @param format      the layout of this record; files of another format are refused with a clear message
+ * @param origin      what the model is: a recipe trained here, or a model imported from elsewhere
+ * @param model       the Keras-vocabulary spec it was built from (null for imports that have none)
+ * @param training    how it was trained (null for imports)
+ * @param dataSha256  SHA-256 of each MNIST file it was trained and tested on, by file name
+ * @param test        its loss and accuracy on the test set
+ * @param build       the code, library versions and command line that made it, and when
+ */
+public record Provenance(int format, Origin origin, ModelSpec model, Training training,
+                         Map<String, String> dataSha256, Test test, Build build) {
+    /** The format this version writes and reads. Format 1 was the earlier {@code "keras-mnist-dl4j/1"} sidecar. */
+    public static final int FORMAT = 2;
+
+    /** What kind of thing a model is. */
+    public enum Kind {
+        RECIPE("recipe"), IMPORTED("imported");
+
+        private final String json;
+
+        Kind(String json) {
+            this.json = json;
+        }
+
+        @JsonValue
+        public String json() {
+            return json;
+        }
+
+        @JsonCreator
+        public static Kind of(String json) {
+            for (Kind k : values()) {
+                if (k.json.equals(json)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown model origin '" + json + "'");
+        }
+    }
+
+    /**
+     * @param name    the recipe's name ({@code "tutorial"}), or the imported file's name
+     * @param details anything else that identifies it (for imports: source SHA-256, Keras version, ...)
+     */
+    public record Origin(Kind kind, String name, Map<String, String> details) {
+        public static Origin recipe(String name) {
+            return new Origin(Kind.RECIPE, name, Map.of());
+        }
+    }
+
+    /** Keras's {@code fit} arguments as used, plus the shuffling seed and what it took. */
+    public record Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds) {
+    }
+
+    /** Test-set results. */
+    public record Test(double loss, double accuracy) {
+    }
+
+    /** What made the model. */
+    public record Build(String codeVersion, String dl4jVersion, String javaVersion, List<String> commandLine,
+                        String createdAt) {
+        /** This program, now, run as {@code commandLine}. */
+        public static Build now(List<String> commandLine) {
+            return new Build(Versions.project(), Versions.dl4j(), System.getProperty("java.version"),
+                    List.copyOf(commandLine), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.kerasmnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.EpsilonPlacement;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.Checkpoints;
+import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.training.History;
+import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Failed and resumed runs: every message true, every way out named and working. */
+class TrainRecoveryTest {
+    private static final long SEED = 3;
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private StringWriter stderr = new StringWriter();
+    private PrintStream realOut;
+
+    @BeforeEach
+    void captureStdout() {
+        realOut = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(realOut);
+    }
+
+    private int run(String... args) {
+        stderr = new StringWriter();
+        stdout.reset();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(stderr, true));
+        return cli.execute(args);
+    }
+
+    /** The checkpoint an interrupted `train --epochs 3` leaves after epoch 1, made through the same classes. */
+    private Path interruptedAfterEpoch1(Path data, Path model) throws IOException {
+        MnistSplit train = dev.kerasmnist.data.Mnist.load(data, dev.kerasmnist.data.Mnist.Checksums.SKIP).train();
+        ModelSpec spec = ModelSpec.tutorial(SEED);
+        FitSpec fit = new FitSpec(3, 128, SEED, FitSpec.ALL);
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        Checkpoints checkpoints = Checkpoints.forModel(new ModelFiles(model));
+        History one = Trainer.fit(net, train, new FitSpec(1, 128, SEED, FitSpec.ALL), KerasProgress.silent());
+        checkpoints.save(net, new Checkpoints.State(1, spec, fit, one.toCsv()));
+        return checkpoints.dir();
+    }
+
+    @Test
+    void divergingInEpoch2KeepsEpoch1AndEveryWayOutWorks() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
+        Path model = tmp.resolve("m.zip");
+        Path dir = interruptedAfterEpoch1(data, model);
+        String[] common = {"--data", data.toString(), "--skip-checksum", "--model", model.toString()};
+
+        // Resuming with a learning rate that blows up: epoch 2 diverges.
+        assertEquals(1, run(concat(common, "train", "--resume", "--learning-rate", "1e30")));
+        String err = stderr.toString();
+        assertTrue(err.startsWith("error: training diverged: loss is "), err);
+        assertTrue(err.contains("at epoch 2, batch"), err);
+        assertTrue(err.contains(model + " was not written; epochs up to 1 are checkpointed in " + dir
+                + ": continue with `keras-mnist train --resume --learning-rate 1E+29` (same --model)"), err);
+        assertTrue(Files.exists(dir.resolve("epoch-1.zip")), "what the message promises is there");
+        assertTrue(Files.notExists(model));
+
+        // A plain train is refused, naming both ways out.
+        assertEquals(1, run(concat(common, "train", "--epochs", "3")));
+        assertTrue(stderr.toString().contains("continue it with `keras-mnist train --resume`, or delete that folder"),
+                stderr.toString());
+
+        // Options that would change the run are refused, not ignored.
+        assertEquals(2, run(concat(common, "train", "--resume", "--batch-size", "64", "--seed", "9")));
+        assertTrue(stderr.toString().contains("--batch-size, --seed cannot change when resuming"), stderr.toString());
+
+        // Resuming with a sane rate finishes epochs 2 and 3 and saves the model.
+        assertEquals(0, run(concat(common, "train", "--resume", "--learning-rate", "0.001")), stderr.toString());
+        assertTrue(stdout.toString().contains("1 of 3 epochs done (settings from the checkpoint, with learning rate"
+                + " 0.001)"), stdout.toString());
+        assertEquals(List.of(1, 2, 3), epochs(model));
+        assertTrue(Files.notExists(dir));
+        assertEquals(0.001, ModelStore.readProvenance(new ModelFiles(model)).model().optimizer().learningRate());
+
+        // --epochs extends the finished run, as Keras's initial_epoch does.
+        assertEquals(2, run(concat(common, "train", "--resume", "--epochs", "3")));
+        assertTrue(stderr.toString().contains("--epochs 3 is not more than the 3 epochs already done"),
+                stderr.toString());
+        assertEquals(1, run(concat(common, "train", "--resume")));
+        assertTrue(stderr.toString().contains("the run in " + model + " finished its 3 epochs; add --epochs N"),
+                stderr.toString());
+        assertEquals(0, run(concat(common, "train", "--resume", "--epochs", "4")), stderr.toString());
+        assertEquals(List.of(1, 2, 3, 4), epochs(model));
+        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().epochs());
+    }
+
+    @Test
+    void extendingARunGivesTheSameModelAsTrainingItsEpochsInOneGo() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
+        Path split = tmp.resolve("split.zip");
+        Path straight = tmp.resolve("straight.zip");
+        String[] common = {"--data", data.toString(), "--skip-checksum", "--batch-size", "64"};
+        assertEquals(0, run(concat(common, "train", "--epochs", "1", "--model", split.toString())));
+        assertEquals(0, run(concat(new String[] {"--data", data.toString(), "--skip-checksum"}, "train", "--resume",
+                "--epochs", "2", "--model", split.toString())), stderr.toString());
+        assertEquals(0, run(concat(common, "train", "--epochs", "2", "--model", straight.toString())));
+        assertEquals(ModelStore.load(straight).params(), ModelStore.load(split).params());
+    }
+
+    @Test
+    void messagesForRunsStoppedBeforeAnyCheckpointAreTrue() {
+        ModelFiles files = new ModelFiles(tmp.resolve("m.zip"));
+        Checkpoints checkpoints = Checkpoints.forModel(files);
+        String fresh = TrainCommand.whatIsSaved(0, false, checkpoints, files, "`keras-mnist train --resume`");
+        assertEquals(files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
+                + "run train again", fresh);
+        String extending = TrainCommand.whatIsSaved(0, true, checkpoints, files, "`keras-mnist train --resume`");
+        assertTrue(extending.startsWith(files.zip() + " is unchanged"), extending);
+    }
+
+    @Test
+    void epsilonInsideTheSquareRootIsRecordedAndKept() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
+                "--rmsprop-epsilon", "INSIDE_SQRT", "--model", model.toString()), stderr.toString());
+        RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model)).model().optimizer();
+        assertEquals(EpsilonPlacement.INSIDE_SQRT, rms.epsilonPlacement());
+        Path outside = tmp.resolve("o.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
+                "--model", outside.toString()));
+        assertTrue(!ModelStore.load(model).params().equals(ModelStore.load(outside).params()),
+                "the placement changes the steps");
+    }
+
+    @Test
+    void aDamagedHistoryStillGivesAReport() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
+                "--model", model.toString()));
+        Files.writeString(new ModelFiles(model).history(), "epoch,loss,accuracy,seconds\n1,0.5\n");
+        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
+                "--report", tmp.resolve("report").toString()));
+        assertTrue(stdout.toString().contains("warning: " + new ModelFiles(model).history() + " is damaged (line 2 is"
+                + " '1,0.5', expected 4 numbers epoch,loss,accuracy,seconds); the report has no training curves"),
+                stdout.toString());
+        assertTrue(Files.exists(tmp.resolve("report").resolve("index.html")));
+    }
+
+    @CommandLine.Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new NullPointerException();
+        }
+    }
+
+    @Test
+    void aFailureWithoutAMessageNamesTheException() {
+        CommandLine cli = Main.commandLine().addSubcommand("boom", new Boom());
+        cli.setErr(new PrintWriter(stderr, true));
+        assertEquals(1, cli.execute("boom"));
+        assertTrue(stderr.toString().startsWith("error: java.lang.NullPointerException (a bug: please report it"),
+                stderr.toString());
+    }
+
+    private static List<Integer> epochs(Path model) throws IOException {
+        return History.fromCsv(Files.readString(new ModelFiles(model).history())).epochs().stream()
+                .map(e -> e.epoch()).toList();
+    }
+
+    private static String[] concat(String[] common, String... first) {
+        String[] all = new String[first.length + common.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(common, 0, all, first.length, common.length);
+        return all;
+    }
+}
