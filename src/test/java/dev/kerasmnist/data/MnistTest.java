@@ -43,6 +43,21 @@ class MnistTest {
     }
 
     @Test
+    void errorsNameTheFilesAsFoundDottedOrGzipped() throws IOException {
+        Fixtures.writeSyntheticMnist(dir, 50, 20);
+        // The original site's names, gzipped, with one label missing.
+        Path labels = dir.resolve("train-labels.idx1-ubyte.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels))) {
+            out.write(Fixtures.idxLabels(0x801, 49, new byte[49]));
+        }
+        Files.delete(dir.resolve("train-labels-idx1-ubyte"));
+        Files.move(dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-images.idx3-ubyte"));
+        IdxFormatException e = assertThrows(IdxFormatException.class, () -> Mnist.load(dir, Mnist.Checksums.SKIP));
+        assertTrue(e.getMessage().startsWith(dir.resolve("train-images.idx3-ubyte") + " + train-labels.idx1-ubyte.gz: "
+                + "50 images but 49 labels"), e.getMessage());
+    }
+
+    @Test
     void rejectsLabelOutOfRange() throws IOException {
         Fixtures.writeSyntheticMnist(dir, 50, 20);
         byte[] labels = new byte[20];

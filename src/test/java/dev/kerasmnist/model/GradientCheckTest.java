@@ -1,6 +1,5 @@
 package dev.kerasmnist.model;
 
-import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;

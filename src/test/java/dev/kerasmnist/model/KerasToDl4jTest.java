@@ -1,6 +1,5 @@
 package dev.kerasmnist.model;
 
-import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -138,5 +137,29 @@ class KerasToDl4jTest {
         assertTrue(summary.contains(" dense_1 (Dense)             (None, 10)                5130"), summary);
         assertTrue(summary.contains("Total params: 407,050"), summary);
         assertTrue(summary.contains("Trainable params: 407,050"), summary);
+    }
+
+    @Test
+    void binaryCrossentropyIsKerassMeanOverOutputsClippedAt1eMinus7() {
+        // Keras: mean over outputs of -(y log p + (1 - y) log(1 - p)), p clipped to [1e-7, 1 - 1e-7]; mean over batch
+        float[][] z = {{2f, -1f, 0.5f}, {-30f, 0f, 3f}};
+        float[][] y = {{1f, 0f, 1f}, {1f, 1f, 0f}};
+        double expected = 0;
+        for (int i = 0; i < 2; i++) {
+            double row = 0;
+            for (int j = 0; j < 3; j++) {
+                double p = Math.min(Math.max(1 / (1 + Math.exp(-z[i][j])), 1e-7), 1 - 1e-7);
+                row += -(y[i][j] * Math.log(p) + (1 - y[i][j]) * Math.log(1 - p));
+            }
+            expected += row / 3;
+        }
+        expected /= 2;
+        double score = KerasLoss.BINARY_CROSSENTROPY.dl4j(3).computeScore(Nd4j.create(y), Nd4j.create(z),
+                org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(), null, true);
+        assertEquals(expected, score, 1e-5, "row 2's p = sigmoid(-30) ~ 9e-14 is clipped at 1e-7, as in Keras");
+        // DL4J's own XENT would sum over the outputs and clip at 1e-5: three times larger and capped lower.
+        double dl4jDefault = new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT().computeScore(Nd4j.create(y),
+                Nd4j.create(z), org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(), null, true);
+        assertTrue(Math.abs(dl4jDefault - expected) > 1, "the difference the mapping removes: " + dl4jDefault);
     }
 }

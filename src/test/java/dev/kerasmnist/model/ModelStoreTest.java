@@ -1,7 +1,5 @@
 package dev.kerasmnist.model;
 
-import dev.kerasmnist.model.ModelFiles;
-import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
