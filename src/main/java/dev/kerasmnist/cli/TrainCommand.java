@@ -249,7 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return Trainer.fit(net, mnist.train(), fit, KerasProgress.forConsole(out), done, (n, soFar) -> {
+            return Trainer.fit(net, mnist.train(), fit, new KerasProgress(out, out == System.out && Terminal.interactive()), done, (n, soFar) -> {
                 synchronized (saving) {
                     checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), spec, fit, soFar.toCsv()));
                     checkpointed.set(soFar.epochs().size());

@@ -26,13 +26,14 @@ public final class KerasProgress {
     private double lastLoss = Double.NaN;
     private double lastAccuracy = Double.NaN;
     private int lastStep;
+    private int widest;
 
     public KerasProgress(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }
 
-    /** Animated when standard output is a terminal. */
+    /** Animated when standard output is a terminal (as Java sees it; the CLI also knows Maven's case). */
     public static KerasProgress forConsole(PrintStream out) {
         return new KerasProgress(out, out == System.out && System.console() != null);
     }
@@ -49,7 +50,7 @@ public final class KerasProgress {
         if (interactive) {
             bar = new ProgressBarBuilder().setInitialMax(steps).setUpdateIntervalMillis(100)
                     .setConsumer(new ConsoleProgressBarConsumer(out, 120))
-                    .setRenderer((state, maxLength) -> render(state)).build();
+                    .setRenderer((state, maxLength) -> padded(render(state))).build();
         }
     }
 
@@ -79,6 +80,12 @@ public final class KerasProgress {
             bar.close();
             bar = null;
         }
+    }
+
+    /** Spaces over what a longer previous line (ETA: 10s) would leave behind after the carriage return. */
+    private String padded(String line) {
+        widest = Math.max(widest, line.length());
+        return line + " ".repeat(widest - line.length());
     }
 
     private static String render(ProgressState state) {

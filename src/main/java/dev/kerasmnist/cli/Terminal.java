@@ -1,0 +1,40 @@
+package dev.kerasmnist.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Whether this program's standard output ends on a terminal, where a moving progress bar belongs. */
+final class Terminal {
+    private static final String MAVEN_LAUNCHER = "org.codehaus.plexus.classworlds.launcher.Launcher";
+
+    private Terminal() {
+    }
+
+    /**
+     * True when standard output is a terminal, or when this JVM was started by Maven's {@code exec:exec}, whose
+     * own standard output is a terminal: Maven pipes the child's output through itself, so the child sees a pipe
+     * although the user sees a terminal. Output piped or redirected anywhere else gets plain lines.
+     */
+    static boolean interactive() {
+        if (System.console() != null) {
+            return true;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        if (parent.isEmpty() || !parent.get().info().commandLine().orElse("").contains(MAVEN_LAUNCHER)) {
+            return false;
+        }
+        return isTerminal(Path.of("/proc", Long.toString(parent.get().pid()), "fd", "1"));
+    }
+
+    /** Whether a file descriptor link (Linux's /proc) points at a terminal device; false where there is no /proc. */
+    static boolean isTerminal(Path fdLink) {
+        try {
+            String target = Files.readSymbolicLink(fdLink).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+}
