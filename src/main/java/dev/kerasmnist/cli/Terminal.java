@@ -7,22 +7,23 @@ import java.util.Optional;
 
 /** Whether this program's standard output ends on a terminal, where a moving progress bar belongs. */
 final class Terminal {
-    private static final String MAVEN_LAUNCHER = "org.codehaus.plexus.classworlds.launcher.Launcher";
+    /** Set by the pom's {@code exec:exec} configuration, and only there. */
+    static final String UNDER_MAVEN = "KERAS_MNIST_UNDER_MAVEN";
 
     private Terminal() {
     }
 
     /**
-     * True when standard output is a terminal, or when this JVM was started by Maven's {@code exec:exec}, whose
-     * own standard output is a terminal: Maven pipes the child's output through itself, so the child sees a pipe
-     * although the user sees a terminal. Output piped or redirected anywhere else gets plain lines.
+     * True when standard output is a terminal, or when this JVM was started by the pom's {@code exec:exec} and
+     * Maven's own standard output is a terminal: Maven pipes the child's output through itself, so the child sees
+     * a pipe although the user sees a terminal. Output piped or redirected anywhere else gets plain lines.
      */
     static boolean interactive() {
         if (System.console() != null) {
             return true;
         }
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        if (parent.isEmpty() || !parent.get().info().commandLine().orElse("").contains(MAVEN_LAUNCHER)) {
+        if (parent.isEmpty() || !"true".equals(System.getenv(UNDER_MAVEN))) {
             return false;
         }
         return isTerminal(Path.of("/proc", Long.toString(parent.get().pid()), "fd", "1"));
