@@ -100,8 +100,9 @@ public final class VanishingGradientsLesson implements Lesson {
         for (String variant : VARIANTS) {
             boolean he = variant.endsWith(HE_SUFFIX);
             Activation activation = Activation.valueOf(variant.replace(HE_SUFFIX, "").toUpperCase());
-            MultiLayerNetwork net = LessonNets.mlp(MnistSplit.PIXELS, Collections.nCopies(HIDDEN_LAYERS, WIDTH), activation, MnistSplit.CLASSES,
-                    Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY, new Sgd(0.1), 42);
+            MultiLayerNetwork net = LessonNets.mlp(MnistSplit.PIXELS, Collections.nCopies(HIDDEN_LAYERS, WIDTH),
+                    activation, MnistSplit.CLASSES, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY,
+                    new Sgd(0.1), 42);
             if (he) {
                 net = LessonNets.withHeInit(net);
             }
