@@ -150,7 +150,8 @@ public final class DigitClassifier {
     private static void check(float[] pixels, int index) {
         if (pixels.length != INPUTS) {
             throw new IllegalArgumentException("image " + index + " has " + pixels.length
-                    + " pixels; expected 784 (28x28). Use predict(BufferedImage) for other sizes");
+                    + " pixels; expected " + INPUTS + " (" + MnistSplit.ROWS + "x" + MnistSplit.COLS
+                    + "). Use predict(BufferedImage) for other sizes");
         }
         float min = 0f;
         float max = 0f;
