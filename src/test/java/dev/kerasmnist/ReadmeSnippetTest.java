@@ -1,18 +1,17 @@
 package dev.kerasmnist;
 
-import dev.kerasmnist.plots.Charts;
-import dev.kerasmnist.model.ModelFiles;
-import dev.kerasmnist.model.KerasLoss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.data.MnistSplit;
-import dev.kerasmnist.inference.MnistPreprocessor;
 import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.KerasProgress;
 import dev.kerasmnist.training.Trainer;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;

@@ -2,8 +2,8 @@ package dev.kerasmnist.cli;
 
 import dev.kerasmnist.model.Versions;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +16,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
-import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Gradient descent, {@code w <- w - eta * dS/dw}, with the learning rate eta too small, about right and too large:

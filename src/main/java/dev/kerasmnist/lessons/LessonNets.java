@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasLoss;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -9,7 +10,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
-import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Small DL4J networks for the lessons. Unlike the tutorial's model these vary the activation, optimiser and loss,

@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Without a nonlinear activation a network stays linear however deep it is: identity hidden layers cannot learn XOR,

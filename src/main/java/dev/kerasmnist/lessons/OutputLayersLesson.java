@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import dev.kerasmnist.model.KerasLoss;
 
 /**
  * Choosing the output layer by the kind of problem, each on a tiny synthetic data set of 2-D points:

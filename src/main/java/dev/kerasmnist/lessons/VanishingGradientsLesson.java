@@ -5,6 +5,7 @@ import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
+import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Sgd;
-import dev.kerasmnist.model.KerasLoss;
 
 /**
  * The same deep, narrow MLP (10 hidden layers of 32) with sigmoid, tanh and ReLU: per-layer gradient norms from

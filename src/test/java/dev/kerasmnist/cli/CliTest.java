@@ -1,9 +1,5 @@
 package dev.kerasmnist.cli;
 
-import dev.kerasmnist.plots.Charts;
-import dev.kerasmnist.model.ModelFiles;
-import dev.kerasmnist.model.Provenance;
-import dev.kerasmnist.model.Versions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,55 +9,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
-import dev.kerasmnist.inference.MnistPreprocessor;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Provenance;
+import dev.kerasmnist.model.Versions;
+import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.History;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line end to end on tiny generated data sets: seconds, not minutes. */
-class CliTest {
+class CliTest extends CliHarness {
     @TempDir
     Path tmp;
-
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private final StringWriter stderr = new StringWriter();
-    private PrintStream realOut;
-
-    @BeforeEach
-    void captureStdout() {
-        realOut = System.out;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(realOut);
-    }
-
-    private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(stderr, true));
-        return cli.execute(args);
-    }
-
-    private String out() {
-        return stdout.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void trainsEvaluatesAndSavesOnATinyDataSet() throws IOException {

@@ -1,12 +1,12 @@
 package dev.kerasmnist.cli;
 
-import dev.kerasmnist.model.ModelFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.History;
 import java.io.File;

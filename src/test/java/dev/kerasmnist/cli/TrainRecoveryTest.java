@@ -16,51 +16,31 @@ import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.KerasProgress;
 import dev.kerasmnist.training.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Failed and resumed runs: every message true, every way out named and working. */
-class TrainRecoveryTest {
+class TrainRecoveryTest extends CliHarness {
     private static final long SEED = 3;
 
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    private StringWriter stderr = new StringWriter();
-    private PrintStream realOut;
-
-    @BeforeEach
-    void captureStdout() {
-        realOut = System.out;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStdout() {
-        System.setOut(realOut);
-    }
-
-    private int run(String... args) {
+    /** Runs {@code args} with fresh output buffers. */
+    @Override
+    protected int run(String... args) {
         stderr = new StringWriter();
         stdout.reset();
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(stderr, true));
-        return cli.execute(args);
+        return super.run(args);
     }
 
     /** The checkpoint an interrupted `train --epochs 3` leaves after epoch 1, made through the same classes. */

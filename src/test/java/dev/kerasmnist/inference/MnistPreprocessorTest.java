@@ -1,6 +1,5 @@
 package dev.kerasmnist.inference;
 
-import dev.kerasmnist.plots.Charts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.plots.Charts;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -1,0 +1,39 @@
+package dev.kerasmnist.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import picocli.CommandLine;
+
+/** Runs the command line in-process, capturing standard output (commands print to System.out) and errors. */
+abstract class CliHarness {
+    protected final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    protected StringWriter stderr = new StringWriter();
+    private PrintStream realOut;
+
+    @BeforeEach
+    void captureStdout() {
+        realOut = System.out;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStdout() {
+        System.setOut(realOut);
+    }
+
+    /** Runs {@code args}, appending to what earlier runs printed. */
+    protected int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(stderr, true));
+        return cli.execute(args);
+    }
+
+    protected String out() {
+        return stdout.toString(StandardCharsets.UTF_8);
+    }
+}
