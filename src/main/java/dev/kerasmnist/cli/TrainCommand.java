@@ -104,7 +104,11 @@ final class TrainCommand implements Callable<Integer> {
             fit = resumedFit(c.state().fit(), done.epochs().size());
             spec = c.state().model();
             if (given("--learning-rate")) {
-                spec = spec.withOptimizer(spec.optimizer().withLearningRate(learningRate));
+                try {
+                    spec = spec.withOptimizer(spec.optimizer().withLearningRate(learningRate));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
+                }
                 c.net().setLearningRate(learningRate); // DL4J's own: keeps the RMSprop state
             }
             net = FastPath.install(c.net(), spec.optimizer().epsilonPlacement());

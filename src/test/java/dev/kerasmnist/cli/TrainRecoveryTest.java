@@ -77,6 +77,10 @@ class TrainRecoveryTest extends CliHarness {
         assertTrue(stderr.toString().contains("continue it with `keras-mnist train --resume`, or delete that folder"),
                 stderr.toString());
 
+        // A bad rate is a usage error, whether resuming or not.
+        assertEquals(2, run(concat(common, "train", "--resume", "--learning-rate", "-1")));
+        assertTrue(stderr.toString().contains("learning rate must be a positive number, got -1.0"), stderr.toString());
+
         // Options that would change the run are refused, not ignored.
         assertEquals(2, run(concat(common, "train", "--resume", "--batch-size", "64", "--seed", "9")));
         assertTrue(stderr.toString().contains("--batch-size, --seed cannot change when resuming"), stderr.toString());
