@@ -25,7 +25,7 @@ class InterruptTest {
     @Test
     void ctrlCLeavesACheckpointThatResumeFinishes() throws Exception {
         assumeTrue(File.separatorChar == '/' && new File("/bin/kill").canExecute(), "needs POSIX signals");
-        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 3000, 100);
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 6000, 100); // epochs long enough to interrupt
         Path model = tmp.resolve("m.zip");
         Path checkpoint = tmp.resolve("m.checkpoints").resolve("epoch-1.zip");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
