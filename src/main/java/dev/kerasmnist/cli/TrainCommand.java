@@ -227,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private List<String> commandLine() {
-        List<String> line = new ArrayList<>(List.of("keras-mnist", "train"));
+        List<String> line = new ArrayList<>(List.of("keras-mnist")); // the parse result starts at the command
         line.addAll(command.commandLine().getParseResult().originalArgs());
         return line;
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.Locale;
 import java.util.Optional;
 import org.knowm.xchart.XYChart;
@@ -85,16 +86,23 @@ public final class EvaluationReport {
                 wrong.add(i);
             }
         }
+        return digitGrid(test, wrong, i -> "true " + test.label(i) + " \u2192 " + result.predictions()[i],
+                i -> "#" + i, "no misclassified digits");
+    }
+
+    /** Test digits {@code indices}, 10 per row, each with {@code caption} in red and {@code detail} in grey. */
+    static BufferedImage digitGrid(MnistSplit test, List<Integer> indices, IntFunction<String> caption,
+                                   IntFunction<String> detail, String whenEmpty) {
         int cols = 10;
-        int rows = Math.max(1, (wrong.size() + cols - 1) / cols);
+        int rows = Math.max(1, (indices.size() + cols - 1) / cols);
         BufferedImage image = new BufferedImage(cols * CELL_WIDTH, rows * CELL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        for (int k = 0; k < wrong.size(); k++) {
-            int i = wrong.get(k);
+        for (int k = 0; k < indices.size(); k++) {
+            int i = indices.get(k);
             float[] pixels = new float[MnistSplit.PIXELS];
             for (int p = 0; p < pixels.length; p++) {
                 pixels[p] = test.images().pixel(i, p) / 255f;
@@ -103,13 +111,13 @@ public final class EvaluationReport {
             int y = (k / cols) * CELL_HEIGHT;
             g.drawImage(Charts.digitImage(pixels), x, y, CELL_WIDTH, CELL_WIDTH, null);
             g.setColor(new Color(170, 0, 0));
-            g.drawString("true " + test.label(i) + " \u2192 " + result.predictions()[i], x + 6, y + CELL_WIDTH + 15);
+            g.drawString(caption.apply(i), x + 6, y + CELL_WIDTH + 15);
             g.setColor(Color.GRAY);
-            g.drawString("#" + i, x + 6, y + CELL_WIDTH + 31);
+            g.drawString(detail.apply(i), x + 6, y + CELL_WIDTH + 31);
         }
-        if (wrong.isEmpty()) {
+        if (indices.isEmpty()) {
             g.setColor(Color.BLACK);
-            g.drawString("no misclassified digits", 10, 20);
+            g.drawString(whenEmpty, 10, 20);
         }
         g.dispose();
         return image;

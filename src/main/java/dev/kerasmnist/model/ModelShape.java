@@ -1,10 +1,14 @@
 package dev.kerasmnist.model;
 
 import dev.kerasmnist.data.MnistSplit;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-/** Whether a network can classify MNIST: 784 pixels in, 10 classes out. */
+/**
+ * Whether a network can classify MNIST: 784 pixels in, 10 classes out. Layers without a width of their own
+ * (activation, dropout, and the {@code LossLayer} DL4J's Keras importer ends networks with) are looked through.
+ */
 public final class ModelShape {
     private ModelShape() {
     }
@@ -13,12 +17,21 @@ public final class ModelShape {
     public static String mnistProblem(MultiLayerNetwork net) {
         String expected = "an MNIST model takes " + MnistSplit.PIXELS + " (" + MnistSplit.ROWS + "x" + MnistSplit.COLS
                 + ") inputs and gives " + MnistSplit.CLASSES;
-        if (!(net.getLayer(0).conf().getLayer() instanceof FeedForwardLayer first)
-                || !(net.getOutputLayer().conf().getLayer() instanceof FeedForwardLayer last)) {
-            return "is not a network of dense layers; " + expected;
+        long inputs = -1;
+        long outputs = -1;
+        for (Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof FeedForwardLayer f && f.getNOut() > 0) {
+                if (inputs < 0) {
+                    inputs = f.getNIn();
+                }
+                outputs = f.getNOut();
+            }
         }
-        if (first.getNIn() != MnistSplit.PIXELS || last.getNOut() != MnistSplit.CLASSES) {
-            return "takes " + first.getNIn() + " inputs and gives " + last.getNOut() + " outputs; " + expected;
+        if (inputs < 0) {
+            return "has no dense layers; " + expected;
+        }
+        if (inputs != MnistSplit.PIXELS || outputs != MnistSplit.CLASSES) {
+            return "takes " + inputs + " inputs and gives " + outputs + " outputs; " + expected;
         }
         return null;
     }

@@ -1,0 +1,19 @@
+package dev.kerasmnist.keras;
+
+import java.io.IOException;
+
+/** A Keras file this program cannot import; the message says what is wrong and what is supported. */
+public class KerasImportException extends IOException {
+    /** What can be imported, for the end of every message. */
+    static final String SUPPORTED = "supported: Keras 2 .h5, Keras 3 .h5 and .keras; Sequential or single-chain"
+            + " Functional models of InputLayer, Dense, Flatten, Reshape, Activation, Dropout and"
+            + " BatchNormalization; 784 inputs ((784,) or (28, 28)) and 10 outputs";
+
+    public KerasImportException(String message) {
+        super(message);
+    }
+
+    public KerasImportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.kerasmnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Provenance;
+import dev.kerasmnist.plots.Charts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** import-keras, then the imported model through evaluate, predict, compare and the Java API. */
+class KerasCliTest extends CliHarness {
+    private static final Path FIXTURES = Path.of("src", "test", "resources", "keras");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void importedModelsWorkLikeTrainedOnes() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
+        Path imported = tmp.resolve("k3.zip");
+        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-sequential.keras").toString(), "--model",
+                imported.toString()), stderr.toString());
+        assertTrue(out().contains("Keras 3 native (.keras), Keras 3.3.3"), out());
+        assertTrue(out().contains("InputLayer([28, 28]) -> Flatten -> Dense(32, linear) -> BatchNormalization -> "
+                + "Activation(relu) -> Dropout(0.2) -> Dense(10, softmax)"), out());
+
+        Provenance p = ModelStore.readProvenance(new ModelFiles(imported));
+        assertEquals(Provenance.Kind.IMPORTED, p.origin().kind());
+        assertEquals("3.3.3", p.origin().details().get("keras_version"));
+        assertEquals(64, p.origin().details().get("sha256").length());
+        assertTrue(p.origin().details().get("layers").startsWith("InputLayer([28, 28]), Flatten"));
+
+        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", imported.toString()));
+        assertTrue(out().contains("test_acc: "), out());
+
+        float[] px = new float[MnistSplit.PIXELS];
+        MnistSplit test = Fixtures.synthetic(5, 2);
+        for (int p2 = 0; p2 < px.length; p2++) {
+            px[p2] = test.images().pixel(0, p2) / 255f;
+        }
+        Path png = tmp.resolve("d.png");
+        ImageIO.write(Charts.digitImage(px), "png", png.toFile());
+        assertEquals(0, run("predict", "--model", imported.toString(), png.toString()), stderr.toString());
+        assertEquals(DigitClassifier.load(imported).predict(px).digit(),
+                DigitClassifier.load(imported).predict(png).digit());
+
+        // A model trained here next to the imported one
+        Path trained = tmp.resolve("trained.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
+                trained.toString()));
+        Path grid = tmp.resolve("compare.png");
+        stdout.reset();
+        assertEquals(0, run("compare", trained.toString(), imported.toString(), "--data", data.toString(),
+                "--skip-checksum", "--png", grid.toString()), stderr.toString());
+        assertTrue(out().matches("(?s).*test accuracy\\s+\\d+\\.\\d\\d%\\s+\\d+\\.\\d\\d%\\s+\\(tutorial 98\\.01%\\).*"),
+                out());
+        assertTrue(out().contains("F1 digit 9"), out());
+        assertTrue(out().matches("(?s).*agreement: \\d+\\.\\d\\d% of 200 test images.*"), out());
+        assertTrue(ImageIO.read(grid.toFile()).getWidth() == 840, "a 10-column grid");
+    }
+
+    @Test
+    void aRefusedFileWritesNothing() throws IOException {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        assertEquals(1, run("import-keras", FIXTURES.resolve("bad-conv2d.keras").toString(), "--model",
+                out.resolve("m.zip").toString()));
+        assertTrue(stderr.toString().startsWith("error: ") && stderr.toString().strip().lines().count() == 1,
+                stderr.toString());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(0, files.count(), "nothing written");
+        }
+    }
+
+    @Test
+    void networksEndingInALossLayerAsDl4jsImporterMakesThemAreAccepted() throws IOException {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(10).activation(Activation.SOFTMAX).build())
+                .layer(new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        Path file = tmp.resolve("loss-layer.zip");
+        ModelSerializer.writeModel(net, file.toFile(), false);
+        DigitClassifier classifier = DigitClassifier.load(file);
+        assertEquals(10, classifier.predict(new float[784]).probabilities().length);
+    }
+}
