@@ -117,11 +117,13 @@ def write_keras3_zip(path, config, variables_by_path, drop_config=False):
             group = h5.require_group(layer_path).require_group("vars")
             for i, v in enumerate(values):
                 group.create_dataset(str(i), data=v, track_times=False)
+    def entry(name):  # a fixed date, so that the same content gives the same bytes
+        return zipfile.ZipInfo(name, date_time=(2024, 5, 2, 10, 0, 0))
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("metadata.json", json.dumps({"keras_version": "3.3.3", "date_saved": "2024-05-02@10:00:00"}))
+        z.writestr(entry("metadata.json"), json.dumps({"keras_version": "3.3.3", "date_saved": "2024-05-02@10:00:00"}))
         if not drop_config:
-            z.writestr("config.json", json.dumps(config))
-        z.writestr("model.weights.h5", weights.getvalue())
+            z.writestr(entry("config.json"), json.dumps(config))
+        z.writestr(entry("model.weights.h5"), weights.getvalue())
 
 
 def write_legacy_h5(path, keras_version, config, layers, weight_name):
@@ -238,6 +240,25 @@ def main():
                   "compile_config": compile3()}
     write_keras3_zip(os.path.join(OUT, "keras3-functional.keras"), functional,
                      [("layers/input_layer", []), ("layers/dense", f1), ("layers/dense_1", f2)])
+
+    # Keras 2 Functional, a single chain (DL4J's importer would make a ComputationGraph of it): Input(784) ->
+    # Dense(32, tanh) -> Dense(10, softmax); Keras 2 nodes are [[[source, node, tensor, kwargs]]]
+    def dense2(name, units, activation, source):
+        return {"class_name": "Dense", "name": name, "inbound_nodes": [[[source, 0, 0, {}]]],
+                "config": {"name": name, "trainable": True, "dtype": "float32", "units": units,
+                           "activation": activation, "use_bias": True,
+                           "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+                           "bias_initializer": {"class_name": "Zeros", "config": {}}}}
+    functional2 = {"class_name": "Functional", "config": {"name": "model", "layers": [
+        {"class_name": "InputLayer", "name": "input_1", "inbound_nodes": [],
+         "config": {"batch_input_shape": [None, 784], "dtype": "float32", "sparse": False, "ragged": False,
+                    "name": "input_1"}},
+        dense2("dense", HIDDEN, "tanh", "input_1"), dense2("dense_1", 10, "softmax", "dense")],
+        "input_layers": [["input_1", 0, 0]], "output_layers": [["dense_1", 0, 0]]},
+        "keras_version": "2.13.1", "backend": "tensorflow"}
+    write_legacy_h5(os.path.join(OUT, "keras2-functional.h5"), "2.13.1", functional2,
+                    [("input_1", [], []), ("dense", f1, ["kernel", "bias"]), ("dense_1", f2, ["kernel", "bias"])],
+                    lambda layer, var: f"{layer}/{var}:0")
 
     # Bad inputs, each a well-formed file of a kind we refuse.
     conv = sequential3([input3([None, 28, 28, 1]),

@@ -46,6 +46,18 @@ class KerasImportTest {
     }
 
     @Test
+    void keras2FunctionalChainTranslated() throws Exception {
+        Path file = FIXTURES.resolve("keras2-functional.h5");
+        List<Step> steps;
+        try (Closer h5 = new Closer(new Hdf5Archive(file.toString()))) {
+            steps = List.of(dense(h5.a, "tanh", "model_weights/dense/dense/kernel:0", "model_weights/dense/dense/bias:0"),
+                    dense(h5.a, "softmax", "model_weights/dense_1/dense_1/kernel:0",
+                            "model_weights/dense_1/dense_1/bias:0"));
+        }
+        check(file, KerasFormat.KERAS2_H5, "2.13.1", steps);
+    }
+
+    @Test
     void keras3LegacyH5WithBatchNormalization() throws Exception {
         Path file = FIXTURES.resolve("keras3-sequential-legacy.h5");
         List<Step> steps;
