@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,7 +249,7 @@ public final class KerasImport {
             throws KerasImportException {
         NeuralNetConfiguration.ListBuilder builder = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .list();
-        List<int[]> params = new ArrayList<>(); // per DL4J layer: index of its Keras layer, or -1
+        List<Integer> params = new ArrayList<>(); // per DL4J layer: index of its Keras layer with weights, or -1
         long[] shape = null;
         for (int k = 0; k < layers.size(); k++) {
             JsonNode layer = layers.get(k);
@@ -290,18 +291,18 @@ public final class KerasImport {
                         builder.layer(new DenseLayer.Builder().nIn(shape[0]).nOut(units).activation(activation.dl4j())
                                 .name(name(layer)).build());
                     }
-                    params.add(new int[] {k});
+                    params.add(k);
                     shape = new long[] {units};
                 }
                 case "Activation" -> {
                     builder.layer(new ActivationLayer.Builder().activation(activation(file, layer,
                             c.path("activation")).dl4j()).name(name(layer)).build());
-                    params.add(new int[] {-1});
+                    params.add(-1);
                 }
                 case "Dropout" -> {
                     // Keras's rate is the fraction dropped; DL4J's argument the fraction kept. Inference is identity.
                     builder.layer(new DropoutLayer.Builder(1 - c.path("rate").asDouble()).name(name(layer)).build());
-                    params.add(new int[] {-1});
+                    params.add(-1);
                 }
                 case "BatchNormalization" -> {
                     requireShape(file, layer, shape);
@@ -314,29 +315,27 @@ public final class KerasImport {
                     builder.layer(new BatchNormalization.Builder().nIn(shape[0]).nOut(shape[0])
                             .eps(c.path("epsilon").asDouble(1e-3)).decay(c.path("momentum").asDouble(0.99))
                             .useLogStd(false).name(name(layer)).build());
-                    params.add(new int[] {k});
+                    params.add(k);
                 }
                 case "Lambda" -> throw new KerasImportException(file + ": layer '" + name(layer) + "' is a Lambda"
                         + " layer (Python code, which cannot be imported); " + KerasImportException.SUPPORTED);
                 default -> {
-                    JsonNode registered = layer.path("registered_name");
-                    boolean custom = registered.isTextual() && !registered.asText().equals(kind)
-                            || layer.path("module").asText("keras").startsWith("keras") == false;
-                    throw new KerasImportException(file + ": layer '" + name(layer) + "' is " + (custom
-                            ? "a custom layer (" + (registered.isTextual() ? registered.asText() : kind) + ")"
-                            : "a " + kind) + ", which this importer does not support; "
-                            + KerasImportException.SUPPORTED);
+                    // Keras 3 names the module of every layer; built-in ones live in keras.*
+                    boolean custom = !layer.path("module").asText("keras").startsWith("keras");
+                    throw new KerasImportException(file + ": layer '" + name(layer) + "' is "
+                            + (custom ? "a custom layer (" + kind + ")" : "a " + kind)
+                            + ", which this importer does not support; " + KerasImportException.SUPPORTED);
                 }
             }
         }
-        if (params.isEmpty()) {
+        if (params.stream().allMatch(k -> k < 0)) {
             throw new KerasImportException(file + ": the model has no layers with weights; "
                     + KerasImportException.SUPPORTED);
         }
         MultiLayerNetwork net = new MultiLayerNetwork(builder.build());
         net.init();
         for (int i = 0; i < params.size(); i++) {
-            int k = params.get(i)[0];
+            int k = params.get(i);
             if (k < 0) {
                 continue;
             }
@@ -361,8 +360,8 @@ public final class KerasImport {
                 if (value.length() != target.length() || (value.rank() == 2 && target.rank() == 2
                         && (value.size(0) != target.size(0) || value.size(1) != target.size(1)))) {
                     throw new KerasImportException(file + ": weights " + variables[v] + " of layer '" + name(layer)
-                            + "' have shape " + java.util.Arrays.toString(value.shape()) + " but the config says "
-                            + java.util.Arrays.toString(target.shape()));
+                            + "' have shape " + Arrays.toString(value.shape()) + " but the config says "
+                            + Arrays.toString(target.shape()));
                 }
                 target.assign(value.reshape(target.shape()).castTo(DataType.FLOAT));
             }
@@ -432,7 +431,7 @@ public final class KerasImport {
                 case "Dense" -> "Dense(" + c.path("units").asInt() + ", " + c.path("activation").asText("linear") + ")";
                 case "Activation" -> "Activation(" + c.path("activation").asText() + ")";
                 case "Dropout" -> "Dropout(" + c.path("rate").asDouble() + ")";
-                case "InputLayer" -> "InputLayer(" + java.util.Arrays.toString(declaredShape(c)) + ")";
+                case "InputLayer" -> "InputLayer(" + Arrays.toString(declaredShape(c)) + ")";
                 default -> kind;
             });
         }
@@ -446,7 +445,7 @@ public final class KerasImport {
             }
         }
         for (String child : archive.getGroups(group)) {
-            String[] deeper = java.util.Arrays.copyOf(group, group.length + 1);
+            String[] deeper = Arrays.copyOf(group, group.length + 1);
             deeper[group.length] = child;
             INDArray found = findDataSet(archive, variable, deeper);
             if (found != null) {
