@@ -4,7 +4,17 @@ import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistFile;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
+import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.KerasLoss;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Trainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import dev.kerasmnist.model.Provenance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +48,29 @@ public final class Fixtures {
         return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), spec,
                 new Provenance.Training(1, 32, spec.seed(), 100, 0.5), Map.of("train-images-idx3-ubyte", "abc"),
                 new Provenance.Test(0.1, accuracy), Provenance.Build.now(List.of("test")));
+    }
+
+    /**
+     * A tiny model (784-32-10) trained for one epoch on {@code digits} and saved with its sidecar like `train` does.
+     *
+     * @return the trained network (the same parameters as the saved file)
+     */
+    public static MultiLayerNetwork trainTinyModel(MnistSplit digits, Path zip) throws IOException {
+        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 2);
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        Trainer.fit(net, digits, new FitSpec(1, 32, 2, FitSpec.ALL), KerasProgress.silent());
+        ModelStore.save(net, provenance(spec, 0.5), "", new ModelFiles(zip));
+        return net;
+    }
+
+    /** MNIST pixels (pixel / 255) of image {@code n}. */
+    public static float[] pixels(MnistSplit split, int n) {
+        float[] px = new float[MnistSplit.PIXELS];
+        for (int p = 0; p < px.length; p++) {
+            px[p] = split.images().pixel(n, p) / 255f;
+        }
+        return px;
     }
 
     /** A learnable MNIST-shaped split (see {@link SyntheticDigits}). */

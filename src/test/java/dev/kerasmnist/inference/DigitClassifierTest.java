@@ -16,9 +16,6 @@ import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.plots.Charts;
-import dev.kerasmnist.training.FitSpec;
-import dev.kerasmnist.training.KerasProgress;
-import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,23 +40,14 @@ class DigitClassifierTest {
     @TempDir
     static Path dir;
 
-    /** A tiny model trained for one epoch on synthetic digits, saved like `train` does. */
     @BeforeAll
     static void trainTinyModel() throws IOException {
-        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 2);
-        net = KerasToDl4j.build(spec);
-        Trainer.fit(net, DIGITS, new FitSpec(1, 32, 2, FitSpec.ALL), KerasProgress.silent());
         model = dir.resolve("tiny.zip");
-        ModelStore.save(net, Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
+        net = Fixtures.trainTinyModel(DIGITS, model);
     }
 
     static float[] pixels(int n) {
-        float[] px = new float[784];
-        for (int p = 0; p < 784; p++) {
-            px[p] = DIGITS.images().pixel(n, p) / 255f;
-        }
-        return px;
+        return Fixtures.pixels(DIGITS, n);
     }
 
     private static float[] dl4jOutput(float[] px) {

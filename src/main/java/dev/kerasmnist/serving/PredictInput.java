@@ -1,0 +1,160 @@
+package dev.kerasmnist.serving;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.ImageLoadException;
+import dev.kerasmnist.inference.ImageTooLargeException;
+import dev.kerasmnist.inference.MnistPreprocessor;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.UnsupportedMediaTypeResponse;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The images in one {@code POST /v1/predict} body, validated: an image file (raw or multipart), JSON
+ * {@code {"pixels": [784]}} or JSON {@code {"instances": [[784], ...]}}. Every refusal is a 4xx whose message says
+ * what is expected.
+ *
+ * @param images       MNIST pixel vectors, 784 values in [0, 1] each
+ * @param instances    whether the body was a JSON batch (the answer is then a list)
+ * @param preprocessed whether the pixels came from an image through {@link MnistPreprocessor} (the answer shows them)
+ */
+record PredictInput(List<float[]> images, boolean instances, boolean preprocessed) {
+    static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/bmp", "image/gif",
+            "application/octet-stream");
+    static final String EXPECTED = "send an image (PNG, JPEG, BMP or GIF) as the body or as multipart form data, "
+            + "JSON {\"pixels\": [784 numbers in 0..1]}, or JSON {\"instances\": [[784 numbers], ...]}";
+    /** NaN and Infinity are parsed so that the answer can name them, rather than failing as "not JSON". */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    static PredictInput from(Context ctx, ServeConfig config) {
+        long declared = ctx.contentLength();
+        if (declared > config.maxBodyBytes()) {
+            throw new ContentTooLargeResponse("the body is " + declared + " bytes; the limit is "
+                    + config.maxBodyBytes() + " bytes: send a smaller image");
+        }
+        String type = mediaType(ctx.contentType());
+        if (type.equals("multipart/form-data")) {
+            return fromImage(upload(ctx, config), config);
+        }
+        if (!type.equals("application/json") && !IMAGE_TYPES.contains(type)) {
+            throw new UnsupportedMediaTypeResponse("content type '" + type + "' is not accepted: " + EXPECTED);
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw new BadRequestResponse("the body is empty: " + EXPECTED);
+        }
+        return type.equals("application/json") ? fromJson(body, config) : fromImage(body, config);
+    }
+
+    private static String mediaType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return "(none)";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static byte[] upload(Context ctx, ServeConfig config) {
+        List<UploadedFile> files;
+        try {
+            files = ctx.uploadedFiles();
+        } catch (RuntimeException e) { // Jetty refuses parts over the multipart limits while parsing
+            throw new ContentTooLargeResponse("the upload could not be read (" + e.getMessage() + "); the limit is "
+                    + config.maxBodyBytes() + " bytes");
+        }
+        if (files.isEmpty()) {
+            throw new BadRequestResponse("the multipart form has no file: add the image as a file field");
+        }
+        UploadedFile file = files.get(0);
+        if (file.size() > config.maxBodyBytes()) {
+            throw new ContentTooLargeResponse("the file is " + file.size() + " bytes; the limit is "
+                    + config.maxBodyBytes() + " bytes");
+        }
+        try (InputStream in = file.content()) {
+            byte[] bytes = in.readAllBytes();
+            if (bytes.length == 0) {
+                throw new BadRequestResponse("the uploaded file is empty: " + EXPECTED);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new BadRequestResponse("the upload could not be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static PredictInput fromImage(byte[] bytes, ServeConfig config) {
+        try {
+            float[] pixels = MnistPreprocessor.toMnist(MnistPreprocessor.decode(bytes, config.maxPixels()));
+            return new PredictInput(List.of(pixels), false, true);
+        } catch (ImageTooLargeException e) {
+            throw new ContentTooLargeResponse(e.getMessage());
+        } catch (ImageLoadException e) {
+            throw new BadRequestResponse(e.getMessage() + ": " + EXPECTED);
+        }
+    }
+
+    private static PredictInput fromJson(byte[] body, ServeConfig config) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestResponse("the body is not valid JSON (" + e.getOriginalMessage() + "): " + EXPECTED);
+        } catch (IOException e) {
+            throw new BadRequestResponse("the body could not be read (" + e.getMessage() + ")");
+        }
+        if (tree != null && tree.isObject() && tree.has("pixels") && tree.size() == 1) {
+            return new PredictInput(List.of(pixels(tree.get("pixels"), "pixels")), false, false);
+        }
+        if (tree != null && tree.isObject() && tree.has("instances") && tree.size() == 1) {
+            JsonNode rows = tree.get("instances");
+            if (!rows.isArray() || rows.isEmpty()) {
+                throw new BadRequestResponse("\"instances\" must be a non-empty array of images, each 784 numbers");
+            }
+            if (rows.size() > config.maxInstances()) {
+                throw new ContentTooLargeResponse("\"instances\" has " + rows.size() + " images; the limit is "
+                        + config.maxInstances() + " per request: split the batch");
+            }
+            List<float[]> images = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                images.add(pixels(rows.get(i), "instances[" + i + "]"));
+            }
+            return new PredictInput(images, true, false);
+        }
+        throw new BadRequestResponse("the JSON must be an object with exactly one key, \"pixels\" or \"instances\": "
+                + EXPECTED);
+    }
+
+    private static float[] pixels(JsonNode node, String name) {
+        if (!node.isArray() || node.size() != MnistSplit.PIXELS) {
+            throw new BadRequestResponse(name + " must be an array of " + MnistSplit.PIXELS + " numbers (28x28, "
+                    + "row-major, 0..1 as pixel/255), not " + (node.isArray() ? node.size() + " values" : node
+                    .getNodeType().toString().toLowerCase(Locale.ROOT)));
+        }
+        float[] pixels = new float[MnistSplit.PIXELS];
+        for (int i = 0; i < pixels.length; i++) {
+            JsonNode v = node.get(i);
+            if (!v.isNumber()) {
+                throw new BadRequestResponse(name + "[" + i + "] is " + v + "; expected a number in 0..1");
+            }
+            double d = v.doubleValue();
+            if (!(d >= 0 && d <= 1)) {
+                throw new BadRequestResponse(name + "[" + i + "] is " + v.asText() + "; expected a number in 0..1 "
+                        + "(pixel/255, white ink on black)");
+            }
+            pixels[i] = v.floatValue();
+        }
+        return pixels;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.kerasmnist.serving;
+
+import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.inference.Prediction;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/** Turns validated MNIST pixel vectors into predictions, from many request threads at once. */
+interface Predictor extends AutoCloseable {
+
+    /**
+     * @param images 784 values in [0, 1] each, already validated
+     * @return one prediction per image, in order
+     * @throws ServerBusyException if too many requests are waiting
+     */
+    List<Prediction> predict(List<float[]> images) throws InterruptedException;
+
+    /** Requests waiting for the model now. */
+    int queueDepth();
+
+    /** Stops taking work once what is queued is done. */
+    @Override
+    void close();
+
+    /** The baseline: each request its own forward pass, one at a time (DigitClassifier serialises on the network). */
+    static Predictor direct(DigitClassifier classifier, IntConsumer batchSizes) {
+        return new Predictor() {
+            @Override
+            public List<Prediction> predict(List<float[]> images) {
+                batchSizes.accept(images.size());
+                return classifier.predict(images);
+            }
+
+            @Override
+            public int queueDepth() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Thrown when the queue is full: the client should retry later (503). */
+    final class ServerBusyException extends RuntimeException {
+        ServerBusyException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kerasmnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kerasmnist.Fixtures;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest extends CliHarness {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aModelThatDoesNotLoadIsOneLineAndExit1() throws IOException {
+        assertEquals(1, run("serve", "--model", tmp.resolve("nope.zip").toString(), "--port", "0"));
+        String err = stderr.toString().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: ") && err.contains("nope.zip"), err);
+
+        stderr = new java.io.StringWriter();
+        Path junk = Files.writeString(tmp.resolve("junk.zip"), "not a model");
+        assertEquals(1, run("serve", "--model", junk.toString(), "--port", "0"));
+        assertTrue(stderr.toString().strip().lines().count() == 1, stderr.toString());
+        assertTrue(stderr.toString().contains("is not a loadable DL4J model"), stderr.toString());
+    }
+
+    @Test
+    void badOptionsExit2() {
+        assertEquals(2, run("serve", "--port", "70000"));
+        assertTrue(stderr.toString().contains("port must be in 0..65535"), stderr.toString());
+        assertEquals(2, run("serve", "--max-batch", "0"));
+    }
+
+    /** SIGTERM: no new connections, the request in flight still gets its answer, then the process exits. */
+    @Test
+    void sigtermFinishesTheRequestInFlightThenExits() throws Exception {
+        assumeTrue(File.separatorChar == '/', "needs POSIX signals");
+        Path model = tmp.resolve("tiny.zip");
+        Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // A lone request waits --max-wait-ms for company before its batch runs: it is in flight for a second.
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Main.class.getName(), "serve", "--model",
+                model.toString(), "--port", "0", "--max-wait-ms", "1000").redirectErrorStream(true);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            Matcher m = Pattern.compile("on (http://\\S+/)").matcher(String.valueOf(line));
+            assertTrue(m.find(), "startup line: " + line);
+            URI base = URI.create(m.group(1));
+            HttpClient client = HttpClient.newHttpClient();
+            String zeros = "0,".repeat(783) + "0";
+            long sent = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+                    HttpRequest.newBuilder(base.resolve("v1/predict")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"pixels\": [" + zeros + "]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            assertFalse(inFlight.isDone(), "still waiting for its batch");
+            p.destroy(); // SIGTERM
+            HttpResponse<String> answer = inFlight.get(20, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("\"digit\""), answer.body());
+            assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(900), "answered after its wait");
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exited after SIGTERM");
+            assertEquals(143, p.exitValue(), "128 + SIGTERM");
+            IOException refused = assertThrows(IOException.class, () -> client.send(
+                    HttpRequest.newBuilder(base.resolve("healthz")).build(), HttpResponse.BodyHandlers.ofString()));
+            assertTrue(refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
+                    refused.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
