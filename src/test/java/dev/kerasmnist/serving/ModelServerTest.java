@@ -74,9 +74,13 @@ class ModelServerTest {
 
     /** A 28x28 gray PNG of test image {@code n}: white on black, so preprocessing passes it through as pixel/255. */
     static byte[] png(int n) {
+        return png(DIGITS, n);
+    }
+
+    static byte[] png(MnistSplit digits, int n) {
         BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         for (int p = 0; p < 784; p++) {
-            image.getRaster().setSample(p % 28, p / 28, 0, DIGITS.images().pixel(n, p));
+            image.getRaster().setSample(p % 28, p / 28, 0, digits.images().pixel(n, p));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -33,16 +33,25 @@ let inFlight = false;
 let dirty = false;
 let inked = false;
 
+// Tests (and the curious) can tell when the shown answer is for the drawing as it is now.
+function markBusy() {
+  document.body.dataset.busy = String(inFlight || dirty);
+}
+
 function requestPrediction() {
+  if (!inked) return;
   dirty = true;
-  if (inFlight || !inked) return;
-  dirty = false;
-  inFlight = true;
-  pad.toBlob(blob => send(blob, 'image/png'), 'image/png');
+  if (!inFlight) {
+    dirty = false;
+    inFlight = true;
+    pad.toBlob(blob => send(blob, 'image/png'), 'image/png');
+  }
+  markBusy();
 }
 
 function send(body, type) {
   inFlight = true;
+  markBusy();
   fetch('v1/predict', { method: 'POST', headers: { 'Content-Type': type }, body: body })
     .then(r => r.json().then(json => ({ ok: r.ok, json: json })))
     .then(({ ok, json }) => {
@@ -55,6 +64,7 @@ function send(body, type) {
     .finally(() => {
       inFlight = false;
       if (dirty) requestPrediction();
+      markBusy();
     });
 }
 
@@ -113,6 +123,7 @@ function sendFile(file) {
   if (!file) return;
   inked = false;
   dirty = false;
+  window.lastResult = null;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, pad.width, pad.height);
   createImageBitmap(file).then(bitmap => {
@@ -140,3 +151,4 @@ fetch('v1/model').then(r => r.json()).then(m => {
 }).catch(() => { document.getElementById('model').textContent = 'Model information unavailable'; });
 
 clearPad();
+markBusy();
