@@ -10,12 +10,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * Coalesces concurrent requests into one forward pass. Request threads queue their images; one worker thread takes
- * the first waiting request, then every request that arrives within {@code maxWait} (or is already queued) until the
- * batch holds {@code maxBatch} images, runs them through the network at once and hands each request its rows.
+ * Coalesces concurrent requests into one forward pass. When the model is idle and nobody waits, a request runs on its
+ * own thread at once (handing it to another thread costs more than its forward pass). Otherwise it queues; one worker
+ * thread takes the first waiting request, then every request that arrives within {@code maxWait} (or is already
+ * queued) until the batch holds {@code maxBatch} images, runs them through the network at once and hands each
+ * request its rows.
  *
  * <p>One worker owns the network, so DL4J's {@code output()} is never called concurrently, and a batch of 64 costs
  * little more than one image (one GEMM instead of 64 matrix-vector products). This is what DL4J's
@@ -35,6 +38,8 @@ final class BatchingPredictor implements Predictor {
     private final IntConsumer batchSizes;
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread worker;
+    /** Held for each forward pass: by the worker for a batch, or by a request thread that found the model idle. */
+    private final ReentrantLock model = new ReentrantLock();
     private volatile boolean closed;
 
     BatchingPredictor(DigitClassifier classifier, int maxBatch, Duration maxWait, IntConsumer batchSizes) {
@@ -51,6 +56,14 @@ final class BatchingPredictor implements Predictor {
     public List<Prediction> predict(List<float[]> images) throws InterruptedException {
         if (closed) {
             throw new ServerBusyException("the server is shutting down");
+        }
+        if (queue.isEmpty() && model.tryLock()) {
+            try {
+                batchSizes.accept(images.size());
+                return classifier.predict(images);
+            } finally {
+                model.unlock();
+            }
         }
         Job job = new Job(images, new CompletableFuture<>());
         if (!queue.offer(job)) {
@@ -72,41 +85,47 @@ final class BatchingPredictor implements Predictor {
     }
 
     private void work() {
-        List<Job> batch = new ArrayList<>();
         Job carried = null; // a request that did not fit the last batch: it starts the next one
         while (carried != null || !closed || !queue.isEmpty()) {
             try {
                 Job first = carried != null ? carried : queue.poll(50, TimeUnit.MILLISECONDS);
-                carried = null;
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                int rows = first.images().size();
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (rows < maxBatch) {
-                    Job next = queue.poll();
-                    if (next == null) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0 || (next = queue.poll(left, TimeUnit.NANOSECONDS)) == null) {
-                            break;
-                        }
-                    }
-                    if (rows + next.images().size() > maxBatch) {
-                        carried = next;
-                        break;
-                    }
-                    batch.add(next);
-                    rows += next.images().size();
+                model.lockInterruptibly(); // requests arriving meanwhile queue up and join this batch
+                try {
+                    List<Job> batch = new ArrayList<>(List.of(first));
+                    carried = collect(batch, first.images().size());
+                    run(batch);
+                } finally {
+                    model.unlock();
                 }
-                run(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } finally {
-                batch.clear();
             }
         }
+    }
+
+    /** Adds queued requests to {@code batch} until it is full or {@code maxWait} has passed; returns one that did
+     * not fit, or null. */
+    private Job collect(List<Job> batch, int rows) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (rows < maxBatch) {
+            Job next = queue.poll();
+            if (next == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (next = queue.poll(left, TimeUnit.NANOSECONDS)) == null) {
+                    return null;
+                }
+            }
+            if (rows + next.images().size() > maxBatch) {
+                return next;
+            }
+            batch.add(next);
+            rows += next.images().size();
+        }
+        return null;
     }
 
     private void run(List<Job> batch) {

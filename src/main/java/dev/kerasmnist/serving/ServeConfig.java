@@ -19,8 +19,11 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 64;
-    /** Measured in bench/serve-load: see README's load table. */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(1);
+    /**
+     * No extra wait: requests that arrive while the model is busy already form the next batch. On 2 cores, waiting
+     * 1-2 ms for more cost throughput at every load (bench/serve-load, README's load table).
+     */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
     public static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final int DEFAULT_MAX_INSTANCES = 1000;
