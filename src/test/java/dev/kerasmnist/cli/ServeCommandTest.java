@@ -59,9 +59,8 @@ class ServeCommandTest extends CliHarness {
         Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // A lone request waits --max-wait-ms for company before its batch runs: it is in flight for a second.
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Main.class.getName(), "serve", "--model",
-                model.toString(), "--port", "0", "--max-wait-ms", "1000").redirectErrorStream(true);
+                model.toString(), "--port", "0").redirectErrorStream(true);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
         try {
@@ -71,14 +70,16 @@ class ServeCommandTest extends CliHarness {
             assertTrue(m.find(), "startup line: " + line);
             URI base = URI.create(m.group(1));
             HttpClient client = HttpClient.newHttpClient();
-            String zeros = "0,".repeat(783) + "0";
+            byte[] body = ("{\"pixels\": [" + "0,".repeat(783) + "0]}").getBytes(StandardCharsets.US_ASCII);
             long sent = System.nanoTime();
+            // A slow client: the body arrives over a second, so the request is in flight when SIGTERM comes.
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                     HttpRequest.newBuilder(base.resolve("v1/predict")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"pixels\": [" + zeros + "]}")).build(),
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(body, 10, 100)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300);
-            assertFalse(inFlight.isDone(), "still waiting for its batch");
+            assertFalse(inFlight.isDone(), "still sending its body");
             p.destroy(); // SIGTERM
             HttpResponse<String> answer = inFlight.get(20, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode(), answer.body());
@@ -92,6 +93,42 @@ class ServeCommandTest extends CliHarness {
                     refused.toString());
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /** Gives {@code bytes} in {@code parts} pieces, sleeping {@code millis} before each. */
+    static final class SlowStream extends java.io.InputStream {
+        private final byte[] bytes;
+        private final int part;
+        private final long millis;
+        private int pos;
+
+        SlowStream(byte[] bytes, int parts, long millis) {
+            this.bytes = bytes;
+            this.part = (bytes.length + parts - 1) / parts;
+            this.millis = millis;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("read in pieces");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == bytes.length) {
+                return -1;
+            }
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            int n = Math.min(Math.min(len, part), bytes.length - pos);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            return n;
         }
     }
 }
