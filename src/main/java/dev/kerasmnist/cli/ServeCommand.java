@@ -58,8 +58,9 @@ final class ServeCommand implements Callable<Integer> {
         ModelServer server = ModelServer.start(model, config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "serve-shutdown"));
         out.println("Serving " + model + " (sha256 " + server.modelId().get("sha256").substring(0, 12) + "...) on "
-                + server.uri() + (config.batching() ? "  batching up to " + config.maxBatch() + " images, waiting "
-                + maxWaitMs + " ms" : "  one request per forward pass") + ". Ctrl-C stops.");
+                + server.uri() + (!config.batching() ? " (one request per forward pass)" : " (concurrent requests "
+                + "batched, up to " + config.maxBatch() + " images" + (maxWaitMs > 0 ? ", waiting up to " + maxWaitMs
+                + " ms for more" : "") + ")") + ". Ctrl-C stops.");
         out.flush();
         server.awaitStop();
         return 0;
