@@ -13,6 +13,7 @@ import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.model.fast.FastPath;
 import dev.kerasmnist.training.Checkpoints;
+import dev.kerasmnist.training.EarlyStopping;
 import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.KerasProgress;
@@ -73,6 +74,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "tutorial and DL4J (default); or INSIDE_SQRT, lr*g/sqrt(a+eps) as Keras 2.11+ and Keras 3.")
     EpsilonPlacement epsilonPlacement = RmsPropSpec.KERAS_DEFAULTS.epsilonPlacement();
 
+    @Option(names = "--validation-split", paramLabel = "F", description = "Keras's validation_split: hold out the "
+            + "last fraction F of the training set (before shuffling) and report val_loss and val_accuracy after "
+            + "each epoch (default: none).")
+    double validationSplit = FitSpec.NO_VALIDATION;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE", description = "Keras's EarlyStopping(monitor="
+            + "'val_loss', patience=PATIENCE, restore_best_weights=True); needs --validation-split.")
+    Integer earlyStopping;
+
     @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: ${DEFAULT-VALUE}).")
     Path model = ModelFiles.DEFAULT.zip();
 
@@ -122,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             // Validate every option before the slow parts start; a bad value is a usage error (exit 2).
             try {
-                fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit);
+                fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit, validationSplit,
+                        earlyStopping);
                 spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS
                         .withLearningRate(learningRate).withEpsilonPlacement(epsilonPlacement));
             } catch (IllegalArgumentException e) {
@@ -134,9 +145,11 @@ final class TrainCommand implements Callable<Integer> {
 
         Mnist mnist = data.load(true, out);
         out.print(ModelSummary.of(net));
-        int trainSize = Math.min(fit.limit(), mnist.train().size());
-        out.printf("Train on %d samples (batch_size=%d, epochs=%d, seed=%d), test on %d%n", trainSize,
-                fit.batchSize(), fit.epochs(), fit.seed(), mnist.test().size());
+        int trainSize = fit.splitAt(Math.min(fit.limit(), mnist.train().size()));
+        int validationSize = Math.min(fit.limit(), mnist.train().size()) - trainSize;
+        out.printf("Train on %d samples%s (batch_size=%d, epochs=%d, seed=%d), test on %d%n", trainSize,
+                validationSize > 0 ? ", validate on " + validationSize : "", fit.batchSize(), fit.epochs(),
+                fit.seed(), mnist.test().size());
 
         History history = trainWithCheckpoints(net, mnist, fit, spec, done, checkpoints, files, out,
                 resume && !checkpoints.exist());
@@ -147,8 +160,9 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
         Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("tutorial"), spec,
-                new Provenance.Training(fit.epochs(), fit.batchSize(), fit.seed(), trainSize,
-                        history.totalSeconds()),
+                new Provenance.Training(history.epochs().size(), fit.batchSize(), fit.seed(), trainSize,
+                        history.totalSeconds(), validationSize > 0 ? fit.validationSplit() : null,
+                        validationSize > 0 ? validationSize : null, fit.earlyStopping()),
                 sums, new Provenance.Test(test.loss(), test.accuracy()),
                 Provenance.Build.now(commandLine()));
         ModelStore.save(net, provenance, history.toCsv(), files);
@@ -178,7 +192,10 @@ final class TrainCommand implements Callable<Integer> {
                         + history.epochs().size() + " epochs; add --epochs N (more than that) to train it further");
             }
             Provenance.Training t = p.training();
-            FitSpec fit = new FitSpec(t.epochs(), t.batchSize(), t.seed(), t.trainingExamples());
+            double split = t.validationSplit() == null ? FitSpec.NO_VALIDATION : t.validationSplit();
+            // the same training and validation examples as the finished run
+            int limit = t.trainingExamples() + (t.validationExamples() == null ? 0 : t.validationExamples());
+            FitSpec fit = new FitSpec(t.epochs(), t.batchSize(), t.seed(), limit, split, t.earlyStopping());
             return new Checkpoints.Checkpoint(ModelStore.load(files.zip()),
                     new Checkpoints.State(history.epochs().size(), p.model(), fit, history.toCsv()), files.zip());
         } catch (IOException e) {
@@ -190,7 +207,8 @@ final class TrainCommand implements Callable<Integer> {
     private FitSpec resumedFit(FitSpec stored, int epochsDone) {
         List<String> refused = new ArrayList<>();
         ParseResult parsed = command.commandLine().getParseResult();
-        for (String option : List.of("--batch-size", "--seed", "--limit", "--rmsprop-epsilon")) {
+        for (String option : List.of("--batch-size", "--seed", "--limit", "--rmsprop-epsilon", "--validation-split",
+                "--early-stopping")) {
             if (parsed.hasMatchedOption(option)) {
                 refused.add(option);
             }
@@ -208,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(command.commandLine(), "invalid option: --epochs " + epochs
                     + " is not more than the " + epochsDone + " epochs already done");
         }
-        return new FitSpec(epochs, stored.batchSize(), stored.seed(), stored.limit());
+        return stored.withEpochs(epochs);
     }
 
     private boolean given(String option) {
@@ -253,8 +271,18 @@ final class TrainCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return Trainer.fit(net, mnist.train(), fit, new KerasProgress(out, out == System.out && Terminal.interactive()), done, (n, soFar) -> {
+            // An interrupted run's early stopping goes on where it was: its best val_loss from the history, its best
+            // weights from the checkpoint. Training a finished model further is a new fit() call: in Keras the
+            // callback starts afresh then.
+            EarlyStopping early = fit.earlyStopping() == null ? null : done.epochs().isEmpty() || fromFinishedModel
+                    ? new EarlyStopping(fit.earlyStopping())
+                    : EarlyStopping.resumed(fit.earlyStopping(), done, checkpoints.best().orElse(net.params().dup()));
+            KerasProgress progress = new KerasProgress(out, out == System.out && Terminal.interactive());
+            return Trainer.fit(net, mnist.train(), fit, progress, done, early, (n, soFar) -> {
                 synchronized (saving) {
+                    if (early != null && early.bestEpoch() == soFar.last().epoch()) {
+                        checkpoints.saveBest(early.bestParams());
+                    }
                     checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), spec, fit, soFar.toCsv()));
                     checkpointed.set(soFar.epochs().size());
                 }

@@ -46,6 +46,17 @@ public record MnistSplit(IdxImages images, IdxLabels labels) {
         return new MnistSplit(new IdxImages(n, ROWS, COLS, px), new IdxLabels(n, lb));
     }
 
+    /** Examples {@code from} (inclusive) to {@code to} (exclusive), e.g. the validation part at the end. */
+    public MnistSplit range(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") of " + size() + " examples");
+        }
+        int n = to - from;
+        byte[] px = java.util.Arrays.copyOfRange(images.pixels(), from * PIXELS, to * PIXELS);
+        byte[] lb = java.util.Arrays.copyOfRange(labels.labels(), from, to);
+        return new MnistSplit(new IdxImages(n, ROWS, COLS, px), new IdxLabels(n, lb));
+    }
+
     public int label(int i) {
         return labels.label(i);
     }

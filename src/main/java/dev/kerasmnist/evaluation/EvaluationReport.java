@@ -56,8 +56,9 @@ public final class EvaluationReport {
         files.add(grid);
 
         if (history.isPresent() && !history.get().epochs().isEmpty()) {
-            files.add(curve(dir.resolve(LOSS_PNG), "Training loss per epoch", "loss", history.get(), true));
-            files.add(curve(dir.resolve(ACCURACY_PNG), "Training accuracy per epoch", "accuracy", history.get(), false));
+            String what = history.get().validated() ? "Training and validation " : "Training ";
+            files.add(curve(dir.resolve(LOSS_PNG), what + "loss per epoch", "loss", history.get(), true));
+            files.add(curve(dir.resolve(ACCURACY_PNG), what + "accuracy per epoch", "accuracy", history.get(), false));
         }
 
         Path index = dir.resolve(INDEX_HTML);
@@ -74,6 +75,10 @@ public final class EvaluationReport {
         double[] y = epochs.stream().mapToDouble(loss ? EpochStats::loss : EpochStats::accuracy).toArray();
         XYChart chart = Charts.lineChart(title, "epoch", metric, CURVE_WIDTH, CURVE_HEIGHT);
         Charts.addLine(chart, "training " + metric, x, y);
+        if (history.validated()) { // beside it, as Keras users plot history.history['val_...']
+            double[] v = epochs.stream().mapToDouble(loss ? EpochStats::valLoss : EpochStats::valAccuracy).toArray();
+            Charts.addLine(chart, "validation " + metric, x, v);
+        }
         Charts.savePng(chart, file);
         return file;
     }

@@ -2,7 +2,7 @@ package dev.kerasmnist.evaluation;
 
 import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
-import dev.kerasmnist.model.KerasLoss;
+import dev.kerasmnist.training.Validation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,19 +37,10 @@ public final class Evaluator {
                     }
                 }
                 predictions[examples + i] = best;
-                lossSum += crossEntropy(p[i * MnistSplit.CLASSES + labels[i]]);
+                lossSum += Validation.crossEntropy(p[i * MnistSplit.CLASSES + labels[i]]);
             }
             examples += n;
         }
         return new TestResult(lossSum / examples, evaluation.accuracy(), examples, evaluation, predictions);
-    }
-
-    /**
-     * Keras's categorical crossentropy of one example from its predicted probability of the true class, clipped
-     * to [1e-7, 1 - 1e-7] as Keras clips probabilities.
-     */
-    static double crossEntropy(float probabilityOfTruth) {
-        double p = Math.min(Math.max(probabilityOfTruth, KerasLoss.KERAS_EPSILON), 1 - KerasLoss.KERAS_EPSILON);
-        return -Math.log(p);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -60,8 +61,22 @@ public record Provenance(int format, Origin origin, ModelSpec model, Training tr
         }
     }
 
-    /** Keras's {@code fit} arguments as used, plus the shuffling seed and what it took. */
-    public record Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds) {
+    /**
+     * Keras's {@code fit} arguments as used, plus the shuffling seed and what it took.
+     *
+     * @param epochs           epochs trained (fewer than asked when early stopping ended the run)
+     * @param trainingExamples examples trained on (validation examples excluded)
+     * @param validationSplit     Keras's {@code validation_split}, or null for none
+     * @param validationExamples  examples held out for validation (the ones after the training examples), or null
+     * @param earlyStopping       the {@code EarlyStopping} patience on val_loss, or null for none
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds,
+            Double validationSplit, Integer validationExamples, Integer earlyStopping) {
+        /** Without validation. */
+        public Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds) {
+            this(epochs, batchSize, seed, trainingExamples, seconds, null, null, null);
+        }
     }
 
     /** Test-set results. */

@@ -5,6 +5,9 @@ import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.fast.FastPath;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,6 +21,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-epoch checkpoints of a training run, in a folder next to the model ({@code mnist-mlp.checkpoints/}):
@@ -30,6 +35,7 @@ import org.deeplearning4j.util.ModelSerializer;
  */
 public final class Checkpoints {
     static final int KEEP = 2;
+    private static final String BEST = "best-params.bin";
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,6 +98,26 @@ public final class Checkpoints {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Saves the best epoch's parameters for early stopping ({@code best-params.bin}), before the checkpoint of the
+     * epoch that made them best, so that a resumed run can restore them.
+     */
+    public void saveBest(INDArray params) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(BEST), out -> Nd4j.write(params, new DataOutputStream(out)));
+    }
+
+    /** The best parameters saved by {@link #saveBest}, if any. */
+    public Optional<INDArray> best() throws IOException {
+        Path file = dir.resolve(BEST);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return Optional.of(Nd4j.read(in));
+        }
     }
 
     /** Whether an earlier, unfinished run left checkpoints here. */

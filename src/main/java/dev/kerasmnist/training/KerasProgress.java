@@ -49,7 +49,7 @@ public final class KerasProgress {
         out.println("Epoch " + epoch + "/" + epochs);
         if (interactive) {
             bar = new ProgressBarBuilder().setInitialMax(steps).setUpdateIntervalMillis(100)
-                    .setConsumer(new ConsoleProgressBarConsumer(out, 120))
+                    .setConsumer(new ConsoleProgressBarConsumer(out, 160))
                     .setRenderer((state, maxLength) -> padded(render(state))).build();
         }
     }
@@ -64,14 +64,23 @@ public final class KerasProgress {
         }
     }
 
-    void epochEnd() {
+    /** Ends the epoch's line, with val_loss and val_accuracy appended when there was validation. */
+    void epochEnd(Validation.Score validation) {
+        String extra = validation == null ? "" : String.format(Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f",
+                validation.loss(), validation.accuracy());
         if (bar != null) {
+            bar.setExtraMessage(metrics(lastLoss, lastAccuracy) + extra);
             bar.close(); // renders the final state and ends the line
             bar = null;
         } else {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - epochStart);
-            out.println(line(lastStep, steps, elapsed, null, metrics(lastLoss, lastAccuracy)));
+            out.println(line(lastStep, steps, elapsed, null, metrics(lastLoss, lastAccuracy) + extra));
         }
+    }
+
+    /** A line of its own between epochs, e.g. Keras's early-stopping message. */
+    void note(String line) {
+        out.println(line);
     }
 
     /** Stops a bar left running by an epoch that did not finish (a diverged run). */

@@ -42,7 +42,22 @@ public final class Trainer {
      */
     public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress,
                               History done, EpochEnd onEpochEnd) throws IOException {
-        MnistSplit data = train.first(fit.limit());
+        EarlyStopping early = fit.earlyStopping() == null ? null : new EarlyStopping(fit.earlyStopping());
+        return fit(net, train, fit, progress, done, early, onEpochEnd);
+    }
+
+    /**
+     * As above, with the early-stopping state given (a resumed run's, or one the caller checkpoints).
+     *
+     * @param early null when {@code fit} has no early stopping
+     */
+    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress,
+                              History done, EarlyStopping early, EpochEnd onEpochEnd) throws IOException {
+        MnistSplit limited = train.first(fit.limit());
+        // Keras's validation_split: the last examples, taken before any shuffling, never trained on.
+        int splitAt = fit.splitAt(limited.size());
+        MnistSplit data = limited.first(splitAt);
+        MnistSplit validation = splitAt < limited.size() ? limited.range(splitAt, limited.size()) : null;
         MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed());
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         int steps = (data.size() + fit.batchSize() - 1) / fit.batchSize();
@@ -61,12 +76,21 @@ public final class Trainer {
                 batches.reset();
                 long start = System.nanoTime();
                 net.fit(batches);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                progress.epochEnd();
-                epochs.add(new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds));
+                Validation.Score val = validation == null ? null : Validation.score(net, validation);
+                double seconds = (System.nanoTime() - start) / 1e9; // as Keras, validation included
+                progress.epochEnd(val);
+                EpochStats stats = new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds,
+                        val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
+                epochs.add(stats);
+                boolean stop = early != null && early.epochEnd(net, stats);
                 net.setListeners(callers); // the checkpoint carries no listener of ours
                 onEpochEnd.completed(net, new History(epochs));
                 net.setListeners(all);
+                if (stop) {
+                    progress.note(String.format(java.util.Locale.ROOT, "Epoch %d: early stopping. Restored the "
+                            + "weights of epoch %d (val_loss %.4f).", epoch, early.bestEpoch(), early.best()));
+                    break;
+                }
             }
         } finally {
             progress.abandon();
