@@ -17,6 +17,7 @@ import dev.kerasmnist.training.EarlyStopping;
 import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.Recipe;
 import dev.kerasmnist.training.Trainer;
 import dev.kerasmnist.training.TrainingDivergedException;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
 
 /** Trains the tutorial's model, evaluates it on the test set and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the tutorial's model (defaults: epochs=5, batch_size=128, RMSprop lr=0.001), "
+        description = "Train a recipe's model (default: the tutorial's, epochs=5, batch_size=128, RMSprop lr=0.001), "
                 + "evaluate it on the 10,000 test images and save it.")
 final class TrainCommand implements Callable<Integer> {
     /** The options a resumed run may change; the others must match the checkpoint. */
@@ -52,11 +53,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}). With --resume: the total to "
-            + "reach, which may extend a finished or interrupted run, as Keras's initial_epoch does.")
+    @Option(names = "--recipe", paramLabel = "NAME", description = "What to train: tutorial (default), convnet "
+            + "(the book's first convnet); the other options change its settings.",
+            converter = RecipeConverter.class)
+    Recipe recipe = Recipe.TUTORIAL;
+
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}, or the recipe's). With --resume: "
+            + "the total to reach, which may extend a finished or interrupted run, as Keras's initial_epoch does.")
     int epochs = FitSpec.TUTORIAL_EPOCHS;
 
-    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}, or the recipe's).")
     int batchSize = FitSpec.TUTORIAL_BATCH_SIZE;
 
     @Option(names = "--seed", description = "Seeds weight initialisation and shuffling (default: ${DEFAULT-VALUE}).")
@@ -111,6 +117,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             Checkpoints.Checkpoint c = checkpoints.latest(out).orElseGet(() -> finishedRun(files));
             done = c.state().history();
+            recipe = c.state().recipeOrTutorial();
             fit = resumedFit(c.state().fit(), done.epochs().size());
             spec = c.state().model();
             if (given("--learning-rate")) {
@@ -132,10 +139,17 @@ final class TrainCommand implements Callable<Integer> {
             }
             // Validate every option before the slow parts start; a bad value is a usage error (exit 2).
             try {
-                fit = new FitSpec(epochs, batchSize, seed, limit == null ? FitSpec.ALL : limit, validationSplit,
-                        earlyStopping);
-                spec = ModelSpec.tutorial(seed).withOptimizer(RmsPropSpec.KERAS_DEFAULTS
-                        .withLearningRate(learningRate).withEpsilonPlacement(epsilonPlacement));
+                FitSpec defaults = recipe.fit(seed);
+                fit = new FitSpec(given("--epochs") ? epochs : defaults.epochs(),
+                        given("--batch-size") ? batchSize : defaults.batchSize(), seed,
+                        limit == null ? FitSpec.ALL : limit,
+                        given("--validation-split") ? validationSplit : defaults.validationSplit(),
+                        given("--early-stopping") ? earlyStopping : defaults.earlyStopping());
+                spec = recipe.model(seed);
+                RmsPropSpec rms = spec.optimizer();
+                spec = spec.withOptimizer(rms.withLearningRate(given("--learning-rate") ? learningRate
+                        : rms.learningRate()).withEpsilonPlacement(given("--rmsprop-epsilon") ? epsilonPlacement
+                        : rms.epsilonPlacement()));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
             }
@@ -151,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
                 validationSize > 0 ? ", validate on " + validationSize : "", fit.batchSize(), fit.epochs(),
                 fit.seed(), mnist.test().size());
 
-        History history = trainWithCheckpoints(net, mnist, fit, spec, done, checkpoints, files, out,
+        History history = trainWithCheckpoints(net, mnist, fit, spec, recipe, done, checkpoints, files, out,
                 resume && !checkpoints.exist());
         TestResult test = Evaluator.evaluate(net, mnist.test());
         out.printf(Locale.ROOT, "test_loss: %.4f%n", test.loss());
@@ -159,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
-        Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("tutorial"), spec,
+        Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe(recipe.cliName()), spec,
                 new Provenance.Training(history.epochs().size(), fit.batchSize(), fit.seed(), trainSize,
                         history.totalSeconds(), validationSize > 0 ? fit.validationSplit() : null,
                         validationSize > 0 ? validationSize : null, fit.earlyStopping()),
@@ -197,7 +211,8 @@ final class TrainCommand implements Callable<Integer> {
             int limit = t.trainingExamples() + (t.validationExamples() == null ? 0 : t.validationExamples());
             FitSpec fit = new FitSpec(t.epochs(), t.batchSize(), t.seed(), limit, split, t.earlyStopping());
             return new Checkpoints.Checkpoint(ModelStore.load(files.zip()),
-                    new Checkpoints.State(history.epochs().size(), p.model(), fit, history.toCsv()), files.zip());
+                    new Checkpoints.State(history.epochs().size(), p.model(), fit, history.toCsv(),
+                            p.origin().name()), files.zip());
         } catch (IOException e) {
             throw new IllegalStateException("cannot resume from " + files.zip() + ": " + e.getMessage(), e);
         }
@@ -207,8 +222,8 @@ final class TrainCommand implements Callable<Integer> {
     private FitSpec resumedFit(FitSpec stored, int epochsDone) {
         List<String> refused = new ArrayList<>();
         ParseResult parsed = command.commandLine().getParseResult();
-        for (String option : List.of("--batch-size", "--seed", "--limit", "--rmsprop-epsilon", "--validation-split",
-                "--early-stopping")) {
+        for (String option : List.of("--recipe", "--batch-size", "--seed", "--limit", "--rmsprop-epsilon",
+                "--validation-split", "--early-stopping")) {
             if (parsed.hasMatchedOption(option)) {
                 refused.add(option);
             }
@@ -255,6 +270,7 @@ final class TrainCommand implements Callable<Integer> {
      * being written, then says what is on disk; divergence says the same.
      */
     private static History trainWithCheckpoints(MultiLayerNetwork net, Mnist mnist, FitSpec fit, ModelSpec spec,
+                                                Recipe recipe,
                                                 History done, Checkpoints checkpoints, ModelFiles files,
                                                 PrintStream out, boolean fromFinishedModel) throws IOException {
         Object saving = new Object();
@@ -283,7 +299,8 @@ final class TrainCommand implements Callable<Integer> {
                     if (early != null && early.bestEpoch() == soFar.last().epoch()) {
                         checkpoints.saveBest(early.bestParams());
                     }
-                    checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), spec, fit, soFar.toCsv()));
+                    checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), spec, fit, soFar.toCsv(),
+                            recipe.cliName()));
                     checkpointed.set(soFar.epochs().size());
                 }
             });
@@ -325,6 +342,14 @@ final class TrainCommand implements Callable<Integer> {
         if (System.getenv("OMP_WAIT_POLICY") == null) {
             out.println("note: OMP_WAIT_POLICY is not set; set OMP_WAIT_POLICY=PASSIVE before starting Java "
                     + "(bin/keras-mnist and the Maven command do) or training runs about 2x slower on few cores.");
+        }
+    }
+
+    /** {@code --recipe tuned-mlp}: recipes by their command-line names. */
+    static final class RecipeConverter implements picocli.CommandLine.ITypeConverter<Recipe> {
+        @Override
+        public Recipe convert(String value) {
+            return Recipe.of(value);
         }
     }
 }

@@ -4,7 +4,7 @@ package dev.kerasmnist.model;
  * Keras's {@code layers.Dense(units, activation)}, with Keras's default initializers
  * ({@link KerasInitializer#DENSE_KERNEL_DEFAULT}, {@link KerasInitializer#DENSE_BIAS_DEFAULT}).
  */
-public record DenseSpec(int units, KerasActivation activation) {
+public record DenseSpec(int units, KerasActivation activation) implements LayerSpec {
     public DenseSpec {
         if (units < 1) {
             throw new IllegalArgumentException("units must be at least 1, got " + units);

@@ -1,11 +1,18 @@
 package dev.kerasmnist.model;
 
 import dev.kerasmnist.model.fast.FastPath;
+import dev.kerasmnist.data.MnistSplit;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -30,20 +37,45 @@ public final class KerasToDl4j {
                 .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue())      // zeros
                 .miniBatch(true)                                           // losses averaged over the batch
                 .list();
-        List<DenseSpec> layers = spec.layers();
+        List<LayerSpec> layers = spec.layers();
         int in = spec.inputDim();
         for (int i = 0; i < layers.size(); i++) {
-            DenseSpec layer = layers.get(i);
+            LayerSpec layer = layers.get(i);
             boolean last = i == layers.size() - 1;
-            if (last) {
+            int out = spec.outputShapes().get(i)[0];
+            if (layer instanceof DenseSpec dense && last) {
                 // Keras puts the loss on the model; DL4J on its last layer, an OutputLayer.
-                builder.layer(new OutputLayer.Builder(spec.loss().dl4j(layer.units()))
-                        .nIn(in).nOut(layer.units()).activation(layer.activation().dl4j()).build());
-            } else {
+                builder.layer(new OutputLayer.Builder(spec.loss().dl4j(dense.units()))
+                        .nIn(in).nOut(dense.units()).activation(dense.activation().dl4j()).build());
+            } else if (layer instanceof DenseSpec dense) {
                 builder.layer(new DenseLayer.Builder()
-                        .nIn(in).nOut(layer.units()).activation(layer.activation().dl4j()).build());
-            }
-            in = layer.units();
+                        .nIn(in).nOut(dense.units()).activation(dense.activation().dl4j()).build());
+            } else if (layer instanceof Conv2DSpec conv) {
+                // Keras's defaults: strides 1, padding 'valid' (DL4J's Truncate: no padding, partial windows
+                // dropped), glorot_uniform with Keras's fans (DL4J's ConvolutionParamInitializer: fan_in =
+                // channels_in * k * k, fan_out = filters * k * k / strides), zero bias (set for the whole net above).
+                builder.layer(new ConvolutionLayer.Builder(conv.kernel(), conv.kernel()).stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Truncate).nOut(conv.filters())
+                        .activation(conv.activation().dl4j()).build());
+            } else if (layer instanceof MaxPooling2DSpec pool) {
+                // Keras: strides default to the pool size; 'valid' floors the output size, as Truncate does
+                builder.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(pool.pool(), pool.pool()).stride(pool.pool(), pool.pool())
+                        .convolutionMode(ConvolutionMode.Truncate).build());
+            } else if (layer instanceof DropoutSpec dropout) {
+                // Keras's rate is the fraction dropped; DL4J's Dropout takes the fraction kept. Both are inverted
+                // dropout (kept values scaled by 1 / keep), active only while training.
+                builder.layer(new DropoutLayer.Builder().dropOut(new Dropout(1 - dropout.rate()))
+                        .nIn(in).nOut(in).build());
+            } // Flatten: DL4J inserts its CnnToFeedForwardPreProcessor itself (see setInputType below)
+            in = out;
+        }
+        if (spec.convolutional()) {
+            // The 784 pixels as one 28x28 image with one channel. With a single channel, Keras's channels-last
+            // (28, 28, 1) and DL4J's channels-first (1, 28, 28) are the same numbers in the same order, so the
+            // convolutions see exactly Keras's input. (Flatten then orders the features channel-first, a fixed
+            // permutation of the next Dense layer's input rows: the same model family, trained from scratch.)
+            builder.setInputType(InputType.convolutionalFlat(MnistSplit.ROWS, MnistSplit.COLS, 1));
         }
         return builder.build();
     }

@@ -54,10 +54,22 @@ public final class Checkpoints {
         return dir;
     }
 
-    /** What a checkpoint carries besides the network. */
-    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv) {
+    /**
+     * What a checkpoint carries besides the network.
+     *
+     * @param recipe the {@link Recipe}'s name (checkpoints written before recipes had none: the tutorial)
+     */
+    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv, String recipe) {
+        public State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv) {
+            this(epochsDone, model, fit, historyCsv, Recipe.TUTORIAL.cliName());
+        }
+
         public History history() {
             return History.fromCsv(historyCsv);
+        }
+
+        public Recipe recipeOrTutorial() {
+            return recipe == null ? Recipe.TUTORIAL : Recipe.of(recipe);
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.kerasmnist.bench;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistIterators;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.training.Recipe;
+import java.util.Locale;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.profiler.OpProfiler;
+
+/**
+ * Where a training step of the convnet recipe goes (batch 64), and what DL4J's settings change: run by hand,
+ * {@code java -cp ... dev.kerasmnist.bench.ConvnetBenchmark [steps] [profile]}. Prints ms per step for the stock
+ * configuration, workspaces off, and ND4J's helpers (oneDNN, when the backend has it) off; with "profile", ND4J's
+ * per-op dashboard of the stock run.
+ */
+public final class ConvnetBenchmark {
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        boolean profile = args.length > 1 && args[1].equals("profile");
+        MnistSplit data = Fixtures.synthetic(64 * steps, 1);
+        System.out.println("backend: " + Nd4j.getExecutioner().getEnvironmentInformation().get("backend")
+                + ", helpers allowed: " + Nd4j.getEnvironment().helpersAllowed());
+        report("stock", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, profile));
+        MultiLayerConfiguration conf = KerasToDl4j.configuration(Recipe.CONVNET.model(1));
+        conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+        conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
+        MultiLayerNetwork noWorkspaces = new MultiLayerNetwork(conf);
+        noWorkspaces.init();
+        report("workspaces off", time(noWorkspaces, data, steps, false));
+        Nd4j.getEnvironment().allowHelpers(false);
+        report("helpers off", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, false));
+        Nd4j.getEnvironment().allowHelpers(true);
+    }
+
+    private static void report(String what, double msPerStep) {
+        System.out.printf(Locale.ROOT, "%-16s %7.1f ms/step  (%.0f s per 938-step epoch)%n", what, msPerStep,
+                msPerStep * 938 / 1000);
+    }
+
+    private static double time(MultiLayerNetwork net, MnistSplit data, int steps, boolean profile) {
+        DataSetIterator batches = MnistIterators.training(data, 64, 1);
+        for (int i = 0; i < 5; i++) { // warm-up
+            net.fit(batches.next());
+        }
+        if (profile) {
+            Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.ALL);
+            OpProfiler.getInstance().reset();
+        }
+        long start = System.nanoTime();
+        int done = 0;
+        while (batches.hasNext() && done < steps - 5) {
+            DataSet batch = batches.next();
+            net.fit(batch);
+            done++;
+        }
+        double ms = (System.nanoTime() - start) / 1e6 / done;
+        if (profile) {
+            Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+            OpProfiler.getInstance().printOutDashboard();
+        }
+        return ms;
+    }
+}
