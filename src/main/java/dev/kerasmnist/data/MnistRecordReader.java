@@ -49,6 +49,9 @@ public class MnistRecordReader extends BaseRecordReader {
     private final int[] order;
     private int permutation;
     private int cursor;
+    private Augmentation augmentation;
+    private java.util.SplittableRandom augmentationRandom;
+    private final float[] scratch = new float[MnistSplit.PIXELS];
 
     /**
      * @param shuffle reshuffle at every reset (training); false keeps file order (evaluation)
@@ -60,6 +63,15 @@ public class MnistRecordReader extends BaseRecordReader {
         this.seed = seed;
         this.order = new int[split.size()];
         reset();
+    }
+
+    /**
+     * Distorts every training image afresh as it is read (null: none). The distortions of epoch k follow from the
+     * seed and k, so a resumed run sees the same ones.
+     */
+    public MnistRecordReader augment(Augmentation augmentation) {
+        this.augmentation = augmentation;
+        return this;
     }
 
     /**
@@ -111,6 +123,9 @@ public class MnistRecordReader extends BaseRecordReader {
         for (int row = 0; row < n; row++) {
             int example = order[cursor + row];
             scaleInto(example, pixels, row * MnistSplit.PIXELS);
+            if (augmentation != null) {
+                augmentation.apply(pixels, row * MnistSplit.PIXELS, augmentationRandom, scratch);
+            }
             oneHot[row * MnistSplit.CLASSES + split.label(example)] = 1f;
         }
         cursor += n;
@@ -160,6 +175,7 @@ public class MnistRecordReader extends BaseRecordReader {
     @Override
     public void reset() {
         cursor = 0;
+        augmentationRandom = Augmentation.random(seed, permutation + (shuffle ? 1 : 0));
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }

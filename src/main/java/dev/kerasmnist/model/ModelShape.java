@@ -3,6 +3,7 @@ package dev.kerasmnist.model;
 import dev.kerasmnist.data.MnistSplit;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -26,6 +27,10 @@ public final class ModelShape {
                 }
                 outputs = f.getNOut();
             }
+        }
+        // A convnet takes the flat 784 pixels and reshapes them into its 28x28x1 image first.
+        if (net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor image) {
+            inputs = image.getInputHeight() * image.getInputWidth() * image.getNumChannels();
         }
         if (inputs < 0) {
             return "has no dense layers; " + expected;

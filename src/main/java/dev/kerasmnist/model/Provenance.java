@@ -3,6 +3,7 @@ package dev.kerasmnist.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.kerasmnist.data.Augmentation;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -69,13 +70,16 @@ public record Provenance(int format, Origin origin, ModelSpec model, Training tr
      * @param validationSplit     Keras's {@code validation_split}, or null for none
      * @param validationExamples  examples held out for validation (the ones after the training examples), or null
      * @param earlyStopping       the {@code EarlyStopping} patience on val_loss, or null for none
+     * @param augmentation        the training images' random distortions, or null for none
+     * @param learningRateDecay   the per-epoch factor of the learning rate, or null for a constant rate
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds,
-            Double validationSplit, Integer validationExamples, Integer earlyStopping) {
-        /** Without validation. */
+            Double validationSplit, Integer validationExamples, Integer earlyStopping, Augmentation augmentation,
+            Double learningRateDecay) {
+        /** Without validation, augmentation or schedule. */
         public Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds) {
-            this(epochs, batchSize, seed, trainingExamples, seconds, null, null, null);
+            this(epochs, batchSize, seed, trainingExamples, seconds, null, null, null, null, null);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.data.Augmentation;
+
 /**
  * Keras's {@code model.fit(x, y, epochs, batch_size, shuffle=True, validation_split)} with an optional
  * {@code EarlyStopping(monitor="val_loss", patience, restore_best_weights=True)} callback, plus the seed of the
@@ -9,8 +11,13 @@ package dev.kerasmnist.training;
  * @param validationSplit Keras's {@code validation_split}: the fraction held out from the end of the (limited)
  *                        training set, before shuffling, to give {@code val_loss} and {@code val_accuracy}; 0 for none
  * @param earlyStopping   Keras's {@code EarlyStopping(patience=...)} on {@code val_loss}; null for none
+ * @param augmentation    random distortions of the training images, drawn afresh each epoch; null for none
+ * @param learningRateDecay the learning rate is multiplied by this before every epoch after the first, as Keras's
+ *                        {@code LearningRateScheduler(lambda epoch, lr: lr if epoch == 0 else lr * decay)}; null for
+ *                        a constant rate
  */
-public record FitSpec(int epochs, int batchSize, long seed, int limit, double validationSplit, Integer earlyStopping) {
+public record FitSpec(int epochs, int batchSize, long seed, int limit, double validationSplit, Integer earlyStopping,
+        Augmentation augmentation, Double learningRateDecay) {
     public static final int ALL = Integer.MAX_VALUE;
     /** The tutorial's {@code fit(epochs=5, batch_size=128)} (Keras's own defaults are epochs=1, batch_size=32). */
     public static final int TUTORIAL_EPOCHS = 5;
@@ -36,15 +43,22 @@ public record FitSpec(int epochs, int batchSize, long seed, int limit, double va
         if (earlyStopping != null && earlyStopping < 0) {
             throw new IllegalArgumentException("early-stopping patience must be at least 0, got " + earlyStopping);
         }
+        if (learningRateDecay != null && !(learningRateDecay > 0 && learningRateDecay <= 1)) {
+            throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + learningRateDecay);
+        }
         if (earlyStopping != null && validationSplit == 0) {
             throw new IllegalArgumentException("early stopping watches val_loss: give a validation split too "
                     + "(e.g. --validation-split 0.1)");
         }
     }
 
-    /** Without validation, as the tutorial. */
+    /** Without validation or augmentation, as the tutorial. */
     public FitSpec(int epochs, int batchSize, long seed, int limit) {
-        this(epochs, batchSize, seed, limit, NO_VALIDATION, null);
+        this(epochs, batchSize, seed, limit, NO_VALIDATION, null, null, null);
+    }
+
+    public FitSpec(int epochs, int batchSize, long seed, int limit, double validationSplit, Integer earlyStopping) {
+        this(epochs, batchSize, seed, limit, validationSplit, earlyStopping, null, null);
     }
 
     public static FitSpec tutorial(long seed) {
@@ -52,7 +66,8 @@ public record FitSpec(int epochs, int batchSize, long seed, int limit, double va
     }
 
     public FitSpec withEpochs(int newEpochs) {
-        return new FitSpec(newEpochs, batchSize, seed, limit, validationSplit, earlyStopping);
+        return new FitSpec(newEpochs, batchSize, seed, limit, validationSplit, earlyStopping, augmentation,
+                learningRateDecay);
     }
 
     /**

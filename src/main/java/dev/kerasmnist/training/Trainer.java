@@ -58,7 +58,7 @@ public final class Trainer {
         int splitAt = fit.splitAt(limited.size());
         MnistSplit data = limited.first(splitAt);
         MnistSplit validation = splitAt < limited.size() ? limited.range(splitAt, limited.size()) : null;
-        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed());
+        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation());
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         int steps = (data.size() + fit.batchSize() - 1) / fit.batchSize();
         KerasMetricsListener metrics = new KerasMetricsListener(progress::batchEnd);
@@ -70,6 +70,10 @@ public final class Trainer {
         List<EpochStats> epochs = new ArrayList<>(done.epochs());
         try {
             for (int epoch = epochs.size() + 1; epoch <= fit.epochs(); epoch++) {
+                if (fit.learningRateDecay() != null && epoch > 1) {
+                    // from the network's current rate, so a resumed run continues the same sequence
+                    net.setLearningRate(learningRate(net) * fit.learningRateDecay());
+                }
                 progress.epochStart(epoch, fit.epochs(), steps);
                 metrics.startEpoch(epoch);
                 reader.resumeAt(epoch); // this epoch's permutation, as Keras's shuffle=True draws a new one
@@ -97,5 +101,15 @@ public final class Trainer {
             net.setListeners(callers); // the saved model carries no listener of ours
         }
         return new History(epochs);
+    }
+
+    /** The current learning rate (all layers share it; pooling and dropout layers have none). */
+    private static double learningRate(MultiLayerNetwork net) {
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayer(i).numParams() > 0) {
+                return net.getLearningRate(i);
+            }
+        }
+        throw new IllegalStateException("the network has no trainable layer");
     }
 }

@@ -41,14 +41,14 @@ class CliTest extends CliHarness {
         assertTrue(out().contains("Train on 450 samples, validate on 150 (batch_size=128, epochs=2, seed=1)"), out());
         assertTrue(out().contains(" - val_loss: "), out());
         Provenance.Training t = ModelStore.readProvenance(new ModelFiles(model)).training();
-        assertEquals(new Provenance.Training(2, 128, 1, 450, t.seconds(), 0.25, 150, 3), t);
+        assertEquals(new Provenance.Training(2, 128, 1, 450, t.seconds(), 0.25, 150, 3, null, null), t);
         assertTrue(Files.readString(new ModelFiles(model).history()).startsWith(History.CSV_HEADER_VALIDATED));
 
         // Training it further keeps the same split: the run's 600 examples, 150 of them validating.
         assertEquals(0, run("train", "--resume", "--epochs", "3", "--data", data.toString(), "--skip-checksum",
                 "--model", model.toString()), out() + stderr);
         t = ModelStore.readProvenance(new ModelFiles(model)).training();
-        assertEquals(new Provenance.Training(3, 128, 1, 450, t.seconds(), 0.25, 150, 3), t);
+        assertEquals(new Provenance.Training(3, 128, 1, 450, t.seconds(), 0.25, 150, 3, null, null), t);
         assertEquals(2, run("train", "--resume", "--epochs", "4", "--validation-split", "0.1", "--model",
                 model.toString()));
         assertTrue(stderr.toString().contains("--validation-split cannot change when resuming"), stderr.toString());

@@ -1,0 +1,143 @@
+package dev.kerasmnist.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistIterators;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.FlattenSpec;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelShape;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelSummary;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInitXavierUniform;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+class RecipeTest {
+    @Test
+    void theConvnetHasTheBooksShapesAndParameters() {
+        ModelSpec spec = Recipe.CONVNET.model(1);
+        assertEquals(93_322, spec.parameterCount(), "Keras's summary of the book's convnet: 93,322");
+        List<int[]> shapes = spec.outputShapes();
+        int[][] keras = {{26, 26, 32}, {13, 13, 32}, {11, 11, 64}, {5, 5, 64}, {3, 3, 64}, {576}, {64}, {10}};
+        for (int i = 0; i < keras.length; i++) {
+            assertArrayEquals(keras[i], shapes.get(i), "layer " + i);
+        }
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        assertEquals(93_322, net.numParams());
+        assertNull(ModelShape.mnistProblem(net), "784 pixels in, 10 classes out");
+        String summary = ModelSummary.of(net);
+        assertTrue(summary.contains(" conv2d (Conv2D)             (None, 26, 26, 32)        320"), summary);
+        assertTrue(summary.contains(" max_pooling2d_1 (MaxPooling2D) (None, 5, 5, 64)"), summary);
+        assertTrue(summary.contains(" conv2d_2 (Conv2D)           (None, 3, 3, 64)          36928"), summary);
+        assertTrue(summary.contains(" flatten (Flatten)           (None, 576)               0"), summary);
+        assertTrue(summary.contains(" dense (Dense)               (None, 64)                36928"), summary);
+        assertTrue(summary.contains("Total params: 93,322"), summary);
+    }
+
+    @Test
+    void kerasDefaultsAreSetOnEveryConvolutionAndPooling() {
+        MultiLayerNetwork net = KerasToDl4j.build(Recipe.CONVNET.model(1));
+        int convolutions = 0;
+        int poolings = 0;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            var layer = net.getLayer(i).conf().getLayer();
+            if (layer instanceof ConvolutionLayer c && !(layer instanceof SubsamplingLayer)) {
+                convolutions++;
+                assertEquals(ConvolutionMode.Truncate, c.getConvolutionMode(), "padding='valid'");
+                assertArrayEquals(new int[] {1, 1}, c.getStride());
+                assertArrayEquals(new int[] {3, 3}, c.getKernelSize());
+                assertTrue(c.getWeightInitFn() instanceof WeightInitXavierUniform, "glorot_uniform");
+                assertEquals(0.0, c.getBiasInit(), "zeros");
+            }
+            if (layer instanceof SubsamplingLayer s) {
+                poolings++;
+                assertEquals(org.deeplearning4j.nn.conf.layers.PoolingType.MAX, s.getPoolingType());
+                assertArrayEquals(new int[] {2, 2}, s.getStride(), "strides default to the pool size");
+                assertEquals(ConvolutionMode.Truncate, s.getConvolutionMode());
+            }
+        }
+        assertEquals(3, convolutions);
+        assertEquals(2, poolings);
+    }
+
+    @Test
+    void theConvnetTrainsBitIdenticallyOnTheFastPath() {
+        MnistSplit digits = Fixtures.synthetic(96, 3);
+        MultiLayerNetwork stock = KerasToDl4j.buildStock(Recipe.CONVNET.model(2));
+        MultiLayerNetwork fast = KerasToDl4j.build(Recipe.CONVNET.model(2));
+        for (MultiLayerNetwork net : List.of(stock, fast)) {
+            DataSetIterator batches = MnistIterators.training(digits, 32, 2);
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                net.fit(batch);
+            }
+        }
+        assertArrayEquals(stock.params().toFloatVector(), fast.params().toFloatVector());
+        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector());
+    }
+
+    @Test
+    void theTunedMlpKeepsTheTutorialsLayersWithKerasDropout() {
+        ModelSpec spec = Recipe.TUNED_MLP.model(1);
+        assertEquals(ModelSpec.tutorial(1).parameterCount(), spec.parameterCount(), "the same 784-512-10 weights");
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        DropoutLayer dropout = (DropoutLayer) net.getLayer(1).conf().getLayer();
+        assertEquals(0.8, ((Dropout) dropout.getIDropout()).getP(), 1e-12, "Keras rate 0.2 = DL4J keeps 0.8");
+        // Dropout acts only while training: two inference passes agree.
+        var x = Nd4j.rand(4, 784);
+        assertEquals(net.output(x, false), net.output(x, false));
+        FitSpec fit = Recipe.TUNED_MLP.fit(1);
+        assertEquals(30, fit.epochs());
+        assertEquals(0.9, fit.learningRateDecay());
+        assertTrue(fit.augmentation() != null);
+    }
+
+    @Test
+    void recipesAreNamedAsOnTheCommandLine() {
+        assertEquals("tuned-mlp", Recipe.TUNED_MLP.cliName());
+        assertEquals(Recipe.CONVNET, Recipe.of("convnet"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.of("resnet"));
+        assertTrue(e.getMessage().contains("known: tutorial, tuned-mlp, convnet"), e.getMessage());
+    }
+
+    @Test
+    void layerSpecsRoundTripThroughJsonAndOldRecordsReadAsDense() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ModelSpec convnet = Recipe.CONVNET.model(4);
+        String text = json.writeValueAsString(convnet);
+        assertTrue(text.contains("\"type\":\"Conv2D\""), text);
+        assertEquals(convnet, json.readValue(text, ModelSpec.class));
+        String old = "{\"inputDim\":784,\"layers\":[{\"units\":512,\"activation\":\"relu\"},{\"units\":10,"
+                + "\"activation\":\"softmax\"}],\"optimizer\":{\"learningRate\":0.001,\"rho\":0.9,\"epsilon\":1.0E-7,"
+                + "\"epsilonPlacement\":\"OUTSIDE_SQRT\"},\"loss\":\"categorical_crossentropy\",\"seed\":1}";
+        assertEquals(ModelSpec.tutorial(1), json.readValue(old, ModelSpec.class));
+    }
+
+    @Test
+    void shapesThatDoNotFitAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784,
+                List.of(new dev.kerasmnist.model.Conv2DSpec(8, 3, "relu"), new DenseSpec(10, "softmax")),
+                Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
+        assertTrue(e.getMessage().contains("put Flatten() before it"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784, List.of(new DenseSpec(10, "softmax"),
+                new FlattenSpec()), Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
+    }
+}
