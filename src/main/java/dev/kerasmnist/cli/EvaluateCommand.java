@@ -4,14 +4,22 @@ import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.evaluation.EvaluationReport;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.inference.Distortion;
+import dev.kerasmnist.inference.MnistPreprocessor;
+import dev.kerasmnist.inference.Robustness;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.History;
+import dev.kerasmnist.training.Recipe;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -44,6 +52,23 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "index.html into DIR.")
     Path reportDir;
 
+    @Option(names = "--robustness", description = "Run the robustness suite instead: the test digits as real "
+            + "pictures (thicker, thinner, shifted, rotated, small, blurry, on paper, JPEG) through predict's "
+            + "preprocessing; a table per model (--model, or every recipe's model in models/) and --png examples.")
+    boolean robustness;
+
+    @Option(names = "--limit", paramLabel = "N", description = "With --robustness: the first N test digits "
+            + "(default: all 10,000).")
+    int limit = Integer.MAX_VALUE;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "With --robustness: the examples picture "
+            + "(default: ${DEFAULT-VALUE}).")
+    Path png = Path.of("target", "robustness.png");
+
+    @Option(names = "--compare-preprocessing", description = "With --robustness: also score each optional "
+            + "preprocessing step (contrast, stroke width, deskew) against MNIST's procedure alone.")
+    boolean comparePreprocessing;
+
     record Report(TestResult test, boolean passed, List<Path> reportFiles) {
     }
 
@@ -56,6 +81,10 @@ final class EvaluateCommand implements Callable<Integer> {
         if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
             throw new ParameterException(command.commandLine(),
                     "invalid option: --min-accuracy must be between 0 and 1, got " + minAccuracy);
+        }
+        if (robustness) {
+            robustness(out);
+            return new Report(null, true, List.of(png));
         }
         MultiLayerNetwork net = ModelStore.load(model);
         Mnist mnist = data.load(false, out);
@@ -85,5 +114,58 @@ final class EvaluateCommand implements Callable<Integer> {
                     minAccuracy);
         }
         return new Report(test, passed, files);
+    }
+
+    private void robustness(PrintStream out) throws Exception {
+        Map<String, DigitClassifier> models = new LinkedHashMap<>();
+        if (command.commandLine().getParseResult().hasMatchedOption("--model")) {
+            models.put(model.getFileName().toString(), DigitClassifier.load(model));
+        } else {
+            for (Recipe recipe : Recipe.values()) {
+                if (Files.isRegularFile(recipe.defaultModel())) {
+                    models.put(recipe.cliName(), DigitClassifier.load(recipe.defaultModel()));
+                }
+            }
+            if (models.isEmpty()) {
+                throw new IllegalStateException("no model to test: train one with `keras-mnist train [--recipe "
+                        + "NAME]`, or name one with --model");
+            }
+        }
+        if (limit < 1) {
+            throw new ParameterException(command.commandLine(), "invalid option: --limit must be at least 1");
+        }
+        Mnist mnist = data.load(false, out);
+        MnistPreprocessor.Options chosen = MnistPreprocessor.Options.DEFAULT;
+        Robustness.Result result = Robustness.run(models, mnist.test(), limit, chosen);
+        out.printf("Accuracy on %d test digits per picture, through predict's preprocessing (MNIST's procedure "
+                + "with contrast and stroke-width normalisation):%n%n", result.images());
+        out.println(result.table());
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Charts.savePng(Robustness.examples(mnist.test(), 8, chosen), png);
+        out.println("Examples: " + png.toAbsolutePath());
+        if (comparePreprocessing) {
+            Map<String, MnistPreprocessor.Options> variants = new LinkedHashMap<>();
+            variants.put("MNIST's procedure", MnistPreprocessor.Options.NONE);
+            variants.put("+ contrast", new MnistPreprocessor.Options(true, false, false));
+            variants.put("+ stroke width", new MnistPreprocessor.Options(false, true, false));
+            variants.put("+ deskew", new MnistPreprocessor.Options(false, false, true));
+            variants.put("default: contrast + stroke width", MnistPreprocessor.Options.DEFAULT);
+            Map<String, Robustness.Result> results = new LinkedHashMap<>();
+            variants.forEach((name, options) -> results.put(name, Robustness.run(models, mnist.test(), limit,
+                    options)));
+            for (int m = 0; m < result.models().size(); m++) {
+                out.printf("%n%s, each preprocessing step on its own (%d digits):%n%n| picture |",
+                        result.models().get(m), result.images());
+                variants.keySet().forEach(v -> out.print(" " + v + " |"));
+                out.println("\n|---|" + "---|".repeat(variants.size()));
+                for (Distortion d : Distortion.values()) {
+                    out.print("| " + d.label() + " |");
+                    for (Robustness.Result r : results.values()) {
+                        out.printf(Locale.ROOT, " %.2f%% |", r.accuracy().get(d)[m] * 100);
+                    }
+                    out.println();
+                }
+            }
+        }
     }
 }

@@ -99,8 +99,9 @@ final class TrainCommand implements Callable<Integer> {
             + "every epoch after the first (Keras's LearningRateScheduler); default: the recipe's (tuned-mlp: 0.9).")
     Double learningRateDecay;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: ${DEFAULT-VALUE}).")
-    Path model = ModelFiles.DEFAULT.zip();
+    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: "
+            + "models/mnist-mlp.zip for the tutorial, models/<recipe>.zip for the others).")
+    Path model; // default: the recipe's (Recipe.defaultModel)
 
     @Option(names = "--resume", description = "Continue an interrupted run from its last checkpoint "
             + "(next to --model), with its settings; --epochs and --learning-rate may be given to change them.")
@@ -118,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
 
     Report run(PrintStream out) throws Exception {
         warnIfSpinning(out);
+        if (model == null) {
+            model = recipe.defaultModel();
+        }
         ModelFiles files = new ModelFiles(model);
         Checkpoints checkpoints = Checkpoints.forModel(files);
         FitSpec fit;
@@ -127,6 +131,10 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             Checkpoints.Checkpoint c = checkpoints.latest(out).orElseGet(() -> finishedRun(files));
             done = c.state().history();
+            if (given("--recipe") && recipe != c.state().recipeOrTutorial()) {
+                throw new ParameterException(command.commandLine(), "invalid option: --recipe " + recipe.cliName()
+                        + " does not match the run being resumed, which is " + c.state().recipeOrTutorial().cliName());
+            }
             recipe = c.state().recipeOrTutorial();
             fit = resumedFit(c.state().fit(), done.epochs().size());
             spec = c.state().model();
@@ -236,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
     private FitSpec resumedFit(FitSpec stored, int epochsDone) {
         List<String> refused = new ArrayList<>();
         ParseResult parsed = command.commandLine().getParseResult();
-        for (String option : List.of("--recipe", "--batch-size", "--seed", "--limit", "--rmsprop-epsilon",
+        for (String option : List.of("--batch-size", "--seed", "--limit", "--rmsprop-epsilon",
                 "--validation-split", "--early-stopping", "--augment", "--no-augment", "--learning-rate-decay")) {
             if (parsed.hasMatchedOption(option)) {
                 refused.add(option);

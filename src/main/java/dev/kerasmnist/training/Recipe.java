@@ -9,8 +9,10 @@ import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.model.MaxPooling2DSpec;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.RmsPropSpec;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,6 +63,12 @@ public enum Recipe {
 
     public static String names() {
         return String.join(", ", java.util.Arrays.stream(values()).map(Recipe::cliName).toList());
+    }
+
+    /** Where {@code train} saves it unless told: the tutorial's {@code models/mnist-mlp.zip}, else
+     * {@code models/<name>.zip}. */
+    public Path defaultModel() {
+        return this == TUTORIAL ? ModelFiles.DEFAULT.zip() : ModelFiles.DEFAULT.zip().resolveSibling(cliName() + ".zip");
     }
 
     /** The model, its weights seeded by {@code seed}. */
