@@ -14,6 +14,7 @@ import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.model.fast.FastPath;
 import dev.kerasmnist.training.Checkpoints;
+import dev.kerasmnist.training.Dashboard;
 import dev.kerasmnist.training.EarlyStopping;
 import dev.kerasmnist.training.FitSpec;
 import dev.kerasmnist.training.History;
@@ -98,6 +99,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate-decay", paramLabel = "F", description = "Multiply the learning rate by F before "
             + "every epoch after the first (Keras's LearningRateScheduler); default: the recipe's (tuned-mlp: 0.9).")
     Double learningRateDecay;
+
+    @Option(names = "--ui", description = "Show DL4J's training dashboard while training, at "
+            + "http://localhost:PORT/train/overview; on a terminal it stays up after training until Enter.")
+    boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", description = "The dashboard's port (default: ${DEFAULT-VALUE}).")
+    int uiPort = Dashboard.DEFAULT_PORT;
 
     @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: "
             + "models/mnist-mlp.zip for the tutorial, models/<recipe>.zip for the others).")
@@ -185,8 +193,32 @@ final class TrainCommand implements Callable<Integer> {
                 validationSize > 0 ? ", validate on " + validationSize : "", fit.batchSize(), fit.epochs(),
                 fit.seed(), mnist.test().size());
 
+        Dashboard dashboard = ui ? Dashboard.start(uiPort) : null;
+        try {
+            if (dashboard != null) {
+                net.addListeners(dashboard.listener());
+                out.println("Training dashboard: " + dashboard.url());
+            }
+            Report report = trainEvaluateSave(net, mnist, fit, spec, done, checkpoints, files, out, trainSize,
+                    validationSize);
+            if (dashboard != null && System.console() != null && out == System.out) {
+                out.println("The dashboard stays at " + dashboard.url() + " until you press Enter.");
+                System.console().readLine();
+            }
+            return report;
+        } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
+        }
+    }
+
+    private Report trainEvaluateSave(MultiLayerNetwork net, Mnist mnist, FitSpec fit, ModelSpec spec, History done,
+            Checkpoints checkpoints, ModelFiles files, PrintStream out, int trainSize, int validationSize)
+            throws IOException {
         History history = trainWithCheckpoints(net, mnist, fit, spec, recipe, done, checkpoints, files, out,
                 resume && !checkpoints.exist());
+        net.setListeners(new ArrayList<>()); // e.g. the dashboard's: the saved model carries none
         TestResult test = Evaluator.evaluate(net, mnist.test());
         out.printf(Locale.ROOT, "test_loss: %.4f%n", test.loss());
         out.println(test.comparisonLine());

@@ -52,6 +52,13 @@ class CliTest extends CliHarness {
         assertEquals(2, run("train", "--resume", "--epochs", "4", "--validation-split", "0.1", "--model",
                 model.toString()));
         assertTrue(stderr.toString().contains("--validation-split cannot change when resuming"), stderr.toString());
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
+                tmp.resolve("ui.zip").toString(), "--ui", "--ui-port", Integer.toString(port)), out() + stderr);
+        assertTrue(out().contains("Training dashboard: http://localhost:" + port + "/train/overview"), out());
         assertEquals(2, run("train", "--early-stopping", "2", "--model", tmp.resolve("w.zip").toString()));
         assertTrue(stderr.toString().contains("give a validation split too"), stderr.toString());
     }
