@@ -72,19 +72,20 @@ class ServeCommandTest extends CliHarness {
             HttpClient client = HttpClient.newHttpClient();
             byte[] body = ("{\"pixels\": [" + "0,".repeat(783) + "0]}").getBytes(StandardCharsets.US_ASCII);
             long sent = System.nanoTime();
-            // A slow client: the body arrives over a second, so the request is in flight when SIGTERM comes.
+            // A slow client: the body arrives over two seconds, so the request is in flight when SIGTERM comes
+            // (a second in: time for a loaded machine to have dispatched it to the handler).
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                     HttpRequest.newBuilder(base.resolve("v1/predict")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(body, 10, 100)))
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(body, 20, 100)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);
+            Thread.sleep(1000);
             assertFalse(inFlight.isDone(), "still sending its body");
             p.destroy(); // SIGTERM
             HttpResponse<String> answer = inFlight.get(20, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("\"digit\""), answer.body());
-            assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(900), "answered after its wait");
+            assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(1900), "answered after its body");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exited after SIGTERM");
             assertEquals(143, p.exitValue(), "128 + SIGTERM");
             IOException refused = assertThrows(IOException.class, () -> client.send(
