@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
 
     @Option(names = "--recipe", paramLabel = "NAME", description = "What to train: tutorial (default), tuned-mlp "
-            + "(the same layers, with dropout, augmentation, 30 epochs and a decaying learning rate), convnet (the "
+            + "(the same layers, with dropout, augmentation and 30 epochs), convnet (the "
             + "book's first convnet). The other options change a recipe's settings.",
             converter = RecipeConverter.class)
     Recipe recipe = Recipe.TUTORIAL;
@@ -97,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
     Boolean augment;
 
     @Option(names = "--learning-rate-decay", paramLabel = "F", description = "Multiply the learning rate by F before "
-            + "every epoch after the first (Keras's LearningRateScheduler); default: the recipe's (tuned-mlp: 0.9).")
+            + "every epoch after the first (Keras's LearningRateScheduler); default: none.")
     Double learningRateDecay;
 
     @Option(names = "--ui", description = "Show DL4J's training dashboard while training, at "

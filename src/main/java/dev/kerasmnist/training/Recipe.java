@@ -32,7 +32,7 @@ public enum Recipe {
      * Dense(512, activation='relu', input_shape=(784,)) -> Dropout(0.2) -> Dense(10, activation='softmax')
      * compile(optimizer='rmsprop', loss='categorical_crossentropy')
      * fit(augmented digits: shifts of up to 2 px, rotations of up to 10 degrees, zoom 0.9..1.1,
-     *     epochs=30, batch_size=128, callbacks=[LearningRateScheduler(lr * 0.9 after every epoch)])
+     *     epochs=30, batch_size=128)
      * </pre>
      */
     TUNED_MLP,
@@ -92,7 +92,7 @@ public enum Recipe {
         return switch (this) {
             case TUTORIAL -> FitSpec.tutorial(seed);
             case TUNED_MLP -> new FitSpec(30, 128, seed, FitSpec.ALL, FitSpec.NO_VALIDATION, null,
-                    Augmentation.MNIST_DEFAULT, 0.9);
+                    Augmentation.MNIST_DEFAULT, null);
             case CONVNET -> new FitSpec(5, 64, seed, FitSpec.ALL);
         };
     }

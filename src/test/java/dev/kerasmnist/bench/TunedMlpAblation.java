@@ -36,9 +36,9 @@ public final class TunedMlpAblation {
                 new Variant("+ " + epochs + " epochs", Recipe.TUTORIAL.model(seed),
                         new FitSpec(epochs, 128, seed, FitSpec.ALL)),
                 new Variant("+ Dropout(0.2)", Recipe.TUNED_MLP.model(seed), new FitSpec(epochs, 128, seed, FitSpec.ALL)),
-                new Variant("+ augmentation", Recipe.TUNED_MLP.model(seed), new FitSpec(epochs, 128, seed,
-                        FitSpec.ALL, FitSpec.NO_VALIDATION, null, tuned.augmentation(), null)),
-                new Variant("+ learning rate x0.9 per epoch (= tuned-mlp)", Recipe.TUNED_MLP.model(seed), tuned));
+                new Variant("+ augmentation (= tuned-mlp)", Recipe.TUNED_MLP.model(seed), tuned),
+                new Variant("tried: + learning rate x0.9 per epoch", Recipe.TUNED_MLP.model(seed), new FitSpec(epochs,
+                        128, seed, FitSpec.ALL, FitSpec.NO_VALIDATION, null, tuned.augmentation(), 0.9)));
         System.out.printf(Locale.ROOT, "augmentation alone, one epoch of batches: %.2f s without, %.2f s with%n",
                 readEpoch(mnist, null), readEpoch(mnist, tuned.augmentation()));
         System.out.println("| change | test accuracy | s per epoch |");

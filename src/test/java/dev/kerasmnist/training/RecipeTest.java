@@ -106,7 +106,7 @@ class RecipeTest {
         assertEquals(net.output(x, false), net.output(x, false));
         FitSpec fit = Recipe.TUNED_MLP.fit(1);
         assertEquals(30, fit.epochs());
-        assertEquals(0.9, fit.learningRateDecay());
+        assertNull(fit.learningRateDecay(), "measured: no gain (README's ablation)");
         assertTrue(fit.augmentation() != null);
     }
 
