@@ -95,6 +95,24 @@ class RecipeTest {
     }
 
     @Test
+    void everyRecipesModelWorksThroughTheClassifierAndEvaluator() {
+        MnistSplit digits = Fixtures.synthetic(40, 6);
+        for (Recipe recipe : Recipe.values()) {
+            MultiLayerNetwork stock = KerasToDl4j.buildStock(recipe.model(3));
+            dev.kerasmnist.inference.DigitClassifier classifier = new dev.kerasmnist.inference.DigitClassifier(
+                    KerasToDl4j.build(recipe.model(3)));
+            for (int n = 0; n < 3; n++) {
+                float[] px = Fixtures.pixels(digits, n);
+                float[] expected = stock.output(Nd4j.create(px, 1, 784), false).toFloatVector();
+                assertArrayEquals(expected, classifier.predict(px).probabilities(), 1e-6f, recipe + " one image");
+            }
+            var batch = classifier.predict(List.of(Fixtures.pixels(digits, 0), Fixtures.pixels(digits, 1)));
+            assertEquals(2, batch.size());
+            assertEquals(40, dev.kerasmnist.evaluation.Evaluator.evaluate(stock, digits).examples(), recipe.cliName());
+        }
+    }
+
+    @Test
     void theTunedMlpKeepsTheTutorialsLayersWithKerasDropout() {
         ModelSpec spec = Recipe.TUNED_MLP.model(1);
         assertEquals(ModelSpec.tutorial(1).parameterCount(), spec.parameterCount(), "the same 784-512-10 weights");
