@@ -89,32 +89,19 @@ public enum Distortion {
         return out;
     }
 
+    /** Grey-level dilation or erosion, the same operation the preprocessing's stroke-width step uses. */
     private static BufferedImage morph(BufferedImage in, int radius, boolean dilate) {
         int w = in.getWidth();
         int h = in.getHeight();
-        int[] src = in.getRaster().getPixels(0, 0, w, h, (int[]) null);
-        int[] rows = new int[w * h];
+        int[][] grid = new int[h][w];
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = dilate ? 0 : 255;
-                for (int k = Math.max(0, x - radius); k <= Math.min(w - 1, x + radius); k++) {
-                    v = dilate ? Math.max(v, src[y * w + k]) : Math.min(v, src[y * w + k]);
-                }
-                rows[y * w + x] = v;
-            }
+            in.getRaster().getPixels(0, y, w, 1, grid[y]);
         }
-        int[] out = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = dilate ? 0 : 255;
-                for (int k = Math.max(0, y - radius); k <= Math.min(h - 1, y + radius); k++) {
-                    v = dilate ? Math.max(v, rows[k * w + x]) : Math.min(v, rows[k * w + x]);
-                }
-                out[y * w + x] = v;
-            }
-        }
+        int[][] out = Enhance.morph(grid, radius, dilate);
         BufferedImage result = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        result.getRaster().setPixels(0, 0, w, h, out);
+        for (int y = 0; y < h; y++) {
+            result.getRaster().setPixels(0, y, w, 1, out[y]);
+        }
         return result;
     }
 

@@ -49,19 +49,12 @@ final class Enhance {
 
     /** Whether the background is not clean black: more than 5% of the border is above 10% grey. */
     static boolean murkyBackground(int[][] ink) {
-        int h = ink.length;
-        int w = ink[0].length;
+        int[] border = MnistPreprocessor.border(ink);
         int murky = 0;
-        int count = 0;
-        for (int x = 0; x < w; x++) {
-            murky += (ink[0][x] > 25 ? 1 : 0) + (ink[h - 1][x] > 25 ? 1 : 0);
-            count += 2;
+        for (int v : border) {
+            murky += v > 25 ? 1 : 0;
         }
-        for (int y = 1; y < h - 1; y++) {
-            murky += (ink[y][0] > 25 ? 1 : 0) + (ink[y][w - 1] > 25 ? 1 : 0);
-            count += 2;
-        }
-        return murky > count / 20;
+        return murky > border.length / 20;
     }
 
     /**
@@ -170,27 +163,30 @@ final class Enhance {
     }
 
     /** Grey-level dilation (max) or erosion (min) with a square window of the given radius, separably. */
-    private static int[][] morph(int[][] in, int radius, boolean dilate) {
-        int h = in.length;
-        int w = in[0].length;
-        int[][] rows = new int[h][w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
+    static int[][] morph(int[][] in, int radius, boolean dilate) {
+        return transpose(morphRows(transpose(morphRows(in, radius, dilate)), radius, dilate));
+    }
+
+    private static int[][] morphRows(int[][] in, int radius, boolean dilate) {
+        int[][] out = new int[in.length][in[0].length];
+        for (int y = 0; y < in.length; y++) {
+            int[] row = in[y];
+            for (int x = 0; x < row.length; x++) {
                 int v = dilate ? 0 : 255;
-                for (int k = Math.max(0, x - radius); k <= Math.min(w - 1, x + radius); k++) {
-                    v = dilate ? Math.max(v, in[y][k]) : Math.min(v, in[y][k]);
-                }
-                rows[y][x] = v;
-            }
-        }
-        int[][] out = new int[h][w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = dilate ? 0 : 255;
-                for (int k = Math.max(0, y - radius); k <= Math.min(h - 1, y + radius); k++) {
-                    v = dilate ? Math.max(v, rows[k][x]) : Math.min(v, rows[k][x]);
+                for (int k = Math.max(0, x - radius); k <= Math.min(row.length - 1, x + radius); k++) {
+                    v = dilate ? Math.max(v, row[k]) : Math.min(v, row[k]);
                 }
                 out[y][x] = v;
+            }
+        }
+        return out;
+    }
+
+    private static int[][] transpose(int[][] in) {
+        int[][] out = new int[in[0].length][in.length];
+        for (int y = 0; y < in.length; y++) {
+            for (int x = 0; x < in[0].length; x++) {
+                out[x][y] = in[y][x];
             }
         }
         return out;

@@ -182,19 +182,31 @@ public final class MnistPreprocessor {
 
     /** The border is mostly light: the digit is dark ink on paper. */
     static boolean isDarkOnLight(int[][] gray) {
+        int[] border = border(gray);
+        long sum = 0;
+        for (int v : border) {
+            sum += v;
+        }
+        return sum > 127L * border.length;
+    }
+
+    /** The pixels on the image's edge, each once. */
+    static int[] border(int[][] gray) {
         int h = gray.length;
         int w = gray[0].length;
-        long sum = 0;
-        int count = 0;
+        int[] border = new int[h == 1 ? w : 2 * w + 2 * Math.max(0, h - 2)];
+        int i = 0;
         for (int x = 0; x < w; x++) {
-            sum += gray[0][x] + gray[h - 1][x];
-            count += 2;
+            border[i++] = gray[0][x];
+            if (h > 1) {
+                border[i++] = gray[h - 1][x];
+            }
         }
         for (int y = 1; y < h - 1; y++) {
-            sum += gray[y][0] + gray[y][w - 1];
-            count += 2;
+            border[i++] = gray[y][0];
+            border[i++] = gray[y][w - 1];
         }
-        return sum > 127L * count;
+        return java.util.Arrays.copyOf(border, i);
     }
 
     private static int[][] invert(int[][] gray) {

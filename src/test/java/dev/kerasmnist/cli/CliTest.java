@@ -64,6 +64,22 @@ class CliTest extends CliHarness {
     }
 
     @Test
+    void robustnessPrintsATablePerModelAndAnExamplesPicture() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 40);
+        Path model = tmp.resolve("r.zip");
+        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
+                model.toString()), out() + stderr);
+        Path png = tmp.resolve("rob.png");
+        assertEquals(0, run("evaluate", "--robustness", "--data", data.toString(), "--skip-checksum", "--model",
+                model.toString(), "--limit", "20", "--png", png.toString()), out() + stderr);
+        String out = out();
+        assertTrue(out.contains("Accuracy on 20 test digits per picture"), out);
+        assertTrue(out.contains("| picture | r.zip |"), out);
+        assertTrue(out.matches("(?s).*\\| dark on paper, uneven light, noise \\| \\d+\\.\\d\\d% \\|.*"), out);
+        assertTrue(javax.imageio.ImageIO.read(png.toFile()).getHeight() > 500, "one band per distortion");
+    }
+
+    @Test
     void trainsEvaluatesAndSavesOnATinyDataSet() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 200);
         Path model = tmp.resolve("models/tiny.zip");

@@ -1,0 +1,151 @@
+package dev.kerasmnist.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.evaluation.Evaluator;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RobustnessTest {
+    static final MnistSplit DIGITS = Fixtures.synthetic(300, 8);
+    @TempDir
+    static Path dir;
+    static MultiLayerNetwork net;
+    static DigitClassifier classifier;
+
+    @BeforeAll
+    static void model() throws Exception {
+        net = Fixtures.trainTinyModel(DIGITS, dir.resolve("tiny.zip"));
+        classifier = DigitClassifier.load(dir.resolve("tiny.zip"));
+    }
+
+    @Test
+    void theCleanRowIsTheModelsTestAccuracyAndRunsRepeat() {
+        MnistSplit test = DIGITS.first(60);
+        Map<String, DigitClassifier> models = new LinkedHashMap<>();
+        models.put("tiny", classifier);
+        Robustness.Result a = Robustness.run(models, test, 60, MnistPreprocessor.Options.DEFAULT);
+        Robustness.Result b = Robustness.run(models, test, 60, MnistPreprocessor.Options.DEFAULT);
+        assertEquals(Evaluator.evaluate(net, test).accuracy(), a.accuracy().get(Distortion.CLEAN)[0], 1e-12);
+        for (Distortion d : Distortion.values()) {
+            assertArrayEquals(a.accuracy().get(d), b.accuracy().get(d), d.label());
+            assertTrue(a.table().contains("| " + d.label() + " |"), a.table());
+        }
+        assertEquals(60, a.images());
+    }
+
+    @Test
+    void distortionsMakeThePicturesTheyNameDeterministically() {
+        for (Distortion d : Distortion.values()) {
+            BufferedImage one = d.apply(DIGITS, 3, new SplittableRandom(5));
+            BufferedImage two = d.apply(DIGITS, 3, new SplittableRandom(5));
+            assertArrayEquals(one.getRaster().getPixels(0, 0, one.getWidth(), one.getHeight(), (int[]) null),
+                    two.getRaster().getPixels(0, 0, two.getWidth(), two.getHeight(), (int[]) null), d.label());
+        }
+        BufferedImage paper = Distortion.PAPER.apply(DIGITS, 3, new SplittableRandom(5));
+        assertTrue(MnistPreprocessor.isDarkOnLight(MnistPreprocessor.grayscale(paper)), "dark ink on paper");
+        assertEquals(280, Distortion.SMALL.apply(DIGITS, 3, new SplittableRandom(5)).getWidth());
+    }
+
+    @Test
+    void contrastRecoversADigitOnUnevenlyLitNoisyPaper() {
+        float[] clean = MnistPreprocessor.toMnist(Distortion.gray(DIGITS, 3), MnistPreprocessor.Options.NONE);
+        BufferedImage paper = Distortion.PAPER.apply(DIGITS, 3, new SplittableRandom(1));
+        float[] without = MnistPreprocessor.toMnist(paper, MnistPreprocessor.Options.NONE);
+        float[] with = MnistPreprocessor.toMnist(paper, new MnistPreprocessor.Options(true, false, false));
+        // The background: pixels that are black in the clean digit stay (nearly) black only with contrast.
+        assertTrue(meanWhereBlack(clean, with) < 0.1, "with contrast: " + meanWhereBlack(clean, with));
+        assertTrue(meanWhereBlack(clean, without) > 0.2, "without: " + meanWhereBlack(clean, without));
+    }
+
+    private static double meanWhereBlack(float[] reference, float[] image) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < reference.length; i++) {
+            if (reference[i] == 0) {
+                sum += image[i];
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void contrastLeavesACleanBlackBackgroundAlone() {
+        BufferedImage framed = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY); // black all round
+        framed.getGraphics().drawImage(Distortion.gray(DIGITS, 4), 14, 14, null);
+        assertArrayEquals(MnistPreprocessor.toMnist(framed, MnistPreprocessor.Options.NONE),
+                MnistPreprocessor.toMnist(framed, new MnistPreprocessor.Options(true, false, false)));
+    }
+
+    @Test
+    void otsuSplitsTwoModes() {
+        int[] histogram = new int[256];
+        histogram[30] = 500;
+        histogram[200] = 100;
+        int t = Enhance.otsu(histogram);
+        assertTrue(t >= 30 && t < 200, "threshold " + t);
+    }
+
+    @Test
+    void strokeWidthThinsThickAndThickensThinStrokes() {
+        int[][] thick = new int[40][40];
+        int[][] thin = new int[40][40];
+        for (int y = 5; y < 35; y++) {
+            for (int x = 14; x < 26; x++) {
+                thick[y][x] = 255; // a bar 12 wide, 30 tall: far thicker than 1/8 of its height
+            }
+            thin[y][20] = 255; // 1 wide
+        }
+        assertTrue(ink(Enhance.normaliseStroke(thick, new int[] {14, 5, 25, 34})) < ink(thick));
+        assertTrue(ink(Enhance.normaliseStroke(thin, new int[] {20, 5, 20, 34})) > ink(thin));
+    }
+
+    private static long ink(int[][] image) {
+        long n = 0;
+        for (int[] row : image) {
+            for (int v : row) {
+                n += v > 127 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void deskewStraightensASlantedStroke() {
+        float[] slanted = new float[784];
+        for (int y = 4; y < 24; y++) {
+            slanted[y * 28 + 8 + (y - 4) * 12 / 20] = 1f; // leans right by 12 px over 20 rows
+        }
+        float[] straight = Enhance.deskew(slanted);
+        assertTrue(spread(straight) < spread(slanted) / 3, spread(slanted) + " -> " + spread(straight));
+    }
+
+    /** How far the ink's column wanders between the top and bottom rows. */
+    private static double spread(float[] image) {
+        double top = column(image, 5);
+        double bottom = column(image, 22);
+        return Math.abs(bottom - top);
+    }
+
+    private static double column(float[] image, int y) {
+        double mass = 0;
+        double mx = 0;
+        for (int x = 0; x < 28; x++) {
+            mass += image[y * 28 + x];
+            mx += image[y * 28 + x] * x;
+        }
+        return mx / mass;
+    }
+}
