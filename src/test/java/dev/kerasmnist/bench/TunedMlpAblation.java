@@ -20,7 +20,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * README's ablation of the tuned-mlp recipe: each change added to the previous one, trained on MNIST and scored on
- * its test set. Run by hand: {@code java -cp ... dev.kerasmnist.bench.TunedMlpAblation [data dir] [seed]}.
+ * its test set. Run by hand: {@code java -cp ... dev.kerasmnist.bench.TunedMlpAblation [data dir] [seed]
+ * [pipeline-only]} (the last: only the augmentation's cost per epoch).
  */
 public final class TunedMlpAblation {
     record Variant(String name, ModelSpec model, FitSpec fit) {
@@ -41,6 +42,9 @@ public final class TunedMlpAblation {
                         128, seed, FitSpec.ALL, FitSpec.NO_VALIDATION, null, tuned.augmentation(), 0.9)));
         System.out.printf(Locale.ROOT, "augmentation alone, one epoch of batches: %.2f s without, %.2f s with%n",
                 readEpoch(mnist, null), readEpoch(mnist, tuned.augmentation()));
+        if (args.length > 2 && args[2].equals("pipeline-only")) {
+            return;
+        }
         System.out.println("| change | test accuracy | s per epoch |");
         System.out.println("|---|---|---|");
         for (Variant v : variants) {
