@@ -95,6 +95,18 @@ class ValidationTest {
     }
 
     @Test
+    void theBestWeightsAreCheckpointedForAResumedRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Checkpoints checkpoints = new Checkpoints(dir.resolve("m.checkpoints"));
+        assertTrue(checkpoints.best().isEmpty());
+        var params = KerasToDl4j.build(ModelSpec.tutorial(3)).params();
+        checkpoints.saveBest(params);
+        assertArrayEquals(params.toFloatVector(), checkpoints.best().orElseThrow().toFloatVector());
+        checkpoints.clear();
+        assertTrue(checkpoints.best().isEmpty(), "cleared with the checkpoints");
+    }
+
+    @Test
     void aTrainingRunStopsEarlyAndKeepsTheBestEpoch() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(2));
         // A learning rate far too high for the later epochs makes val_loss rise quickly on this small set.
