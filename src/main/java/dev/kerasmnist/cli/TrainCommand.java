@@ -327,6 +327,8 @@ final class TrainCommand implements Callable<Integer> {
                                                 Recipe recipe,
                                                 History done, Checkpoints checkpoints, ModelFiles files,
                                                 PrintStream out, boolean fromFinishedModel) throws IOException {
+        // A recipe's default model is found again only with its --recipe
+        String recipeOption = recipe == Recipe.TUTORIAL ? "" : " --recipe " + recipe.cliName();
         Object saving = new Object();
         // Epochs that a checkpoint on disk holds (a finished model resumed holds its own in its zip)
         AtomicInteger checkpointed = new AtomicInteger(fromFinishedModel ? 0 : done.epochs().size());
@@ -335,7 +337,7 @@ final class TrainCommand implements Callable<Integer> {
             synchronized (saving) {
                 if (!finished[0]) {
                     System.err.println(System.lineSeparator() + "interrupted: " + whatIsSaved(checkpointed.get(),
-                            fromFinishedModel, checkpoints, files, "`keras-mnist train --resume`"));
+                            fromFinishedModel, checkpoints, files, "`keras-mnist train --resume" + recipeOption + "`"));
                 }
             }
         });
@@ -360,7 +362,7 @@ final class TrainCommand implements Callable<Integer> {
             });
         } catch (TrainingDivergedException e) {
             throw new IllegalStateException(e.getMessage() + "; " + whatIsSaved(checkpointed.get(),
-                    fromFinishedModel, checkpoints, files, "`keras-mnist train --resume --learning-rate "
+                    fromFinishedModel, checkpoints, files, "`keras-mnist train --resume" + recipeOption + " --learning-rate "
                             + java.math.BigDecimal.valueOf(spec.optimizer().learningRate())
                             .divide(java.math.BigDecimal.TEN).stripTrailingZeros() + "`")
                             + " (or check the data is scaled to [0, 1])",
