@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /** Evaluates a saved model on MNIST's test set against the tutorial's accuracy. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a saved model on the 10,000 test images and compare with the tutorial's 98.01%.")
+        description = "Evaluate a saved model on the 10,000 test images and compare with the tutorial's 98.01%%.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
