@@ -38,11 +38,12 @@ public final class KerasToDl4j {
                 .miniBatch(true)                                           // losses averaged over the batch
                 .list();
         List<LayerSpec> layers = spec.layers();
+        List<int[]> shapes = spec.outputShapes();
         int in = spec.inputDim();
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             boolean last = i == layers.size() - 1;
-            int out = spec.outputShapes().get(i)[0];
+            int out = shapes.get(i)[0];
             if (layer instanceof DenseSpec dense && last) {
                 // Keras puts the loss on the model; DL4J on its last layer, an OutputLayer.
                 builder.layer(new OutputLayer.Builder(spec.loss().dl4j(dense.units()))

@@ -62,12 +62,10 @@ public final class ModelServer implements AutoCloseable {
                 .put("file", model.getFileName().toString())
                 .put("sha256", Mnist.sha256(Files.readAllBytes(model)));
         this.modelInfo = modelInfo(model, modelId);
-        Predictor[] holder = new Predictor[1];
-        this.metrics = new ServerMetrics(() -> holder[0] == null ? 0 : holder[0].queueDepth());
+        this.metrics = new ServerMetrics(this::queueDepth); // read at scrape time, once the predictor exists
         this.predictor = config.batching()
                 ? new BatchingPredictor(classifier, config.maxBatch(), config.maxWait(), metrics::batch)
                 : Predictor.direct(classifier, metrics::batch);
-        holder[0] = predictor;
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.prefer405over404 = true;
@@ -195,6 +193,10 @@ public final class ModelServer implements AutoCloseable {
         for (int d : p.top(3)) {
             top.addObject().put("digit", d).put("probability", p.probabilities()[d]);
         }
+    }
+
+    private int queueDepth() {
+        return predictor.queueDepth();
     }
 
     private void readyz(Context ctx) {

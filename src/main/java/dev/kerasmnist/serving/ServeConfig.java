@@ -53,8 +53,4 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
     public ServeConfig withPort(int newPort) {
         return new ServeConfig(host, newPort, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances);
     }
-
-    public ServeConfig withBatching(boolean on) {
-        return new ServeConfig(host, port, on, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances);
-    }
 }

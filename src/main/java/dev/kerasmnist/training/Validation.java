@@ -4,7 +4,6 @@ import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.KerasLoss;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
