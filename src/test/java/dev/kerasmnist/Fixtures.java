@@ -11,8 +11,7 @@ import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
-import dev.kerasmnist.training.FitSpec;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import dev.kerasmnist.model.Provenance;
@@ -46,7 +45,7 @@ public final class Fixtures {
     /** A provenance record as `train` writes it, for models the tests save themselves. */
     public static Provenance provenance(ModelSpec spec, double accuracy) {
         return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), spec,
-                new Provenance.Training(1, 32, spec.seed(), 100, 0.5), Map.of("train-images-idx3-ubyte", "abc"),
+                new Provenance.Training(FitSpec.keras(spec.seed()).limit(100), 1, 100, 0, 0.5), Map.of("train-images-idx3-ubyte", "abc"),
                 new Provenance.Test(0.1, accuracy), Provenance.Build.now(List.of("test")));
     }
 
@@ -59,7 +58,7 @@ public final class Fixtures {
         ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
                 RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 2);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
-        Trainer.fit(net, digits, new FitSpec(1, 32, 2, FitSpec.ALL), KerasProgress.silent());
+        Trainer.fit(net, digits, FitSpec.keras(2).epochs(1).batchSize(32));
         ModelStore.save(net, provenance(spec, 0.5), "", new ModelFiles(zip));
         return net;
     }

@@ -12,8 +12,8 @@ import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.plots.Charts;
-import dev.kerasmnist.training.FitSpec;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.model.FitSpec;
+import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,10 +37,14 @@ class ReadmeSnippetTest {
     Path tmp;
 
     static String snippet() throws Exception {
+        return snippet("predict");
+    }
+
+    static String snippet(String name) throws Exception {
         List<String> lines = Files.readAllLines(Path.of("README.md"));
         int start = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("<!-- snippet:predict")) {
+            if (lines.get(i).startsWith("<!-- snippet:" + name + " ")) {
                 start = i + 2; // skip the ```java line
                 break;
             }
@@ -60,7 +64,7 @@ class ReadmeSnippetTest {
         ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
                 RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
-        Trainer.fit(net, digits, new FitSpec(1, 32, 1, FitSpec.ALL), KerasProgress.silent());
+        Trainer.fit(net, digits, FitSpec.keras(1).epochs(1).batchSize(32));
         Path model = tmp.resolve("model.zip");
         ModelStore.save(net, Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
         float[] px = new float[784];
@@ -71,6 +75,31 @@ class ReadmeSnippetTest {
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
 
         String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"digit.png\"", quote(png));
+        String printed = compileAndRun(code);
+
+        assertTrue(printed.startsWith(digits.label(0) + " ("), "predicted " + printed + " for a " + digits.label(0));
+        assertTrue(printed.contains("top 3: [" + digits.label(0) + ", "), printed);
+    }
+
+    @Test
+    void theReadmeTrainingRunTrainsValidatesAndSaves() throws Exception {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
+        Path model = tmp.resolve("validated.zip");
+        String code = snippet("train")
+                .replace("Mnist.load(Path.of(\"data/mnist\"))", "Mnist.load(Path.of(" + quote(data)
+                        + "), Mnist.Checksums.SKIP)")
+                .replace("\"models/validated.zip\"", quote(model));
+        String printed = compileAndRun(code);
+        assertTrue(printed.startsWith("epoch 1: loss "), printed);
+        assertTrue(printed.contains("test_acc 0.9") || printed.contains("test_acc 1.0"), printed);
+        assertTrue(Files.isRegularFile(model), "saved");
+        var provenance = ModelStore.readProvenance(new ModelFiles(model));
+        assertEquals(0.1, provenance.training().fit().validationSplit().orElseThrow());
+        assertEquals(60, provenance.training().validationExamples());
+    }
+
+    /** Compiles a snippet's imports and statements as one main method and returns what it printed. */
+    private String compileAndRun(String code) throws Exception {
         StringBuilder imports = new StringBuilder();
         StringBuilder body = new StringBuilder();
         for (String line : code.split("\n")) {
@@ -94,9 +123,7 @@ class ReadmeSnippetTest {
         } finally {
             System.setOut(realOut);
         }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.startsWith(digits.label(0) + " ("), "predicted " + printed + " for a " + digits.label(0));
-        assertTrue(printed.contains("top 3: [" + digits.label(0) + ", "), printed);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String quote(Path p) {

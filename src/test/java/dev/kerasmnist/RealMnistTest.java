@@ -10,9 +10,9 @@ import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.History;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,8 +37,7 @@ class RealMnistTest {
         assertEquals(10_000, mnist.test().size());
 
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(FitSpec.DEFAULT_SEED));
-        History history = Trainer.fit(net, mnist.train(), new FitSpec(1, 128, FitSpec.DEFAULT_SEED, FitSpec.ALL),
-                KerasProgress.silent());
+        History history = Trainer.fit(net, mnist.train(), FitSpec.keras(FitSpec.DEFAULT_SEED).epochs(1).batchSize(128));
         TestResult test = Evaluator.evaluate(net, mnist.test());
 
         assertEquals(10_000, test.examples());

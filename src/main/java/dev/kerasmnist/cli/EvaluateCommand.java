@@ -13,6 +13,8 @@ import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.Recipe;
+import java.util.Set;
+import java.util.EnumSet;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +137,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(command.commandLine(), "invalid option: --limit must be at least 1");
         }
         Mnist mnist = data.load(false, out);
-        MnistPreprocessor.Options chosen = MnistPreprocessor.Options.DEFAULT;
+        Set<MnistPreprocessor.Step> chosen = MnistPreprocessor.DEFAULT_STEPS;
         Robustness.Result result = Robustness.run(models, mnist.test(), limit, chosen);
         out.printf("Accuracy on %d test digits per picture, through predict's preprocessing (MNIST's procedure "
                 + "with contrast and stroke-width normalisation):%n%n", result.images());
@@ -144,12 +146,12 @@ final class EvaluateCommand implements Callable<Integer> {
         Charts.savePng(Robustness.examples(mnist.test(), 8, chosen), png);
         out.println("Examples: " + png.toAbsolutePath());
         if (comparePreprocessing) {
-            Map<String, MnistPreprocessor.Options> variants = new LinkedHashMap<>();
-            variants.put("MNIST's procedure", MnistPreprocessor.Options.NONE);
-            variants.put("+ contrast", new MnistPreprocessor.Options(true, false, false));
-            variants.put("+ stroke width", new MnistPreprocessor.Options(false, true, false));
-            variants.put("+ deskew", new MnistPreprocessor.Options(false, false, true));
-            variants.put("default: contrast + stroke width", MnistPreprocessor.Options.DEFAULT);
+            Map<String, Set<MnistPreprocessor.Step>> variants = new LinkedHashMap<>();
+            variants.put("MNIST's procedure", MnistPreprocessor.NO_STEPS);
+            variants.put("+ contrast", EnumSet.of(MnistPreprocessor.Step.CONTRAST));
+            variants.put("+ stroke width", EnumSet.of(MnistPreprocessor.Step.STROKE_WIDTH));
+            variants.put("+ deskew", EnumSet.of(MnistPreprocessor.Step.DESKEW));
+            variants.put("default: contrast + stroke width", MnistPreprocessor.DEFAULT_STEPS);
             Map<String, Robustness.Result> results = new LinkedHashMap<>();
             variants.forEach((name, options) -> results.put(name, Robustness.run(models, mnist.test(), limit,
                     options)));

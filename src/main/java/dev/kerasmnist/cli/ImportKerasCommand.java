@@ -54,11 +54,9 @@ final class ImportKerasCommand implements Callable<Integer> {
         details.put("keras_version", imported.kerasVersion());
         details.put("backend", imported.backend());
         details.put("layers", String.join(", ", imported.layers()));
-        List<String> commandLine = new java.util.ArrayList<>(List.of("keras-mnist"));
-        commandLine.addAll(command.commandLine().getParseResult().originalArgs()); // from "import-keras" on
         Provenance provenance = new Provenance(Provenance.FORMAT,
                 new Provenance.Origin(Provenance.Kind.IMPORTED, file.getFileName().toString(), details), null, null,
-                Map.of(), null, Provenance.Build.now(commandLine));
+                Map.of(), null, Provenance.Build.now(Main.commandLine(command)));
         ModelStore.save(imported.net(), provenance, new History(List.of()).toCsv(), files);
         out.println("Imported " + file + ": " + imported.format().description() + ", Keras "
                 + imported.kerasVersion() + " (" + imported.backend() + ")");

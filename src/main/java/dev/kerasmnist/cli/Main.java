@@ -1,9 +1,13 @@
 package dev.kerasmnist.cli;
 
 import dev.kerasmnist.model.Versions;
+import dev.kerasmnist.training.Recipe;
 import java.io.PrintWriter;
-import picocli.CommandLine.Command;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -25,13 +29,20 @@ public final class Main {
         System.exit(execute(args));
     }
 
+    /** The command line as typed, for a model's provenance: {@code keras-mnist train --epochs 3}. */
+    static List<String> commandLine(CommandSpec command) {
+        List<String> line = new ArrayList<>(List.of("keras-mnist")); // the parse result starts at the command
+        line.addAll(command.commandLine().getParseResult().originalArgs());
+        return line;
+    }
+
     /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 bad usage. */
     public static int execute(String... args) {
         return commandLine().execute(args);
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main()).registerConverter(Recipe.class, Recipe::of);
         // Expected failures (missing data, corrupt files, divergence) get one line, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

@@ -1,14 +1,20 @@
 package dev.kerasmnist.cli;
 
+import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.serving.ModelServer;
 import dev.kerasmnist.serving.ServeConfig;
+import dev.kerasmnist.training.Recipe;
+import dev.kerasmnist.training.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,6 +26,9 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
+
+    @Mixin
+    DataOptions data = new DataOptions();
 
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}; trained "
             + "first if it does not exist yet).")
@@ -49,10 +58,11 @@ final class ServeCommand implements Callable<Integer> {
         boolean defaultModel = !command.commandLine().getParseResult().hasMatchedOption("--model");
         if (defaultModel && !Files.exists(model)) {
             out.println("No model at " + model + " yet: training the tutorial's model first (keras-mnist train).");
-            int trained = Main.commandLine().execute("train", "--model", model.toString());
-            if (trained != 0) {
-                return trained;
-            }
+            Terminal.warnIfSpinning(out);
+            TrainingRun.Result trained = TrainingRun.fresh(Recipe.TUTORIAL, FitSpec.DEFAULT_SEED).saveTo(model)
+                    .output(out, Terminal.interactive()).commandLine(Main.commandLine(command)).run(data.load(true, out));
+            out.printf(Locale.ROOT, "Trained in %.1f s (%s); saved %s%n", trained.history().totalSeconds(),
+                    TestResult.comparisonLine(trained.test().accuracy()), model);
         }
         ServeConfig config = config();
         ModelServer server = ModelServer.start(model, config);
@@ -68,9 +78,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private ServeConfig config() {
         try {
-            return new ServeConfig(host, port, !noBatching, maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)),
-                    ServeConfig.DEFAULT_MAX_BODY_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
-                    ServeConfig.DEFAULT_MAX_INSTANCES);
+            return ServeConfig.DEFAULTS.host(host).port(port).batching(!noBatching).maxBatch(maxBatch)
+                    .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6)));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(command.commandLine(), e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.kerasmnist.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,6 +12,14 @@ final class Terminal {
     static final String UNDER_MAVEN = "KERAS_MNIST_UNDER_MAVEN";
 
     private Terminal() {
+    }
+
+    /** OpenMP spin-waiting halves training speed on few cores, and only the environment can stop it. */
+    static void warnIfSpinning(PrintStream out) {
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            out.println("note: OMP_WAIT_POLICY is not set; set OMP_WAIT_POLICY=PASSIVE before starting Java "
+                    + "(bin/keras-mnist and the Maven command do) or training runs about 2x slower on few cores.");
+        }
     }
 
     /**

@@ -41,7 +41,12 @@ public record TestResult(double loss, double accuracy, int examples, Evaluation 
 
     /** {@code test_acc: 0.9813   tutorial: 0.9801   difference: +0.12 points}. */
     public String comparisonLine() {
+        return comparisonLine(accuracy);
+    }
+
+    /** {@link #comparisonLine()} for an accuracy from elsewhere (e.g. a training run's test score). */
+    public static String comparisonLine(double accuracy) {
         return String.format(Locale.ROOT, "test_acc: %.4f   tutorial: %.4f   difference: %+.2f points",
-                accuracy, TUTORIAL_ACCURACY, differenceFromTutorialPoints());
+                accuracy, TUTORIAL_ACCURACY, (accuracy - TUTORIAL_ACCURACY) * 100);
     }
 }

@@ -4,7 +4,6 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.ModelLoadException;
 import dev.kerasmnist.model.ModelShape;
 import dev.kerasmnist.model.ModelStore;
-import dev.kerasmnist.model.fast.FastPath;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +37,8 @@ public final class DigitClassifier {
     /**
      * Wraps a network that takes 784 inputs and gives 10 probabilities.
      *
-     * @param net a trained network, e.g. from {@link ModelStore#load(Path)}; its in-memory layers are swapped for
-     *            {@link FastPath}'s (same parameters, same outputs, stock files)
+     * @param net a trained network, e.g. from {@link ModelStore#load(Path)} or {@code KerasToDl4j.build}, which
+     *            install the fast path (the matrix-vector product for single images)
      * @throws IllegalArgumentException if the network has another shape
      */
     public DigitClassifier(MultiLayerNetwork net) {
@@ -47,7 +46,7 @@ public final class DigitClassifier {
         if (wrongShape != null) {
             throw new IllegalArgumentException("the network " + wrongShape);
         }
-        this.net = FastPath.install(net); // the matrix-vector path for single images
+        this.net = net;
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.kerasmnist.inference;
 
-/** The optional steps of {@link MnistPreprocessor.Options}, on grey images (0..255, ink bright). */
+/** The optional steps of {@link MnistPreprocessor.Step}, on grey images (0..255, ink bright). */
 final class Enhance {
     private static final int SIDE = MnistPreprocessor.SIDE;
     /** MNIST's strokes are about 1/8 of the digit's height (measured: ink area / half its perimeter). */

@@ -1,5 +1,8 @@
 package dev.kerasmnist.inference;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import dev.kerasmnist.data.MnistSplit;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
@@ -94,28 +97,33 @@ public final class MnistPreprocessor {
 
     /**
      * Optional steps beyond how MNIST was made, for real images (measured on {@code evaluate --robustness}, see
-     * README).
-     *
-     * @param contrast      even out the lighting of paper, then, where the background is not clean black, remove it
-     *                      (Otsu's threshold) and stretch the ink to full contrast: uneven lighting, grey paper and
-     *                      noise stay out of the digit's box
-     * @param strokeWidth   thicken or thin strokes towards MNIST's typical width, relative to the digit's size
-     * @param deskew        shear the 28x28 result so that its principal axis is vertical (image moments)
+     * README); callers pass them as an {@code EnumSet}.
      */
-    public record Options(boolean contrast, boolean strokeWidth, boolean deskew) {
-        /** MNIST's own procedure only. */
-        public static final Options NONE = new Options(false, false, false);
-        /** What {@code predict}, the API and the server use: the steps that helped on the robustness suite. */
-        public static final Options DEFAULT = new Options(true, true, false);
+    public enum Step {
+        /**
+         * Even out the lighting of paper, then, where the background is not clean black, remove it (Otsu's
+         * threshold) and stretch the ink to full contrast: uneven lighting, grey paper and noise stay out of the box.
+         */
+        CONTRAST,
+        /** Thicken or thin strokes towards MNIST's typical width, relative to the digit's size. */
+        STROKE_WIDTH,
+        /** Shear the 28x28 result so that its principal axis is vertical (image moments). */
+        DESKEW
     }
 
-    /** The 784 MNIST-style pixels of {@code image}, with the {@link Options#DEFAULT} steps. */
+    /** MNIST's own procedure only. */
+    public static final Set<Step> NO_STEPS = Collections.unmodifiableSet(EnumSet.noneOf(Step.class));
+    /** What {@code predict}, the API and the server use: the steps that helped on the robustness suite. */
+    public static final Set<Step> DEFAULT_STEPS = Collections.unmodifiableSet(EnumSet.of(Step.CONTRAST,
+            Step.STROKE_WIDTH));
+
+    /** The 784 MNIST-style pixels of {@code image}, with the {@link #DEFAULT_STEPS}. */
     public static float[] toMnist(BufferedImage image) {
-        return toMnist(image, Options.DEFAULT);
+        return toMnist(image, DEFAULT_STEPS);
     }
 
     /** The 784 MNIST-style pixels of {@code image}, with the given optional steps. */
-    public static float[] toMnist(BufferedImage image, Options options) {
+    public static float[] toMnist(BufferedImage image, Set<Step> steps) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] gray = grayscale(image);
@@ -129,15 +137,15 @@ public final class MnistPreprocessor {
             return out;
         }
         boolean paper = isDarkOnLight(gray);
-        int[][] ink = paper && options.contrast() ? Enhance.inkFromPaper(gray) : paper ? invert(gray) : gray;
-        if (options.contrast() && Enhance.murkyBackground(ink)) { // a clean black background is left alone
+        int[][] ink = paper && steps.contains(Step.CONTRAST) ? Enhance.inkFromPaper(gray) : paper ? invert(gray) : gray;
+        if (steps.contains(Step.CONTRAST) && Enhance.murkyBackground(ink)) { // a clean black background is left alone
             ink = Enhance.removeBackground(ink);
         }
         int[] box = inkBox(ink);
         if (box == null) {
             return new float[SIDE * SIDE]; // blank image: nothing to centre
         }
-        if (options.strokeWidth()) {
+        if (steps.contains(Step.STROKE_WIDTH)) {
             ink = Enhance.normaliseStroke(ink, box);
             box = inkBox(ink);
             if (box == null) {
@@ -146,7 +154,7 @@ public final class MnistPreprocessor {
         }
         BufferedImage digit = scaleToBox(ink, box);
         float[] mnist = centreByMass(digit);
-        return options.deskew() ? Enhance.deskew(mnist) : mnist;
+        return steps.contains(Step.DESKEW) ? Enhance.deskew(mnist) : mnist;
     }
 
     /** Luminance 0..255, transparent parts composited over white. */

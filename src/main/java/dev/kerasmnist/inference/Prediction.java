@@ -1,5 +1,6 @@
 package dev.kerasmnist.inference;
 
+import dev.kerasmnist.model.Argmax;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,12 +16,7 @@ public record Prediction(int digit, float probability, float[] probabilities) {
 
     /** The prediction for one row of softmax output. */
     public static Prediction of(float[] probabilities) {
-        int best = 0;
-        for (int d = 1; d < probabilities.length; d++) {
-            if (probabilities[d] > probabilities[best]) {
-                best = d;
-            }
-        }
+        int best = Argmax.of(probabilities);
         return new Prediction(best, probabilities[best], probabilities.clone());
     }
 

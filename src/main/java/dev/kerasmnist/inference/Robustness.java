@@ -2,6 +2,7 @@ package dev.kerasmnist.inference;
 
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.plots.Charts;
+import java.util.Set;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -34,7 +35,7 @@ public final class Robustness {
      * @param images  how many test digits each distortion saw
      */
     public record Result(List<String> models, Map<Distortion, double[]> accuracy, int images,
-            MnistPreprocessor.Options options) {
+            Set<MnistPreprocessor.Step> options) {
         /** A plain-text (Markdown) table, one row per distortion, accuracies in percent. */
         public String table() {
             StringBuilder sb = new StringBuilder("| picture |");
@@ -52,7 +53,7 @@ public final class Robustness {
     }
 
     /** The preprocessed inputs of every distortion for the first {@code limit} test digits. */
-    public static Map<Distortion, List<float[]>> inputs(MnistSplit test, int limit, MnistPreprocessor.Options options) {
+    public static Map<Distortion, List<float[]>> inputs(MnistSplit test, int limit, Set<MnistPreprocessor.Step> options) {
         Map<Distortion, List<float[]>> inputs = new EnumMap<>(Distortion.class);
         int n = Math.min(limit, test.size());
         for (Distortion d : Distortion.values()) {
@@ -67,7 +68,7 @@ public final class Robustness {
 
     /** Scores each model on the same preprocessed inputs. */
     public static Result score(Map<String, DigitClassifier> models, MnistSplit test,
-            Map<Distortion, List<float[]>> inputs, MnistPreprocessor.Options options) {
+            Map<Distortion, List<float[]>> inputs, Set<MnistPreprocessor.Step> options) {
         Map<Distortion, double[]> accuracy = new LinkedHashMap<>();
         int images = inputs.values().iterator().next().size();
         inputs.forEach((d, list) -> {
@@ -91,7 +92,7 @@ public final class Robustness {
 
     /** {@link #inputs} then {@link #score}. */
     public static Result run(Map<String, DigitClassifier> models, MnistSplit test, int limit,
-            MnistPreprocessor.Options options) {
+            Set<MnistPreprocessor.Step> options) {
         return score(models, test, inputs(test, limit, options), options);
     }
 
@@ -103,7 +104,7 @@ public final class Robustness {
      * A picture of the suite: per distortion, the pictures made from the first {@code count} test digits (as a user
      * would send them) and below each the 28x28 the model sees after preprocessing.
      */
-    public static BufferedImage examples(MnistSplit test, int count, MnistPreprocessor.Options options) {
+    public static BufferedImage examples(MnistSplit test, int count, Set<MnistPreprocessor.Step> options) {
         int cell = 64;
         int label = 200;
         Distortion[] all = Distortion.values();

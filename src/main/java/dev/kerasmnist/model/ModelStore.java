@@ -2,7 +2,8 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kerasmnist.files.Json;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * training history as CSV. All three are written in full before any old file is replaced ({@link AtomicFiles}).
  */
 public final class ModelStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper();
+    /** The last provenance format that listed the fit settings in {@code training} itself. */
+    private static final int FORMAT_2 = 2;
 
     private ModelStore() {
     }
@@ -36,9 +39,17 @@ public final class ModelStore {
         AtomicFiles.writeAll(all);
     }
 
-    /** Loads a saved model with its updater state, checking it takes 784 pixels and gives 10 classes. */
+    /**
+     * Loads a saved model with its updater state, checking it takes 784 pixels and gives 10 classes. The fast path
+     * is installed here, once, with the RMSprop epsilon placement its provenance records (DL4J's own, Keras 2's,
+     * when there is none), so that training it further continues its own optimiser.
+     */
     public static MultiLayerNetwork load(Path model) throws ModelLoadException {
-        MultiLayerNetwork net = loadAnyShape(model);
+        if (!Files.isRegularFile(model)) {
+            throw new ModelLoadException("no model at " + model.toAbsolutePath()
+                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+        }
+        MultiLayerNetwork net = restore(model, epsilonPlacement(new ModelFiles(model)));
         String wrongShape = ModelShape.mnistProblem(net);
         if (wrongShape != null) {
             throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
@@ -46,16 +57,28 @@ public final class ModelStore {
         return net;
     }
 
-    private static MultiLayerNetwork loadAnyShape(Path model) throws ModelLoadException {
-        if (!Files.isRegularFile(model)) {
-            throw new ModelLoadException("no model at " + model.toAbsolutePath()
-                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+    /**
+     * A DL4J zip (a model or a checkpoint) with its updater state and the fast path installed for {@code epsilon}.
+     */
+    public static MultiLayerNetwork restore(Path zip, EpsilonPlacement epsilon) throws ModelLoadException {
+        try {
+            return FastPath.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true), epsilon);
+        } catch (Exception | LinkageError e) {
+            throw new ModelLoadException(zip.toAbsolutePath() + " is not a loadable DL4J model (" + e
+                    + "); train a new one with `keras-mnist train`", e);
+        }
+    }
+
+    /** Where the model's RMSprop adds epsilon, from its provenance; DL4J's placement without one. */
+    private static EpsilonPlacement epsilonPlacement(ModelFiles files) {
+        if (!Files.isRegularFile(files.provenance())) {
+            return EpsilonPlacement.OUTSIDE_SQRT; // a plain DL4J zip: DL4J's own RMSprop
         }
         try {
-            return FastPath.install(ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true));
-        } catch (Exception | LinkageError e) {
-            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e
-                    + "); train a new one with `keras-mnist train`", e);
+            Provenance p = readProvenance(files);
+            return p.model() == null ? EpsilonPlacement.OUTSIDE_SQRT : p.model().optimizer().epsilonPlacement();
+        } catch (ModelLoadException e) {
+            return EpsilonPlacement.OUTSIDE_SQRT; // the zip still loads; its sidecar problem is reported where read
         }
     }
 
@@ -69,7 +92,9 @@ public final class ModelStore {
         try {
             JsonNode tree = JSON.readTree(file.toFile());
             JsonNode format = tree.get("format");
-            if (format == null || !format.isInt() || format.intValue() != Provenance.FORMAT) {
+            if (format != null && format.isInt() && format.intValue() == FORMAT_2) {
+                tree = fromFormat2(tree);
+            } else if (format == null || !format.isInt() || format.intValue() != Provenance.FORMAT) {
                 throw new ModelLoadException(file + " has format " + format + "; this version of keras-mnist reads"
                         + " format " + Provenance.FORMAT + " (the model zip itself still loads; retrain or re-import"
                         + " to get a current record)", null);
@@ -80,5 +105,39 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + file + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Format 2 listed the fit settings in {@code training}; format 3 embeds the {@link FitSpec} there. */
+    private static JsonNode fromFormat2(JsonNode tree) {
+        ObjectNode p = ((ObjectNode) tree).put("format", Provenance.FORMAT);
+        JsonNode t = p.get("training");
+        if (t == null || t.isNull()) {
+            return p;
+        }
+        int validation = t.path("validationExamples").asInt(0);
+        ObjectNode fit = JSON.createObjectNode()
+                .put("epochs", t.path("epochs").asInt())
+                .put("batchSize", t.path("batchSize").asInt())
+                .put("seed", t.path("seed").asLong())
+                .put("limit", t.path("trainingExamples").asInt() + validation);
+        if (t.hasNonNull("validationSplit")) {
+            fit.set("validationSplit", t.get("validationSplit"));
+        }
+        if (t.hasNonNull("earlyStopping")) {
+            fit.putObject("earlyStopping").set("patience", t.get("earlyStopping"));
+        }
+        for (String field : new String[] {"augmentation", "learningRateDecay"}) {
+            if (t.hasNonNull(field)) {
+                fit.set(field, t.get(field));
+            }
+        }
+        ObjectNode training = JSON.createObjectNode();
+        training.set("fit", fit);
+        training.put("epochsTrained", t.path("epochs").asInt())
+                .put("trainingExamples", t.path("trainingExamples").asInt())
+                .put("validationExamples", validation)
+                .set("seconds", t.get("seconds"));
+        p.set("training", training);
+        return p;
     }
 }

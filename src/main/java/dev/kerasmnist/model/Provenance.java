@@ -1,9 +1,7 @@
 package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.kerasmnist.data.Augmentation;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -23,8 +21,9 @@ import java.util.Map;
  */
 public record Provenance(int format, Origin origin, ModelSpec model, Training training,
                          Map<String, String> dataSha256, Test test, Build build) {
-    /** The format this version writes and reads. Format 1 was the earlier {@code "keras-mnist-dl4j/1"} sidecar. */
-    public static final int FORMAT = 2;
+    /** The format this version writes and reads. Format 1 was the earlier {@code "keras-mnist-dl4j/1"} sidecar; format 2
+     * listed the fit settings in {@code training} itself and is still read ({@code ModelStore.readProvenance}). */
+    public static final int FORMAT = 3;
 
     /** What kind of thing a model is. */
     public enum Kind {
@@ -63,24 +62,17 @@ public record Provenance(int format, Origin origin, ModelSpec model, Training tr
     }
 
     /**
-     * Keras's {@code fit} arguments as used, plus the shuffling seed and what it took.
+     * How a model was fitted: the {@link FitSpec} as given (the one record of the settings, also in checkpoints) and
+     * what it took.
      *
-     * @param epochs           epochs trained (fewer than asked when early stopping ended the run)
-     * @param trainingExamples examples trained on (validation examples excluded)
-     * @param validationSplit     Keras's {@code validation_split}, or null for none
-     * @param validationExamples  examples held out for validation (the ones after the training examples), or null
-     * @param earlyStopping       the {@code EarlyStopping} patience on val_loss, or null for none
-     * @param augmentation        the training images' random distortions, or null for none
-     * @param learningRateDecay   the per-epoch factor of the learning rate, or null for a constant rate
+     * @param fit                the fit settings of the run
+     * @param epochsTrained      epochs done (fewer than {@code fit.epochs()} when early stopping ended the run)
+     * @param trainingExamples   examples trained on (validation examples excluded)
+     * @param validationExamples examples held out for validation (the ones after the training examples), 0 for none
+     * @param seconds            training time, validation included
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds,
-            Double validationSplit, Integer validationExamples, Integer earlyStopping, Augmentation augmentation,
-            Double learningRateDecay) {
-        /** Without validation, augmentation or schedule. */
-        public Training(int epochs, int batchSize, long seed, int trainingExamples, double seconds) {
-            this(epochs, batchSize, seed, trainingExamples, seconds, null, null, null, null, null);
-        }
+    public record Training(FitSpec fit, int epochsTrained, int trainingExamples, int validationExamples,
+            double seconds) {
     }
 
     /** Test-set results. */

@@ -1,6 +1,7 @@
 package dev.kerasmnist.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -45,7 +46,7 @@ public final class ModelServer implements AutoCloseable {
     /** How long a stop waits for requests in flight. */
     static final long STOP_TIMEOUT_MS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new Jdk8Module()).build(); // Optional settings in provenance
 
     private final ServeConfig config;
     private final Predictor predictor;

@@ -3,7 +3,8 @@ package dev.kerasmnist.serving;
 import java.time.Duration;
 
 /**
- * How {@code serve} listens, batches and what it accepts.
+ * How {@code serve} listens, batches and what it accepts, built from the defaults with withers:
+ * {@code ServeConfig.DEFAULTS.port(0).maxWait(Duration.ofMillis(2))}.
  *
  * @param host          the address to listen on ({@code 127.0.0.1}: this machine only)
  * @param port          the port; 0 picks a free one
@@ -50,7 +51,35 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
         }
     }
 
-    public ServeConfig withPort(int newPort) {
+    public ServeConfig host(String newHost) {
+        return new ServeConfig(newHost, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig port(int newPort) {
         return new ServeConfig(host, newPort, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig batching(boolean on) {
+        return new ServeConfig(host, port, on, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig maxBatch(int images) {
+        return new ServeConfig(host, port, batching, images, maxWait, maxBodyBytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig maxWait(Duration wait) {
+        return new ServeConfig(host, port, batching, maxBatch, wait, maxBodyBytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig maxBodyBytes(long bytes) {
+        return new ServeConfig(host, port, batching, maxBatch, maxWait, bytes, maxPixels, maxInstances);
+    }
+
+    public ServeConfig maxPixels(long pixels) {
+        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, pixels, maxInstances);
+    }
+
+    public ServeConfig maxInstances(int images) {
+        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, images);
     }
 }

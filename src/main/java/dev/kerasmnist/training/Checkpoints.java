@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.model.fast.FastPath;
+import dev.kerasmnist.files.Json;
+import dev.kerasmnist.model.FitSpec;
+import dev.kerasmnist.model.ModelStore;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -37,7 +39,7 @@ public final class Checkpoints {
     static final int KEEP = 2;
     private static final String BEST = "best-params.bin";
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)\\.zip");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Path dir;
 
@@ -102,7 +104,7 @@ public final class Checkpoints {
             Path zip = dir.resolve("epoch-" + n + ".zip");
             try {
                 State state = JSON.readValue(dir.resolve("epoch-" + n + ".json").toFile(), State.class);
-                MultiLayerNetwork net = FastPath.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true));
+                MultiLayerNetwork net = ModelStore.restore(zip, state.model().optimizer().epsilonPlacement());
                 return Optional.of(new Checkpoint(net, state, zip));
             } catch (Exception e) {
                 warnings.println("warning: checkpoint " + zip + " is unreadable (" + e.getMessage()

@@ -1,5 +1,7 @@
 package dev.kerasmnist.training;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.ui.api.UIServer;
@@ -9,9 +11,10 @@ import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
 /**
  * DL4J's own training dashboard ({@code deeplearning4j-ui}): its {@code UIServer} on a port, fed by a
  * {@code StatsListener} through in-memory storage. Open {@link #url()} while training runs: score, update ratios,
- * activations and parameters per layer, as {@code http://localhost:9000/train/overview}.
+ * activations and parameters per layer, as {@code http://localhost:9000/train/overview}. As a callback (DL4J's
+ * counterpart of Keras's {@code TensorBoard} callback) it feeds the dashboard during the fit it is given to.
  */
-public final class Dashboard implements AutoCloseable {
+public final class Dashboard implements Callback, AutoCloseable {
     /** DL4J's default port. */
     public static final int DEFAULT_PORT = 9000;
     /** Statistics every 10 iterations: every one would slow the tutorial's short steps measurably. */
@@ -40,9 +43,24 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    /** The listener to add to the network. */
+    private TrainingListener listener;
+
+    /** The listener to add to a network trained without {@link Trainer}. */
     public TrainingListener listener() {
         return new StatsListener(storage, REPORT_EVERY);
+    }
+
+    @Override
+    public void onTrainBegin(TrainingContext context) {
+        listener = listener();
+        context.network().addListeners(listener);
+    }
+
+    @Override
+    public void onTrainEnd(TrainingContext context) {
+        List<TrainingListener> rest = new ArrayList<>(context.network().getListeners());
+        rest.remove(listener); // the saved model carries none
+        context.network().setListeners(rest);
     }
 
     public String url() {

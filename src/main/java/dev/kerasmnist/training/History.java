@@ -57,6 +57,13 @@ public record History(List<EpochStats> epochs) {
         return new History(list);
     }
 
+    /** These epochs, then {@code later}'s (a resumed run's history). */
+    public History plus(History later) {
+        List<EpochStats> all = new ArrayList<>(epochs);
+        all.addAll(later.epochs());
+        return new History(all);
+    }
+
     public double totalSeconds() {
         return epochs.stream().mapToDouble(EpochStats::seconds).sum();
     }

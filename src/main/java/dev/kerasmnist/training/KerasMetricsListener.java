@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.Argmax;
 import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Keras's running training metrics: the loss and accuracy of each batch, averaged over the epoch so far and
- * weighted by batch size. Stops training (by throwing) as soon as the loss is not finite.
+ * weighted by batch size, handed to {@link Trainer}'s callbacks after every batch.
  *
  * <p>Accuracy needs the predictions of the forward pass, before the update, as Keras computes it: the argmax of
  * the output layer's logits (softmax keeps the order). With {@link FastPath}'s output layer those logits are kept
@@ -20,11 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class KerasMetricsListener extends BaseTrainingListener {
     /** Receives each batch's running metrics. */
     interface BatchCallback {
-        void batchEnd(int step, double loss, double accuracy);
+        void batchEnd(int step, double batchLoss, double meanLoss, double accuracy);
     }
 
     private final BatchCallback callback;
-    private int epoch;
     private int step;
     private long seen;
     private long correct;
@@ -35,8 +35,7 @@ final class KerasMetricsListener extends BaseTrainingListener {
         this.callback = callback;
     }
 
-    void startEpoch(int epoch) {
-        this.epoch = epoch;
+    void startEpoch() {
         step = 0;
         seen = 0;
         correct = 0;
@@ -71,18 +70,7 @@ final class KerasMetricsListener extends BaseTrainingListener {
         int classes = (int) logits.size(1);
         long hits = 0;
         for (int row = 0; row < logits.size(0); row++) {
-            int at = row * classes;
-            int predicted = 0;
-            int actual = 0;
-            for (int c = 1; c < classes; c++) {
-                if (z[at + c] > z[at + predicted]) {
-                    predicted = c;
-                }
-                if (y[at + c] > y[at + actual]) {
-                    actual = c;
-                }
-            }
-            if (predicted == actual) {
+            if (Argmax.of(z, row, classes) == Argmax.of(y, row, classes)) {
                 hits++;
             }
         }
@@ -97,11 +85,8 @@ final class KerasMetricsListener extends BaseTrainingListener {
         }
         double loss = model.score(); // mean categorical crossentropy of this batch
         step++;
-        if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException(epoch, step, loss);
-        }
         seen += batchSize;
         lossSum += loss * batchSize;
-        callback.batchEnd(step, loss(), accuracy());
+        callback.batchEnd(step, loss, loss(), accuracy());
     }
 }

@@ -5,6 +5,7 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.Conv2DSpec;
 import dev.kerasmnist.model.DenseSpec;
 import dev.kerasmnist.model.DropoutSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
@@ -91,9 +92,8 @@ public enum Recipe {
     public FitSpec fit(long seed) {
         return switch (this) {
             case TUTORIAL -> FitSpec.tutorial(seed);
-            case TUNED_MLP -> new FitSpec(30, 128, seed, FitSpec.ALL, FitSpec.NO_VALIDATION, null,
-                    Augmentation.MNIST_DEFAULT, null);
-            case CONVNET -> new FitSpec(5, 64, seed, FitSpec.ALL);
+            case TUNED_MLP -> FitSpec.keras(seed).epochs(30).batchSize(128).augmentation(Augmentation.MNIST_DEFAULT);
+            case CONVNET -> FitSpec.keras(seed).epochs(5).batchSize(64);
         };
     }
 }

@@ -3,8 +3,7 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistRecordReader;
 import dev.kerasmnist.data.MnistSplit;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.kerasmnist.model.FitSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,99 +16,69 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code net} in place and returns the per-epoch history.
+     * Trains {@code net} in place for the epochs after {@code fit.initialEpoch()} up to {@code fit.epochs()} and
+     * returns their history, calling the callbacks in the order given. Epoch {@code k} sees the same shuffled order
+     * whether the run started from scratch or was resumed. As Keras's {@code fit}, nothing is printed without a
+     * {@link ProgbarLogger}, and a NaN loss stops nothing without {@link TerminateOnNaN}.
      *
-     * @throws TrainingDivergedException as soon as a batch's loss is NaN or infinite
+     * <p>{@code fit}'s own callback settings are honoured: a {@link LearningRateScheduler} for
+     * {@code learningRateDecay}, first, and an {@link EarlyStopping} for {@code earlyStopping}, last, unless an
+     * {@code EarlyStopping} is among {@code callbacks} (a resumed one, or one placed before a checkpoint).
      */
-    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress) {
-        try {
-            return fit(net, train, fit, progress, new History(List.of()), (n, h) -> { });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // the no-op callback does no I/O
-        }
-    }
-
-    /** Called after every completed epoch, e.g. to write a checkpoint. */
-    @FunctionalInterface
-    public interface EpochEnd {
-        void completed(MultiLayerNetwork net, History soFar) throws IOException;
-    }
-
-    /**
-     * Trains the epochs after those in {@code done} (none for a fresh run; the checkpointed ones when resuming),
-     * calling {@code onEpochEnd} after each. Epoch {@code k} sees the same shuffled order whether the run started
-     * from scratch or was resumed.
-     */
-    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress,
-                              History done, EpochEnd onEpochEnd) throws IOException {
-        EarlyStopping early = fit.earlyStopping() == null ? null : new EarlyStopping(fit.earlyStopping());
-        return fit(net, train, fit, progress, done, early, onEpochEnd);
-    }
-
-    /**
-     * As above, with the early-stopping state given (a resumed run's, or one the caller checkpoints).
-     *
-     * @param early null when {@code fit} has no early stopping
-     */
-    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, KerasProgress progress,
-                              History done, EarlyStopping early, EpochEnd onEpochEnd) throws IOException {
-        MnistSplit limited = train.first(fit.limit());
+    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, Callback... callbacks) {
+        MnistSplit limited = train.first(fit.examples(train.size()));
         // Keras's validation_split: the last examples, taken before any shuffling, never trained on.
         int splitAt = fit.splitAt(limited.size());
         MnistSplit data = limited.first(splitAt);
         MnistSplit validation = splitAt < limited.size() ? limited.range(splitAt, limited.size()) : null;
-        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation());
+        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation().orElse(null));
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
-        int steps = (data.size() + fit.batchSize() - 1) / fit.batchSize();
-        KerasMetricsListener metrics = new KerasMetricsListener(progress::batchEnd);
+        TrainingContext context = new TrainingContext(net, fit, (data.size() + fit.batchSize() - 1) / fit.batchSize());
+        List<Callback> all = withFitsOwn(fit, callbacks);
+
+        all.forEach(c -> c.onTrainBegin(context));
+        KerasMetricsListener metrics = new KerasMetricsListener((step, loss, mean, accuracy) -> all.forEach(
+                c -> c.onBatchEnd(step, loss, mean, accuracy)));
         List<TrainingListener> callers = net.getListeners() == null ? new ArrayList<>()
-                : new ArrayList<>(net.getListeners()); // e.g. a benchmark's timer
-        List<TrainingListener> all = new ArrayList<>(callers);
-        all.add(metrics);
-        net.setListeners(all);
-        List<EpochStats> epochs = new ArrayList<>(done.epochs());
+                : new ArrayList<>(net.getListeners()); // e.g. a benchmark's timer, DL4J's dashboard
+        List<TrainingListener> withMetrics = new ArrayList<>(callers);
+        withMetrics.add(metrics);
         try {
-            for (int epoch = epochs.size() + 1; epoch <= fit.epochs(); epoch++) {
-                if (fit.learningRateDecay() != null && epoch > 1) {
-                    // from the network's current rate, so a resumed run continues the same sequence
-                    net.setLearningRate(learningRate(net) * fit.learningRateDecay());
+            for (int epoch = fit.initialEpoch() + 1; epoch <= fit.epochs() && !context.stopRequested(); epoch++) {
+                for (Callback c : all) {
+                    c.onEpochBegin(epoch, context);
                 }
-                progress.epochStart(epoch, fit.epochs(), steps);
-                metrics.startEpoch(epoch);
+                metrics.startEpoch();
                 reader.resumeAt(epoch); // this epoch's permutation, as Keras's shuffle=True draws a new one
                 batches.reset();
                 long start = System.nanoTime();
+                net.setListeners(withMetrics);
                 net.fit(batches);
+                net.setListeners(callers); // a checkpoint carries no listener of ours
                 Validation.Score val = validation == null ? null : Validation.score(net, validation);
                 double seconds = (System.nanoTime() - start) / 1e9; // as Keras, validation included
-                progress.epochEnd(val);
                 EpochStats stats = new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds,
                         val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
-                epochs.add(stats);
-                boolean stop = early != null && early.epochEnd(net, stats);
-                net.setListeners(callers); // the checkpoint carries no listener of ours
-                onEpochEnd.completed(net, new History(epochs));
-                net.setListeners(all);
-                if (stop) {
-                    progress.note(String.format(java.util.Locale.ROOT, "Epoch %d: early stopping. Restored the "
-                            + "weights of epoch %d (val_loss %.4f).", epoch, early.bestEpoch(), early.best()));
-                    break;
+                context.completed(stats);
+                for (Callback c : all) {
+                    c.onEpochEnd(stats, context);
                 }
             }
         } finally {
-            progress.abandon();
-            net.setListeners(callers); // the saved model carries no listener of ours
+            net.setListeners(callers);
+            all.forEach(c -> c.onTrainEnd(context));
         }
-        return new History(epochs);
+        return context.history();
     }
 
-    /** The current learning rate (all layers share it; pooling and dropout layers have none). */
-    private static double learningRate(MultiLayerNetwork net) {
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i).numParams() > 0) {
-                return net.getLearningRate(i);
-            }
+    /** The callbacks with those {@code fit}'s settings imply. */
+    private static List<Callback> withFitsOwn(FitSpec fit, Callback... callbacks) {
+        List<Callback> all = new ArrayList<>();
+        fit.learningRateDecay().ifPresent(f -> all.add(LearningRateScheduler.decay(f)));
+        all.addAll(List.of(callbacks));
+        if (fit.earlyStopping().isPresent() && all.stream().noneMatch(EarlyStopping.class::isInstance)) {
+            all.add(new EarlyStopping(fit.earlyStopping().get()));
         }
-        throw new IllegalStateException("the network has no trainable layer");
+        return all;
     }
 }

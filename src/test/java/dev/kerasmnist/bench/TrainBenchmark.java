@@ -7,9 +7,9 @@ import dev.kerasmnist.inference.DigitClassifier;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.training.EpochStats;
-import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.History;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Trainer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ public final class TrainBenchmark {
             }
         });
         long start = System.nanoTime();
-        History history = Trainer.fit(net, mnist.train(), FitSpec.tutorial(seed), KerasProgress.silent());
+        History history = Trainer.fit(net, mnist.train(), FitSpec.tutorial(seed));
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         TestResult test = Evaluator.evaluate(net, mnist.test());
 

@@ -7,9 +7,9 @@ import dev.kerasmnist.data.MnistRecordReader;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.History;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Recipe;
 import dev.kerasmnist.training.Trainer;
 import java.nio.file.Path;
@@ -35,13 +35,12 @@ public final class TunedMlpAblation {
         List<Variant> variants = List.of(
                 new Variant("tutorial (5 epochs)", Recipe.TUTORIAL.model(seed), Recipe.TUTORIAL.fit(seed)),
                 new Variant("+ " + epochs + " epochs", Recipe.TUTORIAL.model(seed),
-                        new FitSpec(epochs, 128, seed, FitSpec.ALL)),
-                new Variant("+ Dropout(0.2)", Recipe.TUNED_MLP.model(seed), new FitSpec(epochs, 128, seed, FitSpec.ALL)),
+                        FitSpec.keras(seed).epochs(epochs).batchSize(128)),
+                new Variant("+ Dropout(0.2)", Recipe.TUNED_MLP.model(seed), FitSpec.keras(seed).epochs(epochs).batchSize(128)),
                 new Variant("+ augmentation (= tuned-mlp)", Recipe.TUNED_MLP.model(seed), tuned),
-                new Variant("tried: + learning rate x0.9 per epoch", Recipe.TUNED_MLP.model(seed), new FitSpec(epochs,
-                        128, seed, FitSpec.ALL, FitSpec.NO_VALIDATION, null, tuned.augmentation(), 0.9)));
+                new Variant("tried: + learning rate x0.9 per epoch", Recipe.TUNED_MLP.model(seed), FitSpec.keras(seed).epochs(epochs).batchSize(128).augmentation(tuned.augmentation().orElseThrow()).learningRateDecay(0.9)));
         System.out.printf(Locale.ROOT, "augmentation alone, one epoch of batches: %.2f s without, %.2f s with%n",
-                readEpoch(mnist, null), readEpoch(mnist, tuned.augmentation()));
+                readEpoch(mnist, null), readEpoch(mnist, tuned.augmentation().orElseThrow()));
         if (args.length > 2 && args[2].equals("pipeline-only")) {
             return;
         }
@@ -49,7 +48,7 @@ public final class TunedMlpAblation {
         System.out.println("|---|---|---|");
         for (Variant v : variants) {
             MultiLayerNetwork net = KerasToDl4j.build(v.model());
-            History h = Trainer.fit(net, mnist.train(), v.fit(), KerasProgress.silent());
+            History h = Trainer.fit(net, mnist.train(), v.fit());
             double accuracy = Evaluator.evaluate(net, mnist.test()).accuracy();
             System.out.printf(Locale.ROOT, "| %s | %.2f%% | %.1f |%n", v.name(), accuracy * 100,
                     h.totalSeconds() / h.epochs().size());

@@ -1,5 +1,7 @@
 package dev.kerasmnist.cli;
 
+import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +16,7 @@ import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.Versions;
 import dev.kerasmnist.plots.Charts;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.History;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -41,14 +44,16 @@ class CliTest extends CliHarness {
         assertTrue(out().contains("Train on 450 samples, validate on 150 (batch_size=128, epochs=2, seed=1)"), out());
         assertTrue(out().contains(" - val_loss: "), out());
         Provenance.Training t = ModelStore.readProvenance(new ModelFiles(model)).training();
-        assertEquals(new Provenance.Training(2, 128, 1, 450, t.seconds(), 0.25, 150, 3, null, null), t);
+        assertEquals(new Provenance.Training(FitSpec.tutorial(1).epochs(2).validationSplit(0.25).earlyStopping(patience(3)),
+                2, 450, 150, t.seconds()), t);
         assertTrue(Files.readString(new ModelFiles(model).history()).startsWith(History.CSV_HEADER_VALIDATED));
 
         // Training it further keeps the same split: the run's 600 examples, 150 of them validating.
         assertEquals(0, run("train", "--resume", "--epochs", "3", "--data", data.toString(), "--skip-checksum",
                 "--model", model.toString()), out() + stderr);
         t = ModelStore.readProvenance(new ModelFiles(model)).training();
-        assertEquals(new Provenance.Training(3, 128, 1, 450, t.seconds(), 0.25, 150, 3, null, null), t);
+        assertEquals(new Provenance.Training(FitSpec.tutorial(1).epochs(3).validationSplit(0.25).earlyStopping(patience(3)),
+                3, 450, 150, t.seconds()), t);
         assertEquals(2, run("train", "--resume", "--epochs", "4", "--validation-split", "0.1", "--model",
                 model.toString()));
         assertTrue(stderr.toString().contains("--validation-split cannot change when resuming"), stderr.toString());
@@ -97,7 +102,8 @@ class CliTest extends CliHarness {
         Provenance provenance = ModelStore.readProvenance(new ModelFiles(model));
         assertEquals(Provenance.FORMAT, provenance.format());
         assertEquals(Provenance.Origin.recipe("tutorial"), provenance.origin());
-        assertEquals(new Provenance.Training(2, 64, 3, 600, provenance.training().seconds()), provenance.training());
+        assertEquals(new Provenance.Training(FitSpec.tutorial(3).epochs(2).batchSize(64), 2, 600, 0,
+                provenance.training().seconds()), provenance.training());
         assertTrue(provenance.test().accuracy() > 0.9, "synthetic classes are easy: " + provenance.test());
         assertEquals(ModelStore.load(model).numParams(), provenance.model().parameterCount());
         assertEquals(4, provenance.dataSha256().size());

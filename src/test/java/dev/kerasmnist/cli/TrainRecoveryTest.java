@@ -12,10 +12,10 @@ import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.training.Checkpoints;
-import dev.kerasmnist.training.FitSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.training.History;
-import dev.kerasmnist.training.KerasProgress;
 import dev.kerasmnist.training.Trainer;
+import dev.kerasmnist.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,10 +47,10 @@ class TrainRecoveryTest extends CliHarness {
     private Path interruptedAfterEpoch1(Path data, Path model) throws IOException {
         MnistSplit train = dev.kerasmnist.data.Mnist.load(data, dev.kerasmnist.data.Mnist.Checksums.SKIP).train();
         ModelSpec spec = ModelSpec.tutorial(SEED);
-        FitSpec fit = new FitSpec(3, 128, SEED, FitSpec.ALL);
+        FitSpec fit = FitSpec.keras(SEED).epochs(3).batchSize(128);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         Checkpoints checkpoints = Checkpoints.forModel(new ModelFiles(model));
-        History one = Trainer.fit(net, train, new FitSpec(1, 128, SEED, FitSpec.ALL), KerasProgress.silent());
+        History one = Trainer.fit(net, train, FitSpec.keras(SEED).epochs(1).batchSize(128));
         checkpoints.save(net, new Checkpoints.State(1, spec, fit, one.toCsv()));
         return checkpoints.dir();
     }
@@ -102,7 +102,7 @@ class TrainRecoveryTest extends CliHarness {
                 stderr.toString());
         assertEquals(0, run(concat(common, "train", "--resume", "--epochs", "4")), stderr.toString());
         assertEquals(List.of(1, 2, 3, 4), epochs(model));
-        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().epochs());
+        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().epochsTrained());
     }
 
     @Test
@@ -122,10 +122,10 @@ class TrainRecoveryTest extends CliHarness {
     void messagesForRunsStoppedBeforeAnyCheckpointAreTrue() {
         ModelFiles files = new ModelFiles(tmp.resolve("m.zip"));
         Checkpoints checkpoints = Checkpoints.forModel(files);
-        String fresh = TrainCommand.whatIsSaved(0, false, checkpoints, files, "`keras-mnist train --resume`");
+        String fresh = TrainingRun.whatIsSaved(0, false, checkpoints, files, "`keras-mnist train --resume`");
         assertEquals(files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
                 + "run train again", fresh);
-        String extending = TrainCommand.whatIsSaved(0, true, checkpoints, files, "`keras-mnist train --resume`");
+        String extending = TrainingRun.whatIsSaved(0, true, checkpoints, files, "`keras-mnist train --resume`");
         assertTrue(extending.startsWith(files.zip() + " is unchanged"), extending);
     }
 

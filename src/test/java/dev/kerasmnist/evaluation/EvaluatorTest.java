@@ -8,8 +8,8 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.training.FitSpec;
-import dev.kerasmnist.training.KerasProgress;
+import dev.kerasmnist.model.FitSpec;
+import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Trainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class EvaluatorTest {
         MnistSplit train = SyntheticDigits.split(300, 1);
         MnistSplit test = SyntheticDigits.split(1500, 2); // two batches of 1000, the second partial
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
-        Trainer.fit(net, train, new FitSpec(1, 64, 1, FitSpec.ALL), KerasProgress.silent());
+        Trainer.fit(net, train, FitSpec.keras(1).epochs(1).batchSize(64));
 
         TestResult result = Evaluator.evaluate(net, test);
 

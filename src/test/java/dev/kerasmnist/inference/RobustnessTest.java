@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
+import java.util.EnumSet;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,8 +36,8 @@ class RobustnessTest {
         MnistSplit test = DIGITS.first(60);
         Map<String, DigitClassifier> models = new LinkedHashMap<>();
         models.put("tiny", classifier);
-        Robustness.Result a = Robustness.run(models, test, 60, MnistPreprocessor.Options.DEFAULT);
-        Robustness.Result b = Robustness.run(models, test, 60, MnistPreprocessor.Options.DEFAULT);
+        Robustness.Result a = Robustness.run(models, test, 60, MnistPreprocessor.DEFAULT_STEPS);
+        Robustness.Result b = Robustness.run(models, test, 60, MnistPreprocessor.DEFAULT_STEPS);
         assertEquals(Evaluator.evaluate(net, test).accuracy(), a.accuracy().get(Distortion.CLEAN)[0], 1e-12);
         for (Distortion d : Distortion.values()) {
             assertArrayEquals(a.accuracy().get(d), b.accuracy().get(d), d.label());
@@ -60,10 +61,10 @@ class RobustnessTest {
 
     @Test
     void contrastRecoversADigitOnUnevenlyLitNoisyPaper() {
-        float[] clean = MnistPreprocessor.toMnist(Distortion.gray(DIGITS, 3), MnistPreprocessor.Options.NONE);
+        float[] clean = MnistPreprocessor.toMnist(Distortion.gray(DIGITS, 3), MnistPreprocessor.NO_STEPS);
         BufferedImage paper = Distortion.PAPER.apply(DIGITS, 3, new SplittableRandom(1));
-        float[] without = MnistPreprocessor.toMnist(paper, MnistPreprocessor.Options.NONE);
-        float[] with = MnistPreprocessor.toMnist(paper, new MnistPreprocessor.Options(true, false, false));
+        float[] without = MnistPreprocessor.toMnist(paper, MnistPreprocessor.NO_STEPS);
+        float[] with = MnistPreprocessor.toMnist(paper, EnumSet.of(MnistPreprocessor.Step.CONTRAST));
         // The background: pixels that are black in the clean digit stay (nearly) black only with contrast.
         assertTrue(meanWhereBlack(clean, with) < 0.1, "with contrast: " + meanWhereBlack(clean, with));
         assertTrue(meanWhereBlack(clean, without) > 0.2, "without: " + meanWhereBlack(clean, without));
@@ -85,8 +86,8 @@ class RobustnessTest {
     void contrastLeavesACleanBlackBackgroundAlone() {
         BufferedImage framed = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY); // black all round
         framed.getGraphics().drawImage(Distortion.gray(DIGITS, 4), 14, 14, null);
-        assertArrayEquals(MnistPreprocessor.toMnist(framed, MnistPreprocessor.Options.NONE),
-                MnistPreprocessor.toMnist(framed, new MnistPreprocessor.Options(true, false, false)));
+        assertArrayEquals(MnistPreprocessor.toMnist(framed, MnistPreprocessor.NO_STEPS),
+                MnistPreprocessor.toMnist(framed, EnumSet.of(MnistPreprocessor.Step.CONTRAST)));
     }
 
     @Test

@@ -41,8 +41,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class ModelServerTest {
     static final MnistSplit DIGITS = Fixtures.synthetic(400, 3);
     /** Small limits so that the tests can cross them cheaply; a long wait so that concurrent requests batch. */
-    static final ServeConfig CONFIG = new ServeConfig("127.0.0.1", 0, true, 64, Duration.ofMillis(20), 64 * 1024,
-            1_000_000, 8);
+    static final ServeConfig CONFIG = ServeConfig.DEFAULTS.port(0).maxWait(Duration.ofMillis(20))
+            .maxBodyBytes(64 * 1024).maxPixels(1_000_000).maxInstances(8);
     /** Batched rows go through one GEMM, single images through DL4J's own per-image output: rounding may differ. */
     static final float TOLERANCE = 1e-6f;
 
@@ -332,7 +332,7 @@ class ModelServerTest {
     @Test
     void aTakenPortIsOneClearError() {
         IOException e = assertThrows(IOException.class, () -> ModelServer.start(model,
-                CONFIG.withPort(server.port())));
+                CONFIG.port(server.port())));
         assertTrue(e.getMessage().contains("pick another with --port"), e.getMessage());
     }
 }

@@ -59,7 +59,7 @@ class PageBrowserTest {
         if (real == null) {
             Fixtures.trainTinyModel(DIGITS, model);
         }
-        server = ModelServer.start(model, ServeConfig.DEFAULTS.withPort(0));
+        server = ModelServer.start(model, ServeConfig.DEFAULTS.port(0));
         http = new Http(server.uri());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

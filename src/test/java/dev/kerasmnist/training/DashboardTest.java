@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.FitSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +42,7 @@ class DashboardTest {
             assertEquals("http://localhost:" + port + "/train/overview", dashboard.url());
             MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
             net.addListeners(dashboard.listener());
-            Trainer.fit(net, Fixtures.synthetic(640, 1), new FitSpec(2, 32, 1, FitSpec.ALL), KerasProgress.silent());
+            Trainer.fit(net, Fixtures.synthetic(640, 1), FitSpec.keras(1).epochs(2).batchSize(32));
 
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> page = get(client, port, "/train/overview");

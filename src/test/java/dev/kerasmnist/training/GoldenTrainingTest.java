@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.FitSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,8 +66,8 @@ class GoldenTrainingTest {
 
         // One batch holding every example: 3 epochs are 3 steps, whatever the shuffled order.
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        History history = Trainer.fit(net, data, new FitSpec(3, N, 1, FitSpec.ALL),
-                new KerasProgress(new PrintStream(printed, true, StandardCharsets.UTF_8), false));
+        History history = Trainer.fit(net, data, FitSpec.keras(1).epochs(3).batchSize(N),
+                new ProgbarLogger(new PrintStream(printed, true, StandardCharsets.UTF_8), false));
 
         double[][] x = new double[N][IN];
         for (int i = 0; i < N; i++) {

@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.FitSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,11 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ResumeTest {
     private static final MnistSplit TRAIN = Fixtures.synthetic(300, 1);
-    private static final FitSpec FIT = new FitSpec(3, 64, 5, FitSpec.ALL);
+    private static final FitSpec FIT = FitSpec.keras(5).epochs(3).batchSize(64);
     private static final ModelSpec SPEC = ModelSpec.tutorial(5);
 
     @TempDir
     Path dir;
+
+    private static BackupAndRestore backup(Checkpoints checkpoints, History done) {
+        return new BackupAndRestore(checkpoints, soFar -> new Checkpoints.State(soFar.epochs().size(), SPEC, FIT,
+                soFar.toCsv()), done, 0, null);
+    }
 
     /** Stands in for Ctrl-C right after an epoch's checkpoint. */
     static final class Interrupted extends RuntimeException {
@@ -34,21 +40,24 @@ class ResumeTest {
     @Test
     void aRunInterruptedAfterEpochOneAndResumedEqualsAnUninterruptedRunBitForBit() throws IOException {
         MultiLayerNetwork straight = KerasToDl4j.build(SPEC);
-        History full = Trainer.fit(straight, TRAIN, FIT, KerasProgress.silent());
+        History full = Trainer.fit(straight, TRAIN, FIT);
 
         Checkpoints checkpoints = new Checkpoints(dir.resolve("ckpt"));
         MultiLayerNetwork first = KerasToDl4j.build(SPEC);
-        assertThrows(Interrupted.class, () -> Trainer.fit(first, TRAIN, FIT, KerasProgress.silent(),
-                new History(List.of()), (net, soFar) -> {
-                    checkpoints.save(net, new Checkpoints.State(soFar.epochs().size(), SPEC, FIT, soFar.toCsv()));
-                    throw new Interrupted();
-                }));
+        Callback interruptAfterCheckpoint = new Callback() {
+            @Override
+            public void onEpochEnd(EpochStats epoch, TrainingContext context) {
+                throw new Interrupted();
+            }
+        };
+        assertThrows(Interrupted.class, () -> Trainer.fit(first, TRAIN, FIT, backup(checkpoints, new History(List.of())),
+                interruptAfterCheckpoint));
 
         Checkpoints.Checkpoint c = checkpoints.latest(System.err).orElseThrow();
         assertEquals(1, c.state().epochsDone());
         assertEquals(FIT, c.state().fit());
-        History resumed = Trainer.fit(c.net(), TRAIN, c.state().fit(), KerasProgress.silent(), c.state().history(),
-                (net, soFar) -> { });
+        History resumed = c.state().history().plus(Trainer.fit(c.net(), TRAIN,
+                c.state().fit().initialEpoch(c.state().epochsDone())));
 
         assertArrayEquals(straight.params().toFloatVector(), c.net().params().toFloatVector());
         assertEquals(3, resumed.epochs().size());
@@ -59,9 +68,7 @@ class ResumeTest {
     void keepsTheLastTwoCheckpointsAndFallsBackFromACorruptOne() throws IOException {
         Checkpoints checkpoints = new Checkpoints(dir.resolve("ckpt"));
         MultiLayerNetwork net = KerasToDl4j.build(SPEC);
-        Trainer.fit(net, TRAIN, FIT, KerasProgress.silent(), new History(List.of()),
-                (n, soFar) -> checkpoints.save(n, new Checkpoints.State(soFar.epochs().size(), SPEC, FIT,
-                        soFar.toCsv())));
+        Trainer.fit(net, TRAIN, FIT, backup(checkpoints, new History(List.of())));
         assertEquals(List.of(2, 3), checkpoints.epochs());
 
         Files.write(dir.resolve("ckpt/epoch-3.zip"), new byte[] {'P', 'K', 3, 4, 0, 0}); // truncated zip

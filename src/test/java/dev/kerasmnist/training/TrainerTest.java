@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.FitSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,8 +29,8 @@ class TrainerTest {
     void learnsALearnableTaskAndReportsKerasStyleHistory() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        History history = Trainer.fit(net, TRAIN, new FitSpec(2, 128, 1, FitSpec.ALL),
-                new KerasProgress(new PrintStream(log), false));
+        History history = Trainer.fit(net, TRAIN, FitSpec.keras(1).epochs(2).batchSize(128),
+                new ProgbarLogger(new PrintStream(log), false));
 
         assertEquals(2, history.epochs().size());
         assertTrue(history.epochs().get(1).loss() < history.epochs().get(0).loss(), history.toString());
@@ -47,13 +48,13 @@ class TrainerTest {
 
     @Test
     void sameSeedGivesBitIdenticalParametersDifferentSeedDoesNot() {
-        FitSpec fit = new FitSpec(1, 64, 4, 256);
+        FitSpec fit = FitSpec.keras(4).epochs(1).batchSize(64).limit(256);
         MultiLayerNetwork a = KerasToDl4j.build(ModelSpec.tutorial(4));
         MultiLayerNetwork b = KerasToDl4j.build(ModelSpec.tutorial(4));
         MultiLayerNetwork c = KerasToDl4j.build(ModelSpec.tutorial(5));
-        Trainer.fit(a, TRAIN, fit, KerasProgress.silent());
-        Trainer.fit(b, TRAIN, fit, KerasProgress.silent());
-        Trainer.fit(c, TRAIN, new FitSpec(1, 64, 5, 256), KerasProgress.silent());
+        Trainer.fit(a, TRAIN, fit);
+        Trainer.fit(b, TRAIN, fit);
+        Trainer.fit(c, TRAIN, FitSpec.keras(5).epochs(1).batchSize(64).limit(256));
         // Bit-identical: compare the raw floats (INDArray.equals allows a small tolerance).
         assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector());
         assertFalse(Arrays.equals(a.params().toFloatVector(), c.params().toFloatVector()));
@@ -62,16 +63,16 @@ class TrainerTest {
     @Test
     void limitTrainsOnTheFirstNExamplesOnly() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
-        Trainer.fit(net, TRAIN, new FitSpec(1, 32, 1, 100), KerasProgress.silent());
+        Trainer.fit(net, TRAIN, FitSpec.keras(1).epochs(1).batchSize(32).limit(100));
         assertEquals(4, net.getIterationCount(), "100 examples in batches of 32 make 4 steps");
     }
 
     @Test
-    void aDivergingRunStopsAtOnce() {
+    void terminateOnNaNStopsADivergingRunAtOnce() {
         ModelSpec huge = ModelSpec.tutorial(1).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(1e30));
         MultiLayerNetwork net = KerasToDl4j.build(huge);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> Trainer.fit(net, TRAIN, new FitSpec(3, 32, 1, FitSpec.ALL), KerasProgress.silent()));
+                () -> Trainer.fit(net, TRAIN, FitSpec.keras(1).epochs(3).batchSize(32), new TerminateOnNaN()));
         assertTrue(e.getMessage().startsWith("training diverged: loss is "), e.getMessage());
         assertEquals(1, e.epoch());
         assertTrue(net.getIterationCount() < 16, "stopped in the first epoch, at step " + net.getIterationCount());
@@ -79,20 +80,20 @@ class TrainerTest {
 
     @Test
     void fitSpecRejectsBadValues() {
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(0, 128, 1, FitSpec.ALL));
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(5, -1, 1, FitSpec.ALL));
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(5, 128, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(0).batchSize(128));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(-1));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).limit(0));
     }
 
     @Test
     void progressLineMatchesKerasProgbar() {
         assertEquals("235/469 [==============>...............] - ETA: 3s - loss: 0.2577 - accuracy: 0.9245",
-                KerasProgress.line(235, 469, Duration.ofSeconds(3), Duration.ofSeconds(3),
-                        KerasProgress.metrics(0.25771, 0.92449)));
+                ProgbarLogger.line(235, 469, Duration.ofSeconds(3), Duration.ofSeconds(3),
+                        ProgbarLogger.metrics(0.25771, 0.92449)));
         assertEquals("469/469 [==============================] - 4s 9ms/step",
-                KerasProgress.line(469, 469, Duration.ofMillis(4400), null, ""));
+                ProgbarLogger.line(469, 469, Duration.ofMillis(4400), null, ""));
         assertEquals("  0/469 [..............................] - ETA: 0s",
-                KerasProgress.line(0, 469, Duration.ZERO, Duration.ZERO, ""));
+                ProgbarLogger.line(0, 469, Duration.ZERO, Duration.ZERO, ""));
     }
 
     @Test

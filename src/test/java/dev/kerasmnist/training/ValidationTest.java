@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.model.FitSpec;
+import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,15 +27,15 @@ class ValidationTest {
     @Test
     void theSplitHoldsOutTheLastExamplesBeforeShufflingAndNeverTrainsOnThem() {
         // Keras: split_at = floor(500 * 0.9) = 450; examples 450..499 validate.
-        FitSpec withSplit = new FitSpec(2, 64, 3, FitSpec.ALL, 0.1, null);
+        FitSpec withSplit = FitSpec.keras(3).epochs(2).batchSize(64).validationSplit(0.1);
         assertEquals(450, withSplit.splitAt(500));
         MultiLayerNetwork a = KerasToDl4j.build(ModelSpec.tutorial(3));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        History history = Trainer.fit(a, TRAIN, withSplit, new KerasProgress(new PrintStream(log), false));
+        History history = Trainer.fit(a, TRAIN, withSplit, new ProgbarLogger(new PrintStream(log), false));
 
         // The same run on the first 450 examples alone: bit-identical weights, so the last 50 were never seen.
         MultiLayerNetwork b = KerasToDl4j.build(ModelSpec.tutorial(3));
-        Trainer.fit(b, TRAIN, new FitSpec(2, 64, 3, 450), KerasProgress.silent());
+        Trainer.fit(b, TRAIN, FitSpec.keras(3).epochs(2).batchSize(64).limit(450));
         assertArrayEquals(b.params().toFloatVector(), a.params().toFloatVector());
 
         // val_loss and val_accuracy are the model's score on exactly those 50 after the epoch.
@@ -51,18 +54,20 @@ class ValidationTest {
     @Test
     void badSettingsAreRefusedWithTheFix() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FitSpec(5, 128, 1, FitSpec.ALL, 0, 3));
+                () -> FitSpec.keras(1).epochs(5).batchSize(128).earlyStopping(patience(3)));
         assertTrue(e.getMessage().contains("give a validation split too"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(5, 128, 1, FitSpec.ALL, 1.0, null));
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(5, 128, 1, FitSpec.ALL, 0.1, -1));
-        assertThrows(IllegalArgumentException.class, () -> new FitSpec(5, 128, 1, FitSpec.ALL, 0.1, null).splitAt(1));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(1.0));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).earlyStopping(patience(-1)));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).splitAt(1));
     }
 
     /** Feeds val_loss values to EarlyStopping on a real network whose weights mark the epoch they came from. */
     private static int[] run(EarlyStopping early, MultiLayerNetwork net, double... valLosses) {
         for (int epoch = 1; epoch <= valLosses.length; epoch++) {
             net.setParams(Nd4j.valueArrayOf(net.params().shape(), (float) epoch));
-            if (early.epochEnd(net, new EpochStats(epoch, 0, 0, 0, valLosses[epoch - 1], 0))) {
+            TrainingContext context = new TrainingContext(net, FitSpec.keras(1), 1);
+            early.onEpochEnd(new EpochStats(epoch, 0, 0, 0, valLosses[epoch - 1], 0), context);
+            if (context.stopRequested()) {
                 return new int[] {epoch, (int) net.params().getFloat(0)};
             }
         }
@@ -73,13 +78,13 @@ class ValidationTest {
     void earlyStoppingFollowsKerasStepForStep() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
         // patience 2: epochs 3 and 4 do not improve on epoch 2; stop after epoch 4, epoch 2's weights back.
-        assertArrayEquals(new int[] {4, 2}, run(new EarlyStopping(2), net, 1.0, 0.8, 0.9, 0.85, 0.7));
+        assertArrayEquals(new int[] {4, 2}, run(new EarlyStopping(patience(2)), net, 1.0, 0.8, 0.9, 0.85, 0.7));
         // An equal loss is no improvement (min_delta 0, strictly less).
-        assertArrayEquals(new int[] {3, 1}, run(new EarlyStopping(2), net, 0.5, 0.5, 0.5));
+        assertArrayEquals(new int[] {3, 1}, run(new EarlyStopping(patience(2)), net, 0.5, 0.5, 0.5));
         // patience 0 stops at the first epoch without improvement, never after the first epoch.
-        assertArrayEquals(new int[] {2, 1}, run(new EarlyStopping(0), net, 1.0, 1.1));
+        assertArrayEquals(new int[] {2, 1}, run(new EarlyStopping(patience(0)), net, 1.0, 1.1));
         // Running out of epochs keeps the last weights, as Keras does.
-        assertArrayEquals(new int[] {0, 3}, run(new EarlyStopping(5), net, 1.0, 1.1, 1.2));
+        assertArrayEquals(new int[] {0, 3}, run(new EarlyStopping(patience(5)), net, 1.0, 1.1, 1.2));
     }
 
     @Test
@@ -87,10 +92,12 @@ class ValidationTest {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
         History firstThree = new History(List.of(new EpochStats(1, 0, 0, 0, 1.0, 0), new EpochStats(2, 0, 0, 0, 0.8, 0),
                 new EpochStats(3, 0, 0, 0, 0.9, 0)));
-        EarlyStopping resumed = EarlyStopping.resumed(2, firstThree, Nd4j.valueArrayOf(net.params().shape(), 2f));
+        EarlyStopping resumed = EarlyStopping.resumed(patience(2), null, firstThree, Nd4j.valueArrayOf(net.params().shape(), 2f));
         assertEquals(2, resumed.bestEpoch());
         net.setParams(Nd4j.valueArrayOf(net.params().shape(), 4f));
-        assertTrue(resumed.epochEnd(net, new EpochStats(4, 0, 0, 0, 0.85, 0)), "stops at epoch 4 as uninterrupted");
+        TrainingContext context = new TrainingContext(net, FitSpec.keras(1), 1);
+        resumed.onEpochEnd(new EpochStats(4, 0, 0, 0, 0.85, 0), context);
+        assertTrue(context.stopRequested(), "stops at epoch 4 as uninterrupted");
         assertEquals(2f, net.params().getFloat(0), "with the checkpointed best weights");
     }
 
@@ -112,8 +119,10 @@ class ValidationTest {
         // A learning rate far too high for the later epochs makes val_loss rise quickly on this small set.
         net.setLearningRate(0.05);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        History history = Trainer.fit(net, TRAIN, new FitSpec(12, 50, 2, FitSpec.ALL, 0.2, 1),
-                new KerasProgress(new PrintStream(log), false));
+        PrintStream printed = new PrintStream(log);
+        History history = Trainer.fit(net, TRAIN,
+                FitSpec.keras(2).epochs(12).batchSize(50).validationSplit(0.2).earlyStopping(patience(1)),
+                new ProgbarLogger(printed, false), new EarlyStopping(patience(1), printed));
         int best = 0;
         for (EpochStats e : history.epochs()) {
             best = best == 0 || e.valLoss() < history.epochs().get(best - 1).valLoss() ? e.epoch() : best;

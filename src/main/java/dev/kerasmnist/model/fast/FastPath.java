@@ -10,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Swaps a network's in-memory dense layers, output layer and updater for the faster implementations of this package,
  * sharing the same parameter, gradient and updater-state arrays. The configuration objects are untouched, so the
- * network saves to a stock DL4J zip. Called after {@code init()} and after every load.
+ * network saves to a stock DL4J zip. Installed once where a network is built or
+ * loaded ({@code KerasToDl4j.build}, {@code ModelStore.load} and {@code restore}), with the optimiser settings of its
+ * spec or provenance.
  *
  * <p>Only public DL4J API is used ({@code setLayers}, {@code setUpdater}). One hook is missing: DL4J has no setter
  * for the name-to-layer map, so {@code getLayer(String)} still returns the stock layer object, which shares the
@@ -18,11 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FastPath {
     private FastPath() {
-    }
-
-    /** Installs with Keras 2's epsilon placement, which DL4J's own RMSprop also uses. */
-    public static MultiLayerNetwork install(MultiLayerNetwork net) {
-        return install(net, EpsilonPlacement.OUTSIDE_SQRT);
     }
 
     /**
@@ -46,6 +43,9 @@ public final class FastPath {
         }
         net.setLayers(layers);
         Updater current = net.getUpdater();
+        if (current instanceof FusedRmsPropUpdater fused && fused.epsilon() == epsilon) {
+            return net; // installed already
+        }
         if (current instanceof MultiLayerUpdater) {
             FusedRmsPropUpdater fused = new FusedRmsPropUpdater(net, current.getStateViewArray(), epsilon);
             if (!fused.fused() && epsilon == EpsilonPlacement.INSIDE_SQRT) {

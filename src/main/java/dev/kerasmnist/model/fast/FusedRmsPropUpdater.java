@@ -21,7 +21,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
  * DL4J's updater for RMSprop networks, doing the division by the batch size and the RMSprop step in one pass of a
- * Java loop the JIT vectorises, on both cores. Stock DL4J makes a full pass for the division and then runs ND4J's
+ * Java loop the JIT vectorises, on every core. Stock DL4J makes a full pass for the division and then runs ND4J's
  * RMSprop op, whose inner loop is scalar (about 4x slower here). Same configuration, same state array (so
  * checkpoints, resume and saved files are unchanged) and, with {@link EpsilonPlacement#OUTSIDE_SQRT}, the same
  * float arithmetic as the op: {@code s = s * rho + g * g * (1 - rho)}, {@code u = (lr * g) / (sqrt(s) + eps)}.
@@ -33,8 +33,11 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     private final boolean fusable;
     private float[] gradient = new float[0];
     private float[] state = new float[0];
-    /** Fused steps taken in this JVM, so that a test can tell the fused path ran. */
-    static volatile int steps;
+    /** Below this many parameters per core a block is stepped on one thread: a hand-off costs more. */
+    private static final int MIN_PER_THREAD = 1 << 14;
+    private final int threads = Runtime.getRuntime().availableProcessors();
+    /** Fused steps taken, so that a test can tell the fused path ran. */
+    private int steps;
 
     FusedRmsPropUpdater(MultiLayerNetwork net, INDArray state, EpsilonPlacement epsilon) {
         super(net, state);
@@ -75,6 +78,15 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         return fusable;
     }
 
+    EpsilonPlacement epsilon() {
+        return epsilon;
+    }
+
+    /** Steps that took the fused path. */
+    synchronized int steps() {
+        return steps;
+    }
+
     @Override
     public synchronized void update(Gradient g, int iteration, int epoch, int batchSize, LayerWorkspaceMgr mgr) {
         // MultiLayerNetwork hands over a fresh view of its gradient array, so DL4J takes its "external gradient"
@@ -92,7 +104,7 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         }
         Pointer gAddress = view.data().addressPointer();
         Pointer sAddress = updaterStateViewArray.data().addressPointer();
-        List<ForkJoinTask<?>> halves = new ArrayList<>();
+        List<ForkJoinTask<?>> parts = new ArrayList<>();
         for (UpdaterBlock block : updaterBlocks) {
             RmsProp c = ((RmsPropUpdater) block.getGradientUpdater()).getConfig();
             float lr = (float) c.getLearningRate(iteration, epoch);
@@ -100,14 +112,18 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             float eps = (float) c.getEpsilon();
             int from = block.getParamOffsetStart();
             int to = block.getParamOffsetEnd();
-            int mid = from + (to - from) / 2;
             float batch = batchSize;
-            // Each core copies its half in, steps it and copies it back.
-            halves.add(ForkJoinPool.commonPool().submit(
-                    () -> stepNative(gAddress, sAddress, from, mid, batch, lr, rho, eps)));
-            stepNative(gAddress, sAddress, mid, to, batch, lr, rho, eps);
+            // Each core copies its part in, steps it and copies it back (element-wise: any split gives the same bits)
+            int split = Math.max(1, Math.min(threads, (to - from) / MIN_PER_THREAD));
+            for (int k = 1; k < split; k++) {
+                int start = from + (int) ((long) (to - from) * k / split);
+                int end = from + (int) ((long) (to - from) * (k + 1) / split);
+                parts.add(ForkJoinPool.commonPool().submit(
+                        () -> stepNative(gAddress, sAddress, start, end, batch, lr, rho, eps)));
+            }
+            stepNative(gAddress, sAddress, from, from + (to - from) / split, batch, lr, rho, eps);
         }
-        halves.forEach(ForkJoinTask::join);
+        parts.forEach(ForkJoinTask::join);
         steps++;
     }
 

@@ -9,13 +9,13 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressState;
 
 /**
- * Keras's {@code fit(verbose=1)} output: {@code Epoch 1/5}, then
+ * Keras's {@code ProgbarLogger}, the {@code fit(verbose=1)} output: {@code Epoch 1/5}, then
  * {@code 235/469 [==============>...............] - ETA: 1s - loss: 0.2577 - accuracy: 0.9245}.
  *
  * <p>On a terminal the bar moves (drawn by the progressbar library); otherwise (CI logs, pipes) only the epoch's
  * final line is printed, so logs are not flooded.
  */
-public final class KerasProgress {
+public final class ProgbarLogger implements Callback {
     private static final int BAR_WIDTH = 30;
 
     private final PrintStream out;
@@ -28,23 +28,20 @@ public final class KerasProgress {
     private int lastStep;
     private int widest;
 
-    public KerasProgress(PrintStream out, boolean interactive) {
+    public ProgbarLogger(PrintStream out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
     }
 
     /** Animated when standard output is a terminal (as Java sees it; the CLI also knows Maven's case). */
-    public static KerasProgress forConsole(PrintStream out) {
-        return new KerasProgress(out, out == System.out && System.console() != null);
+    public static ProgbarLogger forConsole(PrintStream out) {
+        return new ProgbarLogger(out, out == System.out && System.console() != null);
     }
 
-    /** Prints nothing; for tests and library use. */
-    public static KerasProgress silent() {
-        return new KerasProgress(new PrintStream(java.io.OutputStream.nullOutputStream()), false);
-    }
-
-    void epochStart(int epoch, int epochs, int steps) {
-        this.steps = steps;
+    @Override
+    public void onEpochBegin(int epoch, TrainingContext context) {
+        int epochs = context.fit().epochs();
+        this.steps = context.stepsPerEpoch();
         this.epochStart = System.nanoTime();
         out.println("Epoch " + epoch + "/" + epochs);
         if (interactive) {
@@ -54,7 +51,8 @@ public final class KerasProgress {
         }
     }
 
-    void batchEnd(int step, double loss, double accuracy) {
+    @Override
+    public void onBatchEnd(int step, double batchLoss, double loss, double accuracy) {
         lastStep = step;
         lastLoss = loss;
         lastAccuracy = accuracy;
@@ -65,9 +63,10 @@ public final class KerasProgress {
     }
 
     /** Ends the epoch's line, with val_loss and val_accuracy appended when there was validation. */
-    void epochEnd(Validation.Score validation) {
-        String extra = validation == null ? "" : String.format(Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f",
-                validation.loss(), validation.accuracy());
+    @Override
+    public void onEpochEnd(EpochStats epoch, TrainingContext context) {
+        String extra = !epoch.validated() ? "" : String.format(Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f",
+                epoch.valLoss(), epoch.valAccuracy());
         if (bar != null) {
             bar.setExtraMessage(metrics(lastLoss, lastAccuracy) + extra);
             bar.close(); // renders the final state and ends the line
@@ -78,13 +77,9 @@ public final class KerasProgress {
         }
     }
 
-    /** A line of its own between epochs, e.g. Keras's early-stopping message. */
-    void note(String line) {
-        out.println(line);
-    }
-
     /** Stops a bar left running by an epoch that did not finish (a diverged run). */
-    void abandon() {
+    @Override
+    public void onTrainEnd(TrainingContext context) {
         if (bar != null) {
             bar.close();
             bar = null;
