@@ -92,16 +92,7 @@ final class PredictCommand implements Callable<Integer> {
                 node.put("error", r.error());
                 continue;
             }
-            Prediction p = r.prediction();
-            node.put("digit", p.digit()).put("probability", p.probability());
-            ArrayNode top = node.putArray("top3");
-            for (int d : p.top(3)) {
-                top.addObject().put("digit", d).put("probability", p.probabilities()[d]);
-            }
-            ArrayNode all = node.putArray("probabilities");
-            for (float v : p.probabilities()) {
-                all.add(v);
-            }
+            r.prediction().writeTo(node);
         }
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array);
     }

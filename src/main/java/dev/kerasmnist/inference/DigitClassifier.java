@@ -134,7 +134,7 @@ public final class DigitClassifier {
      * @throws ImageLoadException if the file is missing, not an image, or too large
      */
     public Prediction predict(Path imageFile) throws ImageLoadException {
-        return predict(MnistPreprocessor.read(imageFile));
+        return predict(ImageDecoder.read(imageFile));
     }
 
     /**

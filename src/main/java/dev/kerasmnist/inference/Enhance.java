@@ -1,7 +1,7 @@
 package dev.kerasmnist.inference;
 
 /** The optional steps of {@link MnistPreprocessor.Step}, on grey images (0..255, ink bright). */
-final class Enhance {
+public final class Enhance {
     private static final int SIDE = MnistPreprocessor.SIDE;
     /** MNIST's strokes are about 1/8 of the digit's height (measured: ink area / half its perimeter). */
     static final double MNIST_STROKE_FRACTION = 0.125;
@@ -163,7 +163,7 @@ final class Enhance {
     }
 
     /** Grey-level dilation (max) or erosion (min) with a square window of the given radius, separably. */
-    static int[][] morph(int[][] in, int radius, boolean dilate) {
+    public static int[][] morph(int[][] in, int radius, boolean dilate) {
         return transpose(morphRows(transpose(morphRows(in, radius, dilate)), radius, dilate));
     }
 

@@ -1,19 +1,11 @@
 package dev.kerasmnist.inference;
 
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.Set;
 import dev.kerasmnist.data.MnistSplit;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Turns real images into MNIST input the way MNIST was made: grayscale; dark ink on a light background inverted
@@ -27,72 +19,10 @@ public final class MnistPreprocessor {
     public static final int SIDE = MnistSplit.ROWS;
     /** MNIST digits fit a 20x20 box inside the 28x28 image. */
     static final int BOX = 20;
-    /** Larger images are refused before decoding: a small file can declare a huge size. */
-    public static final long MAX_PIXELS = 40_000_000L;
     /** Ink below this (0..1) is background when looking for the digit's bounding box. */
     private static final double INK_THRESHOLD = 0.2;
 
     private MnistPreprocessor() {
-    }
-
-    /** Reads a PNG, JPEG, BMP or GIF file, checking its declared size before decoding it. */
-    public static BufferedImage read(Path file) throws ImageLoadException {
-        if (!Files.isRegularFile(file)) {
-            throw new ImageLoadException("image not found: " + file.toAbsolutePath());
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            return decode(in, file.toString(), MAX_PIXELS);
-        } catch (ImageLoadException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ImageLoadException(file + " could not be decoded as an image (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /**
-     * Decodes a PNG, JPEG, BMP or GIF held in memory (an upload), refusing it before decoding if its header declares
-     * more than {@code maxPixels} pixels.
-     *
-     * @param bytes     the encoded image
-     * @param maxPixels the largest width x height accepted
-     * @return the decoded image
-     * @throws ImageLoadException if the bytes are not an image ({@link ImageTooLargeException}: too large)
-     */
-    public static BufferedImage decode(byte[] bytes, long maxPixels) throws ImageLoadException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            return decode(in, "the body", maxPixels);
-        } catch (ImageLoadException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ImageLoadException("the body could not be decoded as an image (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static BufferedImage decode(ImageInputStream in, String what, long maxPixels) throws ImageLoadException {
-        Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-        if (readers == null || !readers.hasNext()) {
-            throw new ImageLoadException(what + " is not an image this program can read (PNG, JPEG, BMP or GIF)");
-        }
-        ImageReader reader = readers.next();
-        try {
-            reader.setInput(in, true, true);
-            long width = reader.getWidth(0);
-            long height = reader.getHeight(0);
-            if (width < 1 || height < 1) {
-                throw new ImageLoadException(what + " is empty (" + width + "x" + height + " pixels)");
-            }
-            if (width * height > maxPixels) {
-                throw new ImageTooLargeException(what + " is " + width + "x" + height + " pixels; the limit is "
-                        + maxPixels + " pixels: scale it down first");
-            }
-            return reader.read(0);
-        } catch (ImageLoadException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ImageLoadException(what + " could not be decoded as an image (" + e.getMessage() + ")", e);
-        } finally {
-            reader.dispose();
-        }
     }
 
     /**
@@ -158,7 +88,7 @@ public final class MnistPreprocessor {
     }
 
     /** Luminance 0..255, transparent parts composited over white. */
-    static int[][] grayscale(BufferedImage image) {
+    public static int[][] grayscale(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] gray = new int[h][w];
@@ -189,7 +119,7 @@ public final class MnistPreprocessor {
     }
 
     /** The border is mostly light: the digit is dark ink on paper. */
-    static boolean isDarkOnLight(int[][] gray) {
+    public static boolean isDarkOnLight(int[][] gray) {
         int[] border = border(gray);
         long sum = 0;
         for (int v : border) {

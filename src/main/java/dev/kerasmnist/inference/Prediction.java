@@ -1,5 +1,7 @@
 package dev.kerasmnist.inference;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.model.Argmax;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +20,23 @@ public record Prediction(int digit, float probability, float[] probabilities) {
     public static Prediction of(float[] probabilities) {
         int best = Argmax.of(probabilities);
         return new Prediction(best, probabilities[best], probabilities.clone());
+    }
+
+    /**
+     * Writes this prediction as JSON, the one form that {@code predict --json} and the server's API answer:
+     * {@code "digit", "probability", "probabilities"} (all ten) and {@code "top3"} ({@code [{"digit", "probability"}]}).
+     */
+    public ObjectNode writeTo(ObjectNode node) {
+        node.put("digit", digit).put("probability", probability);
+        ArrayNode all = node.putArray("probabilities");
+        for (float v : probabilities) {
+            all.add(v);
+        }
+        ArrayNode top = node.putArray("top3");
+        for (int d : top(3)) {
+            top.addObject().put("digit", d).put("probability", probabilities[d]);
+        }
+        return node;
     }
 
     /** The {@code k} most probable digits, most probable first. */

@@ -1,6 +1,7 @@
 /**
- * Stage 5: using a trained model. {@link dev.kerasmnist.inference.DigitClassifier} loads a saved model and predicts
- * digits from images, files or pixel arrays; {@link dev.kerasmnist.inference.MnistPreprocessor} turns real images
- * into MNIST-shaped input the way MNIST itself was made.
+ * Stage 6: using a trained model. {@link dev.kerasmnist.inference.DigitClassifier} predicts digits from images,
+ * files or pixel arrays; {@link dev.kerasmnist.inference.ImageDecoder} decodes image files and uploads within a size
+ * limit; {@link dev.kerasmnist.inference.MnistPreprocessor} turns real pictures into MNIST-shaped input the way
+ * MNIST itself was made, with optional steps for real paper.
  */
 package dev.kerasmnist.inference;

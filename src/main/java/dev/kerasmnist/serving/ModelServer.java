@@ -170,9 +170,9 @@ public final class ModelServer implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode();
         if (input.instances()) {
             ArrayNode list = body.putArray("predictions");
-            predictions.forEach(p -> describe(p, list.addObject()));
+            predictions.forEach(p -> p.writeTo(list.addObject()));
         } else {
-            describe(predictions.get(0), body);
+            predictions.get(0).writeTo(body);
         }
         body.set("model", modelId);
         if (input.preprocessed()) {
@@ -182,18 +182,6 @@ public final class ModelServer implements AutoCloseable {
             }
         }
         send(ctx, HttpStatus.OK, body);
-    }
-
-    private static void describe(Prediction p, ObjectNode node) {
-        node.put("digit", p.digit()).put("probability", p.probability());
-        ArrayNode all = node.putArray("probabilities");
-        for (float v : p.probabilities()) {
-            all.add(v);
-        }
-        ArrayNode top = node.putArray("top3");
-        for (int d : p.top(3)) {
-            top.addObject().put("digit", d).put("probability", p.probabilities()[d]);
-        }
     }
 
     private int queueDepth() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.inference.ImageLoadException;
 import dev.kerasmnist.inference.ImageTooLargeException;
+import dev.kerasmnist.inference.ImageDecoder;
 import dev.kerasmnist.inference.MnistPreprocessor;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ContentTooLargeResponse;
@@ -96,7 +97,7 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
 
     private static PredictInput fromImage(byte[] bytes, ServeConfig config) {
         try {
-            float[] pixels = MnistPreprocessor.toMnist(MnistPreprocessor.decode(bytes, config.maxPixels()));
+            float[] pixels = MnistPreprocessor.toMnist(ImageDecoder.decode(bytes, config.maxPixels()));
             return new PredictInput(List.of(pixels), false, true);
         } catch (ImageTooLargeException e) {
             throw new ContentTooLargeResponse(e.getMessage());

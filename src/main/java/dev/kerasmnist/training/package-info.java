@@ -1,6 +1,9 @@
 /**
- * Stage 3: Keras's {@code fit}: epochs of shuffled mini-batches, Keras-style progress, a per-epoch
- * {@link dev.kerasmnist.training.History}, and a stop with {@link dev.kerasmnist.training.TrainingDivergedException}
- * as soon as the loss stops being a finite number.
+ * Stage 4: Keras's {@code fit} ({@link dev.kerasmnist.training.Trainer}) with Keras-style callbacks
+ * ({@link dev.kerasmnist.training.Callback}: {@code ProgbarLogger}, {@code EarlyStopping},
+ * {@code LearningRateScheduler}, {@code TerminateOnNaN}, {@code BackupAndRestore}, DL4J's {@code Dashboard}), the
+ * named {@link dev.kerasmnist.training.Recipe}s, the one scorer ({@link dev.kerasmnist.training.Validation}), and a
+ * whole run as {@code train} does it ({@link dev.kerasmnist.training.TrainingRun}: checkpoints, resume, interrupts,
+ * divergence, provenance).
  */
 package dev.kerasmnist.training;

@@ -3,6 +3,7 @@ package dev.kerasmnist.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,17 @@ abstract class CliHarness {
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(stderr, true));
         return cli.execute(args);
+    }
+
+    /** {@code command --data DIR --skip-checksum rest...}: a command on a test's own small IDX files. */
+    protected static String[] onData(Path data, String command, String... rest) {
+        String[] args = new String[rest.length + 4];
+        args[0] = command;
+        args[1] = "--data";
+        args[2] = data.toString();
+        args[3] = "--skip-checksum";
+        System.arraycopy(rest, 0, args, 4, rest.length);
+        return args;
     }
 
     protected String out() {

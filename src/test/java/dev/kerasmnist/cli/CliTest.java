@@ -39,8 +39,8 @@ class CliTest extends CliHarness {
     void validationSplitAndEarlyStoppingAreRecordedAndFixedOnResume() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
         Path model = tmp.resolve("v.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2", "--model",
-                model.toString(), "--validation-split", "0.25", "--early-stopping", "3"), out() + stderr);
+        assertEquals(0, run(onData(data, "train", "--epochs", "2", "--model",
+                model.toString(), "--validation-split", "0.25", "--early-stopping", "3")), out() + stderr);
         assertTrue(out().contains("Train on 450 samples, validate on 150 (batch_size=128, epochs=2, seed=1)"), out());
         assertTrue(out().contains(" - val_loss: "), out());
         Provenance.Training t = ModelStore.readProvenance(new ModelFiles(model)).training();
@@ -61,8 +61,8 @@ class CliTest extends CliHarness {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
-                tmp.resolve("ui.zip").toString(), "--ui", "--ui-port", Integer.toString(port)), out() + stderr);
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model",
+                tmp.resolve("ui.zip").toString(), "--ui", "--ui-port", Integer.toString(port))), out() + stderr);
         assertTrue(out().contains("Training dashboard: http://localhost:" + port + "/train/overview"), out());
         assertEquals(2, run("train", "--early-stopping", "2", "--model", tmp.resolve("w.zip").toString()));
         assertTrue(stderr.toString().contains("give a validation split too"), stderr.toString());
@@ -72,8 +72,8 @@ class CliTest extends CliHarness {
     void robustnessPrintsATablePerModelAndAnExamplesPicture() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 40);
         Path model = tmp.resolve("r.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
-                model.toString()), out() + stderr);
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model",
+                model.toString())), out() + stderr);
         Path png = tmp.resolve("rob.png");
         assertEquals(0, run("evaluate", "--robustness", "--data", data.toString(), "--skip-checksum", "--model",
                 model.toString(), "--limit", "20", "--png", png.toString()), out() + stderr);
@@ -89,8 +89,8 @@ class CliTest extends CliHarness {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 200);
         Path model = tmp.resolve("models/tiny.zip");
 
-        int code = run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2", "--batch-size", "64",
-                "--seed", "3", "--model", model.toString());
+        int code = run(onData(data, "train", "--epochs", "2", "--batch-size", "64",
+                "--seed", "3", "--model", model.toString()));
 
         assertEquals(0, code, out() + stderr);
         String out = out();
@@ -114,13 +114,13 @@ class CliTest extends CliHarness {
         assertEquals(2, History.fromCsv(Files.readString(new ModelFiles(model).history())).epochs().size());
 
         // evaluate: passes a threshold the model meets, fails (exit 1) one it does not
-        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
-                "--min-accuracy", "0.5"));
+        assertEquals(0, run(onData(data, "evaluate", "--model", model.toString(),
+                "--min-accuracy", "0.5")));
         assertTrue(out().contains("Confusion matrix") || out().contains("Confusion Matrix"), out());
         Path noise = Fixtures.writeMnist(tmp.resolve("noise"), Fixtures.synthetic(10, 1),
                 Fixtures.withShuffledLabels(Fixtures.synthetic(500, 2), 4));
-        assertEquals(1, run("evaluate", "--data", noise.toString(), "--skip-checksum", "--model", model.toString(),
-                "--min-accuracy", "0.98"));
+        assertEquals(1, run(onData(noise, "evaluate", "--model", model.toString(),
+                "--min-accuracy", "0.98")));
         assertTrue(out().contains("FAILED: test accuracy"), out());
     }
 
@@ -128,8 +128,8 @@ class CliTest extends CliHarness {
     void limitTrainsOnFirstNImages() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--limit", "100",
-                "--model", model.toString()), stderr.toString());
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--limit", "100",
+                "--model", model.toString())), stderr.toString());
         assertEquals(100, ModelStore.readProvenance(new ModelFiles(model)).training().trainingExamples());
         assertTrue(out().contains("1/1 [=============================="), out());
     }
@@ -138,13 +138,13 @@ class CliTest extends CliHarness {
     void aDivergingRunFailsAndLeavesTheGoodModelAlone() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
-                "--model", model.toString()));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1",
+                "--model", model.toString())));
         byte[] good = Files.readAllBytes(model);
         byte[] goodSidecar = Files.readAllBytes(new ModelFiles(model).provenance());
 
-        int code = run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "2",
-                "--learning-rate", "1e30", "--model", model.toString());
+        int code = run(onData(data, "train", "--epochs", "2",
+                "--learning-rate", "1e30", "--model", model.toString()));
 
         assertEquals(1, code);
         assertTrue(stderr.toString().startsWith("error: training diverged: loss is "), stderr.toString());
@@ -157,8 +157,8 @@ class CliTest extends CliHarness {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
         Path stale = Files.createDirectories(tmp.resolve("m.checkpoints"));
         Files.writeString(stale.resolve("epoch-3.zip"), "from an interrupted run");
-        assertEquals(1, run("train", "--data", data.toString(), "--skip-checksum", "--model",
-                tmp.resolve("m.zip").toString()));
+        assertEquals(1, run(onData(data, "train", "--model",
+                tmp.resolve("m.zip").toString())));
         assertTrue(stderr.toString().contains("an interrupted run left checkpoints in"), stderr.toString());
         assertTrue(Files.exists(stale.resolve("epoch-3.zip")), "nothing of the old run is deleted");
     }
@@ -194,16 +194,16 @@ class CliTest extends CliHarness {
     void corruptDataIsAOneLineError() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 20, 20);
         Files.write(data.resolve("train-images-idx3-ubyte"), new byte[] {1, 2, 3});
-        assertEquals(1, run("train", "--data", data.toString(), "--skip-checksum", "--model",
-                tmp.resolve("m.zip").toString()));
+        assertEquals(1, run(onData(data, "train", "--model",
+                tmp.resolve("m.zip").toString())));
         assertTrue(stderr.toString().contains("truncated"), stderr.toString());
     }
 
     /** Trains a model on synthetic data through the CLI; returns the model file. */
     private Path trainTiny(Path data, int epochs) {
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs",
-                Integer.toString(epochs), "--model", model.toString()), stderr.toString());
+        assertEquals(0, run(onData(data, "train", "--epochs",
+                Integer.toString(epochs), "--model", model.toString())), stderr.toString());
         return model;
     }
 
@@ -243,8 +243,8 @@ class CliTest extends CliHarness {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 400, 300);
         Path model = trainTiny(data, 2);
         Path report = tmp.resolve("report");
-        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
-                "--report", report.toString()));
+        assertEquals(0, run(onData(data, "evaluate", "--model", model.toString(),
+                "--report", report.toString())));
         assertTrue(out().contains("digit  precision  recall  f1-score  support"), out());
 
         assertPng(report.resolve("confusion-matrix.png"), 640, 640);

@@ -49,7 +49,7 @@ class KerasCliTest extends CliHarness {
         assertEquals(64, p.origin().details().get("sha256").length());
         assertTrue(p.origin().details().get("layers").startsWith("InputLayer([28, 28]), Flatten"));
 
-        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", imported.toString()));
+        assertEquals(0, run(onData(data, "evaluate", "--model", imported.toString())));
         assertTrue(out().contains("test_acc: "), out());
 
         float[] px = new float[MnistSplit.PIXELS];
@@ -65,8 +65,8 @@ class KerasCliTest extends CliHarness {
 
         // A model trained here next to the imported one
         Path trained = tmp.resolve("trained.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1", "--model",
-                trained.toString()));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model",
+                trained.toString())));
         Path grid = tmp.resolve("compare.png");
         stdout.reset();
         assertEquals(0, run("compare", trained.toString(), imported.toString(), "--data", data.toString(),

@@ -133,13 +133,13 @@ class TrainRecoveryTest extends CliHarness {
     void epsilonInsideTheSquareRootIsRecordedAndKept() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
-                "--rmsprop-epsilon", "INSIDE_SQRT", "--model", model.toString()), stderr.toString());
+        assertEquals(0, run(onData(data, "train", "--epochs", "1",
+                "--rmsprop-epsilon", "INSIDE_SQRT", "--model", model.toString())), stderr.toString());
         RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model)).model().optimizer();
         assertEquals(EpsilonPlacement.INSIDE_SQRT, rms.epsilonPlacement());
         Path outside = tmp.resolve("o.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
-                "--model", outside.toString()));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1",
+                "--model", outside.toString())));
         assertTrue(!ModelStore.load(model).params().equals(ModelStore.load(outside).params()),
                 "the placement changes the steps");
     }
@@ -148,11 +148,11 @@ class TrainRecoveryTest extends CliHarness {
     void aDamagedHistoryStillGivesAReport() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run("train", "--data", data.toString(), "--skip-checksum", "--epochs", "1",
-                "--model", model.toString()));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1",
+                "--model", model.toString())));
         Files.writeString(new ModelFiles(model).history(), "epoch,loss,accuracy,seconds\n1,0.5\n");
-        assertEquals(0, run("evaluate", "--data", data.toString(), "--skip-checksum", "--model", model.toString(),
-                "--report", tmp.resolve("report").toString()));
+        assertEquals(0, run(onData(data, "evaluate", "--model", model.toString(),
+                "--report", tmp.resolve("report").toString())));
         assertTrue(stdout.toString().contains("warning: " + new ModelFiles(model).history() + " is damaged (line 2 is"
                 + " '1,0.5', expected 4 numbers epoch,loss,accuracy,seconds); the report has no training curves"),
                 stdout.toString());

@@ -113,25 +113,25 @@ class MnistPreprocessorTest {
     @Test
     void unreadableFilesAreClearErrors() throws IOException {
         ImageLoadException missing = assertThrows(ImageLoadException.class,
-                () -> MnistPreprocessor.read(tmp.resolve("none.png")));
+                () -> ImageDecoder.read(tmp.resolve("none.png")));
         assertTrue(missing.getMessage().startsWith("image not found"), missing.getMessage());
 
         Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");
-        ImageLoadException notImage = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(text));
+        ImageLoadException notImage = assertThrows(ImageLoadException.class, () -> ImageDecoder.read(text));
         assertTrue(notImage.getMessage().contains("is not an image"), notImage.getMessage());
     }
 
     @Test
     void aZeroByZeroImageIsRefused() throws IOException {
         Path png = pngDeclaring(0, 0, "empty.png");
-        ImageLoadException e = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(png));
+        ImageLoadException e = assertThrows(ImageLoadException.class, () -> ImageDecoder.read(png));
         assertTrue(e.getMessage().contains("0x0") || e.getMessage().contains("could not be decoded"), e.getMessage());
     }
 
     @Test
     void aHugeDeclaredSizeIsRefusedBeforeDecoding() throws IOException {
         Path png = pngDeclaring(20000, 20000, "huge.png");
-        ImageLoadException e = assertThrows(ImageLoadException.class, () -> MnistPreprocessor.read(png));
+        ImageLoadException e = assertThrows(ImageLoadException.class, () -> ImageDecoder.read(png));
         assertTrue(e.getMessage().contains("20000x20000 pixels"), e.getMessage());
     }
 

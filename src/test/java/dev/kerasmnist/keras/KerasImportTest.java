@@ -10,10 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,67 +38,62 @@ class KerasImportTest {
     record Step(String kind, float[][] kernel, float[] bias, float[][] norm, String activation) {
     }
 
-    @Test
-    void keras2SequentialThroughDl4jsImporter() throws Exception {
-        Path file = FIXTURES.resolve("keras2-sequential.h5");
-        List<Step> steps;
-        try (Closer h5 = new Closer(new Hdf5Archive(file.toString()))) {
-            steps = List.of(dense(h5.a, "relu", "model_weights/dense/dense/kernel:0", "model_weights/dense/dense/bias:0"),
-                    dense(h5.a, "softmax", "model_weights/dense_1/dense_1/kernel:0",
-                            "model_weights/dense_1/dense_1/bias:0"));
+    /** A fixture layer: Dense (activation, kernel and bias paths) or BatchNormalization (gamma, beta, mean, var). */
+    record Layer(String activation, String... paths) {
+        static Layer dense(String activation, String kernel, String bias) {
+            return new Layer(activation, kernel, bias);
         }
-        check(file, KerasFormat.KERAS2_H5, "2.13.1", steps);
+
+        static Layer norm(String prefix, String gamma, String beta, String mean, String variance) {
+            return new Layer(null, prefix + gamma, prefix + beta, prefix + mean, prefix + variance);
+        }
+
+        Step read(Hdf5Archive h5) throws Exception {
+            return activation == null ? KerasImportTest.norm(h5, paths[0], paths[1], paths[2], paths[3])
+                    : KerasImportTest.dense(h5, activation, paths[0], paths[1]);
+        }
     }
 
-    @Test
-    void keras2FunctionalChainTranslated() throws Exception {
-        Path file = FIXTURES.resolve("keras2-functional.h5");
-        List<Step> steps;
-        try (Closer h5 = new Closer(new Hdf5Archive(file.toString()))) {
-            steps = List.of(dense(h5.a, "tanh", "model_weights/dense/dense/kernel:0", "model_weights/dense/dense/bias:0"),
-                    dense(h5.a, "softmax", "model_weights/dense_1/dense_1/kernel:0",
-                            "model_weights/dense_1/dense_1/bias:0"));
-        }
-        check(file, KerasFormat.KERAS2_H5, "2.13.1", steps);
+    /** Each fixture with the paths where its Keras generation writes the weights. */
+    static Stream<Arguments> fixtures() {
+        String bn = "model_weights/batch_normalization/sequential/batch_normalization/";
+        return Stream.of(
+                Arguments.of("keras2-sequential.h5", KerasFormat.KERAS2_H5, "2.13.1", List.of(
+                        Layer.dense("relu", "model_weights/dense/dense/kernel:0", "model_weights/dense/dense/bias:0"),
+                        Layer.dense("softmax", "model_weights/dense_1/dense_1/kernel:0",
+                                "model_weights/dense_1/dense_1/bias:0"))),
+                Arguments.of("keras2-functional.h5", KerasFormat.KERAS2_H5, "2.13.1", List.of(
+                        Layer.dense("tanh", "model_weights/dense/dense/kernel:0", "model_weights/dense/dense/bias:0"),
+                        Layer.dense("softmax", "model_weights/dense_1/dense_1/kernel:0",
+                                "model_weights/dense_1/dense_1/bias:0"))),
+                Arguments.of("keras3-sequential-legacy.h5", KerasFormat.KERAS3_H5, "3.3.3", List.of(
+                        Layer.dense("linear", "model_weights/dense/sequential/dense/kernel",
+                                "model_weights/dense/sequential/dense/bias"),
+                        Layer.norm(bn, "gamma", "beta", "moving_mean", "moving_variance"),
+                        Layer.dense("softmax", "model_weights/dense_1/sequential/dense_1/kernel",
+                                "model_weights/dense_1/sequential/dense_1/bias"))),
+                Arguments.of("keras3-sequential.keras", KerasFormat.KERAS3_ZIP, "3.3.3", List.of(
+                        Layer.dense("linear", "layers/dense/vars/0", "layers/dense/vars/1"),
+                        Layer.norm("layers/batch_normalization/vars/", "0", "1", "2", "3"),
+                        Layer.dense("softmax", "layers/dense_1/vars/0", "layers/dense_1/vars/1"))),
+                Arguments.of("keras3-functional.keras", KerasFormat.KERAS3_ZIP, "3.3.3", List.of(
+                        Layer.dense("tanh", "layers/dense/vars/0", "layers/dense/vars/1"),
+                        Layer.dense("softmax", "layers/dense_1/vars/0", "layers/dense_1/vars/1"))));
     }
 
-    @Test
-    void keras3LegacyH5WithBatchNormalization() throws Exception {
-        Path file = FIXTURES.resolve("keras3-sequential-legacy.h5");
-        List<Step> steps;
-        try (Closer h5 = new Closer(new Hdf5Archive(file.toString()))) {
-            String bn = "model_weights/batch_normalization/sequential/batch_normalization/";
-            steps = List.of(dense(h5.a, "linear", "model_weights/dense/sequential/dense/kernel",
-                            "model_weights/dense/sequential/dense/bias"),
-                    norm(h5.a, bn + "gamma", bn + "beta", bn + "moving_mean", bn + "moving_variance"),
-                    dense(h5.a, "softmax", "model_weights/dense_1/sequential/dense_1/kernel",
-                            "model_weights/dense_1/sequential/dense_1/bias"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void importsMatchAPlainForwardPass(String name, KerasFormat format, String version, List<Layer> layers)
+            throws Exception {
+        Path file = FIXTURES.resolve(name);
+        Path weights = format == KerasFormat.KERAS3_ZIP ? weightsOf(file) : file;
+        List<Step> steps = new ArrayList<>();
+        try (Closer h5 = new Closer(new Hdf5Archive(weights.toString()))) {
+            for (Layer layer : layers) {
+                steps.add(layer.read(h5.a));
+            }
         }
-        check(file, KerasFormat.KERAS3_H5, "3.3.3", steps);
-    }
-
-    @Test
-    void keras3NativeSequentialWithBatchNormalization() throws Exception {
-        Path file = FIXTURES.resolve("keras3-sequential.keras");
-        List<Step> steps;
-        try (Closer h5 = new Closer(new Hdf5Archive(weightsOf(file).toString()))) {
-            steps = List.of(dense(h5.a, "linear", "layers/dense/vars/0", "layers/dense/vars/1"),
-                    norm(h5.a, "layers/batch_normalization/vars/0", "layers/batch_normalization/vars/1",
-                            "layers/batch_normalization/vars/2", "layers/batch_normalization/vars/3"),
-                    dense(h5.a, "softmax", "layers/dense_1/vars/0", "layers/dense_1/vars/1"));
-        }
-        check(file, KerasFormat.KERAS3_ZIP, "3.3.3", steps);
-    }
-
-    @Test
-    void keras3NativeFunctionalChain() throws Exception {
-        Path file = FIXTURES.resolve("keras3-functional.keras");
-        List<Step> steps;
-        try (Closer h5 = new Closer(new Hdf5Archive(weightsOf(file).toString()))) {
-            steps = List.of(dense(h5.a, "tanh", "layers/dense/vars/0", "layers/dense/vars/1"),
-                    dense(h5.a, "softmax", "layers/dense_1/vars/0", "layers/dense_1/vars/1"));
-        }
-        check(file, KerasFormat.KERAS3_ZIP, "3.3.3", steps);
+        check(file, format, version, steps);
     }
 
     /** The imported network's outputs equal the plain forward pass within 1e-5 on 200 images. */

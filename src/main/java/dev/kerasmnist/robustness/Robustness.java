@@ -1,5 +1,8 @@
-package dev.kerasmnist.inference;
+package dev.kerasmnist.robustness;
 
+import dev.kerasmnist.inference.MnistPreprocessor;
+import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.plots.Charts;
 import java.util.Set;

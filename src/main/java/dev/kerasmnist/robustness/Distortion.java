@@ -1,5 +1,6 @@
-package dev.kerasmnist.inference;
+package dev.kerasmnist.robustness;
 
+import dev.kerasmnist.inference.Enhance;
 import dev.kerasmnist.data.MnistSplit;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -1,0 +1,114 @@
+package dev.kerasmnist.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.model.FitSpec;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.RmsPropSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train}'s workflow from Java: the result record, checkpoints, resume and divergence. */
+class TrainingRunTest {
+    private static final FitSpec FIT = FitSpec.tutorial(3).epochs(3);
+    private static Mnist mnist;
+
+    @TempDir
+    static Path data;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void data() throws Exception {
+        mnist = Mnist.load(Fixtures.writeSyntheticMnist(data, 600, 100), Mnist.Checksums.SKIP);
+    }
+
+    /** Stands in for Ctrl-C after epoch 2's checkpoint (the caller's callbacks run after the run's own). */
+    static final class Interrupted extends RuntimeException {
+    }
+
+    @Test
+    void aFreshRunReturnsItsHistoryTestScoreAndTheProvenanceItSaved() throws Exception {
+        Path zip = tmp.resolve("m.zip");
+        TrainingRun.Result r = TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(2)).saveTo(zip)
+                .commandLine(List.of("test")).run(mnist);
+        assertEquals(List.of(1, 2), r.history().epochs().stream().map(EpochStats::epoch).toList());
+        assertTrue(r.test().accuracy() > 0.9, "synthetic classes are easy: " + r.test().accuracy());
+        assertEquals(100, r.test().predictions().length);
+        assertEquals(new ModelFiles(zip), r.model());
+        assertEquals(r.provenance(), ModelStore.readProvenance(r.model()));
+        assertEquals(FIT.epochs(2), r.provenance().training().fit());
+        assertEquals(2, r.provenance().training().epochsTrained());
+        assertEquals(600, r.provenance().training().trainingExamples());
+        assertEquals(r.test().accuracy(), r.provenance().test().accuracy());
+        assertEquals("tutorial", r.provenance().origin().name());
+        assertTrue(Files.notExists(r.model().checkpoints()), "checkpoints are cleared once the model is saved");
+    }
+
+    @Test
+    void anInterruptedRunResumedEqualsAnUninterruptedOneBitForBit() throws Exception {
+        Path straight = tmp.resolve("straight.zip");
+        TrainingRun.Result full = TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(straight).run(mnist);
+
+        Path split = tmp.resolve("split.zip");
+        Callback interrupt = new Callback() {
+            @Override
+            public void onEpochEnd(EpochStats epoch, TrainingContext context) {
+                if (epoch.epoch() == 2) {
+                    throw new Interrupted();
+                }
+            }
+        };
+        assertThrows(Interrupted.class,
+                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).callbacks(interrupt).run(mnist));
+        assertTrue(Files.notExists(split), "an unfinished run writes no model");
+        assertEquals(List.of(1, 2), Checkpoints.forModel(new ModelFiles(split)).epochs());
+        IllegalStateException fresh = assertThrows(IllegalStateException.class,
+                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).run(mnist));
+        assertTrue(fresh.getMessage().contains("an interrupted run left checkpoints"), fresh.getMessage());
+
+        TrainingRun.Result resumed = TrainingRun.resume(split).run(mnist);
+        assertEquals(full.history().epochs().size(), resumed.history().epochs().size());
+        assertEquals(full.history().last().loss(), resumed.history().last().loss(), 0);
+        assertArrayEquals(ModelStore.load(straight).params().toFloatVector(),
+                ModelStore.load(split).params().toFloatVector());
+        assertEquals(full.test().loss(), resumed.test().loss(), 0);
+    }
+
+    @Test
+    void aDivergedRunSaysWhatIsSavedAndHowToGoOn() {
+        ModelSpec huge = ModelSpec.tutorial(3).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(1e30));
+        Path zip = tmp.resolve("nan.zip");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).model(huge).fit(FIT).saveTo(zip).run(mnist));
+        assertTrue(e.getMessage().startsWith("training diverged: loss is "), e.getMessage());
+        assertTrue(e.getMessage().contains(zip + " was not written"), e.getMessage());
+        assertTrue(Files.notExists(zip));
+    }
+
+    @Test
+    void aResumedRunRefusesFewerEpochsThanDoneAndAnotherRecipe() throws Exception {
+        Path zip = tmp.resolve("done.zip");
+        TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(1)).saveTo(zip).run(mnist);
+        TrainingRun.SettingException fewer = assertThrows(TrainingRun.SettingException.class,
+                () -> TrainingRun.resume(zip).epochs(1).run(mnist));
+        assertEquals("--epochs 1 is not more than the 1 epochs already done", fewer.getMessage());
+        TrainingRun.SettingException other = assertThrows(TrainingRun.SettingException.class,
+                () -> TrainingRun.resume(zip).expectRecipe(Recipe.CONVNET).epochs(2).run(mnist));
+        assertTrue(other.getMessage().contains("does not match the run being resumed, which is tutorial"),
+                other.getMessage());
+        assertEquals(2, TrainingRun.resume(zip).epochs(2).run(mnist).history().epochs().size());
+    }
+}
