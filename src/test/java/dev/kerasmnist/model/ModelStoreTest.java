@@ -97,6 +97,25 @@ class ModelStoreTest {
     }
 
     @Test
+    void aFormat2SidecarIsStillReadWithItsFitSettings() throws IOException {
+        ModelFiles files = new ModelFiles(dir.resolve("old.zip"));
+        // As format 2 wrote it: the fit settings listed in "training" itself.
+        Files.writeString(files.provenance(), """
+                {"format": 2, "origin": {"kind": "recipe", "name": "tuned-mlp", "details": {}},
+                 "training": {"epochs": 12, "batchSize": 64, "seed": 2, "trainingExamples": 54000, "seconds": 81.5,
+                              "validationSplit": 0.1, "validationExamples": 6000, "earlyStopping": 3,
+                              "augmentation": {"maxShift": 2.0, "maxRotationDegrees": 10.0, "maxZoom": 0.1}},
+                 "dataSha256": {}, "test": {"loss": 0.03, "accuracy": 0.988}}
+                """);
+        Provenance p = ModelStore.readProvenance(files);
+        assertEquals(Provenance.FORMAT, p.format());
+        assertEquals(new Provenance.Training(FitSpec.keras(2).epochs(12).batchSize(64).limit(60_000)
+                .validationSplit(0.1).earlyStopping(EarlyStoppingSpec.patience(3))
+                .augmentation(dev.kerasmnist.data.Augmentation.MNIST_DEFAULT), 12, 54_000, 6_000, 81.5), p.training());
+        assertEquals(0.988, p.test().accuracy());
+    }
+
+    @Test
     void missingModelSaysHowToMakeOne() {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelStore.load(dir.resolve("none.zip")));
         assertTrue(e.getMessage().contains("no model at") && e.getMessage().contains("train"), e.getMessage());
