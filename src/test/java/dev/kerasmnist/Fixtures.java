@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /** Small IDX files and MNIST-shaped data sets made by the tests themselves. */
@@ -44,9 +45,10 @@ public final class Fixtures {
 
     /** A provenance record as `train` writes it, for models the tests save themselves. */
     public static Provenance provenance(ModelSpec spec, double accuracy) {
-        return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), spec,
-                new Provenance.Training(FitSpec.keras(spec.seed()).limit(100), 1, 100, 0, 0.5), Map.of("train-images-idx3-ubyte", "abc"),
-                new Provenance.Test(0.1, accuracy), Provenance.Build.now(List.of("test")));
+        return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), Optional.of(spec),
+                Optional.of(new Provenance.Training(FitSpec.keras(spec.seed()).limit(100), 1, 100, 0, 0.5)),
+                Map.of("train-images-idx3-ubyte", "abc"), Optional.of(new Provenance.Test(0.1, accuracy)),
+                Provenance.Build.now(List.of("test")));
     }
 
     /**

@@ -94,8 +94,8 @@ class ReadmeSnippetTest {
         assertTrue(printed.contains("test_acc 0.9") || printed.contains("test_acc 1.0"), printed);
         assertTrue(Files.isRegularFile(model), "saved");
         var provenance = ModelStore.readProvenance(new ModelFiles(model));
-        assertEquals(0.1, provenance.training().fit().validationSplit().orElseThrow());
-        assertEquals(60, provenance.training().validationExamples());
+        assertEquals(0.1, provenance.training().orElseThrow().fit().validationSplit().orElseThrow());
+        assertEquals(60, provenance.training().orElseThrow().validationExamples());
     }
 
     /** Compiles a snippet's imports and statements as one main method and returns what it printed. */

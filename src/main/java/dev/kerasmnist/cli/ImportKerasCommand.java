@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +56,8 @@ final class ImportKerasCommand implements Callable<Integer> {
         details.put("backend", imported.backend());
         details.put("layers", String.join(", ", imported.layers()));
         Provenance provenance = new Provenance(Provenance.FORMAT,
-                new Provenance.Origin(Provenance.Kind.IMPORTED, file.getFileName().toString(), details), null, null,
-                Map.of(), null, Provenance.Build.now(Main.commandLine(command)));
+                new Provenance.Origin(Provenance.Kind.IMPORTED, file.getFileName().toString(), details),
+                Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Provenance.Build.now(Main.commandLine(command)));
         ModelStore.save(imported.net(), provenance, new History(List.of()).toCsv(), files);
         out.println("Imported " + file + ": " + imported.format().description() + ", Keras "
                 + imported.kerasVersion() + " (" + imported.backend() + ")");

@@ -76,7 +76,7 @@ public final class ModelStore {
         }
         try {
             Provenance p = readProvenance(files);
-            return p.model() == null ? EpsilonPlacement.OUTSIDE_SQRT : p.model().optimizer().epsilonPlacement();
+            return p.model().map(m -> m.optimizer().epsilonPlacement()).orElse(EpsilonPlacement.OUTSIDE_SQRT);
         } catch (ModelLoadException e) {
             return EpsilonPlacement.OUTSIDE_SQRT; // the zip still loads; its sidecar problem is reported where read
         }

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a saved model came from and how well it did: one record, written as JSON next to the model zip
@@ -13,17 +14,25 @@ import java.util.Map;
  *
  * @param format      the layout of this record; files of another format are refused with a clear message
  * @param origin      what the model is: a recipe trained here, or a model imported from elsewhere
- * @param model       the Keras-vocabulary spec it was built from (null for imports that have none)
- * @param training    how it was trained (null for imports)
+ * @param model       the Keras-vocabulary spec it was built from (empty for imports that have none)
+ * @param training    how it was trained (empty for imports)
  * @param dataSha256  SHA-256 of each MNIST file it was trained and tested on, by file name
- * @param test        its loss and accuracy on the test set
+ * @param test        its loss and accuracy on the test set (empty until it was evaluated)
  * @param build       the code, library versions and command line that made it, and when
  */
-public record Provenance(int format, Origin origin, ModelSpec model, Training training,
-                         Map<String, String> dataSha256, Test test, Build build) {
+public record Provenance(int format, Origin origin, Optional<ModelSpec> model, Optional<Training> training,
+                         Map<String, String> dataSha256, Optional<Test> test, Build build) {
     /** The format this version writes and reads. Format 1 was the earlier {@code "keras-mnist-dl4j/1"} sidecar; format 2
      * listed the fit settings in {@code training} itself and is still read ({@code ModelStore.readProvenance}). */
     public static final int FORMAT = 3;
+
+    public Provenance {
+        // a field missing from the JSON reads as null: the same "none"
+        model = model == null ? Optional.empty() : model;
+        training = training == null ? Optional.empty() : training;
+        test = test == null ? Optional.empty() : test;
+        dataSha256 = dataSha256 == null ? Map.of() : Map.copyOf(dataSha256);
+    }
 
     /** What kind of thing a model is. */
     public enum Kind {

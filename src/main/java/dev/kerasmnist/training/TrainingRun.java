@@ -175,9 +175,9 @@ public final class TrainingRun {
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
         Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe(start.recipe.cliName()),
-                start.model, new Provenance.Training(runFit, history.epochs().size(), trainSize, examples - trainSize,
-                history.totalSeconds()), sums, new Provenance.Test(test.loss(), test.accuracy()),
-                Provenance.Build.now(commandLine));
+                Optional.of(start.model), Optional.of(new Provenance.Training(runFit, history.epochs().size(),
+                trainSize, examples - trainSize, history.totalSeconds())), sums,
+                Optional.of(new Provenance.Test(test.loss(), test.accuracy())), Provenance.Build.now(commandLine));
         ModelStore.save(start.net, provenance, history.toCsv(), files);
         checkpoints.clear();
         return new Result(history, test, files, provenance);
@@ -237,7 +237,7 @@ public final class TrainingRun {
         }
         try {
             Provenance p = ModelStore.readProvenance(files);
-            if (p.training() == null || p.model() == null) {
+            if (p.training().isEmpty() || p.model().isEmpty()) {
                 throw new IllegalStateException(files.zip() + " was not trained here, so it has no run to resume");
             }
             History history = History.fromCsv(Files.readString(files.history()));
@@ -246,7 +246,8 @@ public final class TrainingRun {
                         + history.epochs().size() + " epochs; add --epochs N (more than that) to train it further");
             }
             return new Checkpoints.Checkpoint(ModelStore.load(files.zip()), new Checkpoints.State(
-                    history.epochs().size(), p.model(), p.training().fit(), history.toCsv(), p.origin().name()),
+                    history.epochs().size(), p.model().get(), p.training().get().fit(), history.toCsv(),
+                    p.origin().name()),
                     files.zip());
         } catch (ModelLoadException e) {
             throw new IllegalStateException("cannot resume from " + files.zip() + ": " + e.getMessage(), e);

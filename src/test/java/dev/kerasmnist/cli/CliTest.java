@@ -43,7 +43,7 @@ class CliTest extends CliHarness {
                 model.toString(), "--validation-split", "0.25", "--early-stopping", "3")), out() + stderr);
         assertTrue(out().contains("Train on 450 samples, validate on 150 (batch_size=128, epochs=2, seed=1)"), out());
         assertTrue(out().contains(" - val_loss: "), out());
-        Provenance.Training t = ModelStore.readProvenance(new ModelFiles(model)).training();
+        Provenance.Training t = ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow();
         assertEquals(new Provenance.Training(FitSpec.tutorial(1).epochs(2).validationSplit(0.25).earlyStopping(patience(3)),
                 2, 450, 150, t.seconds()), t);
         assertTrue(Files.readString(new ModelFiles(model).history()).startsWith(History.CSV_HEADER_VALIDATED));
@@ -51,7 +51,7 @@ class CliTest extends CliHarness {
         // Training it further keeps the same split: the run's 600 examples, 150 of them validating.
         assertEquals(0, run("train", "--resume", "--epochs", "3", "--data", data.toString(), "--skip-checksum",
                 "--model", model.toString()), out() + stderr);
-        t = ModelStore.readProvenance(new ModelFiles(model)).training();
+        t = ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow();
         assertEquals(new Provenance.Training(FitSpec.tutorial(1).epochs(3).validationSplit(0.25).earlyStopping(patience(3)),
                 3, 450, 150, t.seconds()), t);
         assertEquals(2, run("train", "--resume", "--epochs", "4", "--validation-split", "0.1", "--model",
@@ -103,9 +103,10 @@ class CliTest extends CliHarness {
         assertEquals(Provenance.FORMAT, provenance.format());
         assertEquals(Provenance.Origin.recipe("tutorial"), provenance.origin());
         assertEquals(new Provenance.Training(FitSpec.tutorial(3).epochs(2).batchSize(64), 2, 600, 0,
-                provenance.training().seconds()), provenance.training());
-        assertTrue(provenance.test().accuracy() > 0.9, "synthetic classes are easy: " + provenance.test());
-        assertEquals(ModelStore.load(model).numParams(), provenance.model().parameterCount());
+                provenance.training().orElseThrow().seconds()), provenance.training().orElseThrow());
+        assertTrue(provenance.test().orElseThrow().accuracy() > 0.9, "synthetic classes are easy: "
+                + provenance.test());
+        assertEquals(ModelStore.load(model).numParams(), provenance.model().orElseThrow().parameterCount());
         assertEquals(4, provenance.dataSha256().size());
         assertEquals(Versions.dl4j(), provenance.build().dl4jVersion());
         assertEquals("1.0.0-M2.1", provenance.build().dl4jVersion(), "filtered from the pom");
@@ -130,7 +131,7 @@ class CliTest extends CliHarness {
         Path model = tmp.resolve("m.zip");
         assertEquals(0, run(onData(data, "train", "--epochs", "1", "--limit", "100",
                 "--model", model.toString())), stderr.toString());
-        assertEquals(100, ModelStore.readProvenance(new ModelFiles(model)).training().trainingExamples());
+        assertEquals(100, ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow().trainingExamples());
         assertTrue(out().contains("1/1 [=============================="), out());
     }
 

@@ -73,7 +73,7 @@ class InterruptTest {
         History history = History.fromCsv(Files.readString(new ModelFiles(model).history()));
         assertEquals(8, history.epochs().size());
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), history.epochs().stream().map(e -> e.epoch()).toList());
-        assertTrue(ModelStore.readProvenance(new ModelFiles(model)).test().accuracy() > 0.9);
+        assertTrue(ModelStore.readProvenance(new ModelFiles(model)).test().orElseThrow().accuracy() > 0.9);
         assertTrue(Files.notExists(tmp.resolve("m.checkpoints")), "checkpoints removed once the model is saved");
     }
 

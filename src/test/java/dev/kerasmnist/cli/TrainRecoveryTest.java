@@ -91,7 +91,7 @@ class TrainRecoveryTest extends CliHarness {
                 + " 0.001)"), stdout.toString());
         assertEquals(List.of(1, 2, 3), epochs(model));
         assertTrue(Files.notExists(dir));
-        assertEquals(0.001, ModelStore.readProvenance(new ModelFiles(model)).model().optimizer().learningRate());
+        assertEquals(0.001, ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow().optimizer().learningRate());
 
         // --epochs extends the finished run, as Keras's initial_epoch does.
         assertEquals(2, run(concat(common, "train", "--resume", "--epochs", "3")));
@@ -102,7 +102,7 @@ class TrainRecoveryTest extends CliHarness {
                 stderr.toString());
         assertEquals(0, run(concat(common, "train", "--resume", "--epochs", "4")), stderr.toString());
         assertEquals(List.of(1, 2, 3, 4), epochs(model));
-        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().epochsTrained());
+        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow().epochsTrained());
     }
 
     @Test
@@ -135,7 +135,7 @@ class TrainRecoveryTest extends CliHarness {
         Path model = tmp.resolve("m.zip");
         assertEquals(0, run(onData(data, "train", "--epochs", "1",
                 "--rmsprop-epsilon", "INSIDE_SQRT", "--model", model.toString())), stderr.toString());
-        RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model)).model().optimizer();
+        RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow().optimizer();
         assertEquals(EpsilonPlacement.INSIDE_SQRT, rms.epsilonPlacement());
         Path outside = tmp.resolve("o.zip");
         assertEquals(0, run(onData(data, "train", "--epochs", "1",

@@ -57,7 +57,7 @@ class ModelStoreTest {
         assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
                 loaded.getUpdater().getStateViewArray().toFloatVector());
         assertEquals(provenance(0.5).test(), ModelStore.readProvenance(new ModelFiles(model)).test());
-        assertEquals(SMALL, ModelStore.readProvenance(new ModelFiles(model)).model());
+        assertEquals(SMALL, ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow());
         assertEquals("epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", Files.readString(dir.resolve("models/m.history.csv")));
     }
 
@@ -111,8 +111,8 @@ class ModelStoreTest {
         assertEquals(Provenance.FORMAT, p.format());
         assertEquals(new Provenance.Training(FitSpec.keras(2).epochs(12).batchSize(64).limit(60_000)
                 .validationSplit(0.1).earlyStopping(EarlyStoppingSpec.patience(3))
-                .augmentation(dev.kerasmnist.data.Augmentation.MNIST_DEFAULT), 12, 54_000, 6_000, 81.5), p.training());
-        assertEquals(0.988, p.test().accuracy());
+                .augmentation(dev.kerasmnist.data.Augmentation.MNIST_DEFAULT), 12, 54_000, 6_000, 81.5), p.training().orElseThrow());
+        assertEquals(0.988, p.test().orElseThrow().accuracy());
     }
 
     @Test

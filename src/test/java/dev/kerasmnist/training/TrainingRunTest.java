@@ -49,10 +49,10 @@ class TrainingRunTest {
         assertEquals(100, r.test().predictions().length);
         assertEquals(new ModelFiles(zip), r.model());
         assertEquals(r.provenance(), ModelStore.readProvenance(r.model()));
-        assertEquals(FIT.epochs(2), r.provenance().training().fit());
-        assertEquals(2, r.provenance().training().epochsTrained());
-        assertEquals(600, r.provenance().training().trainingExamples());
-        assertEquals(r.test().accuracy(), r.provenance().test().accuracy());
+        assertEquals(FIT.epochs(2), r.provenance().training().orElseThrow().fit());
+        assertEquals(2, r.provenance().training().orElseThrow().epochsTrained());
+        assertEquals(600, r.provenance().training().orElseThrow().trainingExamples());
+        assertEquals(r.test().accuracy(), r.provenance().test().orElseThrow().accuracy());
         assertEquals("tutorial", r.provenance().origin().name());
         assertTrue(Files.notExists(r.model().checkpoints()), "checkpoints are cleared once the model is saved");
     }
