@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** Two models on the 10,000 test images, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Run two saved models (trained here or imported from Keras) on the 10,000 test images: "
-                + "accuracy and loss vs 98.01%, per-class F1, agreement, and a PNG of the images only one gets right.")
+                + "accuracy and loss vs 98.01%%, per-class F1, agreement, and a PNG of the images only one gets right.")
 final class CompareCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
