@@ -7,13 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
-/** Decodes PNG, JPEG, BMP and GIF images (files and uploads) with the JDK's ImageIO, checking the size first. */
+/**
+ * Decodes PNG, JPEG, BMP and GIF images (files and uploads) with the JDK's ImageIO, checking the declared size first.
+ * Large images are decoded subsampled, at most {@value #MAX_DECODED_SIDE} pixels on a side: a digit needs no
+ * 16 megapixels (the preprocessing scales it to 20x20), and a 4096x4096 picture would otherwise take 64 MB of heap
+ * however small its file.
+ */
 public final class ImageDecoder {
     /** Larger images are refused before decoding: a small file can declare a huge size. */
     public static final long MAX_PIXELS = 40_000_000L;
+    /** The longest side of a decoded image; larger ones are read every n-th pixel (ImageIO's source subsampling). */
+    public static final int MAX_DECODED_SIDE = 256;
+    /** The most heap one decoded image takes: {@code MAX_DECODED_SIDE^2} pixels of 4 bytes. */
+    public static final long MAX_DECODED_BYTES = 4L * MAX_DECODED_SIDE * MAX_DECODED_SIDE;
 
     private ImageDecoder() {
     }
@@ -68,11 +78,18 @@ public final class ImageDecoder {
                 throw new ImageTooLargeException(what + " is " + width + "x" + height + " pixels; the limit is "
                         + maxPixels + " pixels: scale it down first");
             }
-            return reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = (int) ((Math.max(width, height) + MAX_DECODED_SIDE - 1) / MAX_DECODED_SIDE);
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            return reader.read(0, param);
         } catch (ImageLoadException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) { // the decoder's own words: "Unsupported PNG color type" and the like
             throw new ImageLoadException(what + " could not be decoded as an image (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) { // a decoder tripping over hostile data: its text would say nothing useful
+            throw new ImageLoadException(what + " could not be decoded as an image (its data is damaged)", e);
         } finally {
             reader.dispose();
         }

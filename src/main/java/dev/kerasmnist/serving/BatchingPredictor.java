@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -40,6 +41,8 @@ final class BatchingPredictor implements Predictor {
     private final Thread worker;
     /** Held for each forward pass: by the worker for a batch, or by a request thread that found the model idle. */
     private final ReentrantLock model = new ReentrantLock();
+    /** Guards {@link #closed} against a request queueing while close() runs. */
+    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     BatchingPredictor(DigitClassifier classifier, int maxBatch, Duration maxWait, IntConsumer batchSizes) {
@@ -54,10 +57,22 @@ final class BatchingPredictor implements Predictor {
 
     @Override
     public List<Prediction> predict(List<float[]> images) throws InterruptedException {
-        if (closed) {
-            throw new ServerBusyException("the server is shutting down");
+        Job job = new Job(images, new CompletableFuture<>());
+        boolean runHere;
+        open.readLock().lock(); // queued before close() or refused: close() waits, and the worker drains the queue
+        try {
+            if (closed) {
+                throw new ClosedException();
+            }
+            runHere = queue.isEmpty() && model.tryLock();
+            if (!runHere && !queue.offer(job)) {
+                throw new ServerBusyException(QUEUE_CAPACITY + " requests are already waiting: retry shortly",
+                        "queue");
+            }
+        } finally {
+            open.readLock().unlock();
         }
-        if (queue.isEmpty() && model.tryLock()) {
+        if (runHere) { // the model was idle and nobody waited: run on this thread, at once
             try {
                 batchSizes.accept(images.size());
                 return classifier.predict(images);
@@ -65,10 +80,10 @@ final class BatchingPredictor implements Predictor {
                 model.unlock();
             }
         }
-        Job job = new Job(images, new CompletableFuture<>());
-        if (!queue.offer(job)) {
-            throw new ServerBusyException(QUEUE_CAPACITY + " requests are already waiting: retry shortly");
-        }
+        return await(job);
+    }
+
+    private static List<Prediction> await(Job job) throws InterruptedException {
         try {
             return job.result().get();
         } catch (ExecutionException e) {
@@ -149,7 +164,12 @@ final class BatchingPredictor implements Predictor {
 
     @Override
     public void close() {
-        closed = true;
+        open.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            open.writeLock().unlock();
+        }
         try {
             worker.join(10_000);
         } catch (InterruptedException e) {

@@ -1,39 +1,50 @@
 package dev.kerasmnist.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.kerasmnist.data.Mnist;
-import dev.kerasmnist.inference.DigitClassifier;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.kerasmnist.inference.ImageDecoder;
 import dev.kerasmnist.inference.Prediction;
-import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelLoadException;
-import dev.kerasmnist.model.ModelStore;
 import io.javalin.Javalin;
-import jakarta.servlet.DispatcherType;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A trained model behind HTTP: {@code POST /v1/predict}, {@code GET /v1/model}, {@code /healthz}, {@code /readyz},
- * {@code /metrics} and the draw-a-digit page at {@code /}. Every error is JSON {@code {"error": "..."}}.
+ * Trained models behind HTTP: {@code POST /v1/predict} (the first model), {@code /v1/models/{name}/predict} for each,
+ * {@code GET /v1/models}, {@code POST /v1/models/{name}/reload}, {@code GET /v1/model}, {@code /healthz},
+ * {@code /readyz}, {@code /metrics} and the draw-a-digit page at {@code /}. Every error is JSON
+ * {@code {"error": "..."}} that says what is expected; overload is 503 with {@code Retry-After}; the heap that
+ * requests may hold is bounded ({@link Admission}).
  *
  * <pre>{@code
  * try (ModelServer server = ModelServer.start(Path.of("models/mnist-mlp.zip"), ServeConfig.DEFAULTS)) {
@@ -45,28 +56,39 @@ import org.slf4j.LoggerFactory;
 public final class ModelServer implements AutoCloseable {
     /** How long a stop waits for requests in flight. */
     static final long STOP_TIMEOUT_MS = 10_000;
+    /** Seconds a shed client is asked to wait before retrying. */
+    static final String RETRY_AFTER_SECONDS = "1";
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new Jdk8Module()).build(); // Optional settings in provenance
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new Jdk8Module()).build(); // provenance
 
     private final ServeConfig config;
-    private final Predictor predictor;
+    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final ServedModel first;
+    private final Admission admission;
     private final ServerMetrics metrics;
-    private final ObjectNode modelId;
-    private final ObjectNode modelInfo;
+    private final byte[] token;
     private final Javalin app;
     private volatile boolean ready;
     private volatile boolean stopped;
 
-    private ModelServer(DigitClassifier classifier, Path model, ServeConfig config) throws IOException {
+    private ModelServer(List<Path> files, ServeConfig config) throws IOException {
         this.config = config;
-        this.modelId = JSON.createObjectNode()
-                .put("file", model.getFileName().toString())
-                .put("sha256", Mnist.sha256(Files.readAllBytes(model)));
-        this.modelInfo = modelInfo(model, modelId);
-        this.metrics = new ServerMetrics(this::queueDepth); // read at scrape time, once the predictor exists
-        this.predictor = config.batching()
-                ? new BatchingPredictor(classifier, config.maxBatch(), config.maxWait(), metrics::batch)
-                : Predictor.direct(classifier, metrics::batch);
+        this.metrics = new ServerMetrics(this::queueDepth); // read at scrape time, once the models exist
+        this.admission = new Admission(config.maxBufferedBytes(), config.maxDecodes(), ImageDecoder.MAX_DECODED_BYTES);
+        this.token = config.access().token().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        try {
+            for (Path file : files) {
+                ServedModel model = ServedModel.open(file, config, metrics::batch, JSON);
+                if (models.putIfAbsent(model.name(), model) != null) {
+                    throw new IllegalArgumentException("two models are named '" + model.name() + "' (" + file
+                            + "): serve files with different names");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            models.values().forEach(ServedModel::close);
+            throw e;
+        }
+        this.first = models.values().iterator().next();
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.prefer405over404 = true;
@@ -74,51 +96,84 @@ public final class ModelServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
-            cfg.staticFiles.add(files -> {
-                files.hostedPath = "/";
-                files.directory = "/dev/kerasmnist/serving/web";
-                files.location = Location.CLASSPATH; // in the jar: nothing loads from elsewhere
+            config.access().tls().ifPresent(tls -> cfg.jetty.addConnector((server, http) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+                ssl.setKeyStorePassword(tls.password());
+                HttpConfiguration https = new HttpConfiguration(http);
+                https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(https));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                return connector;
+            }));
+            cfg.staticFiles.add(files1 -> {
+                files1.hostedPath = "/";
+                files1.directory = "/dev/kerasmnist/serving/web";
+                files1.location = Location.CLASSPATH; // in the jar: nothing loads from elsewhere
             });
             cfg.requestLogger.http((ctx, ms) -> {
                 if (ctx.req().getDispatcherType() == DispatcherType.REQUEST) { // not "/" forwarded to index.html
-                    metrics.request(ctx.method().name(), ctx.path(), ctx.statusCode(), ms);
+                    metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms);
                 }
             });
         });
-        app.post("/v1/predict", this::predict);
-        app.get("/v1/model", ctx -> send(ctx, HttpStatus.OK, modelInfo));
+        app.before(this::authorise);
+        app.post("/v1/predict", ctx -> predict(ctx, first));
+        app.get("/v1/model", ctx -> send(ctx, HttpStatus.OK, first.describe()));
+        app.get("/v1/models", this::listModels);
+        app.get("/v1/models/{name}", ctx -> send(ctx, HttpStatus.OK, model(ctx).describe()));
+        app.post("/v1/models/{name}/predict", ctx -> predict(ctx, model(ctx)));
+        app.post("/v1/models/{name}/reload", this::reload);
         app.get("/healthz", ctx -> send(ctx, HttpStatus.OK, JSON.createObjectNode().put("status", "ok")));
         app.get("/readyz", this::readyz);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), message(e, ctx)));
-        app.exception(Predictor.ServerBusyException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
+        app.exception(Predictor.ServerBusyException.class, (e, ctx) -> {
+            metrics.rejected(e.reason());
+            error(ctx, 503, e.getMessage());
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "the server failed (" + e + "); the request was not predicted");
+            error(ctx, 500, "the server failed to answer this request (its log says why); it goes on serving");
         });
     }
 
     /**
      * Loads the model, warms it up and starts listening.
      *
-     * @throws ModelLoadException if the model does not load or is not shaped 784 -> 10
-     * @throws IOException        if the port cannot be bound
+     * @throws ModelLoadException       if the model does not load or is not shaped 784 -> 10
+     * @throws IOException              if the port cannot be bound
+     * @throws IllegalArgumentException if a non-loopback address would be served without a token and without
+     *                                  {@code insecure}
      */
     public static ModelServer start(Path model, ServeConfig config) throws IOException {
-        DigitClassifier classifier = DigitClassifier.load(model);
-        ModelServer server = new ModelServer(classifier, model, config);
+        return start(List.of(model), config);
+    }
+
+    /** As {@link #start(Path, ServeConfig)}, serving each model under its file name; the first is the default. */
+    public static ModelServer start(List<Path> models, ServeConfig config) throws IOException {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model to serve: give at least one --model");
+        }
+        if (!config.loopbackOnly() && config.access().token().isEmpty() && !config.access().insecure()) {
+            throw new IllegalArgumentException("serving on " + config.host() + " without a token lets anyone who "
+                    + "can reach the port use it: add --token-file FILE (and --tls-keystore), or --insecure to do it "
+                    + "anyway");
+        }
+        ModelServer server = new ModelServer(models, config);
         try {
             server.app.start(config.host(), config.port());
         } catch (JavalinBindException e) {
-            server.predictor.close();
+            server.models.values().forEach(ServedModel::close);
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
                     + "): pick another with --port, or --port 0 for any free one", e);
         }
         // Jetty's graceful stop: connectors close first, then requests in flight get this long to finish. Set once
         // started: a server that failed to bind would otherwise fail its own clean-up stop.
         server.app.jettyServer().server().setStopTimeout(STOP_TIMEOUT_MS);
-        classifier.predict(new float[784]); // the first forward pass allocates; do it before the first user
         server.ready = true;
         return server;
     }
@@ -129,12 +184,34 @@ public final class ModelServer implements AutoCloseable {
 
     public URI uri() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return URI.create("http://" + host + ":" + port() + "/");
+        return URI.create((config.access().tls().isPresent() ? "https" : "http") + "://" + host + ":" + port() + "/");
     }
 
-    /** The model's file name and SHA-256, as each answer names it. */
+    /** The first model's file name and SHA-256, as each of its answers names it. */
     public Map<String, String> modelId() {
-        return Map.of("file", modelId.get("file").asText(), "sha256", modelId.get("sha256").asText());
+        ObjectNode id = first.id();
+        return Map.of("file", id.get("file").asText(), "sha256", id.get("sha256").asText());
+    }
+
+    /** The served models' names, the default first. */
+    public List<String> modelNames() {
+        return List.copyOf(models.keySet());
+    }
+
+    /**
+     * Reloads every model from its file (SIGHUP): each one whose new file loads and passes the shape check is
+     * swapped in without dropping a request; the others keep serving, with the reason in {@code GET /v1/models}.
+     *
+     * @return the names of the models that now serve their new file
+     */
+    public List<String> reloadAll() {
+        List<String> reloaded = new ArrayList<>();
+        for (ServedModel model : models.values()) {
+            if (model.reload()) {
+                reloaded.add(model.name());
+            }
+        }
+        return reloaded;
     }
 
     /** Blocks until {@link #close()} has run (from another thread, e.g. a shutdown hook). */
@@ -146,7 +223,7 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: not ready, no new connections, requests in flight finish (up to 10 s), then the model. */
+    /** Graceful stop: not ready, no new connections, requests in flight finish (up to 10 s), then the models. */
     @Override
     public void close() {
         synchronized (this) {
@@ -157,35 +234,88 @@ public final class ModelServer implements AutoCloseable {
             try {
                 app.stop();
             } finally {
-                predictor.close();
+                models.values().forEach(ServedModel::close);
                 stopped = true;
                 notifyAll();
             }
         }
     }
 
-    private void predict(Context ctx) throws InterruptedException {
-        PredictInput input = PredictInput.from(ctx, config);
-        List<Prediction> predictions = predictor.predict(input.images());
-        ObjectNode body = JSON.createObjectNode();
-        if (input.instances()) {
-            ArrayNode list = body.putArray("predictions");
-            predictions.forEach(p -> p.writeTo(list.addObject()));
-        } else {
-            predictions.get(0).writeTo(body);
+    /**
+     * With a token, every API route and {@code /metrics} need {@code Authorization: Bearer <token>}; the probes
+     * and the page's own files (which hold no data) do not, so that the page can load and ask for the token.
+     */
+    private void authorise(Context ctx) {
+        String path = ctx.path();
+        if (token == null || !(path.startsWith("/v1/") || path.equals("/v1") || path.equals("/metrics"))) {
+            return;
         }
-        body.set("model", modelId);
-        if (input.preprocessed()) {
-            ArrayNode pixels = body.putArray("preprocessed"); // the 28x28 the model saw, for the page to draw
-            for (float v : input.images().get(0)) {
-                pixels.add(v);
+        String header = ctx.header(Header.AUTHORIZATION);
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(token, given)) { // constant time: the comparison leaks nothing of the token
+            ctx.header(Header.WWW_AUTHENTICATE, "Bearer realm=\"keras-mnist\"");
+            throw new UnauthorizedResponse("this server needs its token: send the header 'Authorization: Bearer "
+                    + "<the contents of its --token-file>'");
+        }
+    }
+
+    private void predict(Context ctx, ServedModel model) throws InterruptedException {
+        try (Admission.Permit held = admission.reserve(PredictInput.heapNeeded(ctx, config))) {
+            PredictInput input = PredictInput.from(ctx, config, admission);
+            List<Prediction> predictions = model.predict(input.images());
+            ObjectNode body = JSON.createObjectNode();
+            if (input.instances()) {
+                ArrayNode list = body.putArray("predictions");
+                predictions.forEach(p -> p.writeTo(list.addObject()));
+            } else {
+                predictions.get(0).writeTo(body);
             }
+            body.set("model", model.id());
+            if (input.preprocessed()) {
+                ArrayNode pixels = body.putArray("preprocessed"); // the 28x28 the model saw, for the page to draw
+                for (float v : input.images().get(0)) {
+                    pixels.add(v);
+                }
+            }
+            send(ctx, HttpStatus.OK, body);
         }
+    }
+
+    private void listModels(Context ctx) {
+        ObjectNode body = JSON.createObjectNode().put("default", first.name());
+        ArrayNode list = body.putArray("models");
+        models.values().forEach(m -> list.add(m.describe()));
         send(ctx, HttpStatus.OK, body);
     }
 
+    private void reload(Context ctx) {
+        ServedModel model = model(ctx);
+        boolean swapped = model.reload();
+        send(ctx, swapped ? HttpStatus.OK : HttpStatus.CONFLICT, model.describe());
+    }
+
+    private ServedModel model(Context ctx) {
+        ServedModel model = models.get(ctx.pathParam("name"));
+        if (model == null) {
+            throw new NotFoundResponse("no model named '" + ctx.pathParam("name") + "'; served: "
+                    + String.join(", ", models.keySet()));
+        }
+        return model;
+    }
+
+    /** The matched route's template ({@code /v1/models/{name}/predict}), or the path of a static file. */
+    private static String route(Context ctx) {
+        try {
+            String template = ctx.endpointHandlerPath();
+            return template == null || template.isEmpty() || template.equals("*") ? ctx.path() : template;
+        } catch (RuntimeException noEndpoint) {
+            return ctx.path();
+        }
+    }
+
     private int queueDepth() {
-        return predictor.queueDepth();
+        return models.values().stream().mapToInt(ServedModel::queueDepth).sum();
     }
 
     private void readyz(Context ctx) {
@@ -195,31 +325,25 @@ public final class ModelServer implements AutoCloseable {
         send(ctx, HttpStatus.OK, JSON.createObjectNode().put("status", "ready"));
     }
 
-    /** The sidecar written with the model (hyper-parameters, test accuracy, origin), under the model's id. */
-    private static ObjectNode modelInfo(Path model, ObjectNode id) {
-        ObjectNode info = id.deepCopy();
-        try {
-            info.set("sidecar", JSON.valueToTree(ModelStore.readProvenance(new ModelFiles(model))));
-        } catch (ModelLoadException e) {
-            info.putNull("sidecar");
-            info.put("note", e.getMessage());
-        }
-        return info;
-    }
-
-    private static String message(HttpResponseException e, Context ctx) {
+    private String message(HttpResponseException e, Context ctx) {
         if (e instanceof MethodNotAllowedResponse) {
             return "method " + ctx.method() + " is not allowed on " + ctx.path() + "; allowed: "
                     + e.getDetails().values();
         }
         if (e instanceof NotFoundResponse && e.getMessage().startsWith("Endpoint ")) {
             return "no route " + ctx.method() + " " + ctx.path() + ": the API is POST /v1/predict, GET /v1/model, "
-                    + "GET /healthz, GET /readyz, GET /metrics, and the page is at /";
+                    + "GET /v1/models, POST /v1/models/{name}/predict, POST /v1/models/{name}/reload, GET /healthz, "
+                    + "GET /readyz, GET /metrics, and the page is at /";
         }
         return e.getMessage();
     }
 
-    private static void error(Context ctx, int status, String message) {
+    private void error(Context ctx, int status, String message) {
+        if (status == 503) {
+            ctx.header(Header.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        } else {
+            metrics.rejected(ServerMetrics.reason(status));
+        }
         send(ctx, HttpStatus.forStatus(status), JSON.createObjectNode().put("error", message));
     }
 

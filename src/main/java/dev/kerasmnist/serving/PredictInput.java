@@ -40,24 +40,63 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-    static PredictInput from(Context ctx, ServeConfig config) {
+    /**
+     * The heap a request will hold while it is answered, known before its body is read: the body (the limit when
+     * its length is not declared), twice for multipart (Jetty's part and our copy), and the parsed tree for JSON.
+     *
+     * @throws ContentTooLargeResponse if the declared body is over the limit
+     */
+    static long heapNeeded(Context ctx, ServeConfig config) {
         long declared = ctx.contentLength();
         if (declared > config.maxBodyBytes()) {
             throw new ContentTooLargeResponse("the body is " + declared + " bytes; the limit is "
                     + config.maxBodyBytes() + " bytes: send a smaller image");
         }
+        long body = declared >= 0 ? declared : config.maxBodyBytes();
+        String type = mediaType(ctx.contentType());
+        return switch (type) {
+            case "application/json" -> body * Admission.JSON_TREE_FACTOR;
+            case "multipart/form-data" -> 2 * body;
+            default -> body;
+        };
+    }
+
+    /** Reads and checks the request's images; decoding takes one of {@code admission}'s decode slots. */
+    static PredictInput from(Context ctx, ServeConfig config, Admission admission) throws InterruptedException {
         String type = mediaType(ctx.contentType());
         if (type.equals("multipart/form-data")) {
-            return fromImage(upload(ctx, config), config);
+            return fromImage(upload(ctx, config), config, admission);
         }
         if (!type.equals("application/json") && !IMAGE_TYPES.contains(type)) {
             throw new UnsupportedMediaTypeResponse("content type '" + type + "' is not accepted: " + EXPECTED);
+        }
+        String charset = parameter(ctx.contentType(), "charset");
+        if (type.equals("application/json") && charset != null && !charset.equalsIgnoreCase("utf-8")
+                && !charset.equalsIgnoreCase("us-ascii")) {
+            throw new UnsupportedMediaTypeResponse("JSON is read as UTF-8 (RFC 8259), not charset '" + charset
+                    + "': send it as UTF-8, with no charset or charset=utf-8");
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length == 0) {
             throw new BadRequestResponse("the body is empty: " + EXPECTED);
         }
-        return type.equals("application/json") ? fromJson(body, config) : fromImage(body, config);
+        return type.equals("application/json") ? fromJson(body, config) : fromImage(body, config, admission);
+    }
+
+    /** A parameter of a Content-Type ({@code boundary}, {@code charset}), unquoted, or null. */
+    private static String parameter(String contentType, String name) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String part : contentType.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(name)) {
+                String value = part.substring(eq + 1).trim();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        return null;
     }
 
     private static String mediaType(String contentType) {
@@ -69,12 +108,22 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
     }
 
     private static byte[] upload(Context ctx, ServeConfig config) {
+        String boundary = parameter(ctx.contentType(), "boundary");
+        if (boundary == null || boundary.isEmpty()) {
+            throw new BadRequestResponse("multipart/form-data needs its boundary: send the header 'Content-Type: "
+                    + "multipart/form-data; boundary=...' that your HTTP client writes with the form");
+        }
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles();
-        } catch (RuntimeException e) { // Jetty refuses parts over the multipart limits while parsing
-            throw new ContentTooLargeResponse("the upload could not be read (" + e.getMessage() + "); the limit is "
-                    + config.maxBodyBytes() + " bytes");
+        } catch (Exception e) { // Jetty's parser: IOException (malformed, truncated) or IllegalStateException (size)
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("exceeds max") || why.contains("maxRequestSize") || why.contains("too large")) {
+                throw new ContentTooLargeResponse("the upload is over the limit of " + config.maxBodyBytes()
+                        + " bytes: send a smaller image");
+            }
+            throw new BadRequestResponse("the multipart body is malformed or truncated: send multipart/form-data "
+                    + "with the image as a file field, every part ending with the boundary");
         }
         if (files.isEmpty()) {
             throw new BadRequestResponse("the multipart form has no file: add the image as a file field");
@@ -91,12 +140,13 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             }
             return bytes;
         } catch (IOException e) {
-            throw new BadRequestResponse("the upload could not be read (" + e.getMessage() + ")");
+            throw new BadRequestResponse("the upload could not be read: send the image as a file field");
         }
     }
 
-    private static PredictInput fromImage(byte[] bytes, ServeConfig config) {
-        try {
+    private static PredictInput fromImage(byte[] bytes, ServeConfig config, Admission admission)
+            throws InterruptedException {
+        try (Admission.Permit decoding = admission.decode()) {
             float[] pixels = MnistPreprocessor.toMnist(ImageDecoder.decode(bytes, config.maxPixels()));
             return new PredictInput(List.of(pixels), false, true);
         } catch (ImageTooLargeException e) {
@@ -113,7 +163,7 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
         } catch (JsonProcessingException e) {
             throw new BadRequestResponse("the body is not valid JSON (" + e.getOriginalMessage() + "): " + EXPECTED);
         } catch (IOException e) {
-            throw new BadRequestResponse("the body could not be read (" + e.getMessage() + ")");
+            throw new BadRequestResponse("the body could not be read as JSON: " + EXPECTED);
         }
         if (tree != null && tree.isObject() && tree.has("pixels") && tree.size() == 1) {
             return new PredictInput(List.of(pixels(tree.get("pixels"), "pixels")), false, false);

@@ -42,10 +42,25 @@ interface Predictor extends AutoCloseable {
         };
     }
 
-    /** Thrown when the queue is full: the client should retry later (503). */
+    /** Thrown when the server sheds a request: the client should retry later (503 with Retry-After). */
     final class ServerBusyException extends RuntimeException {
-        ServerBusyException(String message) {
+        private final String reason;
+
+        /** @param reason the metrics label: queue, memory, decoders or stopping */
+        ServerBusyException(String message, String reason) {
             super(message);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    /** Thrown by a predictor closed for a reload: the caller retries with the model now served. */
+    final class ClosedException extends RuntimeException {
+        ClosedException() {
+            super("this model was replaced", null, false, false);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kerasmnist.serving;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +17,8 @@ import java.util.function.IntSupplier;
 final class ServerMetrics {
     /** Routes are labels as themselves; anything else is "other", so unknown paths cannot grow the label set. */
     static final Set<String> ROUTES = Set.of("/", "/index.html", "/app.js", "/style.css", "/v1/predict", "/v1/model",
-            "/healthz", "/readyz", "/metrics");
+            "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/reload", "/healthz",
+            "/readyz", "/metrics");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary batchSizes;
@@ -44,6 +46,30 @@ final class ServerMetrics {
                         ms(500), ms(1000), ms(5000))
                 .register(registry)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    /** A request refused (4xx) or shed (503), by reason: what an operator watches under attack or overload. */
+    void rejected(String reason) {
+        Counter.builder("http.rejections")
+                .description("Requests refused (4xx) or shed (503), by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** The rejection reason of a 4xx status. */
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 409 -> "reload_failed";
+            case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            case 500 -> "server_error";
+            default -> "status_" + status;
+        };
     }
 
     void batch(int size) {

@@ -49,10 +49,24 @@ function requestPrediction() {
   markBusy();
 }
 
+// A server started with --token-file answers 401 to the API without its token: ask once, keep it for this tab.
+function api(path, options) {
+  options = options || {};
+  const token = sessionStorage.getItem('token');
+  const headers = Object.assign({}, options.headers || {}, token ? { 'Authorization': 'Bearer ' + token } : {});
+  return fetch(path, Object.assign({}, options, { headers: headers })).then(r => {
+    if (r.status !== 401) return r;
+    const entered = window.prompt('This server needs its access token (the contents of its --token-file):');
+    if (!entered) return r;
+    sessionStorage.setItem('token', entered.trim());
+    return api(path, options);
+  });
+}
+
 function send(body, type) {
   inFlight = true;
   markBusy();
-  fetch('v1/predict', { method: 'POST', headers: { 'Content-Type': type }, body: body })
+  api('v1/predict', { method: 'POST', headers: { 'Content-Type': type }, body: body })
     .then(r => r.json().then(json => ({ ok: r.ok, json: json })))
     .then(({ ok, json }) => {
       if (!ok) throw new Error(json.error || 'request failed');
@@ -143,7 +157,7 @@ pad.addEventListener('drop', e => {
 });
 document.getElementById('clear').addEventListener('click', () => { inked = false; clearPad(); });
 
-fetch('v1/model').then(r => r.json()).then(m => {
+api('v1/model').then(r => r.json()).then(m => {
   const s = m.sidecar;
   const acc = s && s.test ? ', test accuracy ' + (s.test.accuracy * 100).toFixed(2) + '%' : '';
   const origin = s && s.origin ? ' (' + s.origin.kind.toLowerCase() + ' ' + s.origin.name + ')' : '';
