@@ -96,6 +96,8 @@ public final class ModelServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(
+                    () -> metrics.rejected("bad_http"))));
             config.access().tls().ifPresent(tls -> cfg.jetty.addConnector((server, http) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());

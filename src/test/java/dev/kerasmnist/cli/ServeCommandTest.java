@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,6 +50,65 @@ class ServeCommandTest extends CliHarness {
         assertEquals(2, run("serve", "--port", "70000"));
         assertTrue(stderr.toString().contains("port must be in 0..65535"), stderr.toString());
         assertEquals(2, run("serve", "--max-batch", "0"));
+    }
+
+    @Test
+    void anotherInterfaceWithoutATokenAndBadSecretsAreUsageErrors() throws IOException {
+        Path model = tmp.resolve("m.zip");
+        Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
+        assertEquals(2, run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0"));
+        assertTrue(stderr.toString().contains("without a token lets anyone who can reach the port use it: add "
+                + "--token-file FILE"), stderr.toString());
+        stderr = new java.io.StringWriter();
+        Path shortToken = Files.writeString(tmp.resolve("token"), "tiny\n");
+        assertEquals(2, run("serve", "--model", model.toString(), "--token-file", shortToken.toString(), "--port", "0"));
+        assertTrue(stderr.toString().contains("the token has 4 characters; use at least 16"), stderr.toString());
+        assertTrue(!stderr.toString().contains("tiny"), "the token is never printed: " + stderr);
+        stderr = new java.io.StringWriter();
+        assertEquals(2, run("serve", "--model", model.toString(), "--tls-keystore", tmp.resolve("none.p12").toString(),
+                "--port", "0"));
+        assertTrue(stderr.toString().contains("HTTPS needs both --tls-keystore FILE"), stderr.toString());
+    }
+
+    /** SIGHUP reloads every model file that changed, in a real process serving two models. */
+    @Test
+    void sighupReloadsTheModelFiles() throws Exception {
+        assumeTrue(File.separatorChar == '/', "needs POSIX signals");
+        Path a = tmp.resolve("a.zip");
+        Path b = tmp.resolve("b.zip");
+        Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), a);
+        Fixtures.trainTinyModel(Fixtures.synthetic(200, 5), b);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(java, "-cp", cp, Main.class.getName(), "serve", "--model", a.toString(),
+                "--model", b.toString(), "--port", "0").redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            Matcher m = Pattern.compile("on (http://\\S+/)").matcher(String.valueOf(line));
+            assertTrue(m.find(), "startup line: " + line);
+            assertTrue(line.startsWith("Serving a, b ("), line);
+            URI base = URI.create(m.group(1));
+            HttpClient client = HttpClient.newHttpClient();
+            String before = client.send(HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
+            String said = out.readLine();
+            for (int i = 0; i < 20 && said != null && !said.startsWith("SIGHUP:"); i++) {
+                said = out.readLine(); // the reload's own log lines may come first
+            }
+            assertEquals("SIGHUP: reloaded a, b of a, b (GET /v1/models says why not)", said);
+            String after = client.send(HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(!after.equals(before) && after.contains(sha(a)), after);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String sha(Path file) throws IOException {
+        return dev.kerasmnist.data.Mnist.sha256(Files.readAllBytes(file));
     }
 
     /** SIGTERM: no new connections, the request in flight still gets its answer, then the process exits. */

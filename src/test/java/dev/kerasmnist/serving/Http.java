@@ -16,10 +16,11 @@ import java.util.List;
 /** A small HTTP client for the server tests: status plus parsed JSON. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final URI base;
+    private final String token;
 
-    record Answer(int status, String contentType, String body) {
+    record Answer(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -30,7 +31,23 @@ final class Http {
     }
 
     Http(URI base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
+    }
+
+    private Http(URI base, HttpClient client, String token) {
         this.base = base;
+        this.client = client;
+        this.token = token;
+    }
+
+    /** The same client sending {@code Authorization: Bearer token}. */
+    Http withToken(String bearer) {
+        return new Http(base, client, bearer);
+    }
+
+    /** A client of {@code base} through {@code custom} (e.g. one that trusts a test keystore). */
+    static Http with(URI base, HttpClient custom) {
+        return new Http(base, custom, null);
     }
 
     Answer send(String method, String path, String contentType, byte[] body) {
@@ -40,9 +57,13 @@ final class Http {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
