@@ -1,6 +1,7 @@
 package dev.kerasmnist.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,14 +22,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -159,6 +163,32 @@ class PageBrowserTest {
         assertEquals(cli.digit(), ((Number) result.get("digit")).intValue(), "as `predict` says for the file");
         assertEquals(cli.probabilities()[cli.digit()],
                 ((Number) ((List<?>) result.get("probabilities")).get(cli.digit())).floatValue(), 1e-6f);
+    }
+
+    /** With --token-file the page asks for the token on its first API call, once, and then works. */
+    @Test
+    void aServerWithATokenAsksForItOnce() throws IOException {
+        String token = "page-test-token-0123456789";
+        try (ModelServer guarded = ModelServer.start(model, ServeConfig.DEFAULTS.port(0)
+                .access(ServeConfig.Access.OPEN.token(token)))) {
+            browser.get(guarded.uri().toString());
+            Alert ask = new WebDriverWait(browser, Duration.ofSeconds(20))
+                    .until(ExpectedConditions.alertIsPresent());
+            assertTrue(ask.getText().contains("access token"), ask.getText());
+            ask.sendKeys(token);
+            ask.accept();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("model")).getText()
+                    .contains("test accuracy"));
+            Path png = dir.resolve("guarded.png");
+            Files.write(png, ModelServerTest.png(DIGITS, 4));
+            browser.findElement(By.id("file")).sendKeys(png.toAbsolutePath().toString());
+            Map<String, Object> result = settledResult();
+            assertEquals(DigitClassifier.load(model).predict(png).digit(), ((Number) result.get("digit")).intValue(),
+                    "predicted with the token, asked for once");
+            assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert(), "asked only once");
+        } finally {
+            ((JavascriptExecutor) browser).executeScript("sessionStorage.clear(); window.lastResult = null;");
+        }
     }
 
     private static void settledOrEmpty() {
