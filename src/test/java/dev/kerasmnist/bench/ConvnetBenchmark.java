@@ -17,9 +17,10 @@ import org.nd4j.linalg.profiler.OpProfiler;
 
 /**
  * Where a training step of the convnet recipe goes (batch 64), and what DL4J's settings change: run by hand,
- * {@code java -cp ... dev.kerasmnist.bench.ConvnetBenchmark [steps] [profile]}. Prints ms per step for the stock
- * configuration, workspaces off, and ND4J's helpers (oneDNN, when the backend has it) off; with "profile", ND4J's
- * per-op dashboard of the stock run.
+ * {@code java [-Djavacpp.platform.extension=-onednn] -cp ... dev.kerasmnist.bench.ConvnetBenchmark [steps] [profile]}.
+ * Prints ms per step for stock DL4J (ND4J's helpers as the build starts them), the fast path (as {@code train}
+ * runs), stock after the fast path switched the helpers off, and stock without workspaces; with "profile", ND4J's
+ * per-op dashboard of the fast path's run.
  */
 public final class ConvnetBenchmark {
     public static void main(String[] args) {
@@ -28,16 +29,18 @@ public final class ConvnetBenchmark {
         MnistSplit data = Fixtures.synthetic(64 * steps, 1);
         System.out.println("backend: " + Nd4j.getExecutioner().getEnvironmentInformation().get("backend")
                 + ", helpers allowed: " + Nd4j.getEnvironment().helpersAllowed());
-        report("stock", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, profile));
+        report("stock DL4J", time(KerasToDl4j.buildStock(Recipe.CONVNET.model(1)), data, steps, false));
+        report("fast path", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, profile));
+        // The fast path turns ND4J's helpers off outside its conv ops (model/fast/Helpers): stock again, so
+        boolean helpers = Nd4j.getEnvironment().helpersAllowed();
+        report("stock, helpers " + (helpers ? "on" : "off"),
+                time(KerasToDl4j.buildStock(Recipe.CONVNET.model(1)), data, steps, false));
         MultiLayerConfiguration conf = KerasToDl4j.configuration(Recipe.CONVNET.model(1));
         conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
         conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
         MultiLayerNetwork noWorkspaces = new MultiLayerNetwork(conf);
         noWorkspaces.init();
-        report("workspaces off", time(noWorkspaces, data, steps, false));
-        Nd4j.getEnvironment().allowHelpers(false);
-        report("helpers off", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, false));
-        Nd4j.getEnvironment().allowHelpers(true);
+        report("stock, no workspaces", time(noWorkspaces, data, steps, false));
     }
 
     private static void report(String what, double msPerStep) {

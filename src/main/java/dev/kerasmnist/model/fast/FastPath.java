@@ -30,6 +30,7 @@ public final class FastPath {
      * @throws IllegalArgumentException if INSIDE_SQRT is asked of a network the fused updater cannot train
      */
     public static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
+        Helpers.offByDefault();
         Layer[] stock = net.getLayers();
         Layer[] layers = stock.clone();
         TrainingState state = new TrainingState();
@@ -39,6 +40,8 @@ public final class FastPath {
                 layers[i] = adopt(old, new FastDenseLayer(old.conf(), dataType(old), state));
             } else if (old.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class) {
                 layers[i] = adopt(old, new FastOutputLayer(old.conf(), dataType(old), state));
+            } else if (old.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
+                layers[i] = adopt(old, new FastConvolutionLayer(old.conf(), dataType(old)));
             }
         }
         net.setLayers(layers);
