@@ -5,16 +5,15 @@ import dev.kerasmnist.data.MnistFile;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
 import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
-import dev.kerasmnist.model.RmsPropSpec;
-import dev.kerasmnist.model.FitSpec;
-import dev.kerasmnist.training.Trainer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import dev.kerasmnist.model.Provenance;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Small IDX files and MNIST-shaped data sets made by the tests themselves. */
 public final class Fixtures {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelFiles;
@@ -12,8 +13,6 @@ import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.plots.Charts;
-import dev.kerasmnist.model.FitSpec;
-import dev.kerasmnist.training.ProgbarLogger;
 import dev.kerasmnist.training.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -5,9 +5,9 @@ import dev.kerasmnist.training.Recipe;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

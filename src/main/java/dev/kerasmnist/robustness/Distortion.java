@@ -1,7 +1,7 @@
 package dev.kerasmnist.robustness;
 
-import dev.kerasmnist.inference.Enhance;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.Enhance;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;

@@ -1,11 +1,10 @@
 package dev.kerasmnist.robustness;
 
-import dev.kerasmnist.inference.MnistPreprocessor;
-import dev.kerasmnist.inference.DigitClassifier;
-import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.inference.MnistPreprocessor;
+import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.plots.Charts;
-import java.util.Set;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -17,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**

@@ -2,10 +2,10 @@ package dev.kerasmnist.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.files.AtomicFiles;
-import dev.kerasmnist.model.ModelFiles;
-import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.files.Json;
 import dev.kerasmnist.model.FitSpec;
+import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

@@ -1,12 +1,10 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.model.FitSpec;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
 import java.io.IOException;
@@ -21,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DL4J's dashboard (deeplearning4j-ui 1.0.0-M2.1, vertx 3.9.0) on Java 17, fed by a real training run. */
 class DashboardTest {

@@ -1,13 +1,11 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.model.FitSpec;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.data.IdxImages;
 import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
@@ -23,6 +21,8 @@ import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three RMSprop steps through {@link Trainer#fit} (the zeroed accumulator, the fast layers and updater, the metrics

@@ -1,17 +1,11 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.model.FitSpec;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
-import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelShape;
@@ -26,9 +20,12 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInitXavierUniform;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecipeTest {
     @Test

@@ -1,16 +1,11 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.model.FitSpec;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.RmsPropSpec;
@@ -20,6 +15,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     private static final MnistSplit TRAIN = Fixtures.synthetic(512, 1);

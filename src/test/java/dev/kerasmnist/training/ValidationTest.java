@@ -1,16 +1,9 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.model.FitSpec;
-import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +12,12 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keras's validation_split and EarlyStopping(restore_best_weights=True). */
 class ValidationTest {
