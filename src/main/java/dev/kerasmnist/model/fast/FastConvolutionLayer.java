@@ -14,6 +14,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,7 +53,7 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
                 .addOutputs(z).addIntegerArguments(arguments()).build();
         Helpers.on(() -> Nd4j.exec(conv));
         if (relu()) {
-            Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(z, z, 0.0));
+            Nd4j.getExecutioner().exec(new RectifiedLinear(z, z, 0.0));
         }
         if (training) {
             keptActivation = z; // in DL4J's activations workspace until this step's backprop is done
