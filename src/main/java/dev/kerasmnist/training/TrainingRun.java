@@ -37,7 +37,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Settings are immutable: each method returns a new run.
  */
 public final class TrainingRun {
+    /** The fresh run's recipe; for a resumed run the recipe it must have, or null for whichever it has. */
     private final Recipe recipe;
+    /** The fresh run's model and fit; null when resuming (they come from the checkpoint or provenance). */
     private final ModelSpec model;
     private final FitSpec fit;
     private final ModelFiles files;
@@ -146,10 +148,6 @@ public final class TrainingRun {
     public TrainingRun commandLine(List<String> line) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
                 line);
-    }
-
-    public ModelFiles files() {
-        return files;
     }
 
     /**
