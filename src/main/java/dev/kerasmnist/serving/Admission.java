@@ -55,11 +55,6 @@ final class Admission {
         }
     }
 
-    /** Heap reserved now, for tests and metrics. */
-    long reservedBytes(long maxBufferedBytes) {
-        return maxBufferedBytes / KIB * KIB - (long) heapKib.availablePermits() * KIB;
-    }
-
     /** Something to give back, exactly once. */
     interface Permit extends AutoCloseable {
         @Override

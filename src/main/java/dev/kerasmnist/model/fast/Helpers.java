@@ -9,7 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * on, libnd4j also sends matrix products and pooling to oneDNN: the products then sum in another order than the
  * OpenBLAS products of our dense layers, so stock DL4J and the fast path would no longer agree bit for bit, and
  * oneDNN's pooling is its slow reference kernel (measured: the convnet's stock step 137 ms with helpers, 106 without).
- * So the helpers are off except inside {@link FastConvolutionLayer}'s conv ops.
+ * So the helpers are off except inside {@link FastConvolutionLayer}'s conv ops. The switch is ND4J's one global flag:
+ * an op that another thread runs while a convolution is under way (a second model in one server) may take oneDNN's
+ * path and round its last bits differently; it computes the same thing.
  */
 final class Helpers {
     private static Boolean onednn;
