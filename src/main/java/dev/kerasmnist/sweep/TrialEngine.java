@@ -1,0 +1,96 @@
+package dev.kerasmnist.sweep;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs a sweep's trials somewhere: {@link #sequential()} one after another in this JVM, or {@link #spark} as
+ * Apache Spark tasks (embedded {@code local[*]}, or a cluster).
+ */
+public interface TrialEngine extends AutoCloseable {
+    /** The engine in words, for the sweep's first line: {@code "Spark 4.0.1, local[*], 2 trials at a time"}. */
+    String description();
+
+    /** How tasks reach the MNIST folder {@code dir} of this machine. */
+    DataLocation share(Path dir);
+
+    /**
+     * Runs every task and hands each outcome to {@code finished} as soon as it is done, on one thread at a time.
+     *
+     * @throws TrialFailedException when a trial fails; outcomes handed over before stay valid
+     */
+    void run(List<TrialTask> tasks, Consumer<TrialOutcome> finished);
+
+    @Override
+    void close();
+
+    /** A trial that did not finish, with the reason in one line. */
+    final class TrialFailedException extends RuntimeException {
+        public TrialFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Trials one after another in this JVM, without Spark: the baseline a parallel sweep is measured against. */
+    static TrialEngine sequential() {
+        return new TrialEngine() {
+            @Override
+            public String description() {
+                return "this JVM, one trial after another";
+            }
+
+            @Override
+            public DataLocation share(Path dir) {
+                Path absolute = dir.toAbsolutePath();
+                return () -> absolute;
+            }
+
+            @Override
+            public void run(List<TrialTask> tasks, Consumer<TrialOutcome> finished) {
+                for (TrialTask task : tasks) {
+                    TrialOutcome outcome;
+                    try {
+                        outcome = task.call();
+                    } catch (Exception e) {
+                        throw new TrialFailedException("trial " + task.trial().key() + " failed: " + e.getMessage(), e);
+                    }
+                    finished.accept(outcome);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** The Spark engine's class, compiled only in the {@code -Pspark} build. */
+    String SPARK_ENGINE = "dev.kerasmnist.sweep.spark.SparkEngine";
+
+    /**
+     * Apache Spark at {@code master} ({@code local[*]}, {@code spark://host:7077}; under {@code spark-submit}, the
+     * master it set).
+     *
+     * @throws IllegalStateException when this build was made without Spark
+     */
+    static TrialEngine spark(String master) {
+        Class<?> engine;
+        try {
+            engine = Class.forName(SPARK_ENGINE);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("this build has no Apache Spark: run `bin/keras-mnist sweep ...` (it "
+                    + "builds with -Pspark), or build with `mvn -Pspark package`; --engine sequential runs the "
+                    + "trials one after another without Spark");
+        }
+        try {
+            return (TrialEngine) engine.getConstructor(String.class).newInstance(master);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException("Spark did not start: "
+                    + cause.getMessage(), cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot start " + SPARK_ENGINE + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kerasmnist.sweep.spark;
+
+import dev.kerasmnist.sweep.DataLocation;
+import dev.kerasmnist.sweep.TrialEngine;
+import dev.kerasmnist.sweep.TrialOutcome;
+import dev.kerasmnist.sweep.TrialTask;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Trials as Apache Spark tasks: each trial is a one-task job, submitted together so Spark's scheduler runs as many
+ * at once as the executors have cores, and each outcome comes back to the driver as soon as its task ends (so an
+ * interrupted sweep keeps every finished trial). The MNIST folder is handed to Spark once ({@code addFile}):
+ * each executor fetches it once and its trials read it once ({@link TrialTask}); tasks carry only their settings.
+ */
+public final class SparkEngine implements TrialEngine {
+    private final JavaSparkContext spark;
+
+    /** Starts Spark at {@code master}, unless {@code spark-submit} already chose one. */
+    public SparkEngine(String master) {
+        SparkConf conf = new SparkConf().setAppName("keras-mnist sweep")
+                .setIfMissing("spark.master", master)
+                .setIfMissing("spark.ui.enabled", "false") // a web UI on port 4040 nobody asked for
+                // OpenMP spin-waiting halves ND4J's speed on few cores; executors started by a cluster need it too
+                .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                // one trial per core: a trial keeps a core busy for all its epochs
+                .setIfMissing("spark.task.cpus", "1");
+        if (!conf.get("spark.master").startsWith("local")) {
+            // A cluster's executors need this program and DL4J; Spark, Scala and Hadoop are theirs already.
+            conf.setJars(applicationJars());
+        }
+        spark = new JavaSparkContext(conf);
+    }
+
+    @Override
+    public String description() {
+        return "Apache Spark " + spark.version() + ", master " + spark.master() + ", up to "
+                + spark.defaultParallelism() + " trials at a time";
+    }
+
+    @Override
+    public DataLocation share(Path dir) {
+        spark.sc().addFile(dir.toAbsolutePath().toString(), true);
+        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        return () -> Path.of(SparkFiles.get(name));
+    }
+
+    @Override
+    public void run(List<TrialTask> tasks, Consumer<TrialOutcome> finished) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        // One submitting thread per trial: each waits on its own job, so results come back in the order they end.
+        ExecutorService submitters = Executors.newFixedThreadPool(Math.min(tasks.size(), 256), r -> {
+            Thread t = new Thread(r, "sweep-submit");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<TrialOutcome> done = new ExecutorCompletionService<>(submitters);
+        List<Future<TrialOutcome>> jobs = new ArrayList<>();
+        try {
+            for (TrialTask task : tasks) {
+                jobs.add(done.submit(() -> {
+                    spark.setJobDescription(task.trial().key());
+                    return spark.parallelize(List.of(task), 1).map(TrialTask::call).collect().get(0);
+                }));
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                finished.accept(done.take().get());
+            }
+        } catch (ExecutionException e) {
+            spark.cancelAllJobs();
+            throw new TrialFailedException("a trial failed: " + rootMessage(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            spark.cancelAllJobs();
+            Thread.currentThread().interrupt();
+            throw new TrialFailedException("the sweep was interrupted", e);
+        } finally {
+            jobs.forEach(j -> j.cancel(true));
+            submitters.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        spark.close();
+    }
+
+    /** The innermost message: Spark wraps a task's exception in its own job-abort text. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() != null ? t.getMessage() : t.toString();
+        return message.lines().findFirst().orElse(message); // Spark appends the serialisation stack, or a trace
+    }
+
+    /**
+     * The jars on this JVM's class path that are not Spark's own (nor Scala's or Hadoop's), with those a jar's
+     * manifest names ({@code java -jar target/keras-mnist-dl4j.jar} has its dependencies there).
+     */
+    private static String[] applicationJars() {
+        List<Path> jars = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                Path jar = Path.of(entry).toAbsolutePath();
+                jars.add(jar);
+                jars.addAll(manifestClassPath(jar));
+            }
+        }
+        return jars.stream().distinct().filter(jar -> {
+            String name = jar.getFileName().toString();
+            return !(name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("hadoop-"));
+        }).map(Path::toString).toArray(String[]::new);
+    }
+
+    private static List<Path> manifestClassPath(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath == null) {
+                return List.of();
+            }
+            return Arrays.stream(classPath.trim().split("\\s+")).map(p -> jar.resolveSibling(p).normalize()).toList();
+        } catch (IOException e) {
+            return List.of(); // not a jar we can read: Spark will say so when it ships it
+        }
+    }
+}
