@@ -40,9 +40,10 @@ public final class SearchSpace {
             String values = part.substring(eq + 1);
             int dots = values.indexOf("..");
             if (dots >= 0) {
+                setting.requireRange();
                 double low = Double.parseDouble(setting.canonical(values.substring(0, dots)));
                 double high = Double.parseDouble(setting.canonical(values.substring(dots + 2)));
-                if (!setting.numeric() || !(low < high)) {
+                if (!(low < high)) {
                     throw new IllegalArgumentException("'" + part + "': a range is low..high of numbers, low < high");
                 }
                 space.ranges.put(setting, new double[] {low, high});

@@ -102,12 +102,17 @@ public enum Setting {
         }
     }
 
-    /** A value drawn from {@code [low, high]}, canonical and rounded to 3 significant digits (readable keys). */
-    public String sample(double low, double high, Random random) {
+    /** Refuses a range {@code low..high} of a setting whose values are not numbers. */
+    public void requireRange() {
         if (!numeric()) {
             throw new IllegalArgumentException(cliName + " has no range: list its values (e.g. "
                     + cliName + "=" + (this == AUGMENT ? "true,false" : "OUTSIDE_SQRT,INSIDE_SQRT") + ")");
         }
+    }
+
+    /** A value drawn from {@code [low, high]}, canonical and rounded to 3 significant digits (readable keys). */
+    public String sample(double low, double high, Random random) {
+        requireRange();
         double u = random.nextDouble();
         double x = logScale()
                 ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)))

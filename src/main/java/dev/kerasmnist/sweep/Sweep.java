@@ -99,24 +99,24 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
             }
         }
         long settings = trials.stream().map(Trial::values).distinct().count();
-        out.printf("Sweep '%s' of %s: %d settings x %d seeds = %d trials%s, on %s%n", name,
-                trials.get(0).recipe().cliName(), settings, trials.size() / settings, trials.size(),
+        out.printf("Sweep '%s' of %s: %s x %s = %s%s, on %s%n", name, trials.get(0).recipe().cliName(),
+                count(settings, "setting"), count(trials.size() / settings, "seed"), count(trials.size(), "trial"),
                 done.isEmpty() ? "" : " (" + done.size() + " done earlier, kept in " + trialsDir + ")",
                 todo.isEmpty() ? "nothing left to run" : engine.description());
         long start = System.nanoTime();
-        int[] count = {done.size()};
+        int[] finished = {done.size()};
         engine.run(todo, outcome -> {
             save(outcome);
             TrialResult r = outcome.result();
             done.put(r.trial().key(), r);
-            count[0]++;
-            out.printf(Locale.ROOT, "[%d/%d] %s seed=%d: val_accuracy %.4f, val_loss %.4f (%d epochs, %.1f s)%n",
-                    count[0], trials.size(), r.trial().settings(), r.trial().seed(), r.valAccuracy(), r.valLoss(),
-                    r.epochs(), r.seconds());
+            finished[0]++;
+            out.printf(Locale.ROOT, "[%d/%d] %s seed=%d: val_accuracy %.4f, val_loss %.4f (%s, %.1f s)%n",
+                    finished[0], trials.size(), r.trial().settings(), r.trial().seed(), r.valAccuracy(), r.valLoss(),
+                    count(r.epochs(), "epoch"), r.seconds());
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!todo.isEmpty()) {
-            out.printf(Locale.ROOT, "%d trials in %.1f s%n", todo.size(), seconds);
+            out.printf(Locale.ROOT, "%s in %.1f s%n", count(todo.size(), "trial"), seconds);
         }
 
         SweepTable table = SweepTable.of(trials.stream().map(t -> done.get(t.key())).toList());
@@ -134,6 +134,10 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
         out.printf(Locale.ROOT, "Best: %s seed=%d (val_accuracy %.4f) saved as %s; table in %s, plot in %s%n",
                 winner.trial().settings(), winner.trial().seed(), winner.valAccuracy(), best.zip(), csv, plot);
         return new Result(table, todo.size(), trials.size() - todo.size(), csv, plot, best);
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** A trial's result from an earlier run, if it finished: its result file names the same key, its model is there. */
