@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -66,6 +67,9 @@ final class MnistBatchIterator implements DataSetIterator {
         }
         new FloatPointer(x.data().addressPointer()).put(pixels, 0, n * MnistSplit.PIXELS);
         new FloatPointer(y.data().addressPointer()).put(oneHot, 0, n * MnistSplit.CLASSES);
+        // Written through host memory: on a GPU backend the device copy is refreshed from it (a no-op on the CPU).
+        Nd4j.getAffinityManager().tagLocation(x, AffinityManager.Location.HOST);
+        Nd4j.getAffinityManager().tagLocation(y, AffinityManager.Location.HOST);
         DataSet batch = new DataSet(x, y);
         if (preProcessor != null) {
             preProcessor.preProcess(batch);

@@ -12,6 +12,7 @@ import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -95,10 +96,13 @@ public final class DigitClassifier {
             for (int i = 0; i < n; i++) {
                 in.position((long) i * INPUTS).put(images.get(i), 0, INPUTS);
             }
+            // host memory written, host memory read: on a GPU backend these sync with the device (CPU: no-ops)
+            Nd4j.getAffinityManager().tagLocation(input, AffinityManager.Location.HOST);
             INDArray output = net.output(input, false);
             if (output.ordering() != 'c' || output.elementWiseStride() != 1) {
                 output = output.dup('c');
             }
+            Nd4j.getAffinityManager().ensureLocation(output, AffinityManager.Location.HOST);
             new FloatPointer(output.data().addressPointer()).get(probabilities, 0, probabilities.length);
         }
         List<Prediction> predictions = new ArrayList<>(n);

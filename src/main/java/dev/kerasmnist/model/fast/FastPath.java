@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Swaps a network's in-memory dense layers, output layer and updater for the faster implementations of this package,
@@ -30,6 +31,15 @@ public final class FastPath {
      * @throws IllegalArgumentException if INSIDE_SQRT is asked of a network the fused updater cannot train
      */
     public static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            // These layers call OpenBLAS and oneDNN on host memory; on a GPU backend (-Pcuda) DL4J's own layers
+            // run on the device, with cuDNN. (Keras 3's epsilon placement is then not available.)
+            if (epsilon == EpsilonPlacement.INSIDE_SQRT) {
+                throw new IllegalArgumentException("epsilon inside the square root (Keras 3's RMSprop) runs on the "
+                        + "CPU backend only; train with --rmsprop-epsilon OUTSIDE_SQRT on the GPU");
+            }
+            return net;
+        }
         Helpers.offByDefault();
         Layer[] stock = net.getLayers();
         Layer[] layers = stock.clone();
