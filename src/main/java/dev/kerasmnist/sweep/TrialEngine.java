@@ -75,18 +75,18 @@ public interface TrialEngine extends AutoCloseable {
      * @throws IllegalStateException when this build was made without Spark
      */
     static TrialEngine spark(String master) {
-        Class<?> engine;
+        String noSpark = "this build has no Apache Spark: run `bin/keras-mnist sweep ...` (it builds with -Pspark), "
+                + "or build with `mvn -Pspark package`; --engine sequential runs the trials one after another "
+                + "without Spark";
         try {
-            engine = Class.forName(SPARK_ENGINE);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("this build has no Apache Spark: run `bin/keras-mnist sweep ...` (it "
-                    + "builds with -Pspark), or build with `mvn -Pspark package`; --engine sequential runs the "
-                    + "trials one after another without Spark");
-        }
-        try {
-            return (TrialEngine) engine.getConstructor(String.class).newInstance(master);
+            return (TrialEngine) Class.forName(SPARK_ENGINE).getConstructor(String.class).newInstance(master);
+        } catch (ClassNotFoundException | LinkageError e) { // LinkageError: its classes left without Spark's jars
+            throw new IllegalStateException(noSpark, e);
         } catch (java.lang.reflect.InvocationTargetException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof LinkageError) {
+                throw new IllegalStateException(noSpark, cause);
+            }
             throw cause instanceof RuntimeException r ? r : new IllegalStateException("Spark did not start: "
                     + cause.getMessage(), cause);
         } catch (ReflectiveOperationException e) {

@@ -6,6 +6,8 @@ import dev.kerasmnist.sweep.TrialOutcome;
 import dev.kerasmnist.sweep.TrialTask;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Trials as Apache Spark tasks: each trial is a one-task job, submitted together so Spark's scheduler runs as many
  * at once as the executors have cores, and each outcome comes back to the driver as soon as its task ends (so an
- * interrupted sweep keeps every finished trial). The MNIST folder is handed to Spark once ({@code addFile}):
- * each executor fetches it once and its trials read it once ({@link TrialTask}); tasks carry only their settings.
+ * interrupted sweep keeps every finished trial). The MNIST files are handed to Spark once ({@code addFile}):
+ * each executor fetches them once and its trials read them once ({@link TrialTask}); tasks carry only their
+ * settings.
  */
 public final class SparkEngine implements TrialEngine {
     private final JavaSparkContext spark;
@@ -57,11 +61,18 @@ public final class SparkEngine implements TrialEngine {
                 + spark.defaultParallelism() + " trials at a time";
     }
 
+    /**
+     * Hands Spark the folder's files (a cluster takes files, not folders): each executor fetches them once into
+     * its SparkFiles folder, where the trials find them by their names.
+     */
     @Override
     public DataLocation share(Path dir) {
-        spark.sc().addFile(dir.toAbsolutePath().toString(), true);
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
-        return () -> Path.of(SparkFiles.get(name));
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(Files::isRegularFile).forEach(f -> spark.sc().addFile(f.toAbsolutePath().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir, e);
+        }
+        return () -> Path.of(SparkFiles.getRootDirectory());
     }
 
     @Override
