@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -49,7 +50,7 @@ public final class SparkEngine implements TrialEngine {
                 .setIfMissing("spark.task.cpus", "1");
         if (!conf.get("spark.master").startsWith("local")) {
             // A cluster's executors need this program and DL4J; Spark, Scala and Hadoop are theirs already.
-            conf.setJars(applicationJars());
+            conf.setJars(applicationJars(conf));
         }
         spark = new JavaSparkContext(conf);
         threadsPerTrial = conf.getInt("spark.task.cpus", 1);
@@ -142,11 +143,27 @@ public final class SparkEngine implements TrialEngine {
     }
 
     /**
-     * The jars on this JVM's class path that are not Spark's own (nor Scala's or Hadoop's), with those a jar's
-     * manifest names ({@code java -jar target/keras-mnist-dl4j.jar} has its dependencies there).
+     * What a cluster's executors need of this JVM: this program's jar and the jars its manifest names (DL4J and the
+     * rest, in target/lib), the jars on the class path, and those spark-submit was given; not Spark's, Scala's or
+     * Hadoop's, nor those of the Spark installation running us, which the cluster has.
      */
-    private static String[] applicationJars() {
+    private static String[] applicationJars(SparkConf conf) {
+        Path self;
+        try {
+            self = Path.of(SparkEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot find this program's jar: " + e.getMessage(), e);
+        }
+        if (!self.toString().endsWith(".jar")) {
+            throw new IllegalStateException("a Spark cluster runs this program's jar, and this run comes from "
+                    + self + ": build it with `mvn -Pspark package` and run `bin/keras-mnist sweep ...` or "
+                    + "spark-submit target/keras-mnist-dl4j.jar");
+        }
         List<Path> jars = new ArrayList<>();
+        Arrays.stream(conf.get("spark.jars", "").split(",")).filter(j -> !j.isBlank())
+                .map(j -> j.startsWith("file:") ? Path.of(java.net.URI.create(j)) : Path.of(j)).forEach(jars::add);
+        jars.add(self);
+        jars.addAll(manifestClassPath(self));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (entry.endsWith(".jar")) {
                 Path jar = Path.of(entry).toAbsolutePath();
@@ -154,9 +171,11 @@ public final class SparkEngine implements TrialEngine {
                 jars.addAll(manifestClassPath(jar));
             }
         }
-        return jars.stream().distinct().filter(jar -> {
+        Optional<Path> sparkHome = Optional.ofNullable(System.getenv("SPARK_HOME")).map(h -> Path.of(h).toAbsolutePath());
+        return jars.stream().map(j -> j.toAbsolutePath().normalize()).distinct().filter(jar -> {
             String name = jar.getFileName().toString();
-            return !(name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("hadoop-"));
+            return !(name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("hadoop-"))
+                    && sparkHome.map(home -> !jar.startsWith(home)).orElse(true);
         }).map(Path::toString).toArray(String[]::new);
     }
 
