@@ -38,6 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SparkEngine implements TrialEngine {
     private final JavaSparkContext spark;
     private final int threadsPerTrial;
+    /** The MNIST folder handed to Spark, null before the first sweep. */
+    private Path shared;
 
     /** Starts Spark at {@code master}, unless {@code spark-submit} already chose one. */
     public SparkEngine(String master) {
@@ -67,7 +69,17 @@ public final class SparkEngine implements TrialEngine {
      * its SparkFiles folder, where the trials find them by their names.
      */
     @Override
-    public DataLocation share(Path dir) {
+    public synchronized DataLocation share(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (shared != null && !shared.equals(absolute)) {
+            // Spark keeps one file per name for the whole context
+            throw new IllegalStateException("this Spark engine serves the MNIST files of " + shared + " already; "
+                    + "close it and start another for " + absolute);
+        }
+        if (shared != null) {
+            return () -> Path.of(SparkFiles.getRootDirectory());
+        }
+        shared = absolute;
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(Files::isRegularFile).forEach(f -> spark.sc().addFile(f.toAbsolutePath().toString()));
         } catch (IOException e) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.Mnist;
-import dev.kerasmnist.data.MnistFile;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.sweep.SearchSpace;
@@ -91,18 +90,26 @@ class SparkSweepTest {
 
     @Test
     void aTrialThatFailsOnAnExecutorIsOneLineAndTheSweepCanGoOn() throws Exception {
-        Path broken = Files.createDirectories(tmp.resolve("broken"));
-        for (MnistFile f : MnistFile.values()) {
-            Files.copy(data.resolve(f.fileName()), broken.resolve(f.fileName()));
-        }
-        Files.write(broken.resolve(MnistFile.values()[0].fileName()), new byte[] {1, 2, 3});
-        Sweep sweep = Sweep.of("broken", trials, broken).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("out"));
+        // valid settings that fail only where the trial runs: 0.1% of 300 images leaves none to validate on
+        List<Trial> failing = List.of(new Trial(Recipe.TUTORIAL, List.of(), 1, 0.999, Optional.of(300)));
+        Sweep sweep = Sweep.of("failing", failing, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("out"));
         TrialEngine.TrialFailedException e = assertThrows(TrialEngine.TrialFailedException.class,
                 () -> sweep.run(spark));
-        assertTrue(e.getMessage().startsWith("a trial failed: "), e.getMessage());
-        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertEquals("a trial failed: validation split 0.999 of 300 examples leaves 0 to train on and 300 to "
+                + "validate", e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("out/results.csv")));
         // Spark is still usable for the next sweep
         assertEquals(4, Sweep.of("after", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("after"))
                 .run(spark).ran());
+    }
+
+    @Test
+    void oneEngineServesOneMnistFolder() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            spark.share(data);
+            spark.share(tmp);
+        });
+        assertEquals("this Spark engine serves the MNIST files of " + data.toAbsolutePath().normalize()
+                + " already; close it and start another for " + tmp.toAbsolutePath().normalize(), e.getMessage());
     }
 }
