@@ -97,6 +97,22 @@ class ReadmeSnippetTest {
         assertEquals(60, provenance.training().orElseThrow().validationExamples());
     }
 
+    @Test
+    void theReadmeSweepTablesItsTrialsAndSavesTheBest() throws Exception {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 400, 100);
+        String code = snippet("sweep")
+                // the Spark engine exists only in the -Pspark build; the sequential one runs the same trials
+                .replace("TrialEngine.spark(\"local[*]\")", "TrialEngine.sequential()")
+                .replace("Optional.empty()", "Optional.of(300)")
+                .replace("Path.of(\"data/mnist\")).run(engine)", "Path.of(" + quote(data) + "))"
+                        + ".checksums(dev.kerasmnist.data.Mnist.Checksums.SKIP).dir(Path.of(" + quote(tmp.resolve("sweep"))
+                        + ")).run(engine)");
+        String printed = compileAndRun(code);
+        assertTrue(printed.startsWith("best: [learning-rate="), printed);
+        assertTrue(printed.contains(" over 2 seeds, model in " + tmp.resolve("sweep").resolve("best.zip")), printed);
+        assertTrue(Files.isRegularFile(tmp.resolve("sweep").resolve("results.csv")));
+    }
+
     /** Compiles a snippet's imports and statements as one main method and returns what it printed. */
     private String compileAndRun(String code) throws Exception {
         StringBuilder imports = new StringBuilder();

@@ -99,10 +99,10 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
             }
         }
         long settings = trials.stream().map(Trial::values).distinct().count();
-        out.printf("Sweep '%s' of %s: %s x %s = %s%s, on %s%n", name, trials.get(0).recipe().cliName(),
+        out.printf("Sweep '%s' of %s: %s x %s = %s%s, %s%n", name, trials.get(0).recipe().cliName(),
                 count(settings, "setting"), count(trials.size() / settings, "seed"), count(trials.size(), "trial"),
                 done.isEmpty() ? "" : " (" + done.size() + " done earlier, kept in " + trialsDir + ")",
-                todo.isEmpty() ? "nothing left to run" : engine.description());
+                todo.isEmpty() ? "nothing left to run" : "on " + engine.description());
         long start = System.nanoTime();
         int[] finished = {done.size()};
         engine.run(todo, outcome -> {

@@ -12,12 +12,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Validation accuracy against each setting the sweep varied, one panel per setting: every trial as a dot, the
- * mean over the trials at each value as a line. Values that are not numbers (augment, rmsprop-epsilon) sit at
- * evenly spaced positions, labelled.
+ * mean over the trials at each value as a line. A grid's values, and those that are not numbers (augment,
+ * rmsprop-epsilon), sit at evenly spaced positions, labelled; random search's many on a numeric axis (log-scaled
+ * for learning rate and batch size).
  */
 final class SweepPlot {
     private static final int WIDTH = 480;
     private static final int HEIGHT = 400;
+    private static final int MAX_LABELLED = 8;
 
     private SweepPlot() {
     }
@@ -45,7 +47,8 @@ final class SweepPlot {
     private static XYChart panel(Setting setting, List<String> values, List<TrialResult> all) {
         String name = setting == null ? "seed" : setting.cliName();
         XYChart chart = Charts.lineChart("val_accuracy by " + name, name, "val_accuracy", WIDTH, HEIGHT);
-        boolean numeric = setting != null && setting.numeric();
+        // A few values (a grid) sit evenly spaced and labelled; many (random search) on a numeric axis.
+        boolean numeric = setting != null && setting.numeric() && values.size() > MAX_LABELLED;
         if (numeric && setting.logScale()) {
             chart.getStyler().setXAxisLogarithmic(true);
         }
