@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -33,9 +34,7 @@ public final class Charts {
     public static XYChart lineChart(String title, String xTitle, String yTitle, int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setMarkerSize(5);
+        look(chart.getStyler(), 5);
         return chart;
     }
 
@@ -45,11 +44,16 @@ public final class Charts {
     public static CategoryChart categoryChart(String title, String xTitle, String yTitle, int width, int height) {
         CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setMarkerSize(7);
+        look(chart.getStyler(), 7);
         chart.getStyler().setOverlapped(true);
         return chart;
+    }
+
+    /** The one look: legend below, white background. */
+    private static void look(AxesChartStyler styler, int markerSize) {
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setChartBackgroundColor(java.awt.Color.WHITE);
+        styler.setMarkerSize(markerSize);
     }
 
     /** Adds a line with markers. */
