@@ -39,61 +39,17 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 success, 1 failure, 2 bad usage. */
     public static int execute(String... args) {
-        Optional<String> noGpu = onClassPath(CUDA_BACKEND) && !List.of(args).stream().anyMatch(a -> a.equals("--help")
-                || a.equals("-h") || a.equals("--version") || a.equals("-V")) ? cudaMissing() : Optional.empty();
-        if (noGpu.isPresent()) { // said before ND4J tries, which prints a stack trace of its own
+        Optional<String> noGpu = BackendCheck.beforeStart(args);
+        if (noGpu.isPresent()) {
             System.err.println("error: " + noGpu.get());
             return 1;
         }
         try {
             return commandLine().execute(args);
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-            // ND4J's static start-up failed: no backend this machine can run (thrown as an Error, past picocli)
-            if (!noNd4jBackend(e)) {
-                throw e;
-            }
-            System.err.println("error: " + (onClassPath(CUDA_BACKEND) ? NO_CUDA + " (" + e + ")"
-                    : "ND4J has no backend for this machine (" + System.getProperty("os.name") + ", "
-                            + System.getProperty("os.arch") + "): build on it, or with -Djavacpp.platform=<its "
-                            + "platform>"));
+            // ND4J's static start-up failed (thrown as an Error, past picocli's handler)
+            System.err.println("error: " + BackendCheck.noBackend(e).orElseThrow(() -> e));
             return 1;
-        }
-    }
-
-    private static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
-    private static final String NO_CUDA = "ND4J's CUDA backend (a -Pcuda build) cannot start here: it needs an NVIDIA "
-            + "GPU with its driver and CUDA 11.6 with cuDNN 8.3; on a machine without them, build without -Pcuda for the "
-            + "CPU backend";
-
-    /** In a -Pcuda build: why CUDA's runtime does not load here, if it does not. */
-    private static Optional<String> cudaMissing() {
-        try {
-            Class.forName("org.bytedeco.cuda.global.cudart"); // loads libcudart and the driver's libcuda
-            return Optional.empty();
-        } catch (Throwable e) { // UnsatisfiedLinkError, or ExceptionInInitializerError around it
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String why = String.valueOf(cause.getMessage());
-            // "/root/.javacpp/cache/.../libjnicudart.so: libcuda.so.1: cannot open shared object file: ..."
-            return Optional.of(NO_CUDA + " (" + why.substring(why.indexOf(": ") + 2) + ")");
-        }
-    }
-
-    private static boolean noNd4jBackend(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().endsWith("NoAvailableBackendException")
-                    || String.valueOf(t.getMessage()).contains("org.nd4j.linalg.factory.Nd4j")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean onClassPath(String className) {
-        try {
-            Class.forName(className, false, Main.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
         }
     }
 
