@@ -1,6 +1,5 @@
 package dev.kerasmnist.cli;
 
-import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.sweep.SearchSpace;
 import dev.kerasmnist.sweep.Sweep;
 import dev.kerasmnist.sweep.Trial;
@@ -85,8 +84,7 @@ final class SweepCommand implements Callable<Integer> {
 
     Sweep.Result run(PrintStream out) throws Exception {
         Terminal.warnIfSpinning(out);
-        Sweep sweep = configured(out);
-        Mnist.load(sweep.dataDir(), sweep.checksums()); // a missing or corrupt MNIST is said now, not by a trial
+        Sweep sweep = configured(out).checkData(); // a missing or corrupt MNIST is said before Spark starts
         try (TrialEngine trials = engine == Engine.SPARK ? TrialEngine.spark(master) : TrialEngine.sequential()) {
             return sweep.run(trials);
         }

@@ -150,7 +150,8 @@ public enum Setting {
         return x;
     }
 
-    private static String plain(double x) {
+    /** A number's one spelling: {@code 0.1}, not {@code 0.10} or {@code 1.0E-1}. */
+    static String plain(double x) {
         String s = BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
         return s.equals("-0") ? "0" : s;
     }

@@ -8,6 +8,7 @@ import dev.kerasmnist.model.ModelFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +75,15 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
         return new Sweep(name, trials, dataDir, checksums, dir, commandLine, stream);
     }
 
+    /**
+     * Reads the MNIST folder now, so that a missing or corrupt one is said before an engine starts, not by every
+     * trial; read once per JVM, so the sequential engine's trials reuse it.
+     */
+    public Sweep checkData() throws IOException {
+        TrialTask.loaded(dataDir, checksums);
+        return this;
+    }
+
     /** What a sweep produced. */
     public record Result(SweepTable table, int ran, int reused, Path csv, Path plot, ModelFiles best) {
     }
@@ -121,7 +131,7 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
 
         SweepTable table = SweepTable.of(trials.stream().map(t -> done.get(t.key())).toList());
         Path csv = dir.resolve("results.csv");
-        AtomicFiles.write(csv, o -> o.write(table.csv().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        AtomicFiles.write(csv, o -> o.write(table.csv().getBytes(StandardCharsets.UTF_8)));
         Path plot = dir.resolve("val_accuracy.png");
         SweepPlot.save(table, plot);
         ModelFiles best = new ModelFiles(dir.resolve("best.zip"));

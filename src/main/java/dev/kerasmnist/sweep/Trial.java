@@ -103,7 +103,7 @@ public record Trial(Recipe recipe, List<Value> values, long seed, double validat
     /** All that determines the result: {@code recipe=tutorial validation-split=0.1 learning-rate=0.001 seed=1}. */
     public String key() {
         List<String> parts = new ArrayList<>(List.of("recipe=" + recipe.cliName(),
-                "validation-split=" + Setting.DROPOUT.canonical(Double.toString(validationSplit))));
+                "validation-split=" + Setting.plain(validationSplit)));
         limit.ifPresent(n -> parts.add("limit=" + n));
         values.forEach(v -> parts.add(v.toString()));
         parts.add("seed=" + seed);

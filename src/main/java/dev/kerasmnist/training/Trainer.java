@@ -29,7 +29,7 @@ public final class Trainer {
     public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, Callback... callbacks) {
         MnistSplit limited = train.first(fit.examples(train.size()));
         MnistSplit data = limited.first(fit.splitAt(limited.size()));
-        MnistSplit validation = validationData(train, fit).orElse(null);
+        MnistSplit validation = validationOf(limited, fit).orElse(null);
         MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation().orElse(null));
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         TrainingContext context = new TrainingContext(net, fit, (data.size() + fit.batchSize() - 1) / fit.batchSize());
@@ -76,7 +76,10 @@ public final class Trainer {
      * training set, taken before any shuffling and never trained on; empty without a split.
      */
     public static Optional<MnistSplit> validationData(MnistSplit train, FitSpec fit) {
-        MnistSplit limited = train.first(fit.examples(train.size()));
+        return validationOf(train.first(fit.examples(train.size())), fit);
+    }
+
+    private static Optional<MnistSplit> validationOf(MnistSplit limited, FitSpec fit) {
         int splitAt = fit.splitAt(limited.size());
         return splitAt < limited.size() ? Optional.of(limited.range(splitAt, limited.size())) : Optional.empty();
     }
