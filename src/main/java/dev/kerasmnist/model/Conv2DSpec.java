@@ -1,21 +1,64 @@
 package dev.kerasmnist.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
- * Keras's {@code layers.Conv2D(filters, (kernel, kernel), activation)} with its defaults: strides 1,
- * {@code padding="valid"}, channels-last, {@code kernel_initializer="glorot_uniform"}, {@code bias_initializer="zeros"}.
+ * Keras's {@code layers.Conv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+ * activation=None, use_bias=True)}, with {@code kernel_initializer="glorot_uniform"} and {@code bias_initializer=
+ * "zeros"}. Read it like the Keras call: {@code new Conv2DSpec(32, 3, RELU).withStrides(2).withPadding(SAME)}.
  */
-public record Conv2DSpec(int filters, int kernel, KerasActivation activation) implements LayerSpec {
+public record Conv2DSpec(int filters, Size2D kernelSize, Size2D strides, Padding padding, DataFormat dataFormat,
+                         KerasActivation activation, boolean useBias) implements LayerSpec {
     public Conv2DSpec {
-        if (filters < 1 || kernel < 1) {
-            throw new IllegalArgumentException("Conv2D needs filters and a kernel size of at least 1, got "
-                    + filters + " and " + kernel);
+        if (filters < 1) {
+            throw new IllegalArgumentException("Conv2D needs at least 1 filter, got " + filters);
         }
-        if (activation == null) {
-            throw new IllegalArgumentException("a Conv2D layer needs an activation");
+        if (kernelSize == null || strides == null || padding == null || dataFormat == null || activation == null) {
+            throw new IllegalArgumentException("Conv2D needs a kernel size, strides, padding, data format and"
+                    + " activation");
         }
+    }
+
+    /** {@code Conv2D(filters, (kernel, kernel), activation=...)} with Keras's other defaults. */
+    public Conv2DSpec(int filters, int kernel, KerasActivation activation) {
+        this(filters, Size2D.square(kernel), Size2D.square(1), Padding.VALID, DataFormat.CHANNELS_LAST, activation,
+                true);
     }
 
     public Conv2DSpec(int filters, int kernel, String activation) {
         this(filters, kernel, KerasActivation.of(activation));
+    }
+
+    /** Reads saved specs, including those written before strides and padding were recorded ({@code kernel}). */
+    @JsonCreator
+    static Conv2DSpec json(@JsonProperty("filters") int filters, @JsonProperty("kernelSize") Size2D kernelSize,
+                           @JsonProperty("kernel") Integer kernel, @JsonProperty("strides") Size2D strides,
+                           @JsonProperty("padding") Padding padding, @JsonProperty("dataFormat") DataFormat dataFormat,
+                           @JsonProperty("activation") KerasActivation activation,
+                           @JsonProperty("useBias") Boolean useBias) {
+        return new Conv2DSpec(filters, kernelSize != null ? kernelSize : Size2D.square(kernel == null ? 0 : kernel),
+                strides != null ? strides : Size2D.square(1), padding != null ? padding : Padding.VALID,
+                dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST, activation, useBias == null || useBias);
+    }
+
+    public Conv2DSpec withKernelSize(Size2D size) {
+        return new Conv2DSpec(filters, size, strides, padding, dataFormat, activation, useBias);
+    }
+
+    public Conv2DSpec withStrides(Size2D s) {
+        return new Conv2DSpec(filters, kernelSize, s, padding, dataFormat, activation, useBias);
+    }
+
+    public Conv2DSpec withPadding(Padding p) {
+        return new Conv2DSpec(filters, kernelSize, strides, p, dataFormat, activation, useBias);
+    }
+
+    public Conv2DSpec withDataFormat(DataFormat f) {
+        return new Conv2DSpec(filters, kernelSize, strides, padding, f, activation, useBias);
+    }
+
+    public Conv2DSpec withUseBias(boolean bias) {
+        return new Conv2DSpec(filters, kernelSize, strides, padding, dataFormat, activation, bias);
     }
 }

@@ -2,7 +2,10 @@ package dev.kerasmnist.model;
 
 import dev.kerasmnist.data.MnistSplit;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -21,16 +24,23 @@ public final class ModelShape {
         long inputs = -1;
         long outputs = -1;
         for (Layer layer : net.getLayers()) {
-            if (layer.conf().getLayer() instanceof FeedForwardLayer f && f.getNOut() > 0) {
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            if (conf instanceof BaseWrapperLayer wrapper) {
+                conf = wrapper.getUnderlying(); // LastTimeStep(LSTM)
+            }
+            if (conf instanceof FeedForwardLayer f && f.getNOut() > 0) {
                 if (inputs < 0) {
                     inputs = f.getNIn();
                 }
                 outputs = f.getNOut();
             }
         }
-        // A convnet takes the flat 784 pixels and reshapes them into its 28x28x1 image first.
-        if (net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor image) {
+        // A convnet takes the flat 784 pixels and reshapes them into its 28x28x1 image first, an LSTM into rows.
+        InputPreProcessor first = net.getLayerWiseConfigurations().getInputPreProcess(0);
+        if (first instanceof FeedForwardToCnnPreProcessor image) {
             inputs = image.getInputHeight() * image.getInputWidth() * image.getNumChannels();
+        } else if (first instanceof ReshapePreprocessor reshape) {
+            inputs = java.util.Arrays.stream(reshape.getInputShape()).reduce(1, (a, b) -> a * b);
         }
         if (inputs < 0) {
             return "has no dense layers; " + expected;

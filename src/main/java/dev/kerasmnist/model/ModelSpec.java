@@ -1,35 +1,79 @@
 package dev.kerasmnist.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.kerasmnist.data.MnistSplit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Keras {@code Sequential} of layers ({@link DenseSpec}, {@link Conv2DSpec}, {@link MaxPooling2DSpec},
- * {@link FlattenSpec}, {@link DropoutSpec}), compiled with RMSprop and a loss, in Keras's vocabulary.
- * {@link KerasToDl4j} turns it into a DL4J network.
+ * A Keras {@code Sequential} (or a Functional chain) of {@link LayerSpec}s, compiled with RMSprop and a loss, in
+ * Keras's vocabulary: the one description of a network. {@link KerasToDl4j} turns it into a DL4J network.
  *
- * @param inputDim  {@code input_shape=(inputDim,)} of the first layer; for a model that starts with Conv2D, the
- *                  784 pixels are its {@code input_shape=(28, 28, 1)} (rows, columns, one channel: channels-last)
- * @param seed      seeds the weight initialisation
+ * @param inputShape the Keras input shape without the batch dimension: {@code (784,)}, {@code (28, 28)},
+ *                   {@code (28, 28, 1)} or {@code (1, 28, 28)}; the DL4J network always takes the 784 pixels flat,
+ *                   in row-major order, which is each of these shapes' own order
+ * @param inputScale what a white pixel is to the model: 1 (the tutorial's pixels / 255) or 255 (raw pixels, as
+ *                   models with {@code Rescaling(1/255)} or trained on raw pixels take them). The DL4J network
+ *                   always takes pixels / 255 and multiplies them by this first, so every consumer feeds it alike.
+ * @param seed       seeds the weight initialisation
  */
-public record ModelSpec(int inputDim, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss, long seed) {
+public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss,
+                        long seed, double inputScale) {
+    /** Larger models are refused before anything is allocated (a model with absurd sizes is a damaged file). */
+    public static final long MAX_PARAMETERS = 100_000_000L;
 
     public ModelSpec {
-        if (inputDim < 1) {
-            throw new IllegalArgumentException("inputDim must be at least 1, got " + inputDim);
+        if (inputShape == null || inputShape.isEmpty() || inputShape.size() > 3
+                || inputShape.stream().anyMatch(d -> d == null || d < 1)) {
+            throw new IllegalArgumentException("the input shape must be 1 to 3 positive sizes, got " + inputShape);
         }
-        if (layers.isEmpty()) {
+        inputShape = List.copyOf(inputShape);
+        if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one layer");
         }
         if (loss == null || optimizer == null) {
             throw new IllegalArgumentException("a model needs an optimizer and a loss");
         }
-        layers = List.copyOf(layers);
-        if (!(layers.get(layers.size() - 1) instanceof DenseSpec)) {
-            throw new IllegalArgumentException("the last layer must be Dense (it carries the loss)");
+        if (!(inputScale == 1 || inputScale == 255)) {
+            throw new IllegalArgumentException("the input scale is 1 (pixels / 255) or 255 (raw pixels), not "
+                    + inputScale);
         }
-        shapes(inputDim, layers); // every layer fits the shape before it
+        layers = List.copyOf(layers);
+        List<int[]> shapes = shapes(inputShape, layers); // every layer fits the shape before it
+        if (shapes.get(shapes.size() - 1).length != 1) {
+            throw new IllegalArgumentException("the last layer gives " + Arrays.toString(shapes.get(shapes.size() - 1))
+                    + "; a classifier ends in a vector (add Flatten or GlobalAveragePooling2D, then Dense)");
+        }
+        parameterCount(inputShape, layers, shapes);
+    }
+
+    /**
+     * A model taking {@code inputDim} features; one that starts with Conv2D takes MNIST's 784 pixels as its
+     * {@code input_shape=(28, 28, 1)} (rows, columns, one channel: channels-last).
+     */
+    public ModelSpec(int inputDim, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss, long seed) {
+        this(defaultShape(inputDim, layers), layers, optimizer, loss, seed, 1);
+    }
+
+    private static List<Integer> defaultShape(int inputDim, List<LayerSpec> layers) {
+        if (!layers.isEmpty() && layers.get(0) instanceof Conv2DSpec && inputDim == MnistSplit.PIXELS) {
+            return List.of(MnistSplit.ROWS, MnistSplit.COLS, 1);
+        }
+        return List.of(inputDim);
+    }
+
+    /** Reads saved specs, including those written before input shapes ({@code inputDim}) and scales. */
+    @JsonCreator
+    static ModelSpec json(@JsonProperty("inputShape") List<Integer> inputShape,
+                          @JsonProperty("inputDim") Integer inputDim,
+                          @JsonProperty("layers") List<LayerSpec> layers,
+                          @JsonProperty("optimizer") RmsPropSpec optimizer, @JsonProperty("loss") KerasLoss loss,
+                          @JsonProperty("seed") long seed, @JsonProperty("inputScale") Double inputScale) {
+        List<Integer> shape = inputShape != null ? inputShape
+                : defaultShape(inputDim == null ? 0 : inputDim, layers == null ? List.of() : layers);
+        return new ModelSpec(shape, layers, optimizer, loss, seed, inputScale == null ? 1 : inputScale);
     }
 
     /**
@@ -47,7 +91,15 @@ public record ModelSpec(int inputDim, List<LayerSpec> layers, RmsPropSpec optimi
     }
 
     public ModelSpec withOptimizer(RmsPropSpec rmsProp) {
-        return new ModelSpec(inputDim, layers, rmsProp, loss, seed);
+        return new ModelSpec(inputShape, layers, rmsProp, loss, seed, inputScale);
+    }
+
+    public ModelSpec withLoss(KerasLoss l) {
+        return new ModelSpec(inputShape, layers, optimizer, l, seed, inputScale);
+    }
+
+    public ModelSpec withInputScale(double scale) {
+        return new ModelSpec(inputShape, layers, optimizer, loss, seed, scale);
     }
 
     /**
@@ -65,74 +117,167 @@ public record ModelSpec(int inputDim, List<LayerSpec> layers, RmsPropSpec optimi
                 changed.add(new DropoutSpec(rate));
             }
         }
-        return new ModelSpec(inputDim, changed, optimizer, loss, seed);
+        return new ModelSpec(inputShape, changed, optimizer, loss, seed, inputScale);
     }
 
-    /** Whether the model takes the image as an image (it starts with Conv2D), not as a flat vector. */
-    public boolean convolutional() {
-        return layers.get(0) instanceof Conv2DSpec;
+    /** The number of input features: 784 for MNIST, whatever the input's shape. */
+    public int inputDim() {
+        return inputShape.stream().reduce(1, (a, b) -> a * b);
     }
 
     /**
-     * Keras's output shape of each layer, without the batch dimension: {@code [h, w, c]} for feature maps,
-     * {@code [n]} for vectors.
+     * Keras's output shape of each layer, without the batch dimension, in Keras's own layout: {@code [h, w, c]}
+     * (channels-last) or {@code [c, h, w]} for feature maps, {@code [t, f]} for sequences, {@code [n]} for vectors.
      */
     public List<int[]> outputShapes() {
-        return shapes(inputDim, layers);
+        return shapes(inputShape, layers);
     }
 
-    /** Trainable parameters: weights plus biases of every layer (407,050 for the tutorial). */
+    /** Keras's parameter count (trainable and not): 407,050 for the tutorial. */
     public long parameterCount() {
+        return parameterCount(inputShape, layers, outputShapes());
+    }
+
+    private static long parameterCount(List<Integer> inputShape, List<LayerSpec> layers, List<int[]> out) {
         long count = 0;
-        int[] in = convolutional() ? imageShape(inputDim) : new int[] {inputDim};
-        List<int[]> out = outputShapes();
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof DenseSpec d) {
-                count += (long) in[0] * d.units() + d.units();
-            } else if (layers.get(i) instanceof Conv2DSpec c) {
-                count += (long) c.kernel() * c.kernel() * in[2] * c.filters() + c.filters();
+        int[] in = inputShape.stream().mapToInt(Integer::intValue).toArray();
+        DataFormat format = DataFormat.CHANNELS_LAST;
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                LayerSpec layer = layers.get(i);
+                long n = 0;
+                if (layer instanceof DenseSpec d) {
+                    n = Math.multiplyExact((long) in[0] + 1, d.units());
+                } else if (layer instanceof Conv2DSpec c) {
+                    n = Math.addExact(Math.multiplyExact(Math.multiplyExact((long) c.kernelSize().rows()
+                            * c.kernelSize().cols(), c.dataFormat().channels(in)), c.filters()),
+                            c.useBias() ? c.filters() : 0);
+                } else if (layer instanceof BatchNormalizationSpec b) {
+                    n = (long) in[channelAxis(b, in, format)] * (2 + (b.center() ? 1 : 0) + (b.scale() ? 1 : 0));
+                } else if (layer instanceof LstmSpec l) {
+                    n = Math.multiplyExact(4L * l.units(), (long) in[1] + l.units() + 1);
+                }
+                count = Math.addExact(count, n);
+                if (layer instanceof Conv2DSpec c) {
+                    format = c.dataFormat();
+                } else if (layer instanceof Pooling2DSpec p) {
+                    format = p.dataFormat();
+                }
+                in = out.get(i);
             }
-            in = out.get(i);
+        } catch (ArithmeticException e) {
+            count = Long.MAX_VALUE;
+        }
+        if (count > MAX_PARAMETERS) {
+            throw new IllegalArgumentException("the model has " + (count == Long.MAX_VALUE ? "more than 2^63"
+                    : String.format("%,d", count)) + " parameters; at most " + String.format("%,d", MAX_PARAMETERS)
+                    + " are accepted");
         }
         return count;
     }
 
-    private static int[] imageShape(int inputDim) {
-        if (inputDim != MnistSplit.PIXELS) {
-            throw new IllegalArgumentException("a model starting with Conv2D takes MNIST's " + MnistSplit.ROWS + "x"
-                    + MnistSplit.COLS + "x1 images, not " + inputDim + " inputs");
+    /** The index of the channel axis in {@code shape} that a BatchNormalization normalises over. */
+    static int channelAxis(BatchNormalizationSpec b, int[] shape, DataFormat format) {
+        int axis = b.axis() < 0 ? shape.length + 1 + b.axis() : b.axis(); // Keras counts the batch axis as 0
+        int channel = shape.length == 1 ? 1 : format == DataFormat.CHANNELS_LAST ? 3 : 1;
+        if (shape.length == 2 || axis != channel) {
+            throw new IllegalArgumentException("BatchNormalization(axis=" + b.axis() + ") on " + Arrays.toString(shape)
+                    + ": only over the features of a vector or the channels of feature maps");
         }
-        return new int[] {MnistSplit.ROWS, MnistSplit.COLS, 1};
+        return channel - 1;
     }
 
     /** Follows the shapes through the layers, as Keras's {@code compute_output_shape}, refusing what does not fit. */
-    private static List<int[]> shapes(int inputDim, List<LayerSpec> layers) {
+    private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers) {
         List<int[]> shapes = new ArrayList<>();
-        int[] shape = layers.get(0) instanceof Conv2DSpec ? imageShape(inputDim) : new int[] {inputDim};
+        int[] shape = inputShape.stream().mapToInt(Integer::intValue).toArray();
+        DataFormat format = null; // of the feature maps, once an image layer has read them
         for (LayerSpec layer : layers) {
-            boolean image = shape.length == 3;
+            String at = ModelSummary.kerasClass(layer);
             if (layer instanceof Conv2DSpec c) {
-                if (!image || shape[0] < c.kernel() || shape[1] < c.kernel()) {
-                    throw new IllegalArgumentException("Conv2D" + " needs feature maps of at least " + c.kernel()
-                            + "x" + c.kernel() + ", not " + java.util.Arrays.toString(shape));
-                }
-                shape = new int[] {shape[0] - c.kernel() + 1, shape[1] - c.kernel() + 1, c.filters()}; // 'valid'
-            } else if (layer instanceof MaxPooling2DSpec p) {
-                if (!image || shape[0] < p.pool() || shape[1] < p.pool()) {
-                    throw new IllegalArgumentException("MaxPooling2D needs feature maps of at least " + p.pool()
-                            + "x" + p.pool() + ", not " + java.util.Arrays.toString(shape));
-                }
-                shape = new int[] {shape[0] / p.pool(), shape[1] / p.pool(), shape[2]}; // 'valid': floor
+                format = imageFormat(at, shape, format, c.dataFormat());
+                shape = window(at, shape, c.dataFormat(), c.kernelSize(), c.strides(), c.padding(), c.filters());
+            } else if (layer instanceof Pooling2DSpec p) {
+                format = imageFormat(at, shape, format, p.dataFormat());
+                shape = window(at, shape, p.dataFormat(), p.poolSize(), p.strides(), p.padding(),
+                        p.dataFormat().channels(shape));
+            } else if (layer instanceof GlobalPooling2DSpec g) {
+                format = imageFormat(at, shape, format, g.dataFormat());
+                shape = new int[] {g.dataFormat().channels(shape)};
             } else if (layer instanceof FlattenSpec) {
-                shape = new int[] {image ? shape[0] * shape[1] * shape[2] : shape[0]};
+                shape = new int[] {product(shape)};
+            } else if (layer instanceof ReshapeSpec r) {
+                shape = reshape(shape, r.targetShape());
             } else if (layer instanceof DenseSpec d) {
-                if (image) {
-                    throw new IllegalArgumentException("Dense needs a flat vector: put Flatten() before it");
+                if (shape.length != 1) {
+                    throw new IllegalArgumentException("Dense needs a flat vector, not " + Arrays.toString(shape)
+                            + ": put Flatten() before it");
                 }
                 shape = new int[] {d.units()};
-            } // Dropout keeps the shape
+            } else if (layer instanceof LstmSpec l) {
+                if (shape.length != 2) {
+                    throw new IllegalArgumentException("LSTM needs a sequence (timesteps, features), not "
+                            + Arrays.toString(shape) + ": the input (28, 28) gives the image's rows");
+                }
+                shape = l.returnSequences() ? new int[] {shape[0], l.units()} : new int[] {l.units()};
+            } else if (layer instanceof BatchNormalizationSpec b) {
+                channelAxis(b, shape, format == null ? DataFormat.CHANNELS_LAST : format);
+            } // Dropout, Rescaling, Activation, LeakyReLU keep the shape
             shapes.add(shape);
         }
         return shapes;
+    }
+
+    private static DataFormat imageFormat(String at, int[] shape, DataFormat before, DataFormat wanted) {
+        if (shape.length != 3) {
+            throw new IllegalArgumentException(at + " needs feature maps (rows, cols, channels), not "
+                    + Arrays.toString(shape) + ": give the input as (28, 28, 1) or Reshape((28, 28, 1)) first");
+        }
+        if (before != null && before != wanted) {
+            throw new IllegalArgumentException(at + " reads its input as " + wanted.kerasName() + " after layers that"
+                    + " wrote it " + before.kerasName() + "; one data_format per model is supported");
+        }
+        return wanted;
+    }
+
+    private static int[] window(String at, int[] shape, DataFormat format, Size2D k, Size2D s, Padding padding,
+                                int channels) {
+        int rows = padding.outputSize(format.rows(shape), k.rows(), s.rows());
+        int cols = padding.outputSize(format.cols(shape), k.cols(), s.cols());
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(at + " with a " + k + " window needs feature maps of at least that,"
+                    + " not " + Arrays.toString(shape));
+        }
+        return format.shape(rows, cols, channels);
+    }
+
+    private static int[] reshape(int[] shape, List<Integer> target) {
+        long size = product(shape);
+        long known = 1;
+        for (int d : target) {
+            known *= d == -1 ? 1 : d;
+        }
+        int[] out = target.stream().mapToInt(Integer::intValue).toArray();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == -1) {
+                out[i] = known > 0 && size % known == 0 ? (int) (size / known) : -1;
+            }
+        }
+        if (Arrays.stream(out).anyMatch(d -> d < 1) || product(out) != size) {
+            throw new IllegalArgumentException("Reshape" + target + " cannot take " + Arrays.toString(shape)
+                    + " (" + size + " values)");
+        }
+        return out;
+    }
+
+    private static int product(int[] shape) {
+        long p = 1;
+        for (int d : shape) {
+            p *= d;
+            if (p > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a layer of more than 2^31 values: " + Arrays.toString(shape));
+            }
+        }
+        return (int) p;
     }
 }

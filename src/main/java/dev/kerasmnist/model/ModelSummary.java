@@ -1,25 +1,13 @@
 package dev.kerasmnist.model;
 
-import dev.kerasmnist.data.MnistSplit;
 import java.text.NumberFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.stream.Collectors;
 
-/**
- * Keras's {@code model.summary()} for a DL4J network (Dense, Conv2D, MaxPooling2D, Flatten, Dropout), with
- * parameter counts read from DL4J and shapes written channels-last as Keras prints them.
- */
+/** Keras's {@code model.summary()} and layer calls for a {@link ModelSpec}, with Keras's shapes and counts. */
 public final class ModelSummary {
     private static final String RULE = "_".repeat(65);
     private static final String DOUBLE_RULE = "=".repeat(65);
@@ -27,59 +15,95 @@ public final class ModelSummary {
     private ModelSummary() {
     }
 
-    public static String of(MultiLayerNetwork net) {
+    public static String of(ModelSpec spec) {
         NumberFormat n = NumberFormat.getIntegerInstance(Locale.US);
         StringBuilder sb = new StringBuilder();
         sb.append("Model: \"sequential\"\n").append(RULE).append('\n');
         sb.append(String.format(" %-27s %-25s %-9s%n", "Layer (type)", "Output Shape", "Param #"));
         sb.append(DOUBLE_RULE).append('\n');
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        Layer[] layers = net.getLayers();
-        boolean image = layers[0].conf().getLayer() instanceof ConvolutionLayer;
-        InputType input = image ? InputType.convolutionalFlat(MnistSplit.ROWS, MnistSplit.COLS, 1)
-                : InputType.feedForward(((FeedForwardLayer) layers[0].conf().getLayer()).getNIn());
-        List<InputType> outputs = conf.getLayerActivationTypes(input);
+        List<int[]> shapes = spec.outputShapes();
         Map<String, Integer> seen = new HashMap<>();
         long total = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (conf.getInputPreProcess(i) instanceof CnnToFeedForwardPreProcessor) {
-                row(sb, name(seen, "flatten", "Flatten"), "(None, " + outputs.get(i - 1).arrayElementsPerExample()
-                        + ")", 0);
+        long fixed = 0;
+        int[] in = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerSpec layer = spec.layers().get(i);
+            long params = 0;
+            for (long[] shape : KerasToDl4j.variableShapes(layer, in, shapes.get(i))) {
+                long size = 1;
+                for (long d : shape) {
+                    size *= d;
+                }
+                params += size;
             }
-            org.deeplearning4j.nn.conf.layers.Layer layer = layers[i].conf().getLayer();
-            String type = layer instanceof ConvolutionLayer ? "Conv2D" : layer instanceof SubsamplingLayer
-                    ? "MaxPooling2D" : layer instanceof DropoutLayer ? "Dropout" : "Dense";
-            String base = switch (type) {
-                case "Conv2D" -> "conv2d";
-                case "MaxPooling2D" -> "max_pooling2d";
-                case "Dropout" -> "dropout";
-                default -> "dense";
-            };
-            long params = layers[i].numParams();
+            if (layer instanceof BatchNormalizationSpec) {
+                fixed += params / KerasToDl4j.variables(layer).size() * 2; // the moving mean and variance
+            }
             total += params;
-            row(sb, name(seen, base, type), shape(outputs.get(i)), params);
+            String type = kerasClass(layer);
+            String base = snakeCase(type);
+            int k = seen.merge(base, 1, Integer::sum) - 1;
+            String name = (k == 0 ? base : base + "_" + k) + " (" + type + ")";
+            String shape = "(None, " + java.util.Arrays.stream(shapes.get(i)).mapToObj(Integer::toString)
+                    .collect(Collectors.joining(", ")) + ")";
+            sb.append(String.format(" %-27s %-25s %-9d%n", name, shape, params));
+            in = shapes.get(i);
         }
         sb.append(DOUBLE_RULE).append('\n');
         sb.append("Total params: ").append(n.format(total)).append('\n');
-        sb.append("Trainable params: ").append(n.format(total)).append('\n');
-        sb.append("Non-trainable params: 0\n").append(RULE).append('\n');
+        sb.append("Trainable params: ").append(n.format(total - fixed)).append('\n');
+        sb.append("Non-trainable params: ").append(n.format(fixed)).append('\n').append(RULE).append('\n');
         return sb.toString();
     }
 
-    /** Keras's layer names: dense, dense_1, ... per type. */
-    private static String name(Map<String, Integer> seen, String base, String type) {
-        int k = seen.merge(base, 1, Integer::sum) - 1;
-        return (k == 0 ? base : base + "_" + k) + " (" + type + ")";
-    }
-
-    private static String shape(InputType t) {
-        if (t instanceof InputType.InputTypeConvolutional c) {
-            return "(None, " + c.getHeight() + ", " + c.getWidth() + ", " + c.getChannels() + ")"; // channels-last
+    /** Keras's class name of a layer: {@code Dense}, {@code MaxPooling2D}, ... */
+    public static String kerasClass(LayerSpec layer) {
+        if (layer instanceof Pooling2DSpec p) {
+            return p.kerasClass();
+        } else if (layer instanceof GlobalPooling2DSpec g) {
+            return g.kerasClass();
+        } else if (layer instanceof LstmSpec) {
+            return "LSTM";
         }
-        return "(None, " + t.arrayElementsPerExample() + ")";
+        return layer.getClass().getSimpleName().replace("Spec", "");
     }
 
-    private static void row(StringBuilder sb, String name, String shape, long params) {
-        sb.append(String.format(" %-27s %-25s %-9d%n", name, shape, params));
+    /** The layer as a Keras call: {@code Conv2D(32, (3, 3), activation='relu')}. */
+    public static String describe(LayerSpec layer) {
+        if (layer instanceof DenseSpec d) {
+            return "Dense(" + d.units() + ", " + d.activation().kerasName() + ")";
+        } else if (layer instanceof Conv2DSpec c) {
+            return "Conv2D(" + c.filters() + ", " + c.kernelSize() + ", " + c.activation().kerasName()
+                    + (c.strides().rows() * c.strides().cols() != 1 ? ", strides=" + c.strides() : "")
+                    + (c.padding() != Padding.VALID ? ", padding='" + c.padding().kerasName() + "'" : "")
+                    + (c.dataFormat() != DataFormat.CHANNELS_LAST ? ", " + c.dataFormat().kerasName() : "")
+                    + (c.useBias() ? "" : ", use_bias=False") + ")";
+        } else if (layer instanceof Pooling2DSpec p) {
+            return p.kerasClass() + "(" + p.poolSize() + (p.strides().equals(p.poolSize()) ? "" : ", strides="
+                    + p.strides()) + (p.padding() != Padding.VALID ? ", padding='" + p.padding().kerasName() + "'"
+                    : "") + ")";
+        } else if (layer instanceof DropoutSpec d) {
+            return "Dropout(" + d.rate() + ")";
+        } else if (layer instanceof ActivationSpec a) {
+            return "Activation(" + a.activation().kerasName() + ")";
+        } else if (layer instanceof LeakyReLUSpec l) {
+            return "LeakyReLU(" + l.negativeSlope() + ")";
+        } else if (layer instanceof RescalingSpec r) {
+            return "Rescaling(" + r.scale() + (r.offset() != 0 ? ", offset=" + r.offset() : "") + ")";
+        } else if (layer instanceof ReshapeSpec r) {
+            return "Reshape(" + r.targetShape() + ")";
+        } else if (layer instanceof BatchNormalizationSpec b) {
+            return "BatchNormalization(axis=" + b.axis() + ")";
+        } else if (layer instanceof LstmSpec l) {
+            return "LSTM(" + l.units() + (l.returnSequences() ? ", return_sequences=True" : "") + ")";
+        }
+        return kerasClass(layer);
+    }
+
+    /** Keras's {@code naming.to_snake_case}: {@code Conv2D} -> conv2d, {@code LeakyReLU} -> leaky_re_lu. */
+    public static String snakeCase(String className) {
+        String s = className.replaceAll("\\W+", "");
+        s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase();
     }
 }

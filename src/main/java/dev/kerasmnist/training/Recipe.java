@@ -9,7 +9,7 @@ import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
-import dev.kerasmnist.model.MaxPooling2DSpec;
+import dev.kerasmnist.model.Pooling2DSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.RmsPropSpec;
@@ -80,8 +80,8 @@ public enum Recipe {
                     new DropoutSpec(0.2), new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
                     RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, seed);
             case CONVNET -> new ModelSpec(MnistSplit.PIXELS, List.of(
-                    new Conv2DSpec(32, 3, KerasActivation.RELU), new MaxPooling2DSpec(2),
-                    new Conv2DSpec(64, 3, KerasActivation.RELU), new MaxPooling2DSpec(2),
+                    new Conv2DSpec(32, 3, KerasActivation.RELU), Pooling2DSpec.max(2),
+                    new Conv2DSpec(64, 3, KerasActivation.RELU), Pooling2DSpec.max(2),
                     new Conv2DSpec(64, 3, KerasActivation.RELU), new FlattenSpec(),
                     new DenseSpec(64, KerasActivation.RELU), new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
                     RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, seed);

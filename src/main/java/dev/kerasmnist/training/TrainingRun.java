@@ -172,7 +172,7 @@ public final class TrainingRun {
         Checkpoints checkpoints = Checkpoints.forModel(files);
         Start start = resume ? resumed(checkpoints) : fresh(checkpoints);
         FitSpec runFit = start.fit;
-        out.print(ModelSummary.of(start.net));
+        out.print(ModelSummary.of(start.model));
         int examples = runFit.examples(mnist.train().size());
         int trainSize = runFit.splitAt(examples);
         out.printf("Train on %d samples%s (batch_size=%d, epochs=%d, seed=%d), test on %d%n", trainSize,

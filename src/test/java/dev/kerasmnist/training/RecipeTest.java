@@ -40,7 +40,7 @@ class RecipeTest {
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         assertEquals(93_322, net.numParams());
         assertNull(ModelShape.mnistProblem(net), "784 pixels in, 10 classes out");
-        String summary = ModelSummary.of(net);
+        String summary = ModelSummary.of(spec);
         assertTrue(summary.contains(" conv2d (Conv2D)             (None, 26, 26, 32)        320"), summary);
         assertTrue(summary.contains(" max_pooling2d_1 (MaxPooling2D) (None, 5, 5, 64)"), summary);
         assertTrue(summary.contains(" conv2d_2 (Conv2D)           (None, 3, 3, 64)          36928"), summary);
@@ -149,7 +149,10 @@ class RecipeTest {
                 List.of(new dev.kerasmnist.model.Conv2DSpec(8, 3, "relu"), new DenseSpec(10, "softmax")),
                 Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
         assertTrue(e.getMessage().contains("put Flatten() before it"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784, List.of(new DenseSpec(10, "softmax"),
-                new FlattenSpec()), Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
+        e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784, List.of(new DenseSpec(10, "relu"),
+                dev.kerasmnist.model.Pooling2DSpec.max(2), new DenseSpec(10, "softmax")),
+                Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
+        assertTrue(e.getMessage().contains("MaxPooling2D needs feature maps (rows, cols, channels), not [10]"),
+                e.getMessage());
     }
 }
