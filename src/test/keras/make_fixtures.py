@@ -24,6 +24,8 @@ import zipfile
 import h5py
 import numpy as np
 
+import kerasnp
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "keras")
 rng = np.random.RandomState(7)
 
@@ -31,11 +33,12 @@ rng = np.random.RandomState(7)
 HIDDEN = 32
 
 
-def mnist():
+def mnist(kind="train"):
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "data", "mnist")
-    with open(os.path.join(root, "train-images-idx3-ubyte"), "rb") as f:
+    prefix = "train" if kind == "train" else "t10k"
+    with open(os.path.join(root, prefix + "-images-idx3-ubyte"), "rb") as f:
         x = np.frombuffer(f.read()[16:], np.uint8).reshape(-1, 784).astype("float32") / 255
-    with open(os.path.join(root, "train-labels-idx1-ubyte"), "rb") as f:
+    with open(os.path.join(root, prefix + "-labels-idx1-ubyte"), "rb") as f:
         y = np.frombuffer(f.read()[8:], np.uint8)
     return x, y
 
@@ -261,11 +264,6 @@ def main():
                     lambda layer, var: f"{layer}/{var}:0")
 
     # Bad inputs, each a well-formed file of a kind we refuse.
-    conv = sequential3([input3([None, 28, 28, 1]),
-                        k3("Conv2D", {"name": "conv2d", "filters": 4, "kernel_size": [3, 3], "activation": "relu"}),
-                        k3("Flatten", {"name": "flatten"}), dense3("dense", 10, "softmax", 2704)], [None, 28, 28, 1])
-    write_keras3_zip(os.path.join(OUT, "bad-conv2d.keras"), conv,
-                     [("layers/conv2d", [np.zeros((3, 3, 1, 4), "float32"), np.zeros(4, "float32")])])
     lam = sequential3([input3([None, 784]), k3("Lambda", {"name": "lambda", "function": {"class_name": "__lambda__"}}),
                        dense3("dense", 10, "softmax", 784)], [None, 784])
     write_keras3_zip(os.path.join(OUT, "bad-lambda.keras"), lam, [])
@@ -288,5 +286,303 @@ def main():
                     [("tdd_1", dense(4, 10), ["W", "b"])], lambda layer, var: f"{layer}_{var}")
 
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Convnets, channels-first, LSTM, Rescaling and the other layers of the vocabulary. Their feature layers (convolution,
+# LSTM) keep seeded random weights and BatchNormalization real batch statistics; the Dense layer that reads them is
+# trained here with NumPy (softmax regression), so each model scores well above chance. Every fixture's expected
+# outputs on INPUTS (the first 32 MNIST test images) and its accuracy on the 10,000 test images come from kerasnp's
+# forward pass over the written file, recorded in expected.json.
+
+def cfg2(kind, name, **config):
+    """A Keras 2 (2.13) layer config."""
+    config = {"name": name, "trainable": True, "dtype": "float32", **config}
+    return {"class_name": kind, "config": config}
+
+
+def cfg3(kind, name, build_shape=None, **config):
+    """A Keras 3 layer config, with the module/registered_name wrapper and a DTypePolicy."""
+    return k3(kind, {"name": name, "trainable": True, "dtype": DTYPE3, **config}, build_shape)
+
+
+def glorot(r, shape, fan_in, fan_out):
+    return (r.uniform(-1, 1, shape) * np.sqrt(6 / (fan_in + fan_out))).astype("float32")
+
+
+def conv_weights(r, k, c_in, c_out, bias=True):
+    w = [glorot(r, (k, k, c_in, c_out), k * k * c_in, k * k * c_out)]
+    return w + [r.uniform(-0.05, 0.05, c_out).astype("float32")] if bias else w
+
+
+def readout(features, y, epochs=30, lr=0.5, seed=3):
+    """Softmax regression on fixed features: the trained Dense(10) of every fixture."""
+    r = np.random.RandomState(seed)
+    mu, sd = features.mean(0), features.std(0) + 1e-6
+    f = (features - mu) / sd
+    w = np.zeros((f.shape[1], 10))
+    b = np.zeros(10)
+    onehot = np.eye(10)[y]
+    for _ in range(epochs):
+        for i in range(0, len(f), 256):
+            idx = r.permutation(len(f))[:256]
+            z = f[idx] @ w + b
+            p = np.exp(z - z.max(1, keepdims=True))
+            p /= p.sum(1, keepdims=True)
+            g = (p - onehot[idx]) / len(idx)
+            w -= lr * f[idx].T @ g
+            b -= lr * g.sum(0)
+    # fold the standardisation into the layer: (f - mu) / sd @ w + b
+    w_folded = (w / sd[:, None]).astype("float32")
+    return [w_folded, (b - (mu / sd) @ w).astype("float32")]
+
+
+def features_of(layers, x, major):
+    """kerasnp's forward pass over a list of (config, weights), up to their end."""
+    first = {"config": {"batch_shape": layers[0][0]["config"].get("batch_shape")}}
+    return kerasnp.forward(None, x, ({}, major, layers))
+
+
+def sequential2(layers):
+    return {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers},
+            "keras_version": "2.13.1", "backend": "tensorflow"}
+
+
+def h5_layers(named, prefix):
+    """[(name, arrays, variable names)] for write_legacy_h5 from (config, arrays)."""
+    return [(layer["config"]["name"], w, kerasnp.variable_names(layer)) for layer, w in named]
+
+
+def more_fixtures():
+    x, y = mnist()
+    tx, ty = mnist("test")
+    x, y = x[:12000], y[:12000]
+    r = np.random.RandomState(11)
+    expected = {}
+    inputs = (tx[:32] * 255).round().astype(np.uint8)
+    inputs.tofile(os.path.join(OUT, "inputs.u8"))
+
+    def record(name, scale=1.0):
+        path = os.path.join(OUT, name)
+        out = kerasnp.forward(path, tx[:32].astype(np.float64) * scale)
+        preds = np.concatenate([kerasnp.forward(path, tx[i:i + 2000].astype(np.float64) * scale).argmax(1)
+                                for i in range(0, len(tx), 2000)])
+        expected[name] = {"scale": scale, "accuracy": float((preds == ty).mean()), "outputs": out.tolist()}
+        print("%-32s test accuracy %.4f" % (name, expected[name]["accuracy"]))
+
+    # A. The convnet, channels-last: Conv2D(8, 3) -> MaxPooling2D -> Conv2D(16, 3) -> MaxPooling2D -> Flatten ->
+    # Dropout -> Dense(10, softmax). Keras 2 writes it without an InputLayer (batch_input_shape on the first layer).
+    c1, c2 = conv_weights(r, 3, 1, 8), conv_weights(r, 3, 8, 16)
+    k2 = [cfg2("Conv2D", "conv2d", batch_input_shape=[None, 28, 28, 1], filters=8, kernel_size=[3, 3],
+               strides=[1, 1], padding="valid", data_format="channels_last", dilation_rate=[1, 1], groups=1,
+               activation="relu", use_bias=True),
+          cfg2("MaxPooling2D", "max_pooling2d", pool_size=[2, 2], padding="valid", strides=[2, 2],
+               data_format="channels_last"),
+          cfg2("Conv2D", "conv2d_1", filters=16, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+               data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="relu", use_bias=True),
+          cfg2("MaxPooling2D", "max_pooling2d_1", pool_size=[2, 2], padding="valid", strides=[2, 2],
+               data_format="channels_last"),
+          cfg2("Flatten", "flatten", data_format="channels_last"),
+          cfg2("Dropout", "dropout", rate=0.5, noise_shape=None, seed=None)]
+    feats = [(k2[0], c1), (k2[1], []), (k2[2], c2), (k2[3], []), (k2[4], []), (k2[5], [])]
+    head = readout(features_of(feats, x, 2), y)
+    k2.append(cfg2("Dense", "dense", units=10, activation="softmax", use_bias=True))
+    convnet = feats + [(k2[6], head)]
+    write_legacy_h5(os.path.join(OUT, "keras2-convnet.h5"), "2.13.1", sequential2(k2), h5_layers(convnet, ""),
+                    lambda layer, var: f"{layer}/{var}:0")
+    record("keras2-convnet.h5")
+
+    # the same model in Keras 3: legacy .h5 (variable paths) and .keras, whose config names the layers
+    # differently from their weight groups (features, features_1, ..., classifier)
+    def conv3(name, filters, shape, **more):
+        return cfg3("Conv2D", name, shape, filters=filters, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+                    data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="relu", use_bias=True,
+                    kernel_initializer=INIT3, bias_initializer=ZEROS3, kernel_regularizer=None,
+                    bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                    **more)
+
+    def pool3(name, shape, kind="MaxPooling2D", size=2, padding="valid"):
+        return cfg3(kind, name, shape, pool_size=[size, size], padding=padding, strides=[size, size],
+                    data_format="channels_last")
+    l3 = [input3([None, 28, 28, 1]), conv3("features", 8, [None, 28, 28, 1]), pool3("pool", [None, 26, 26, 8]),
+          conv3("features_2", 16, [None, 13, 13, 8]), pool3("pool_2", [None, 11, 11, 16]),
+          cfg3("Flatten", "to_vector", [None, 5, 5, 16], data_format="channels_last"),
+          cfg3("Dropout", "drop", [None, 400], rate=0.5, seed=None, noise_shape=None),
+          dense3("classifier", 10, "softmax", 400)]
+    seq = sequential3(l3, [None, 28, 28, 1])
+    write_keras3_zip(os.path.join(OUT, "keras3-convnet.keras"), seq,
+                     [("layers/conv2d", c1), ("layers/conv2d_1", c2), ("layers/dense", head)])
+    record("keras3-convnet.keras")
+    write_legacy_h5(os.path.join(OUT, "keras3-convnet-legacy.h5"), "3.3.3", seq,
+                    [(layer["config"]["name"], w, kerasnp.variable_names(layer))
+                     for layer, w in zip(l3[1:], [c1, [], c2, [], [], [], head])],
+                    lambda layer, var: f"sequential/{layer}/{var}")
+    record("keras3-convnet-legacy.h5")
+
+    # B. Channels-first (Keras 2, as on GPUs): Input (1, 28, 28) -> Conv2D(8, 3) -> MaxPooling2D -> Flatten
+    # (data_format channels_first: Keras moves the channels last before flattening) -> Dense(10, softmax)
+    cf1 = conv_weights(r, 3, 1, 8)
+    kcf = [cfg2("InputLayer", "input_1", batch_input_shape=[None, 1, 28, 28], sparse=False, ragged=False),
+           cfg2("Conv2D", "conv2d", filters=8, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+                data_format="channels_first", dilation_rate=[1, 1], groups=1, activation="relu", use_bias=True),
+           cfg2("MaxPooling2D", "max_pooling2d", pool_size=[2, 2], padding="valid", strides=[2, 2],
+                data_format="channels_first"),
+           cfg2("Flatten", "flatten", data_format="channels_first")]
+    feats = [(kcf[0], []), (kcf[1], cf1), (kcf[2], []), (kcf[3], [])]
+    head = readout(features_of(feats, x, 2), y)
+    kcf.append(cfg2("Dense", "dense", units=10, activation="softmax", use_bias=True))
+    write_legacy_h5(os.path.join(OUT, "keras2-channels-first.h5"), "2.13.1", sequential2(kcf),
+                    h5_layers(feats[1:] + [(kcf[4], head)], ""), lambda layer, var: f"{layer}/{var}:0")
+    record("keras2-channels-first.h5")
+
+    # C. LSTM over the image's 28 rows (Keras 2.13, weights at lstm/lstm/lstm_cell/kernel:0 as in the files that
+    # crashed DL4J's importer): Input (28, 28) -> LSTM(32) -> Dense(10, softmax); and in Keras 3, .keras (the
+    # weights under layers/lstm/cell/vars), stacked: LSTM(16, return_sequences) -> LSTM(32)
+    def lstm_weights(n_in, units):
+        return [glorot(r, (n_in, 4 * units), n_in, 4 * units), glorot(r, (units, 4 * units), units, 4 * units),
+                np.concatenate([np.zeros(units), np.ones(units), np.zeros(2 * units)]).astype("float32")]
+    lw = lstm_weights(28, 32)
+    lk = [cfg2("LSTM", "lstm", batch_input_shape=[None, 28, 28], return_sequences=False, return_state=False,
+               go_backwards=False, stateful=False, unroll=False, time_major=False, units=32, activation="tanh",
+               recurrent_activation="sigmoid", use_bias=True, unit_forget_bias=True, dropout=0.0,
+               recurrent_dropout=0.0, implementation=2)]
+    feats = [(lk[0], lw)]
+    head = readout(features_of(feats, x, 2), y)
+    lk.append(cfg2("Dense", "dense", units=10, activation="softmax", use_bias=True))
+    write_legacy_h5(os.path.join(OUT, "keras2-lstm.h5"), "2.13.1", sequential2(lk),
+                    [("lstm", lw, ["kernel", "recurrent_kernel", "bias"]), ("dense", head, ["kernel", "bias"])],
+                    lambda layer, var: f"{layer}/lstm_cell/{var}:0" if layer == "lstm" else f"{layer}/{var}:0")
+    record("keras2-lstm.h5")
+
+    la, lb = lstm_weights(28, 16), lstm_weights(16, 32)
+    def lstm3(name, units, shape, sequences):
+        return cfg3("LSTM", name, shape, return_sequences=sequences, return_state=False, go_backwards=False,
+                    stateful=False, unroll=False, zero_output_for_mask=False, units=units, activation="tanh",
+                    recurrent_activation="sigmoid", use_bias=True, unit_forget_bias=True, seed=None, dropout=0.0,
+                    recurrent_dropout=0.0)
+    l3 = [input3([None, 28, 28]), lstm3("rows", 16, [None, 28, 28], True), lstm3("summary", 32, [None, 28, 16], False)]
+    feats = [(l3[1], la), (l3[2], lb)]
+    l3[0]["config"]["batch_shape"] = [None, 28, 28]
+    head = readout(features_of([(l3[0], [])] + feats, x, 3), y)
+    l3.append(dense3("digits", 10, "softmax", 32))
+    write_keras3_zip(os.path.join(OUT, "keras3-lstm.keras"), sequential3(l3, [None, 28, 28]),
+                     [("layers/lstm/cell", la), ("layers/lstm_1/cell", lb), ("layers/dense", head)])
+    record("keras3-lstm.keras")
+
+    # D. Rescaling: raw 0..255 pixels in. Input (28, 28, 1) -> Rescaling(1/255) -> Conv2D(8, 3, strides 2, same) ->
+    # BatchNormalization -> MaxPooling2D -> Flatten -> Dense(10) -> Softmax
+    rc = conv_weights(r, 3, 1, 8)
+    l3 = [input3([None, 28, 28, 1]), cfg3("Rescaling", "rescaling", [None, 28, 28, 1], scale=1 / 255, offset=0.0),
+          cfg3("Conv2D", "conv2d", [None, 28, 28, 1], filters=8, kernel_size=[3, 3], strides=[2, 2], padding="same",
+               data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="relu", use_bias=True)]
+    pre = features_of([(l3[0], []), (l3[1], []), (l3[2], rc)], x[:2000] * 255, 3)
+    mean, var = pre.mean((0, 1, 2)).astype("float32"), pre.var((0, 1, 2)).astype("float32")
+    bn = [r.uniform(0.5, 1.5, 8).astype("float32"), r.uniform(-0.2, 0.2, 8).astype("float32"), mean, var]
+    l3 += [cfg3("BatchNormalization", "batch_normalization", [None, 14, 14, 8], axis=-1, momentum=0.99,
+                epsilon=0.001, center=True, scale=True),
+           pool3("max_pooling2d", [None, 14, 14, 8]), cfg3("Flatten", "flatten", [None, 7, 7, 8])]
+    feats = [(l3[0], []), (l3[1], []), (l3[2], rc), (l3[3], bn), (l3[4], []), (l3[5], [])]
+    head = readout(features_of(feats, x * 255, 3), y)
+    l3 += [dense3("dense", 10, "linear", 392), cfg3("Softmax", "softmax", [None, 10], axis=-1)]
+    write_keras3_zip(os.path.join(OUT, "keras3-rescaling.keras"), sequential3(l3, [None, 28, 28, 1]),
+                     [("layers/conv2d", rc), ("layers/batch_normalization", bn), ("layers/dense", head)])
+    record("keras3-rescaling.keras", 255.0)
+
+    # E. An all-convolutional Keras 3 model: Conv2D(16, 3, same, no bias) -> BatchNormalization -> ReLU ->
+    # AveragePooling2D(2, same) -> Conv2D(32, 3, strides 2, elu) -> LeakyReLU -> GlobalAveragePooling2D ->
+    # Dense(10) -> Activation(softmax)
+    e1 = conv_weights(r, 3, 1, 16, bias=False)
+    e2 = conv_weights(r, 3, 16, 32)
+    l3 = [input3([None, 28, 28, 1]),
+          cfg3("Conv2D", "conv2d", [None, 28, 28, 1], filters=16, kernel_size=[3, 3], strides=[1, 1],
+               padding="same", data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="linear",
+               use_bias=False)]
+    pre = features_of([(l3[0], []), (l3[1], e1)], x[:2000], 3)
+    ebn = [np.ones(16, "float32"), np.zeros(16, "float32"), pre.mean((0, 1, 2)).astype("float32"),
+           pre.var((0, 1, 2)).astype("float32")]
+    l3 += [cfg3("BatchNormalization", "batch_normalization", [None, 28, 28, 16], axis=-1, momentum=0.99,
+                epsilon=0.001, center=True, scale=True),
+           cfg3("ReLU", "re_lu", [None, 28, 28, 16], max_value=None, negative_slope=0.0, threshold=0.0),
+           pool3("average_pooling2d", [None, 28, 28, 16], "AveragePooling2D", 3, "same"),
+           cfg3("Conv2D", "conv2d_1", [None, 10, 10, 16], filters=32, kernel_size=[3, 3], strides=[2, 2],
+                padding="valid", data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="elu",
+                use_bias=True),
+           cfg3("LeakyReLU", "leaky_re_lu", [None, 4, 4, 32], negative_slope=0.1),
+           cfg3("GlobalAveragePooling2D", "global_average_pooling2d", [None, 4, 4, 32],
+                data_format="channels_last", keepdims=False)]
+    feats = [(l3[0], []), (l3[1], e1), (l3[2], ebn), (l3[3], []), (l3[4], []), (l3[5], e2), (l3[6], []),
+             (l3[7], [])]
+    head = readout(features_of(feats, x, 3), y)
+    l3 += [dense3("dense", 10, "linear", 32), cfg3("Activation", "activation", [None, 10], activation="softmax")]
+    write_keras3_zip(os.path.join(OUT, "keras3-allconv.keras"), sequential3(l3, [None, 28, 28, 1]),
+                     [("layers/conv2d", e1), ("layers/batch_normalization", ebn), ("layers/conv2d_1", e2),
+                      ("layers/dense", head)])
+    record("keras3-allconv.keras")
+
+    # F. Trained on raw 0..255 pixels with no Rescaling layer (nothing in the file says so: --input-scale 255)
+    rw = [glorot(r, (784, 64), 784, 64) / 255, np.zeros(64, "float32")]
+    l3 = [input3([None, 784]), dense3("dense", 64, "relu", 784)]
+    head = readout(features_of([(l3[0], []), (l3[1], rw)], x * 255, 3), y)
+    l3.append(dense3("dense_1", 10, "softmax", 64))
+    write_keras3_zip(os.path.join(OUT, "keras3-raw-pixels.keras"), sequential3(l3, [None, 784]),
+                     [("layers/dense", rw), ("layers/dense_1", head)])
+    record("keras3-raw-pixels.keras", 255.0)
+
+    # G. Keras 2.15 on Windows: a .keras whose weight groups are named with backslashes, Keras 2 fields
+    seq = sequential3([input3([None, 28, 28, 1])] + l3_convnet_layers(), [None, 28, 28, 1])
+    win = io.BytesIO()
+    with h5py.File(win, "w") as h5:
+        for path, values in [("layers\\conv2d", c1), ("layers\\conv2d_1", c2), ("layers\\dense", convnet[-1][1])]:
+            g = h5.create_group(path).create_group("vars")
+            for i, v in enumerate(values):
+                g.create_dataset(str(i), data=v, track_times=False)
+    config = json.loads(json.dumps(seq).replace('"batch_shape"', '"batch_input_shape"'))
+    with zipfile.ZipFile(os.path.join(OUT, "keras2-windows.keras"), "w") as z:
+        info = lambda n: zipfile.ZipInfo(n, date_time=(2024, 1, 9, 12, 0, 0))
+        z.writestr(info("metadata.json"), json.dumps({"keras_version": "2.15.0", "date_saved": "2024-01-09@12:00:00"}))
+        z.writestr(info("config.json"), json.dumps(config))
+        z.writestr(info("model.weights.h5"), win.getvalue())
+    record("keras2-windows.keras")
+
+    # the Dense models written by main()
+    for name in ["keras2-sequential.h5", "keras2-functional.h5", "keras3-sequential-legacy.h5",
+                 "keras3-sequential.keras", "keras3-functional.keras"]:
+        record(name)
+
+    # Hostile files, each refused before anything is allocated
+    huge = sequential3([input3([None, 784]), dense3("dense", 10 ** 9, "relu", 784), dense3("dense_1", 10, "softmax",
+                                                                                       10 ** 9)], [None, 784])
+    write_keras3_zip(os.path.join(OUT, "bad-huge-dense.keras"), huge, [])
+    small = sequential3([input3([None, 784]), dense3("dense", 10, "softmax", 784)], [None, 784])
+    with h5py.File(os.path.join(OUT, "bad-dataset-past-eof.h5"), "w") as f:
+        f.attrs["keras_version"] = b"3.3.3"
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["model_config"] = json.dumps(small).encode()
+        g = f.create_group("model_weights").create_group("dense")
+        g.attrs["weight_names"] = np.array([b"sequential/dense/kernel", b"sequential/dense/bias"])
+        g.create_dataset("sequential/dense/kernel", shape=(784, 10), dtype="f4", track_times=False)  # never written
+        g.create_dataset("sequential/dense/bias", data=np.zeros(10, "f4"), track_times=False)
+    with zipfile.ZipFile(os.path.join(OUT, "bad-escaping-entry.keras"), "w") as z:
+        z.writestr(zipfile.ZipInfo("config.json", date_time=(2024, 5, 2, 10, 0, 0)), json.dumps(small))
+        z.writestr(zipfile.ZipInfo("../../model.weights.h5", date_time=(2024, 5, 2, 10, 0, 0)), b"x")
+
+    with open(os.path.join(OUT, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=1)
+
+
+def l3_convnet_layers():
+    """The convnet's layers after its input, Keras 3 config (for the Windows fixture)."""
+    def conv(name, filters):
+        return cfg3("Conv2D", name, None, filters=filters, kernel_size=[3, 3], strides=[1, 1], padding="valid",
+                    data_format="channels_last", dilation_rate=[1, 1], groups=1, activation="relu", use_bias=True)
+    def pool(name):
+        return cfg3("MaxPooling2D", name, None, pool_size=[2, 2], padding="valid", strides=[2, 2],
+                    data_format="channels_last")
+    return [conv("conv2d", 8), pool("max_pooling2d"), conv("conv2d_1", 16), pool("max_pooling2d_1"),
+            cfg3("Flatten", "flatten", None), cfg3("Dropout", "dropout", None, rate=0.5),
+            dense3("dense", 10, "softmax", 400)]
+
+
 if __name__ == "__main__":
     main()
+    more_fixtures()

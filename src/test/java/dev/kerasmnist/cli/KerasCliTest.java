@@ -40,14 +40,14 @@ class KerasCliTest extends CliHarness {
         assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-sequential.keras").toString(), "--model",
                 imported.toString()), stderr.toString());
         assertTrue(out().contains("Keras 3 native (.keras), Keras 3.3.3"), out());
-        assertTrue(out().contains("InputLayer([28, 28]) -> Flatten -> Dense(32, linear) -> BatchNormalization -> "
+        assertTrue(out().contains("Input((28, 28)) -> Flatten -> Dense(32, linear) -> BatchNormalization(axis=-1) -> "
                 + "Activation(relu) -> Dropout(0.2) -> Dense(10, softmax)"), out());
 
         Provenance p = ModelStore.readProvenance(new ModelFiles(imported));
         assertEquals(Provenance.Kind.IMPORTED, p.origin().kind());
         assertEquals("3.3.3", p.origin().details().get("keras_version"));
         assertEquals(64, p.origin().details().get("sha256").length());
-        assertTrue(p.origin().details().get("layers").startsWith("InputLayer([28, 28]), Flatten"));
+        assertTrue(p.origin().details().get("layers").startsWith("Input((28, 28)), Flatten"));
 
         assertEquals(0, run(onData(data, "evaluate", "--model", imported.toString())));
         assertTrue(out().contains("test_acc: "), out());

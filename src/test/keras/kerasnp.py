@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""An independent forward pass over a Keras model file, in NumPy (no Keras, no DL4J), for the tests.
+
+It reads the file as Keras's own loaders do (keras/src/saving/saving_lib.py for .keras, legacy_h5_format.py for .h5)
+and computes the layers with Keras's formulas. The fixtures' expected outputs come from here, and so does the check
+of every file `export-keras` writes.
+
+    /usr/bin/python3 src/test/keras/kerasnp.py MODEL_FILE PIXELS_FILE [SCALE]
+
+PIXELS_FILE holds raw uint8 pixels, 784 per image; the model is fed pixels / 255 (SCALE 255: raw pixels). Prints
+one JSON object: {"outputs": [[10 floats] per image]}.
+"""
+import io
+import json
+import math
+import re
+import sys
+import zipfile
+
+import h5py
+import numpy as np
+
+
+def snake(name):
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def text(value):
+    return value.decode("utf-8") if hasattr(value, "decode") else str(value)
+
+
+def load(path):
+    """(model config, keras major version, [(layer config, [arrays])] in order, nested models inlined)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            config = json.loads(z.read("config.json"))
+            meta = json.loads(z.read("metadata.json")) if "metadata.json" in z.namelist() else {}
+            h5 = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
+        major = int(str(meta.get("keras_version", "3")).split(".")[0])
+        groups = {}
+        h5.visititems(lambda name, obj: groups.__setitem__(name.replace("\\", "/"), obj)
+                      if isinstance(obj, h5py.Group) else None)
+
+        def variables(prefix):
+            for p in (prefix + "/vars", prefix + "/cell/vars"):
+                g = groups.get(p)
+                if g is not None and len(g):
+                    return [np.array(g[str(i)]) for i in range(len(g))]
+            return []
+
+        layers = []
+
+        def walk(model, prefix):
+            counts = {}
+            for layer in model["config"]["layers"]:
+                s = snake(layer["class_name"])
+                n = counts.get(s, 0)
+                counts[s] = n + 1
+                p = prefix + "layers/" + (s if n == 0 else "%s_%d" % (s, n))
+                if layer["class_name"] in ("Sequential", "Functional"):
+                    walk(layer, p + "/")
+                else:
+                    layers.append((layer, variables(p)))
+        walk(config, "")
+        return config, major, layers
+    f = h5py.File(path, "r")
+    config = json.loads(text(f.attrs["model_config"]))
+    major = int(text(f.attrs.get("keras_version", "2")).split(".")[0])
+    weights = f["model_weights"]
+    layers = []
+
+    def walk(model, top):
+        for layer in model["config"]["layers"]:
+            name = layer["config"]["name"]
+            if layer["class_name"] in ("Sequential", "Functional"):
+                walk(layer, top or name)
+                continue
+            layers.append((layer, top or name))
+
+    walk(config, None)
+    taken = {}
+    out = []
+    for layer, top in layers:
+        g = weights[top] if top in weights else None
+        names = [text(n) for n in g.attrs.get("weight_names", [])] if g is not None else []
+        count = len(variable_names(layer))
+        start = taken.get(top, 0)
+        taken[top] = start + count
+        out.append((layer, [np.array(g[n]) for n in names[start:start + count]]))
+    return config, major, out
+
+
+def variable_names(layer):
+    kind, c = layer["class_name"], layer["config"]
+    if kind == "Dense":
+        return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
+    if kind == "Conv2D":
+        return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
+    if kind == "BatchNormalization":
+        return (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + [
+            "moving_mean", "moving_variance"]
+    if kind == "LSTM":
+        return ["kernel", "recurrent_kernel", "bias"]
+    return []
+
+
+def activation(name, x, major):
+    if isinstance(name, dict):
+        name = name.get("config", name.get("class_name"))
+    if name in (None, "linear"):
+        return x
+    if name == "relu":
+        return np.maximum(x, 0)
+    if name == "softmax":
+        e = np.exp(x - x.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-x))
+    if name == "tanh":
+        return np.tanh(x)
+    if name == "elu":
+        return np.where(x > 0, x, np.exp(x) - 1)
+    if name == "selu":
+        return 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1))
+    if name == "softplus":
+        return np.log1p(np.exp(x))
+    if name == "softsign":
+        return x / (1 + np.abs(x))
+    if name in ("silu", "swish"):
+        return x / (1 + np.exp(-x))
+    if name == "gelu":
+        return 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    if name == "relu6":
+        return np.clip(x, 0, 6)
+    if name == "leaky_relu":
+        return np.where(x > 0, x, 0.2 * x)
+    if name == "hard_sigmoid":
+        return np.clip(0.2 * x + 0.5, 0, 1) if major < 3 else np.clip(x / 6 + 0.5, 0, 1)
+    raise ValueError("activation " + str(name))
+
+
+def pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def pad_same(x, k, s):
+    """TF's 'same' padding of (N, H, W, C): the odd row or column at the bottom and right."""
+    pads = []
+    for axis, (kk, ss) in zip((1, 2), zip(k, s)):
+        n = x.shape[axis]
+        out = -(-n // ss)
+        total = max((out - 1) * ss + kk - n, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def windows(x, k, s, padding, fill):
+    """(N, H', W', kh, kw, C) windows of channels-last x."""
+    if padding == "same":
+        (t, b), (l, r) = pad_same(x, k, s)
+        x = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)), constant_values=fill)
+    n, h, w, c = x.shape
+    oh, ow = (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1
+    out = np.empty((n, oh, ow, k[0], k[1], c), x.dtype)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            out[:, :, :, i, j, :] = x[:, i:i + s[0] * oh:s[0], j:j + s[1] * ow:s[1], :]
+    return out
+
+
+def forward(path, x, layers=None):
+    """Outputs for x of shape (N, 784) in the model's own input scale."""
+    config, major, layers = load(path) if layers is None else layers
+    first = layers[0][0]["config"]
+    shape = first.get("batch_shape") or first.get("batch_input_shape")
+    if shape is None:
+        shape = config.get("build_config", {}).get("input_shape")
+    a = x.reshape((len(x),) + tuple(shape[1:])).astype(np.float64)
+    for layer, w in layers:
+        kind, c = layer["class_name"], layer["config"]
+        cf = c.get("data_format") == "channels_first"
+        if kind == "InputLayer" or kind == "Dropout":
+            continue
+        if kind == "Dense":
+            a = activation(c.get("activation"), a @ w[0] + (w[1] if len(w) > 1 else 0), major)
+        elif kind == "Conv2D":
+            t = a.transpose(0, 2, 3, 1) if cf else a
+            k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
+            win = windows(t, k, s, c.get("padding", "valid"), 0.0)
+            z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
+            z = activation(c.get("activation"), z, major)
+            a = z.transpose(0, 3, 1, 2) if cf else z
+        elif kind in ("MaxPooling2D", "AveragePooling2D"):
+            t = a.transpose(0, 2, 3, 1) if cf else a
+            k = pair(c.get("pool_size", 2))
+            s = pair(c["strides"]) if c.get("strides") is not None else k
+            if kind == "MaxPooling2D":
+                z = windows(t, k, s, c.get("padding", "valid"), -np.inf).max(axis=(3, 4))
+            else:
+                total = windows(t, k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
+                count = windows(np.ones_like(t[:1, :, :, :1]), k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
+                z = total / count
+            a = z.transpose(0, 3, 1, 2) if cf else z
+        elif kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+            axes = (2, 3) if cf else (1, 2)
+            a = a.mean(axis=axes) if "Average" in kind else a.max(axis=axes)
+        elif kind == "Flatten":
+            if cf and a.ndim > 2:
+                a = np.moveaxis(a, 1, -1)
+            a = a.reshape(len(a), -1)
+        elif kind == "Reshape":
+            a = a.reshape((len(a),) + tuple(c["target_shape"]))
+        elif kind == "Rescaling":
+            a = a * c["scale"] + c.get("offset", 0.0)
+        elif kind == "BatchNormalization":
+            axis = c.get("axis", -1)
+            axis = axis[0] if isinstance(axis, list) else axis
+            i = 0
+            gamma = w[i] if c.get("scale", True) else 1.0
+            i += 1 if c.get("scale", True) else 0
+            beta = w[i] if c.get("center", True) else 0.0
+            i += 1 if c.get("center", True) else 0
+            mean, var = w[i], w[i + 1]
+            view = [1] * a.ndim
+            view[axis] = -1
+            r = lambda v: np.reshape(v, view) if np.ndim(v) else v
+            a = (a - r(mean)) / np.sqrt(r(var) + c.get("epsilon", 1e-3)) * r(gamma) + r(beta)
+        elif kind == "Activation":
+            a = activation(c["activation"], a, major)
+        elif kind == "ReLU":
+            a = np.maximum(a, 0) if c.get("max_value") is None else np.clip(a, 0, c["max_value"])
+        elif kind == "LeakyReLU":
+            slope = c.get("negative_slope", c.get("alpha", 0.3))
+            a = np.where(a > 0, a, slope * a)
+        elif kind == "Softmax":
+            a = activation("softmax", a, major)
+        elif kind == "LSTM":
+            kernel, recurrent, bias = w
+            u = recurrent.shape[0]
+            h = np.zeros((len(a), u))
+            cell = np.zeros((len(a), u))
+            outputs = []
+            act = lambda v: activation(c.get("activation", "tanh"), v, major)
+            rec = lambda v: activation(c.get("recurrent_activation", "sigmoid"), v, major)
+            for t in range(a.shape[1]):
+                z = a[:, t, :] @ kernel + h @ recurrent + bias
+                i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+                cell = rec(f) * cell + rec(i) * act(g)
+                h = rec(o) * act(cell)
+                outputs.append(h)
+            a = np.stack(outputs, 1) if c.get("return_sequences") else h
+        else:
+            raise ValueError("layer " + kind)
+    return a
+
+
+def main():
+    model, pixels = sys.argv[1], sys.argv[2]
+    scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+    x = np.fromfile(pixels, np.uint8).reshape(-1, 784).astype(np.float64) / 255 * scale
+    print(json.dumps({"outputs": forward(model, x).tolist()}))
+
+
+if __name__ == "__main__":
+    main()
