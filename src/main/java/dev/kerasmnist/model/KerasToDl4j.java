@@ -418,7 +418,8 @@ public final class KerasToDl4j {
             } else if (layer instanceof LstmSpec) {
                 w.add(gates(source.getParam("W"), DL4J_TO_KERAS_GATES));
                 w.add(gates(source.getParam("RW"), DL4J_TO_KERAS_GATES));
-                w.add(flat(gates(source.getParam("b"), DL4J_TO_KERAS_GATES)));
+                INDArray b = source.getParam("b");
+                w.add(flat(gates(b.reshape(1, b.length()), DL4J_TO_KERAS_GATES)));
             }
             all.add(w);
         }

@@ -1,0 +1,91 @@
+package dev.kerasmnist.keras;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.training.Recipe;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Every recipe and every imported fixture exported as .keras and .h5: re-imported, it gives the same outputs; read
+ * by the independent NumPy forward pass (src/test/keras/kerasnp.py, on Debian's python3-h5py and python3-numpy), it
+ * gives our outputs within 1e-5.
+ */
+class KerasExportTest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    @TempDir
+    Path tmp;
+
+    static Stream<String> models() throws IOException {
+        List<String> all = new ArrayList<>();
+        for (Recipe r : Recipe.values()) {
+            all.add("recipe:" + r.cliName());
+        }
+        KerasImportTest.fixtures().forEach(all::add);
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void exportsRoundTripAndNumPyReadsThem(String name) throws Exception {
+        MultiLayerNetwork net;
+        ModelSpec spec;
+        if (name.startsWith("recipe:")) {
+            spec = Recipe.of(name.substring("recipe:".length())).model(7);
+            net = KerasToDl4j.build(spec); // the seeded initial weights: every layout matters as much as trained ones
+        } else {
+            KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve(name),
+                    name.contains("raw-pixels") ? 255 : 1);
+            net = imported.net();
+            spec = imported.spec();
+        }
+        INDArray x = KerasImportTest.inputs();
+        INDArray ours = net.output(x);
+        for (KerasExport.Format format : KerasExport.Format.values()) {
+            Path file = tmp.resolve("m." + format.extension());
+            KerasExport.write(net, spec, file, format);
+            KerasImport.Imported back = KerasImport.read(file, spec.inputScale());
+            assertEquals(spec.layers(), back.spec().layers(), "the same layers come back");
+            double reimported = ours.sub(back.net().output(x)).amaxNumber().doubleValue();
+            assertTrue(reimported <= 1e-6, format + " re-imported differs by " + reimported);
+            JsonNode numpy = numpy(file, spec.inputScale());
+            if (numpy != null) {
+                double worst = KerasImportTest.worst(ours, numpy.path("outputs"));
+                System.out.printf("%s as .%s: max |DL4J - NumPy| = %.2e%n", name, format.extension(), worst);
+                assertTrue(worst <= 1e-5, format + ": NumPy's forward pass differs by " + worst);
+            }
+        }
+    }
+
+    /** kerasnp.py's outputs for the 32 test images, or null where Debian's h5py and NumPy are not installed. */
+    static JsonNode numpy(Path model, double scale) throws Exception {
+        boolean available = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
+                "import h5py, numpy").start().waitFor() == 0;
+        assumeTrue(available || System.getenv("CI") != null, "no python3-h5py: the NumPy check is skipped");
+        Process p = new ProcessBuilder(PYTHON.toString(), "src/test/keras/kerasnp.py", model.toString(),
+                KerasImportTest.FIXTURES.resolve("inputs.u8").toString(), Double.toString(scale))
+                .redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(out);
+    }
+}
