@@ -260,7 +260,9 @@ def main():
     model, pixels = sys.argv[1], sys.argv[2]
     scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
     x = np.fromfile(pixels, np.uint8).reshape(-1, 784).astype(np.float64) / 255 * scale
-    print(json.dumps({"outputs": forward(model, x).tolist()}))
+    loaded = load(model)
+    out = np.concatenate([forward(None, x[i:i + 250], loaded) for i in range(0, len(x), 250)])
+    print(json.dumps({"outputs": out.tolist()}))
 
 
 if __name__ == "__main__":

@@ -6,18 +6,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.data.MnistLocator;
+import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.evaluation.Evaluator;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.training.Recipe;
+import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,13 +83,47 @@ class KerasExportTest {
         }
     }
 
-    /** kerasnp.py's outputs for the 32 test images, or null where Debian's h5py and NumPy are not installed. */
+    /** The convnet trained here (one short epoch), exported: NumPy's pass scores 1,000 test images as we do. */
+    @Test
+    void aConvnetTrainedHereExportsWithTheSameAccuracy() throws Exception {
+        Optional<Path> dir = MnistLocator.fromEnvironment(Optional.empty()).find();
+        assumeTrue(dir.isPresent(), "real MNIST not found; run the fetch-data command to include this test");
+        Mnist mnist = Mnist.load(dir.get());
+        ModelSpec spec = Recipe.CONVNET.model(1);
+        MultiLayerNetwork net = KerasToDl4j.build(spec);
+        Trainer.fit(net, mnist.train(), FitSpec.keras(1).epochs(1).batchSize(64).limit(6_000));
+        MnistSplit test = mnist.test().first(1_000);
+        double ours = Evaluator.evaluate(net, test).accuracy();
+        assertTrue(ours > 0.8, "one epoch on 6,000 images: " + ours);
+        Path file = tmp.resolve("convnet.keras");
+        KerasExport.write(net, spec, file, KerasExport.Format.KERAS);
+        Path pixels = Files.write(tmp.resolve("test.u8"), java.util.Arrays.copyOf(test.images().pixels(),
+                test.size() * MnistSplit.PIXELS));
+        JsonNode numpy = numpy(file, 1, pixels).path("outputs");
+        int right = 0;
+        for (int i = 0; i < test.size(); i++) {
+            int best = 0;
+            for (int c = 1; c < MnistSplit.CLASSES; c++) {
+                best = numpy.get(i).get(c).asDouble() > numpy.get(i).get(best).asDouble() ? c : best;
+            }
+            right += best == test.label(i) ? 1 : 0;
+        }
+        System.out.printf("convnet trained here: test accuracy %.4f in DL4J, %.4f in NumPy over the exported file%n",
+                ours, right / (double) test.size());
+        assertEquals(ours, right / (double) test.size(), 1e-9, "the same images right");
+    }
+
     static JsonNode numpy(Path model, double scale) throws Exception {
+        return numpy(model, scale, KerasImportTest.FIXTURES.resolve("inputs.u8"));
+    }
+
+    /** kerasnp.py's outputs for the 32 test images, or null where Debian's h5py and NumPy are not installed. */
+    static JsonNode numpy(Path model, double scale, Path pixels) throws Exception {
         boolean available = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
                 "import h5py, numpy").start().waitFor() == 0;
         assumeTrue(available || System.getenv("CI") != null, "no python3-h5py: the NumPy check is skipped");
         Process p = new ProcessBuilder(PYTHON.toString(), "src/test/keras/kerasnp.py", model.toString(),
-                KerasImportTest.FIXTURES.resolve("inputs.u8").toString(), Double.toString(scale))
+                pixels.toString(), Double.toString(scale))
                 .redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
