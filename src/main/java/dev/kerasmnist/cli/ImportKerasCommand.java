@@ -69,6 +69,8 @@ final class ImportKerasCommand implements Callable<Integer> {
         details.put("layers", String.join(", ", imported.layers()));
         details.put("input_scale", imported.spec().inputScale() == 255 ? "255 (raw pixels)" : "1 (pixels / 255)");
         details.put("compiled_optimizer", imported.optimizer().describe());
+        details.put("compiled_optimizer_config", new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(imported.optimizer()));
         Provenance provenance = new Provenance(Provenance.FORMAT,
                 new Provenance.Origin(Provenance.Kind.IMPORTED, file.getFileName().toString(), details),
                 Optional.of(imported.spec()), Optional.empty(), Map.of(), Optional.empty(), Provenance.Build.now(Main.commandLine(command)));

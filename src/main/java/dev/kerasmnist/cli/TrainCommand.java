@@ -47,6 +47,12 @@ final class TrainCommand implements Callable<Integer> {
             + "models/mnist-mlp.zip for the tutorial, models/<recipe>.zip for the others).")
     Path model;
 
+    @Option(names = "--from", paramLabel = "MODEL", description = "Fine-tune a saved model instead of a recipe's,"
+            + " e.g. one from import-keras: its layers and weights, the optimizer its Keras file was compiled with"
+            + " where DL4J has it (RMSprop, Adam, SGD; else RMSprop), Keras's fit defaults unless given. Saved to"
+            + " MODEL-tuned.zip unless --model.")
+    Path from;
+
     @Option(names = "--resume", description = "Continue an interrupted run from its last checkpoint "
             + "(next to --model), with its settings; --epochs and --learning-rate may be given to change them.")
     boolean resume;
@@ -89,6 +95,16 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingRun configured() {
         Path zip = model != null ? model : recipe.defaultModel();
         try {
+            if (from != null) {
+                if (resume || given("--recipe") || fit.given("--rmsprop-epsilon")) {
+                    throw new IllegalArgumentException("--from fine-tunes the model given; --resume, --recipe and"
+                            + " --rmsprop-epsilon do not go with it");
+                }
+                TrainingRun run = TrainingRun.fineTune(from).fit(fit.applyTo(
+                        dev.kerasmnist.model.FitSpec.keras(fit.seed)));
+                run = model != null ? run.saveTo(model) : run;
+                return fit.given("--learning-rate") ? run.learningRate(fit.learningRate) : run;
+            }
             if (resume) {
                 List<String> refused = fit.fixedOnResume();
                 if (!refused.isEmpty()) {

@@ -36,7 +36,7 @@ public record Provenance(int format, Origin origin, Optional<ModelSpec> model, O
 
     /** What kind of thing a model is. */
     public enum Kind {
-        RECIPE("recipe"), IMPORTED("imported");
+        RECIPE("recipe"), IMPORTED("imported"), FINE_TUNED("fine-tuned");
 
         private final String json;
 
@@ -61,7 +61,8 @@ public record Provenance(int format, Origin origin, Optional<ModelSpec> model, O
     }
 
     /**
-     * @param name    the recipe's name ({@code "tutorial"}), or the imported file's name
+     * @param name    the recipe's name ({@code "tutorial"}), the imported file's name, or for a fine-tuned model
+     *                the name of the model it started from (whose origin is in the details)
      * @param details anything else that identifies it (for imports: source SHA-256, Keras version, ...)
      */
     public record Origin(Kind kind, String name, Map<String, String> details) {

@@ -6,6 +6,7 @@ import dev.kerasmnist.files.Json;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.ModelStore;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -60,8 +61,18 @@ public final class Checkpoints {
      * What a checkpoint carries besides the network.
      *
      * @param recipe the {@link Recipe}'s name (checkpoints written before recipes had none: the tutorial)
+     * @param origin  a fine-tuning run's origin (none for a recipe's run)
      */
-    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv, String recipe) {
+    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv, String recipe,
+                        Optional<Provenance.Origin> origin) {
+        public State {
+            origin = origin == null ? Optional.empty() : origin; // missing from older JSON: none
+        }
+
+        public State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv, String recipe) {
+            this(epochsDone, model, fit, historyCsv, recipe, Optional.empty());
+        }
+
         public State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv) {
             this(epochsDone, model, fit, historyCsv, Recipe.TUTORIAL.cliName());
         }

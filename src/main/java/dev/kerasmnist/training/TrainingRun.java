@@ -54,10 +54,13 @@ public final class TrainingRun {
     private final List<String> commandLine;
     /** Recorded in the provenance's origin beside the recipe's name (a sweep names itself and the trial). */
     private final Map<String, String> originDetails;
+    /** A fine-tuning run's starting model (an imported one, or any saved model); empty for a recipe's run. */
+    private final Optional<Path> from;
 
     private TrainingRun(Recipe recipe, ModelSpec model, FitSpec fit, ModelFiles files, boolean resume,
                         Optional<Integer> epochs, Optional<Double> learningRate, PrintStream out, boolean interactive,
-                        List<Callback> callbacks, List<String> commandLine, Map<String, String> originDetails) {
+                        List<Callback> callbacks, List<String> commandLine, Map<String, String> originDetails,
+                        Optional<Path> from) {
         this.recipe = recipe;
         this.model = model;
         this.fit = fit;
@@ -70,6 +73,7 @@ public final class TrainingRun {
         this.callbacks = List.copyOf(callbacks);
         this.commandLine = List.copyOf(commandLine);
         this.originDetails = Map.copyOf(originDetails);
+        this.from = from;
     }
 
     /** A setting that does not fit the run, found once its checkpoint is read (e.g. fewer epochs than done). */
@@ -86,7 +90,7 @@ public final class TrainingRun {
     /** A new run of {@code recipe}: its model and fit, seeded by {@code seed}, saved to its default model file. */
     public static TrainingRun fresh(Recipe recipe, long seed) {
         return new TrainingRun(recipe, recipe.model(seed), recipe.fit(seed), new ModelFiles(recipe.defaultModel()),
-                false, Optional.empty(), Optional.empty(), silent(), false, List.of(), List.of(), Map.of());
+                false, Optional.empty(), Optional.empty(), silent(), false, List.of(), List.of(), Map.of(), Optional.empty());
     }
 
     /**
@@ -95,70 +99,86 @@ public final class TrainingRun {
      */
     public static TrainingRun resume(Path model) {
         return new TrainingRun(null, null, null, new ModelFiles(model), true, Optional.empty(), Optional.empty(),
-                silent(), false, List.of(), List.of(), Map.of());
+                silent(), false, List.of(), List.of(), Map.of(), Optional.empty());
+    }
+
+    /**
+     * Trains a saved model further as a new run, e.g. one from {@code import-keras}: its layers and weights, the
+     * optimizer its Keras file was compiled with where DL4J has it ({@link FineTuning}), the fit given
+     * ({@link #fit}; Keras's defaults otherwise). Saved to {@code <name>-tuned.zip} unless {@link #saveTo}; the
+     * provenance records both origins.
+     */
+    public static TrainingRun fineTune(Path model) {
+        String name = model.getFileName().toString().replaceFirst("\\.zip$", "");
+        return new TrainingRun(null, null, FitSpec.keras(FitSpec.DEFAULT_SEED),
+                new ModelFiles(model.resolveSibling(name + "-tuned.zip")), false, Optional.empty(), Optional.empty(),
+                silent(), false, List.of(), List.of(), Map.of(), Optional.of(model));
     }
 
     /** Another model (a fresh run only); the recipe still names the run. */
     public TrainingRun model(ModelSpec spec) {
         requireFresh("the model");
         return new TrainingRun(recipe, spec, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                commandLine, originDetails);
+                commandLine, originDetails, from);
     }
 
     /** A resumed run must be of {@code expected}: refuses to resume another recipe's run by mistake. */
     public TrainingRun expectRecipe(Recipe expected) {
         return new TrainingRun(expected, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                commandLine, originDetails);
+                commandLine, originDetails, from);
     }
 
     /** Other fit settings (a fresh run only). */
     public TrainingRun fit(FitSpec settings) {
         requireFresh("the fit settings");
         return new TrainingRun(recipe, model, settings, files, resume, epochs, learningRate, out, interactive,
-                callbacks, commandLine, originDetails);
+                callbacks, commandLine, originDetails, from);
     }
 
     /** Where the model is saved, its provenance, history and checkpoints beside it. */
     public TrainingRun saveTo(Path zip) {
         return new TrainingRun(recipe, model, fit, new ModelFiles(zip), resume, epochs, learningRate, out,
-                interactive, callbacks, commandLine, originDetails);
+                interactive, callbacks, commandLine, originDetails, from);
     }
 
-    /** A resumed run's new total of epochs (Keras's {@code epochs} with {@code initial_epoch}). */
+    /** A resumed run's new total of epochs (Keras's {@code epochs} with {@code initial_epoch}); a fine-tuning run's. */
     public TrainingRun epochs(int total) {
         return new TrainingRun(recipe, model, fit, files, resume, Optional.of(total), learningRate, out, interactive,
-                callbacks, commandLine, originDetails);
+                callbacks, commandLine, originDetails, from);
     }
 
-    /** A resumed run's new learning rate, from its next epoch on (the optimiser's state is kept). */
+    /**
+     * A resumed run's new learning rate, from its next epoch on (the optimiser's state is kept); a fine-tuning run's,
+     * instead of its Keras file's.
+     */
     public TrainingRun learningRate(double rate) {
         RmsPropSpec.KERAS_DEFAULTS.withLearningRate(rate); // refuses a bad rate now, not after loading
         return new TrainingRun(recipe, model, fit, files, resume, epochs, Optional.of(rate), out, interactive,
-                callbacks, commandLine, originDetails);
+                callbacks, commandLine, originDetails, from);
     }
 
     /** Prints the summary, Keras's progress bar (moving when {@code interactive}) and messages to {@code stream}. */
     public TrainingRun output(PrintStream stream, boolean interactiveBar) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, stream, interactiveBar,
-                callbacks, commandLine, originDetails);
+                callbacks, commandLine, originDetails, from);
     }
 
     /** Callbacks of the caller's, after the run's own (progress, NaN check, early stopping, checkpoints). */
     public TrainingRun callbacks(Callback... more) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive,
-                List.of(more), commandLine, originDetails);
+                List.of(more), commandLine, originDetails, from);
     }
 
     /** The command line recorded in the provenance. */
     public TrainingRun commandLine(List<String> line) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                line, originDetails);
+                line, originDetails, from);
     }
 
     /** Details of where the model comes from, kept in its provenance's origin beside the recipe's name. */
     public TrainingRun originDetails(Map<String, String> details) {
         return new TrainingRun(recipe, model, fit, files, resume, epochs, learningRate, out, interactive, callbacks,
-                commandLine, details);
+                commandLine, details, from);
     }
 
     /**
@@ -170,7 +190,7 @@ public final class TrainingRun {
      */
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(files);
-        Start start = resume ? resumed(checkpoints) : fresh(checkpoints);
+        Start start = from.isPresent() ? fineTuned(checkpoints) : resume ? resumed(checkpoints) : fresh(checkpoints);
         FitSpec runFit = start.fit;
         out.print(ModelSummary.of(start.model));
         int examples = runFit.examples(mnist.train().size());
@@ -184,7 +204,7 @@ public final class TrainingRun {
         Map<String, String> sums = new TreeMap<>();
         mnist.sha256().forEach((file, sum) -> sums.put(file.fileName(), sum));
         Provenance provenance = new Provenance(Provenance.FORMAT,
-                new Provenance.Origin(Provenance.Kind.RECIPE, start.recipe.cliName(), originDetails),
+                start.origin,
                 Optional.of(start.model), Optional.of(new Provenance.Training(runFit, history.epochs().size(),
                 trainSize, examples - trainSize, history.totalSeconds())), sums,
                 Optional.of(new Provenance.Test(test.loss(), test.accuracy())), Provenance.Build.now(commandLine));
@@ -195,7 +215,46 @@ public final class TrainingRun {
 
     /** Where training starts: the network, the run's settings, the epochs done and what they are. */
     private record Start(Recipe recipe, ModelSpec model, FitSpec fit, MultiLayerNetwork net, History done,
-                         boolean fromFinishedModel) {
+                         boolean fromFinishedModel, Provenance.Origin origin) {
+        /** A fine-tuning run's: resumed with --model, not --recipe. */
+        boolean fineTuning() {
+            return origin.kind() == Provenance.Kind.FINE_TUNED;
+        }
+    }
+
+    private Provenance.Origin recipeOrigin(Recipe r) {
+        return new Provenance.Origin(Provenance.Kind.RECIPE, r.cliName(), originDetails);
+    }
+
+    private Start fineTuned(Checkpoints checkpoints) throws IOException {
+        if (checkpoints.exist()) {
+            throw new IllegalStateException("an interrupted run left checkpoints in " + checkpoints.dir()
+                    + ": continue it with `keras-mnist train --resume --model " + files.zip() + "`, or delete that"
+                    + " folder to start afresh");
+        }
+        Path source = from.get();
+        MultiLayerNetwork net;
+        Provenance p;
+        try {
+            net = ModelStore.load(source);
+            p = ModelStore.readProvenance(new ModelFiles(source));
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException("cannot fine-tune " + source + ": " + e.getMessage(), e);
+        }
+        ModelSpec spec = p.model().orElseThrow(() -> new IllegalStateException("cannot fine-tune " + source
+                + ": its provenance has no Keras description of its layers; import or train it again"));
+        FineTuning.Choice choice = FineTuning.choose(p, spec, learningRate);
+        out.println(choice.line());
+        FitSpec runFit = epochs.map(fit::epochs).orElse(fit);
+        java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("from", source.toAbsolutePath().toString());
+        details.put("from_kind", p.origin().kind().json());
+        p.origin().details().forEach((k, v) -> details.put("from_" + k, v));
+        details.put("optimizer", choice.line().replaceFirst("^Fine-tuning with ", ""));
+        details.putAll(originDetails);
+        return new Start(Recipe.TUTORIAL, choice.spec(), runFit, FineTuning.withUpdater(net, choice.updater(),
+                choice.spec().optimizer().epsilonPlacement()), new History(List.of()), false,
+                new Provenance.Origin(Provenance.Kind.FINE_TUNED, p.origin().name(), details));
     }
 
     private Start fresh(Checkpoints checkpoints) throws IOException {
@@ -204,7 +263,8 @@ public final class TrainingRun {
             throw new IllegalStateException("an interrupted run left checkpoints in " + checkpoints.dir()
                     + ": continue it with `keras-mnist train --resume`, or delete that folder to start afresh");
         }
-        return new Start(recipe, model, fit, KerasToDl4j.build(model), new History(List.of()), false);
+        return new Start(recipe, model, fit, KerasToDl4j.build(model), new History(List.of()), false,
+                recipeOrigin(recipe));
     }
 
     private Start resumed(Checkpoints checkpoints) throws IOException {
@@ -233,7 +293,8 @@ public final class TrainingRun {
         out.printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint%s)%n", c.file(),
                 done.epochs().size(), runFit.epochs(), changed.isEmpty() ? "" : ", with " + String.join(" and ",
                         changed));
-        return new Start(c.state().recipeOrTutorial(), spec, runFit, c.net(), done, finished);
+        return new Start(c.state().recipeOrTutorial(), spec, runFit, c.net(), done, finished,
+                c.state().origin().orElse(recipeOrigin(c.state().recipeOrTutorial())));
     }
 
     /**
@@ -257,7 +318,8 @@ public final class TrainingRun {
             }
             return new Checkpoints.Checkpoint(ModelStore.load(files.zip()), new Checkpoints.State(
                     history.epochs().size(), p.model().get(), p.training().get().fit(), history.toCsv(),
-                    p.origin().name()),
+                    p.origin().kind() == Provenance.Kind.RECIPE ? p.origin().name() : Recipe.TUTORIAL.cliName(),
+                    p.origin().kind() == Provenance.Kind.FINE_TUNED ? Optional.of(p.origin()) : Optional.empty()),
                     files.zip());
         } catch (ModelLoadException e) {
             throw new IllegalStateException("cannot resume from " + files.zip() + ": " + e.getMessage(), e);
@@ -277,7 +339,8 @@ public final class TrainingRun {
                 ? new EarlyStopping(spec, out)
                 : EarlyStopping.resumed(spec, out, done, best(checkpoints, start.net))).orElse(null);
         BackupAndRestore backup = new BackupAndRestore(checkpoints, soFar -> new Checkpoints.State(
-                soFar.epochs().size(), start.model, start.fit, soFar.toCsv(), start.recipe.cliName()), done,
+                soFar.epochs().size(), start.model, start.fit, soFar.toCsv(), start.recipe.cliName(),
+                start.fineTuning() ? Optional.of(start.origin) : Optional.empty()), done,
                 start.fromFinishedModel ? 0 : done.epochs().size(), early);
         List<Callback> all = new ArrayList<>(List.of(new ProgbarLogger(out, interactive), new TerminateOnNaN()));
         if (early != null) {
@@ -285,8 +348,8 @@ public final class TrainingRun {
         }
         all.add(backup);
         all.addAll(callbacks);
-        String resume = "keras-mnist train --resume"
-                + (start.recipe == Recipe.TUTORIAL ? "" : " --recipe " + start.recipe.cliName());
+        String resume = "keras-mnist train --resume" + (start.fineTuning() ? " --model " + files.zip()
+                : start.recipe == Recipe.TUTORIAL ? "" : " --recipe " + start.recipe.cliName());
         String resumeCommand = "`" + resume + "`";
         InterruptNotice notice = new InterruptNotice(backup, start.fromFinishedModel, resumeCommand);
         Thread hook = new Thread(notice::interrupted, "training-interrupted");

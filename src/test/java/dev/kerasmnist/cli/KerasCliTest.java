@@ -1,5 +1,6 @@
 package dev.kerasmnist.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,11 +79,48 @@ class KerasCliTest extends CliHarness {
         assertTrue(ImageIO.read(grid.toFile()).getWidth() == 840, "a 10-column grid");
     }
 
+    /** import-keras, train --from (fine-tuning), export-keras, and the export read back: one model all the way. */
+    @Test
+    void anImportedConvnetIsFineTunedAndExported() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
+        Path imported = tmp.resolve("convnet.zip");
+        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-convnet.keras").toString(), "--model",
+                imported.toString()), stderr.toString());
+        stdout.reset();
+        assertEquals(0, run(onData(data, "train", "--from", imported.toString(), "--epochs", "1", "--batch-size",
+                "50", "--learning-rate", "0.0001")), stderr.toString());
+        assertTrue(out().contains("Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7): as the"
+                + " Keras file was compiled (learning rate 1.0E-4 as given)"), out());
+        Path tuned = tmp.resolve("convnet-tuned.zip");
+        Provenance p = ModelStore.readProvenance(new ModelFiles(tuned));
+        assertEquals(Provenance.Kind.FINE_TUNED, p.origin().kind());
+        assertEquals("keras3-convnet.keras", p.origin().name());
+        assertEquals("imported", p.origin().details().get("from_kind"));
+        assertEquals("Keras 3 native (.keras)", p.origin().details().get("from_format"));
+        assertEquals(1, p.training().orElseThrow().epochsTrained());
+        assertTrue(ModelStore.load(imported).params().sub(ModelStore.load(tuned).params()).amaxNumber()
+                .doubleValue() > 0, "trained: the weights moved");
+
+        Path keras = tmp.resolve("tuned.keras");
+        stdout.reset();
+        assertEquals(0, run("export-keras", tuned.toString(), "--out", keras.toString()), stderr.toString());
+        assertTrue(out().contains("in Python: keras.saving.load_model(\"tuned.keras\")"), out());
+        Path back = tmp.resolve("back.zip");
+        assertEquals(0, run("import-keras", keras.toString(), "--model", back.toString()), stderr.toString());
+        float[] px = new float[MnistSplit.PIXELS];
+        MnistSplit test = Fixtures.synthetic(5, 2);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = test.images().pixel(0, i) / 255f;
+        }
+        assertArrayEquals(DigitClassifier.load(tuned).predict(px).probabilities(),
+                DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
+    }
+
     @Test
     void aRefusedFileWritesNothing() throws IOException {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
-        assertEquals(1, run("import-keras", FIXTURES.resolve("bad-conv2d.keras").toString(), "--model",
+        assertEquals(1, run("import-keras", FIXTURES.resolve("bad-lambda.keras").toString(), "--model",
                 out.resolve("m.zip").toString()));
         assertTrue(stderr.toString().startsWith("error: ") && stderr.toString().strip().lines().count() == 1,
                 stderr.toString());

@@ -1,0 +1,104 @@
+package dev.kerasmnist.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerasmnist.keras.KerasOptimizer;
+import dev.kerasmnist.model.EpsilonPlacement;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.Provenance;
+import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.model.fast.FastPath;
+import java.io.IOException;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * The optimizer a fine-tuning run continues an imported model with: the one its Keras file was compiled with where
+ * DL4J has it (RMSprop, Adam, SGD; Keras's momentum SGD as DL4J's Nesterov momentum, the nearest DL4J has), else
+ * RMSprop with Keras's defaults; a learning rate given replaces the file's. Its state starts at zero, as a fresh
+ * Keras {@code compile()} does.
+ */
+final class FineTuning {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where an import records the compiled optimizer ({@link KerasOptimizer} as JSON). */
+    static final String OPTIMIZER_DETAIL = "compiled_optimizer_config";
+
+    private FineTuning() {
+    }
+
+    /** The chosen optimizer: DL4J's updater, the spec's RMSprop (when it is RMSprop) and the line that says so. */
+    record Choice(IUpdater updater, ModelSpec spec, String line) {
+    }
+
+    static Choice choose(Provenance from, ModelSpec spec, Optional<Double> learningRate) {
+        KerasOptimizer compiled = compiled(from);
+        double lr = learningRate.orElse(compiled != null && compiled.supported() ? compiled.learningRate()
+                : RmsPropSpec.KERAS_DEFAULTS.learningRate());
+        String given = learningRate.map(r -> " (learning rate " + r + " as given)").orElse("");
+        if (compiled != null && "Adam".equals(compiled.className())) {
+            return new Choice(new Adam(lr, compiled.beta1(), compiled.beta2(), compiled.epsilon()), spec,
+                    "Fine-tuning with Adam(learning_rate=" + lr + ", beta_1=" + compiled.beta1() + ", beta_2="
+                            + compiled.beta2() + ", epsilon=" + compiled.epsilon() + "), as the Keras file was"
+                            + " compiled" + given);
+        }
+        if (compiled != null && "SGD".equals(compiled.className())) {
+            return compiled.momentum() == 0
+                    ? new Choice(new Sgd(lr), spec, "Fine-tuning with SGD(learning_rate=" + lr + "), as the Keras"
+                            + " file was compiled" + given)
+                    : new Choice(new Nesterovs(lr, compiled.momentum()), spec, "Fine-tuning with SGD(learning_rate="
+                            + lr + ", momentum=" + compiled.momentum() + ") as DL4J's Nesterov momentum (DL4J has no"
+                            + " plain-momentum SGD), as near as DL4J gets to the file's" + given);
+        }
+        RmsPropSpec rms = compiled != null && "RMSprop".equals(compiled.className())
+                ? new RmsPropSpec(lr, compiled.rho(), compiled.epsilon(), EpsilonPlacement.OUTSIDE_SQRT)
+                : RmsPropSpec.KERAS_DEFAULTS.withLearningRate(lr);
+        String why = compiled == null ? "the model records no compiled optimizer"
+                : "RMSprop".equals(compiled.className()) ? "as the Keras file was compiled"
+                : "the file's " + compiled.className() + " is not in DL4J";
+        return new Choice(new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()), spec.withOptimizer(rms),
+                "Fine-tuning with RMSprop(learning_rate=" + rms.learningRate() + ", rho=" + rms.rho() + ", epsilon="
+                        + rms.epsilon() + "): " + why + given);
+    }
+
+    private static KerasOptimizer compiled(Provenance from) {
+        String json = from.origin().details().get(OPTIMIZER_DETAIL);
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, KerasOptimizer.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The same network and weights with {@code updater} on every trained layer (not Rescaling's, which Keras does
+     * not train), its state at zero.
+     */
+    static MultiLayerNetwork withUpdater(MultiLayerNetwork net, IUpdater updater, EpsilonPlacement epsilon) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        for (NeuralNetConfiguration layer : conf.getConfs()) {
+            if (layer.getLayer() instanceof BaseLayer base && !(base.getIUpdater() instanceof NoOp)) {
+                base.setIUpdater(updater.clone());
+            } else if (layer.getLayer() instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w
+                    && w.getUnderlying() instanceof BaseLayer base) {
+                base.setIUpdater(updater.clone()); // LastTimeStep(LSTM)
+            }
+        }
+        MultiLayerNetwork tuned = new MultiLayerNetwork(conf);
+        tuned.init(net.params().dup(), false);
+        if (tuned.getUpdater().getStateViewArray() != null) {
+            tuned.getUpdater().getStateViewArray().assign(0);
+        }
+        return FastPath.install(tuned, epsilon);
+    }
+}
