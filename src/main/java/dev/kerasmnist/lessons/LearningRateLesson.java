@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class LearningRateLesson implements Lesson {
         List<Curve> net = new ArrayList<>();
         DataSet line = lineData();
         for (double eta : ETAS_NET) {
-            MultiLayerNetwork model = LessonNets.mlp(1, List.of(8), Activation.TANH, 1, Activation.IDENTITY,
+            MultiLayerNetwork model = LessonNets.mlp(1, List.of(8), KerasActivation.TANH, 1, KerasActivation.LINEAR,
                     KerasLoss.MSE, new Sgd(eta), 7);
             double[] loss = new double[NET_EPOCHS + 1];
             loss[0] = model.score(line);

@@ -1,44 +1,36 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.DenseSpec;
+import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
+import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.LayerSpec;
+import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.RmsPropSpec;
+import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Small DL4J networks for the lessons. Unlike the tutorial's model these vary the activation, optimiser and loss,
- * so they are built here directly; initialisation and losses follow Keras (glorot_uniform, zero biases,
- * {@link KerasLoss}).
+ * Small networks for the lessons, described like every model here ({@link ModelSpec}, Keras's layers and defaults)
+ * and built by {@link KerasToDl4j}; unlike the tutorial's they vary the activation, optimiser and loss.
  */
 final class LessonNets {
     private LessonNets() {
     }
 
     /**
-     * A fully connected network.
-     *
-     * @param hidden width of each hidden layer, all with {@code hiddenActivation}
+     * A fully connected network: {@code Dense(units, hiddenActivation)} per hidden layer, then
+     * {@code Dense(outputs, outputActivation)}, compiled with {@code loss} and {@code updater}.
      */
-    static MultiLayerNetwork mlp(int inputs, List<Integer> hidden, Activation hiddenActivation, int outputs,
-                                 Activation outputActivation, KerasLoss loss, IUpdater updater, long seed) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(seed).dataType(DataType.FLOAT).updater(updater)
-                .weightInit(WeightInit.XAVIER_UNIFORM).biasInit(0).list();
-        int in = inputs;
-        for (int units : hidden) {
-            list.layer(new DenseLayer.Builder().nIn(in).nOut(units).activation(hiddenActivation).build());
-            in = units;
-        }
-        list.layer(new OutputLayer.Builder(loss.dl4j(outputs)).nIn(in).nOut(outputs).activation(outputActivation).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return net;
+    static MultiLayerNetwork mlp(int inputs, List<Integer> hidden, KerasActivation hiddenActivation, int outputs,
+                                 KerasActivation outputActivation, KerasLoss loss, IUpdater updater, long seed) {
+        List<LayerSpec> layers = new ArrayList<>();
+        hidden.forEach(units -> layers.add(new DenseSpec(units, hiddenActivation)));
+        layers.add(new DenseSpec(outputs, outputActivation));
+        return KerasToDl4j.buildStock(new ModelSpec(inputs, layers, RmsPropSpec.KERAS_DEFAULTS, loss, seed), updater);
     }
 
     /** The same network re-initialised with He initialisation (DL4J {@code WeightInit.RELU}, Keras he_normal). */

@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
@@ -61,15 +62,15 @@ public final class NonlinearityLesson implements Lesson {
                 Nd4j.createFromArray(new float[][] {{0}, {1}, {1}, {0}}));
         List<XorRun> xorRuns = new ArrayList<>();
         for (int depth : new int[] {1, 3}) {
-            xorRuns.add(new XorRun("identity", depth, xorAccuracy(xor, Activation.IDENTITY, depth)));
+            xorRuns.add(new XorRun("linear", depth, xorAccuracy(xor, KerasActivation.LINEAR, depth)));
         }
-        xorRuns.add(new XorRun("tanh", 1, xorAccuracy(xor, Activation.TANH, 1)));
+        xorRuns.add(new XorRun("tanh", 1, xorAccuracy(xor, KerasActivation.TANH, 1)));
 
         DataSet sine = sineData();
         List<SineRun> sineRuns = new ArrayList<>();
-        sineRuns.add(fitSine(sine, Activation.IDENTITY, 4));
+        sineRuns.add(fitSine(sine, KerasActivation.LINEAR, 4));
         for (int units : SINE_UNITS) {
-            sineRuns.add(fitSine(sine, Activation.TANH, units));
+            sineRuns.add(fitSine(sine, KerasActivation.TANH, units));
         }
 
         Table table = new Table("task", "hidden layers", "result");
@@ -94,9 +95,9 @@ public final class NonlinearityLesson implements Lesson {
         return new Result(xorRuns, sineRuns, table.toString(), plot);
     }
 
-    private static double xorAccuracy(DataSet xor, Activation hidden, int depth) {
+    private static double xorAccuracy(DataSet xor, KerasActivation hidden, int depth) {
         List<Integer> layers = java.util.Collections.nCopies(depth, 8);
-        MultiLayerNetwork net = LessonNets.mlp(2, layers, hidden, 1, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY,
+        MultiLayerNetwork net = LessonNets.mlp(2, layers, hidden, 1, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY,
                 new Adam(0.05), 3);
         for (int e = 0; e < XOR_EPOCHS; e++) {
             net.fit(xor);
@@ -105,15 +106,15 @@ public final class NonlinearityLesson implements Lesson {
         return predicted.eq(xor.getLabels()).castTo(DataType.FLOAT).meanNumber().doubleValue();
     }
 
-    private static SineRun fitSine(DataSet sine, Activation hidden, int units) {
-        MultiLayerNetwork net = LessonNets.mlp(1, List.of(units), hidden, 1, Activation.IDENTITY, KerasLoss.MSE,
+    private static SineRun fitSine(DataSet sine, KerasActivation hidden, int units) {
+        MultiLayerNetwork net = LessonNets.mlp(1, List.of(units), hidden, 1, KerasActivation.LINEAR, KerasLoss.MSE,
                 new Adam(0.05), 5);
         for (int e = 0; e < SINE_EPOCHS; e++) {
             net.fit(sine);
         }
         INDArray fit = net.output(sine.getFeatures());
         double mse = fit.squaredDistance(sine.getLabels()) / sine.numExamples();
-        return new SineRun(hidden.name().toLowerCase(), units, mse, sine.getFeatures().toDoubleVector(),
+        return new SineRun(hidden.kerasName(), units, mse, sine.getFeatures().toDoubleVector(),
                 fit.toDoubleVector());
     }
 

@@ -1,5 +1,6 @@
 package dev.kerasmnist.lessons;
 
+import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class OutputLayersLesson implements Lesson {
 
         // Binary: inside the circle of radius 0.6?
         INDArray inside = labels(points, p -> new float[] {p[0] * p[0] + p[1] * p[1] < 0.36 ? 1 : 0});
-        tasks.add(classify("binary", x, inside, 1, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
+        tasks.add(classify("binary", x, inside, 1, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
 
         // Multi-class: which of three sectors around the origin?
         INDArray sector = labels(points, p -> {
@@ -79,12 +80,12 @@ public final class OutputLayersLesson implements Lesson {
             oneHot[Math.min(2, (int) (angle / (2 * Math.PI / 3)))] = 1;
             return oneHot;
         });
-        tasks.add(classify("multi-class", x, sector, 3, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
+        tasks.add(classify("multi-class", x, sector, 3, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
 
         // Multi-label: "right half" and "upper half", often both.
         INDArray halves = labels(points, p -> new float[] {p[0] > 0 ? 1 : 0, p[1] > 0 ? 1 : 0});
-        tasks.add(classify("multi-label", x, halves, 2, Activation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
-        tasks.add(classify("multi-label, wrong head", x, halves, 2, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
+        tasks.add(classify("multi-label", x, halves, 2, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
+        tasks.add(classify("multi-label, wrong head", x, halves, 2, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
 
         // Regression: y = 3 x0 - 2 x1 + 0.5, any real value.
         INDArray target = labels(points, p -> new float[] {3 * p[0] - 2 * p[1] + 0.5f});
@@ -113,10 +114,10 @@ public final class OutputLayersLesson implements Lesson {
         return new Result(tasks, table.toString(), plot);
     }
 
-    private static Task classify(String kind, INDArray x, INDArray y, int outputs, Activation head, KerasLoss loss) {
+    private static Task classify(String kind, INDArray x, INDArray y, int outputs, KerasActivation head, KerasLoss loss) {
         INDArray out = train(x, y, outputs, head, loss);
         INDArray predicted;
-        if (head == Activation.SOFTMAX && !kind.startsWith("multi-label")) {
+        if (head == KerasActivation.SOFTMAX && !kind.startsWith("multi-label")) {
             predicted = Nd4j.zeros(DataType.FLOAT, out.rows(), outputs);
             INDArray arg = out.argMax(1);
             for (int i = 0; i < out.rows(); i++) {
@@ -132,7 +133,7 @@ public final class OutputLayersLesson implements Lesson {
     }
 
     private static Task regress(INDArray x, INDArray y) {
-        INDArray out = train(x, y, 1, Activation.IDENTITY, KerasLoss.MSE);
+        INDArray out = train(x, y, 1, KerasActivation.LINEAR, KerasLoss.MSE);
         double ssRes = out.squaredDistance(y);
         double mean = y.meanNumber().doubleValue();
         double ssTot = y.sub(mean).norm2Number().doubleValue();
@@ -141,8 +142,8 @@ public final class OutputLayersLesson implements Lesson {
                 out.maxNumber().doubleValue(), rowSumGap(out), 0, 0);
     }
 
-    private static INDArray train(INDArray x, INDArray y, int outputs, Activation head, KerasLoss loss) {
-        MultiLayerNetwork net = LessonNets.mlp(2, List.of(16), Activation.RELU, outputs, head, loss, new Adam(0.02), 9);
+    private static INDArray train(INDArray x, INDArray y, int outputs, KerasActivation head, KerasLoss loss) {
+        MultiLayerNetwork net = LessonNets.mlp(2, List.of(16), KerasActivation.RELU, outputs, head, loss, new Adam(0.02), 9);
         DataSet data = new DataSet(x, y);
         for (int e = 0; e < EPOCHS; e++) {
             net.fit(data);

@@ -5,6 +5,7 @@ import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.data.SyntheticDigits;
+import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
 import dev.kerasmnist.plots.Charts;
 import java.io.IOException;
@@ -99,9 +100,9 @@ public final class VanishingGradientsLesson implements Lesson {
         List<Run> runs = new ArrayList<>();
         for (String variant : VARIANTS) {
             boolean he = variant.endsWith(HE_SUFFIX);
-            Activation activation = Activation.valueOf(variant.replace(HE_SUFFIX, "").toUpperCase());
+            KerasActivation activation = KerasActivation.of(variant.replace(HE_SUFFIX, ""));
             MultiLayerNetwork net = LessonNets.mlp(MnistSplit.PIXELS, Collections.nCopies(HIDDEN_LAYERS, WIDTH),
-                    activation, MnistSplit.CLASSES, Activation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY,
+                    activation, MnistSplit.CLASSES, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY,
                     new Sgd(0.1), 42);
             if (he) {
                 net = LessonNets.withHeInit(net);

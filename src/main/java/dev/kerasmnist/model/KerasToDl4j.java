@@ -32,6 +32,7 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.RmsProp;
 
@@ -57,17 +58,21 @@ public final class KerasToDl4j {
         return plan(spec).conf;
     }
 
+    private static Plan plan(ModelSpec spec) {
+        RmsPropSpec rms = spec.optimizer();
+        // DL4J's op places epsilon as Keras 2 does; Keras 3's placement is FastPath's (see build)
+        return plan(spec, new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()));
+    }
+
     /** How a spec's layers sit in its DL4J network. */
     private record Plan(MultiLayerConfiguration conf, int[] dl4jIndex, List<int[]> flattenOrder, int prefixLayers) {
     }
 
-    private static Plan plan(ModelSpec spec) {
-        RmsPropSpec rms = spec.optimizer();
+    private static Plan plan(ModelSpec spec, IUpdater updater) {
         NeuralNetConfiguration.ListBuilder builder = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)                                  // keras.backend.floatx() == 'float32'
-                // DL4J's op places epsilon as Keras 2 does; Keras 3's placement is FastPath's (see build)
-                .updater(new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()))
+                .updater(updater)
                 .weightInit(KerasInitializer.DENSE_KERNEL_DEFAULT.weightInit()) // glorot_uniform
                 .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue())      // zeros
                 .miniBatch(true)                                           // losses averaged over the batch
@@ -263,10 +268,23 @@ public final class KerasToDl4j {
 
     /** {@link #build} with DL4J's stock implementations: the reference the fast ones are tested against. */
     public static MultiLayerNetwork buildStock(ModelSpec spec) {
-        Plan plan = plan(spec);
+        return buildStock(spec, plan(spec));
+    }
+
+    /**
+     * {@link #buildStock} with another optimizer than the spec's RMSprop (the lessons' SGD and Adam; its state at
+     * zero, as Keras starts it).
+     */
+    public static MultiLayerNetwork buildStock(ModelSpec spec, IUpdater updater) {
+        return buildStock(spec, plan(spec, updater));
+    }
+
+    private static MultiLayerNetwork buildStock(ModelSpec spec, Plan plan) {
         MultiLayerNetwork net = new MultiLayerNetwork(plan.conf);
         net.init();
-        net.getUpdater().getStateViewArray().assign(0);
+        if (net.getUpdater().getStateViewArray() != null) { // SGD keeps none
+            net.getUpdater().getStateViewArray().assign(0);
+        }
         if (plan.prefixLayers > 0) {
             net.getLayer(0).getParam("W").assign(spec.inputScale());
             net.getLayer(0).getParam("b").assign(0);

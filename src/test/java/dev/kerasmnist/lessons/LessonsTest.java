@@ -102,11 +102,11 @@ class LessonsTest {
     @Test
     void nonlinearity() throws IOException {
         NonlinearityLesson.Result r = new NonlinearityLesson().run(out, console);
-        assertTrue(r.xor("identity", 1).accuracy() <= 0.75, "a linear network cannot separate XOR");
-        assertTrue(r.xor("identity", 3).accuracy() <= 0.75, "nor can a deeper linear one");
+        assertTrue(r.xor("linear", 1).accuracy() <= 0.75, "a linear network cannot separate XOR");
+        assertTrue(r.xor("linear", 3).accuracy() <= 0.75, "nor can a deeper linear one");
         assertEquals(1.0, r.xor("tanh", 1).accuracy(), 0, "one tanh hidden layer learns XOR");
 
-        double linear = r.sine("identity", 4).mse();
+        double linear = r.sine("linear", 4).mse();
         double one = r.sine("tanh", 1).mse();
         double two = r.sine("tanh", 2).mse();
         double four = r.sine("tanh", 4).mse();
