@@ -170,6 +170,27 @@ def windows(x, k, s, padding, fill):
     return out
 
 
+def sources(layer):
+    """The layers a Functional layer takes (Keras 3 keras_history, Keras 2 [[["name", 0, 0, {}]]])."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "keras_history" in node:
+                found.append(node["keras_history"][0])
+                return
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            if len(node) >= 3 and isinstance(node[0], str) and isinstance(node[1], int):
+                found.append(node[0])
+            else:
+                for v in node:
+                    walk(v)
+    walk(layer.get("inbound_nodes", []))
+    return found
+
+
 def forward(path, x, layers=None):
     """Outputs for x of shape (N, 784) in the model's own input scale."""
     config, major, layers = load(path) if layers is None else layers
@@ -178,82 +199,97 @@ def forward(path, x, layers=None):
     if shape is None:
         shape = config.get("build_config", {}).get("input_shape")
     a = x.reshape((len(x),) + tuple(shape[1:])).astype(np.float64)
+    values = {}
+    previous = None
     for layer, w in layers:
-        kind, c = layer["class_name"], layer["config"]
-        cf = c.get("data_format") == "channels_first"
-        if kind == "InputLayer" or kind == "Dropout":
-            continue
-        if kind == "Dense":
-            a = activation(c.get("activation"), a @ w[0] + (w[1] if len(w) > 1 else 0), major)
-        elif kind == "Conv2D":
-            t = a.transpose(0, 2, 3, 1) if cf else a
-            k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
-            win = windows(t, k, s, c.get("padding", "valid"), 0.0)
-            z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
-            z = activation(c.get("activation"), z, major)
-            a = z.transpose(0, 3, 1, 2) if cf else z
-        elif kind in ("MaxPooling2D", "AveragePooling2D"):
-            t = a.transpose(0, 2, 3, 1) if cf else a
-            k = pair(c.get("pool_size", 2))
-            s = pair(c["strides"]) if c.get("strides") is not None else k
-            if kind == "MaxPooling2D":
-                z = windows(t, k, s, c.get("padding", "valid"), -np.inf).max(axis=(3, 4))
-            else:
-                total = windows(t, k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
-                count = windows(np.ones_like(t[:1, :, :, :1]), k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
-                z = total / count
-            a = z.transpose(0, 3, 1, 2) if cf else z
-        elif kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
-            axes = (2, 3) if cf else (1, 2)
-            a = a.mean(axis=axes) if "Average" in kind else a.max(axis=axes)
-        elif kind == "Flatten":
-            if cf and a.ndim > 2:
-                a = np.moveaxis(a, 1, -1)
-            a = a.reshape(len(a), -1)
-        elif kind == "Reshape":
-            a = a.reshape((len(a),) + tuple(c["target_shape"]))
-        elif kind == "Rescaling":
-            a = a * c["scale"] + c.get("offset", 0.0)
-        elif kind == "BatchNormalization":
-            axis = c.get("axis", -1)
-            axis = axis[0] if isinstance(axis, list) else axis
-            i = 0
-            gamma = w[i] if c.get("scale", True) else 1.0
-            i += 1 if c.get("scale", True) else 0
-            beta = w[i] if c.get("center", True) else 0.0
-            i += 1 if c.get("center", True) else 0
-            mean, var = w[i], w[i + 1]
-            view = [1] * a.ndim
-            view[axis] = -1
-            r = lambda v: np.reshape(v, view) if np.ndim(v) else v
-            a = (a - r(mean)) / np.sqrt(r(var) + c.get("epsilon", 1e-3)) * r(gamma) + r(beta)
-        elif kind == "Activation":
-            a = activation(c["activation"], a, major)
-        elif kind == "ReLU":
-            a = np.maximum(a, 0) if c.get("max_value") is None else np.clip(a, 0, c["max_value"])
-        elif kind == "LeakyReLU":
-            slope = c.get("negative_slope", c.get("alpha", 0.3))
-            a = np.where(a > 0, a, slope * a)
-        elif kind == "Softmax":
-            a = activation("softmax", a, major)
-        elif kind == "LSTM":
-            kernel, recurrent, bias = w
-            u = recurrent.shape[0]
-            h = np.zeros((len(a), u))
-            cell = np.zeros((len(a), u))
-            outputs = []
-            act = lambda v: activation(c.get("activation", "tanh"), v, major)
-            rec = lambda v: activation(c.get("recurrent_activation", "sigmoid"), v, major)
-            for t in range(a.shape[1]):
-                z = a[:, t, :] @ kernel + h @ recurrent + bias
-                i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
-                cell = rec(f) * cell + rec(i) * act(g)
-                h = rec(o) * act(cell)
-                outputs.append(h)
-            a = np.stack(outputs, 1) if c.get("return_sequences") else h
+        name = layer.get("name", layer["config"].get("name"))
+        srcs = sources(layer)
+        if layer["class_name"] == "InputLayer":
+            values[name] = a
+        elif layer["class_name"] == "Add":
+            values[name] = sum(values[s] for s in srcs)
         else:
-            raise ValueError("layer " + kind)
-    return a
+            values[name] = apply(layer, w, values[srcs[0]] if srcs else (a if previous is None else values[previous]),
+                                 major)
+        previous = name
+    return values[previous]
+
+
+def apply(layer, w, a, major):
+    """One layer, Keras's formula."""
+    kind, c = layer["class_name"], layer["config"]
+    cf = c.get("data_format") == "channels_first"
+    if kind == "Dropout":
+        return a
+    if kind == "Dense":
+        return activation(c.get("activation"), a @ w[0] + (w[1] if len(w) > 1 else 0), major)
+    if kind == "Conv2D":
+        t = a.transpose(0, 2, 3, 1) if cf else a
+        k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
+        win = windows(t, k, s, c.get("padding", "valid"), 0.0)
+        z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
+        z = activation(c.get("activation"), z, major)
+        return z.transpose(0, 3, 1, 2) if cf else z
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        t = a.transpose(0, 2, 3, 1) if cf else a
+        k = pair(c.get("pool_size", 2))
+        s = pair(c["strides"]) if c.get("strides") is not None else k
+        if kind == "MaxPooling2D":
+            z = windows(t, k, s, c.get("padding", "valid"), -np.inf).max(axis=(3, 4))
+        else:
+            total = windows(t, k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
+            count = windows(np.ones_like(t[:1, :, :, :1]), k, s, c.get("padding", "valid"), 0.0).sum(axis=(3, 4))
+            z = total / count
+        return z.transpose(0, 3, 1, 2) if cf else z
+    if kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+        axes = (2, 3) if cf else (1, 2)
+        return a.mean(axis=axes) if "Average" in kind else a.max(axis=axes)
+    if kind == "Flatten":
+        if cf and a.ndim > 2:
+            a = np.moveaxis(a, 1, -1)
+        return a.reshape(len(a), -1)
+    if kind == "Reshape":
+        return a.reshape((len(a),) + tuple(c["target_shape"]))
+    if kind == "Rescaling":
+        return a * c["scale"] + c.get("offset", 0.0)
+    if kind == "BatchNormalization":
+        axis = c.get("axis", -1)
+        axis = axis[0] if isinstance(axis, list) else axis
+        i = 0
+        gamma = w[i] if c.get("scale", True) else 1.0
+        i += 1 if c.get("scale", True) else 0
+        beta = w[i] if c.get("center", True) else 0.0
+        i += 1 if c.get("center", True) else 0
+        mean, var = w[i], w[i + 1]
+        view = [1] * a.ndim
+        view[axis] = -1
+        r = lambda v: np.reshape(v, view) if np.ndim(v) else v
+        return (a - r(mean)) / np.sqrt(r(var) + c.get("epsilon", 1e-3)) * r(gamma) + r(beta)
+    if kind == "Activation":
+        return activation(c["activation"], a, major)
+    if kind == "ReLU":
+        return np.maximum(a, 0) if c.get("max_value") is None else np.clip(a, 0, c["max_value"])
+    if kind == "LeakyReLU":
+        slope = c.get("negative_slope", c.get("alpha", 0.3))
+        return np.where(a > 0, a, slope * a)
+    if kind == "Softmax":
+        return activation("softmax", a, major)
+    if kind == "LSTM":
+        kernel, recurrent, bias = w
+        u = recurrent.shape[0]
+        h = np.zeros((len(a), u))
+        cell = np.zeros((len(a), u))
+        outputs = []
+        act = lambda v: activation(c.get("activation", "tanh"), v, major)
+        rec = lambda v: activation(c.get("recurrent_activation", "sigmoid"), v, major)
+        for t in range(a.shape[1]):
+            z = a[:, t, :] @ kernel + h @ recurrent + bias
+            i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+            cell = rec(f) * cell + rec(i) * act(g)
+            h = rec(o) * act(cell)
+            outputs.append(h)
+        return np.stack(outputs, 1) if c.get("return_sequences") else h
+    raise ValueError("layer " + kind)
 
 
 def main():

@@ -356,6 +356,7 @@ def h5_layers(named, prefix):
 def more_fixtures():
     x, y = mnist()
     tx, ty = mnist("test")
+    relu = train(x, y, "relu")
     x, y = x[:12000], y[:12000]
     r = np.random.RandomState(11)
     expected = {}
@@ -543,6 +544,83 @@ def more_fixtures():
         z.writestr(info("config.json"), json.dumps(config))
         z.writestr(info("model.weights.h5"), win.getvalue())
     record("keras2-windows.keras")
+
+    # H. A residual Functional graph: Input (28, 28, 1) -> Conv2D(8, 3, same, relu) -> Conv2D(8, 3, same) ->
+    # Add([first, second]) -> ReLU -> MaxPooling2D -> Flatten -> Dense(10, softmax), in Keras 3 (.keras) and Keras 2
+    # (.h5, nodes as [[["conv2d", 0, 0, {}], ...]])
+    def tensor(source, shape):
+        return {"class_name": "__keras_tensor__", "config": {"shape": shape, "dtype": "float32",
+                                                            "keras_history": [source, 0, 0]}}
+
+    def node3(layer, *sources):
+        shapes = {"input_layer": [None, 28, 28, 1]}
+        args = [tensor(src, shapes.get(src, [None, 28, 28, 8])) for src in sources]
+        layer["name"] = layer["config"]["name"]
+        layer["inbound_nodes"] = [{"args": [args] if len(args) > 1 else args, "kwargs": {}}]
+        return layer
+    g1, g2 = conv_weights(r, 3, 1, 8), conv_weights(r, 3, 8, 8)
+    inp = input3([None, 28, 28, 1])
+    inp.update({"name": "input_layer", "inbound_nodes": []})
+    same = dict(kernel_size=[3, 3], strides=[1, 1], padding="same", data_format="channels_last",
+                dilation_rate=[1, 1], groups=1, use_bias=True)
+    gl = [inp,
+          node3(cfg3("Conv2D", "conv2d", [None, 28, 28, 1], filters=8, activation="relu", **same), "input_layer"),
+          node3(cfg3("Conv2D", "conv2d_1", [None, 28, 28, 8], filters=8, activation="linear", **same), "conv2d"),
+          node3(cfg3("Add", "add", [[None, 28, 28, 8], [None, 28, 28, 8]]), "conv2d", "conv2d_1"),
+          node3(cfg3("ReLU", "re_lu", [None, 28, 28, 8], max_value=None, negative_slope=0.0, threshold=0.0), "add"),
+          node3(pool3("max_pooling2d", [None, 28, 28, 8]), "re_lu"),
+          node3(cfg3("Flatten", "flatten", [None, 14, 14, 8], data_format="channels_last"), "max_pooling2d")]
+    feats = [(gl[0], []), (gl[1], g1), (gl[2], g2), (gl[3], []), (gl[4], []), (gl[5], []), (gl[6], [])]
+    head = readout(features_of(feats, x, 3), y)
+    gl.append(node3(dense3("dense", 10, "softmax", 1568), "flatten"))
+    graph3 = {"module": "keras.src.models.functional", "class_name": "Functional",
+              "config": {"name": "functional", "trainable": True, "layers": gl,
+                         "input_layers": [["input_layer", 0, 0]], "output_layers": [["dense", 0, 0]]},
+              "registered_name": "Functional", "build_config": {"input_shape": None}, "compile_config": compile3()}
+    write_keras3_zip(os.path.join(OUT, "keras3-residual.keras"), graph3,
+                     [("layers/conv2d", g1), ("layers/conv2d_1", g2), ("layers/dense", head)])
+    record("keras3-residual.keras")
+
+    def layer2(kind, name, sources, **config):
+        return {"class_name": kind, "name": name, "config": {"name": name, "trainable": True, "dtype": "float32",
+                                                               **config},
+                "inbound_nodes": [[[src, 0, 0, {}] for src in sources]] if sources else []}
+    g2l = [layer2("InputLayer", "input_1", [], batch_input_shape=[None, 28, 28, 1], sparse=False, ragged=False),
+           layer2("Conv2D", "conv2d", ["input_1"], filters=8, activation="relu", **same),
+           layer2("Conv2D", "conv2d_1", ["conv2d"], filters=8, activation="linear", **same),
+           layer2("Add", "add", ["conv2d", "conv2d_1"]),
+           layer2("Activation", "activation", ["add"], activation="relu"),
+           layer2("MaxPooling2D", "max_pooling2d", ["activation"], pool_size=[2, 2], padding="valid", strides=[2, 2],
+                  data_format="channels_last"),
+           layer2("Flatten", "flatten", ["max_pooling2d"], data_format="channels_last"),
+           layer2("Dense", "dense", ["flatten"], units=10, activation="softmax", use_bias=True)]
+    graph2 = {"class_name": "Functional", "config": {"name": "model", "layers": g2l,
+                                                     "input_layers": [["input_1", 0, 0]],
+                                                     "output_layers": [["dense", 0, 0]]},
+              "keras_version": "2.13.1", "backend": "tensorflow"}
+    write_legacy_h5(os.path.join(OUT, "keras2-residual.h5"), "2.13.1", graph2,
+                    [("input_1", [], []), ("conv2d", g1, ["kernel", "bias"]), ("conv2d_1", g2, ["kernel", "bias"]),
+                     ("add", [], []), ("activation", [], []), ("max_pooling2d", [], []), ("flatten", [], []),
+                     ("dense", head, ["kernel", "bias"])], lambda layer, var: f"{layer}/{var}:0")
+    record("keras2-residual.h5")
+
+    # I. A Functional model around a nested Sequential (Keras 3): Input (784,) -> Sequential[Dense(32, relu),
+    # Dense(10, softmax)], its weights under layers/sequential/layers/dense*/vars
+    nd1, nd2 = relu[:2], relu[2:]
+    inner = sequential3([dense3("dense", HIDDEN, "relu", 784), dense3("dense_1", 10, "softmax", HIDDEN)], [None, 784])
+    inner["config"]["name"] = "classifier"
+    del inner["compile_config"]
+    inp = input3([None, 784])
+    inp.update({"name": "input_layer", "inbound_nodes": []})
+    inner.update({"name": "classifier", "inbound_nodes": [{"args": [tensor("input_layer", [None, 784])],
+                                                             "kwargs": {}}]})
+    nested = {"module": "keras.src.models.functional", "class_name": "Functional",
+              "config": {"name": "functional", "trainable": True, "layers": [inp, inner],
+                         "input_layers": [["input_layer", 0, 0]], "output_layers": [["classifier", 0, 0]]},
+              "registered_name": "Functional", "build_config": {"input_shape": None}, "compile_config": compile3()}
+    write_keras3_zip(os.path.join(OUT, "keras3-nested.keras"), nested,
+                     [("layers/sequential/layers/dense", nd1), ("layers/sequential/layers/dense_1", nd2)])
+    record("keras3-nested.keras")
 
     # the Dense models written by main()
     for name in ["keras2-sequential.h5", "keras2-functional.h5", "keras3-sequential-legacy.h5",

@@ -38,8 +38,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     Comparison run(PrintStream out) throws Exception {
-        var a = ModelStore.load(modelA);
-        var b = ModelStore.load(modelB);
+        var a = ModelStore.loadAny(modelA);
+        var b = ModelStore.loadAny(modelB);
         Mnist mnist = data.load(false, out);
         TestResult ra = Evaluator.evaluate(a, mnist.test());
         TestResult rb = Evaluator.evaluate(b, mnist.test());

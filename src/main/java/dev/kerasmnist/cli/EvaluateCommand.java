@@ -88,7 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
             robustness(out);
             return new Report(null, true, List.of(png));
         }
-        MultiLayerNetwork net = ModelStore.load(model);
+        var net = ModelStore.loadAny(model);
         Mnist mnist = data.load(false, out);
         TestResult test = Evaluator.evaluate(net, mnist.test());
         out.println(test.perClassTable());

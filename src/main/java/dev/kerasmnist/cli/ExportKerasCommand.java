@@ -11,7 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +39,7 @@ final class ExportKerasCommand implements Callable<Integer> {
     }
 
     Path run(PrintStream stdout) throws IOException {
-        MultiLayerNetwork net = ModelStore.load(model);
+        Model net = ModelStore.loadAny(model);
         ModelFiles files = new ModelFiles(model);
         ModelSpec spec = Files.isRegularFile(files.provenance()) ? ModelStore.readProvenance(files).model()
                 .orElse(null) : null;

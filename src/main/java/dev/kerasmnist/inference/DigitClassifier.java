@@ -2,7 +2,7 @@ package dev.kerasmnist.inference;
 
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.ModelLoadException;
-import dev.kerasmnist.model.ModelShape;
+import dev.kerasmnist.model.Networks;
 import dev.kerasmnist.model.ModelStore;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +31,7 @@ public final class DigitClassifier {
     private static final int INPUTS = MnistSplit.PIXELS;
     private static final int CLASSES = MnistSplit.CLASSES;
 
-    private final MultiLayerNetwork net;
+    private final Model net;
     /** Guarded by {@code net}. */
     private INDArray input;
 
@@ -42,8 +42,8 @@ public final class DigitClassifier {
      *            install the fast path (the matrix-vector product for single images)
      * @throws IllegalArgumentException if the network has another shape
      */
-    public DigitClassifier(MultiLayerNetwork net) {
-        String wrongShape = ModelShape.mnistProblem(net);
+    public DigitClassifier(Model net) {
+        String wrongShape = Networks.mnistProblem(net);
         if (wrongShape != null) {
             throw new IllegalArgumentException("the network " + wrongShape);
         }
@@ -51,14 +51,15 @@ public final class DigitClassifier {
     }
 
     /**
-     * Loads a model saved by {@code train} (or any DL4J MultiLayerNetwork zip of the right shape).
+     * Loads a model saved by {@code train} or {@code import-keras} (or any DL4J MultiLayerNetwork zip of the right
+     * shape).
      *
      * @param model the model zip, e.g. {@code models/mnist-mlp.zip}
      * @return a classifier for it
      * @throws ModelLoadException if the file is missing, not a DL4J model, or not shaped 784 -> 10
      */
     public static DigitClassifier load(Path model) throws ModelLoadException {
-        return new DigitClassifier(ModelStore.load(model));
+        return new DigitClassifier(ModelStore.loadAny(model));
     }
 
     /**
@@ -98,7 +99,7 @@ public final class DigitClassifier {
             }
             // host memory written, host memory read: on a GPU backend these sync with the device (CPU: no-ops)
             Nd4j.getAffinityManager().tagLocation(input, AffinityManager.Location.HOST);
-            INDArray output = net.output(input, false);
+            INDArray output = Networks.output(net, input);
             if (output.ordering() != 'c' || output.elementWiseStride() != 1) {
                 output = output.dup('c');
             }
@@ -146,7 +147,7 @@ public final class DigitClassifier {
      *
      * @return the network
      */
-    public MultiLayerNetwork network() {
+    public Model network() {
         return net;
     }
 

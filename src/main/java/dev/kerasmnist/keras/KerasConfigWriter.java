@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.model.ActivationSpec;
+import dev.kerasmnist.model.AddSpec;
 import dev.kerasmnist.model.BatchNormalizationSpec;
 import dev.kerasmnist.model.Conv2DSpec;
 import dev.kerasmnist.model.DenseSpec;
@@ -20,15 +21,13 @@ import dev.kerasmnist.model.Pooling2DSpec;
 import dev.kerasmnist.model.ReshapeSpec;
 import dev.kerasmnist.model.RescalingSpec;
 import dev.kerasmnist.model.Size2D;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The inverse of {@link KerasTranslation}: a {@link ModelSpec} as the Keras 3 config Keras's
- * {@code serialize_keras_object} writes for a {@code Sequential} (module, class_name, config, registered_name,
- * build_config per layer, the model's compile_config), so that {@code keras.saving.load_model} rebuilds it.
+ * {@code serialize_keras_object} writes for a {@code Sequential}, or for a {@code Functional} graph (with each
+ * layer's {@code inbound_nodes} as {@code __keras_tensor__} arguments): module, class_name, config, registered_name,
+ * build_config per layer, the model's compile_config, so that {@code keras.saving.load_model} rebuilds it.
  */
 final class KerasConfigWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,21 +37,16 @@ final class KerasConfigWriter {
 
     /** The layer names Keras gives them: dense, dense_1, ... per class (the names the weights files use too). */
     static List<String> names(ModelSpec spec) {
-        Map<String, Integer> seen = new HashMap<>();
-        List<String> names = new ArrayList<>();
-        for (LayerSpec layer : spec.layers()) {
-            String base = ModelSummary.snakeCase(ModelSummary.kerasClass(layer));
-            int k = seen.merge(base, 1, Integer::sum) - 1;
-            names.add(k == 0 ? base : base + "_" + k);
-        }
-        return names;
+        return ModelSummary.layerNames(spec);
     }
 
     static ObjectNode model(ModelSpec spec) {
+        boolean graph = !spec.chain();
         ObjectNode model = JSON.createObjectNode();
-        model.put("module", "keras").put("class_name", "Sequential");
+        model.put("module", graph ? "keras.src.models.functional" : "keras")
+                .put("class_name", graph ? "Functional" : "Sequential");
         ObjectNode config = model.putObject("config");
-        config.put("name", "sequential").put("trainable", true);
+        config.put("name", graph ? "functional" : "sequential").put("trainable", true);
         config.set("dtype", dtype());
         ArrayNode layers = config.putArray("layers");
         ObjectNode input = layers.addObject();
@@ -61,9 +55,12 @@ final class KerasConfigWriter {
         ic.set("batch_shape", batchShape(spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
         ic.put("dtype", "float32").put("sparse", false).put("name", "input_layer");
         input.putNull("registered_name");
+        if (graph) {
+            input.put("name", "input_layer").putArray("inbound_nodes");
+        }
         List<String> names = names(spec);
         List<int[]> shapes = spec.outputShapes();
-        int[] in = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
+        int[] in = spec.inputShapeOf(0, shapes);
         for (int k = 0; k < spec.layers().size(); k++) {
             LayerSpec layer = spec.layers().get(k);
             ObjectNode l = layers.addObject();
@@ -74,9 +71,28 @@ final class KerasConfigWriter {
             fill(c, layer);
             l.putNull("registered_name");
             l.putObject("build_config").set("input_shape", batchShape(in));
-            in = shapes.get(k);
+            if (graph) {
+                l.put("name", names.get(k));
+                ArrayNode args = l.putArray("inbound_nodes").addObject().putArray("args");
+                ArrayNode tensors = layer instanceof AddSpec ? args.addArray() : args;
+                for (int from : spec.inputsOf(k)) {
+                    ObjectNode tensor = tensors.addObject();
+                    tensor.put("class_name", "__keras_tensor__");
+                    ObjectNode tc = tensor.putObject("config");
+                    tc.set("shape", batchShape(from < 0 ? spec.inputShape().stream().mapToInt(Integer::intValue)
+                            .toArray() : shapes.get(from)));
+                    tc.put("dtype", "float32");
+                    tc.putArray("keras_history").add(from < 0 ? "input_layer" : names.get(from)).add(0).add(0);
+                }
+                ((ObjectNode) l.path("inbound_nodes").get(0)).putObject("kwargs");
+            }
+            in = k + 1 < spec.layers().size() ? spec.inputShapeOf(k + 1, shapes) : null;
         }
-        model.putNull("registered_name");
+        if (graph) {
+            config.putArray("input_layers").addArray().add("input_layer").add(0).add(0);
+            config.putArray("output_layers").addArray().add(names.get(names.size() - 1)).add(0).add(0);
+        }
+        model.put("registered_name", graph ? "Functional" : null);
         model.putObject("build_config").set("input_shape",
                 batchShape(spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
         ObjectNode compile = model.putObject("compile_config");

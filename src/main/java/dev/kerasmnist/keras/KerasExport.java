@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -56,7 +56,7 @@ public final class KerasExport {
     }
 
     /** Writes {@code net} (built from {@code spec}) to {@code out}, atomically. */
-    public static void write(MultiLayerNetwork net, ModelSpec spec, Path out, Format format) throws IOException {
+    public static void write(Model net, ModelSpec spec, Path out, Format format) throws IOException {
         ObjectNode config;
         try {
             config = KerasConfigWriter.model(spec);

@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reads a Keras model file into a stock DL4J {@link MultiLayerNetwork} for MNIST, in four steps: read the file
+ * Reads a Keras model file into a stock DL4J network for MNIST ({@link MultiLayerNetwork} for Sequential models and
+ * Functional chains, {@code ComputationGraph} for residual graphs), in four steps: read the file
  * ({@link KerasFile}), translate its config into the model vocabulary ({@link KerasTranslation}), build it with
  * {@link KerasToDl4j}, and copy the weights in, every shape checked against the config before an array is read.
  */
@@ -28,7 +30,7 @@ public final class KerasImport {
      * @param spec   the model in this program's Keras vocabulary
      * @param layers the original Keras layers, e.g. {@code Dense(16, relu)}
      */
-    public record Imported(MultiLayerNetwork net, ModelSpec spec, KerasFormat format, String kerasVersion,
+    public record Imported(Model net, ModelSpec spec, KerasFormat format, String kerasVersion,
                            String backend, List<String> layers, KerasOptimizer optimizer) {
     }
 
@@ -59,13 +61,11 @@ public final class KerasImport {
             }
             List<List<INDArray>> weights = new ArrayList<>();
             List<int[]> shapes = spec.outputShapes();
-            int[] in = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
             for (int k = 0; k < spec.layers().size(); k++) {
-                weights.add(read(keras, file, spec.layers().get(k), t.names().get(k), t.weights().get(k), in,
-                        shapes.get(k)));
-                in = shapes.get(k);
+                weights.add(read(keras, file, spec.layers().get(k), t.names().get(k), t.weights().get(k),
+                        spec.inputShapeOf(k, shapes), shapes.get(k)));
             }
-            MultiLayerNetwork net = KerasToDl4j.buildStock(spec);
+            Model net = spec.chain() ? KerasToDl4j.buildStock(spec) : KerasToDl4j.buildGraph(spec);
             try {
                 KerasToDl4j.setKerasWeights(net, spec, weights);
             } catch (IllegalArgumentException e) {

@@ -50,6 +50,10 @@ final class KerasTranslation {
     private final List<LayerSpec> layers = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<WeightRef> refs = new ArrayList<>();
+    /** Per spec layer, the spec layers it takes (-1: the input). */
+    private final List<List<Integer>> inbound = new ArrayList<>();
+    /** A Keras layer's name: the spec layer whose output it is (-1: the input). */
+    private final Map<String, Integer> indexOf = new HashMap<>();
     private List<Integer> inputShape;
 
     private KerasTranslation(String file, int kerasMajor) {
@@ -61,7 +65,7 @@ final class KerasTranslation {
         KerasTranslation t = new KerasTranslation(file, keras.kerasMajor());
         JsonNode model = keras.model();
         t.inputShape = shapeOf(model.path("build_config").path("input_shape"));
-        t.model(model, null, "", new HashMap<>());
+        t.model(model, null, "", new HashMap<>(), -1);
         if (t.inputShape == null) {
             throw new KerasImportException(file + ": the config gives no input shape (no InputLayer, no"
                     + " batch_input_shape); " + KerasImportException.SUPPORTED);
@@ -71,8 +75,12 @@ final class KerasTranslation {
         }
         ModelSpec spec;
         try {
-            spec = new ModelSpec(t.inputShape, t.layers, RmsPropSpec.KERAS_DEFAULTS, loss(keras.training()), 0,
-                    inputScale);
+            boolean chain = true;
+            for (int k = 0; k < t.inbound.size(); k++) {
+                chain &= t.inbound.get(k).equals(List.of(k - 1));
+            }
+            spec = new ModelSpec(t.inputShape, t.layers, chain ? List.of() : t.inbound, RmsPropSpec.KERAS_DEFAULTS,
+                    loss(keras.training()), 0, inputScale);
         } catch (IllegalArgumentException e) {
             throw new KerasImportException(file + ": " + e.getMessage() + "; " + KerasImportException.SUPPORTED, e);
         }
@@ -83,7 +91,12 @@ final class KerasTranslation {
      * Appends the layers of a Sequential or a Functional chain. {@code h5Layer} is the top-level layer whose
      * weight_names hold a nested model's weights; {@code zipPrefix} the .keras path of a nested model's layers.
      */
-    private void model(JsonNode model, String h5Layer, String zipPrefix, Map<String, Integer> h5Offsets)
+    /**
+     * Appends the layers of a Sequential or Functional model whose input is spec layer {@code entry} (-1: the
+     * model's input) and returns the spec layer of its output. {@code h5Layer} is the top-level layer whose
+     * weight_names hold a nested model's weights; {@code zipPrefix} the .keras path of a nested model's layers.
+     */
+    private int model(JsonNode model, String h5Layer, String zipPrefix, Map<String, Integer> h5Offsets, int entry)
             throws KerasImportException {
         String className = model.path("class_name").asText();
         JsonNode config = model.path("config");
@@ -91,31 +104,101 @@ final class KerasTranslation {
         if (!list.isArray()) {
             throw new KerasImportException(file + ": the model config has no layers; " + KerasImportException.SUPPORTED);
         }
-        if ("Functional".equals(className) || "Model".equals(className)) {
-            checkChain(list);
-        } else if (!"Sequential".equals(className)) {
+        boolean functional = "Functional".equals(className) || "Model".equals(className);
+        if (!functional && !"Sequential".equals(className)) {
             throw new KerasImportException(file + ": a " + className + " model; " + KerasImportException.SUPPORTED);
         }
         Map<String, Integer> perClass = new HashMap<>(); // .keras numbers each class's layers: dense, dense_1, ...
+        int current = entry;
+        int inputs = 0;
         for (JsonNode layer : list) {
             String kind = layer.path("class_name").asText();
             String snake = snakeCase(kind);
             int n = perClass.merge(snake, 1, Integer::sum) - 1;
             String zipPath = zipPrefix + "layers/" + (n == 0 ? snake : snake + "_" + n);
             String top = h5Layer != null ? h5Layer : name(layer);
+            List<Integer> from = List.of(current);
+            if (functional) {
+                if ("InputLayer".equals(kind)) {
+                    if (++inputs > 1) {
+                        throw new KerasImportException(file + ": the model has more than one input ('" + name(layer)
+                                + "'); an MNIST model takes one image; " + KerasImportException.SUPPORTED);
+                    }
+                    if (inputShape == null) {
+                        inputShape = declaredShape(layer.path("config"));
+                    }
+                    indexOf.put(name(layer), entry);
+                    continue;
+                }
+                from = inboundOf(layer, kind);
+            }
             if ("Sequential".equals(kind) || "Functional".equals(kind) || "Model".equals(kind)) {
                 if (inputShape == null) {
                     inputShape = shapeOf(layer.path("build_config").path("input_shape"));
                 }
-                model(layer, top, zipPath + "/", h5Offsets);
-                continue;
+                current = model(layer, top, zipPath + "/", h5Offsets, from.get(0));
+            } else {
+                current = layer(layer, kind, top, zipPath, h5Offsets, from);
             }
-            layer(layer, kind, top, zipPath, h5Offsets);
+            indexOf.put(name(layer), current);
         }
+        if (functional) {
+            List<String> outputs = new ArrayList<>();
+            config.path("output_layers").findValues("keras_history").forEach(h -> outputs.add(h.get(0).asText()));
+            if (outputs.isEmpty()) {
+                JsonNode o = config.path("output_layers");
+                // [["dense_1", 0, 0]] (Keras 2, Keras 3 before 3.4) or ["dense_1", 0, 0] (a single output)
+                JsonNode first = o.isArray() && o.size() > 0 && o.get(0).isArray() ? o
+                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(o);
+                first.forEach(t -> { if (t.isArray() && t.size() > 0) outputs.add(t.get(0).asText()); });
+            }
+            if (outputs.size() > 1) {
+                throw new KerasImportException(file + ": the model has " + outputs.size() + " outputs " + outputs
+                        + "; an MNIST model gives one; " + KerasImportException.SUPPORTED);
+            }
+            if (outputs.size() == 1 && !outputs.get(0).equals(lastName(list))) {
+                throw new KerasImportException(file + ": the model's output '" + outputs.get(0) + "' is not its last"
+                        + " layer; " + KerasImportException.SUPPORTED);
+            }
+        }
+        return current;
     }
 
-    private void layer(JsonNode layer, String kind, String h5Layer, String zipPath, Map<String, Integer> h5Offsets)
-            throws KerasImportException {
+    private static String lastName(JsonNode list) {
+        return name(list.get(list.size() - 1));
+    }
+
+    /** The spec layers a Functional layer takes; refuses shared layers, joins other than Add, unknown names. */
+    private List<Integer> inboundOf(JsonNode layer, String kind) throws KerasImportException {
+        JsonNode nodes = layer.path("inbound_nodes");
+        if (nodes.size() > 1) {
+            throw new KerasImportException(file + ": layer '" + name(layer) + "' is called " + nodes.size()
+                    + " times (a shared layer), which this importer does not support; " + KerasImportException.SUPPORTED);
+        }
+        List<String> sources = sources(nodes);
+        if (sources.size() > 1 && !"Add".equals(kind)) {
+            throw new KerasImportException(file + ": layer '" + name(layer) + "' (" + kind + ") takes " + sources
+                    + "; of the layers that join branches only Add is supported; " + KerasImportException.SUPPORTED);
+        }
+        if (sources.isEmpty() || ("Add".equals(kind) && sources.size() < 2)) {
+            throw new KerasImportException(file + ": layer '" + name(layer) + "' takes " + sources + "; "
+                    + KerasImportException.SUPPORTED);
+        }
+        List<Integer> from = new ArrayList<>();
+        for (String source : sources) {
+            Integer index = indexOf.get(source);
+            if (index == null) {
+                throw new KerasImportException(file + ": layer '" + name(layer) + "' takes '" + source + "', which"
+                        + " no layer before it defines; " + KerasImportException.SUPPORTED);
+            }
+            from.add(index);
+        }
+        return from;
+    }
+
+    /** Appends one layer taking spec layers {@code from}; returns the spec layer of its output. */
+    private int layer(JsonNode layer, String kind, String h5Layer, String zipPath, Map<String, Integer> h5Offsets,
+                      List<Integer> from) throws KerasImportException {
         JsonNode c = layer.path("config");
         if (inputShape == null) {
             inputShape = declaredShape(c);
@@ -127,13 +210,15 @@ final class KerasTranslation {
             throw unsupported(layer, e.getMessage());
         }
         if (spec == null) {
-            return; // InputLayer, or a layer that computes nothing at inference (Dropout(0))
+            return from.get(0); // InputLayer, or a layer that computes nothing at inference (Dropout(0))
         }
         int offset = h5Offsets.getOrDefault(h5Layer, 0);
         h5Offsets.put(h5Layer, offset + dev.kerasmnist.model.KerasToDl4j.variables(spec).size());
         layers.add(spec);
         names.add(name(layer));
         refs.add(new WeightRef(h5Layer, offset, zipPath));
+        inbound.add(from);
+        return layers.size() - 1;
     }
 
     private LayerSpec spec(JsonNode layer, String kind, JsonNode c) throws KerasImportException {
@@ -247,12 +332,13 @@ final class KerasTranslation {
                 throw new KerasImportException(file + ": layer '" + name(layer) + "' is a Lambda layer (Python code,"
                         + " which cannot be imported); " + KerasImportException.SUPPORTED);
             case "Add":
+                return new dev.kerasmnist.model.AddSpec();
             case "Concatenate":
             case "Multiply":
             case "Subtract":
             case "Average":
                 throw new KerasImportException(file + ": layer '" + name(layer) + "' is a " + kind + " of several"
-                        + " inputs; residual and branching Functional graphs are not imported yet; "
+                        + " inputs; of the layers that join branches only Add is supported; "
                         + KerasImportException.SUPPORTED);
             default:
                 boolean custom = !layer.path("module").asText("keras").startsWith("keras");
@@ -265,29 +351,6 @@ final class KerasTranslation {
     /** Keras 1's LSTM default, for configs that predate recurrent_activation. */
     private static final JsonNode JSON_HARD_SIGMOID = com.fasterxml.jackson.databind.node.TextNode
             .valueOf("hard_sigmoid");
-
-    /** A Functional model must be one chain: each layer takes exactly the one before it. */
-    private void checkChain(JsonNode list) throws KerasImportException {
-        for (JsonNode layer : list) { // name the layer that joins branches, if any
-            List<String> sources = sources(layer.path("inbound_nodes"));
-            if (sources.size() > 1) {
-                throw new KerasImportException(file + ": layer '" + name(layer) + "' (" + layer.path("class_name")
-                        .asText() + ") takes " + sources + ", so the Functional model is not a single chain"
-                        + " (residual and branching graphs are not imported yet); " + KerasImportException.SUPPORTED);
-            }
-        }
-        String previous = null;
-        for (JsonNode layer : list) {
-            List<String> sources = sources(layer.path("inbound_nodes"));
-            boolean chained = previous == null ? sources.isEmpty() : sources.equals(List.of(previous));
-            if (!chained) {
-                throw new KerasImportException(file + ": layer '" + name(layer) + "' takes " + sources
-                        + ", so the Functional model is not a single chain (residual and branching graphs are not"
-                        + " imported yet); " + KerasImportException.SUPPORTED);
-            }
-            previous = name(layer);
-        }
-    }
 
     /**
      * The layers a Functional layer takes: Keras 3 {@code [{"args": [{"class_name": "__keras_tensor__", "config":

@@ -5,6 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -53,9 +59,14 @@ public final class KerasToDl4j {
     private KerasToDl4j() {
     }
 
-    /** The DL4J configuration equivalent to {@code spec}. */
+    /** The DL4J configuration equivalent to {@code spec}, a chain (see {@link #graphConfiguration} for graphs). */
     public static MultiLayerConfiguration configuration(ModelSpec spec) {
-        return plan(spec).conf;
+        return (MultiLayerConfiguration) plan(spec).conf;
+    }
+
+    /** The DL4J configuration of a Functional graph: layers, Add vertices and preprocessor vertices. */
+    public static ComputationGraphConfiguration graphConfiguration(ModelSpec spec) {
+        return (ComputationGraphConfiguration) plan(spec).conf;
     }
 
     private static Plan plan(ModelSpec spec) {
@@ -64,158 +75,257 @@ public final class KerasToDl4j {
         return plan(spec, new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()));
     }
 
-    /** How a spec's layers sit in its DL4J network. */
-    private record Plan(MultiLayerConfiguration conf, int[] dl4jIndex, List<int[]> flattenOrder, int prefixLayers) {
+    /**
+     * How a spec's layers sit in its DL4J network.
+     *
+     * @param conf       a MultiLayerConfiguration (chains) or a ComputationGraphConfiguration (graphs)
+     * @param dl4jIndex  per spec layer, its DL4J layer's index (chains), or -1 when it has none
+     * @param vertex     per spec layer, its DL4J layer's vertex name (graphs)
+     * @param inputOrder per spec layer, the Keras order of the flat features it takes (null: the identity)
+     */
+    private record Plan(Object conf, int[] dl4jIndex, String[] vertex, List<int[]> inputOrder, boolean scaled) {
     }
 
-    private static Plan plan(ModelSpec spec, IUpdater updater) {
-        NeuralNetConfiguration.ListBuilder builder = new NeuralNetConfiguration.Builder()
+    /** What flows out of a layer in DL4J: its form, feature-map format, feature order and a pending preprocessor. */
+    private record State(Form form, DataFormat format, int[] order, InputPreProcessor pending) {
+    }
+
+    /** One spec layer in DL4J: its layer (or none), the preprocessor before it, and what flows out. */
+    private record Piece(org.deeplearning4j.nn.conf.layers.Layer layer, InputPreProcessor before, State after) {
+    }
+
+    private static NeuralNetConfiguration.Builder base(ModelSpec spec, IUpdater updater) {
+        return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)                                  // keras.backend.floatx() == 'float32'
                 .updater(updater)
                 .weightInit(KerasInitializer.DENSE_KERNEL_DEFAULT.weightInit()) // glorot_uniform
                 .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue())      // zeros
-                .miniBatch(true)                                           // losses averaged over the batch
-                .list();
+                .miniBatch(true);                                          // losses averaged over the batch
+    }
+
+    private static Plan plan(ModelSpec spec, IUpdater updater) {
         List<LayerSpec> layers = spec.layers();
         List<int[]> shapes = spec.outputShapes();
-        int[] dl4jIndex = new int[layers.size()];
-        List<int[]> flattenOrder = new ArrayList<>(); // per spec layer: DL4J feature j holds Keras feature order[j]
-        int index = 0;
-        if (spec.inputScale() != 1) {
-            // The network takes pixels / 255 like every model here; a model that wants raw pixels gets them here.
-            builder.layer(index++, scale(spec.inputDim()));
-        }
-        int prefix = index;
-        int[] shape = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
-        Form form = Form.FLAT;
-        DataFormat format = DataFormat.CHANNELS_LAST;
-        InputPreProcessor pending = null;
-        int[] order = null; // the current flat vector's Keras order, null when it is the identity
-        for (int k = 0; k < layers.size(); k++) {
-            LayerSpec layer = layers.get(k);
-            boolean last = k == layers.size() - 1;
-            int[] out = shapes.get(k);
-            org.deeplearning4j.nn.conf.layers.Layer dl4j = null;
-            boolean image = layer instanceof Conv2DSpec || layer instanceof Pooling2DSpec
-                    || layer instanceof GlobalPooling2DSpec
-                    || (layer instanceof BatchNormalizationSpec && shape.length == 3);
-            if (image && form == Form.FLAT) {
-                format = layer instanceof Conv2DSpec c ? c.dataFormat() : layer instanceof Pooling2DSpec p
-                        ? p.dataFormat() : layer instanceof GlobalPooling2DSpec g ? g.dataFormat() : format;
-                if (format == DataFormat.CHANNELS_LAST && shape[2] != 1) {
-                    throw new IllegalArgumentException(name(layer) + " on flat values as " + Arrays.toString(shape)
-                            + " channels-last: only one channel can be read from a flat vector");
-                }
-                pending = new FeedForwardToCnnPreProcessor(format.rows(shape), format.cols(shape),
-                        format.channels(shape));
-                form = Form.IMAGE;
-            }
-            if (layer instanceof DenseSpec dense) {
-                if (form == Form.SEQUENCE) {
-                    throw new IllegalArgumentException("Dense after a sequence: add LSTM(return_sequences=False)");
-                }
-                // Keras puts the loss on the model; DL4J on its last layer, an OutputLayer.
-                dl4j = last ? new OutputLayer.Builder(spec.loss().dl4j(dense.units())).nIn(shape[0])
-                        .nOut(dense.units()).activation(dense.activation().dl4j()).build()
-                        : new DenseLayer.Builder().nIn(shape[0]).nOut(dense.units())
-                        .activation(dense.activation().dl4j()).build();
-            } else if (layer instanceof Conv2DSpec conv) {
-                // 'valid' is DL4J's Truncate (no padding, partial windows dropped), 'same' DL4J's Same (TF's
-                // padding: the odd row or column at the bottom and right). glorot_uniform has Keras's fans in DL4J's
-                // ConvolutionParamInitializer (fan_in = channels_in * k * k, fan_out = filters * k * k / strides).
-                dl4j = new ConvolutionLayer.Builder(conv.kernelSize().array(), conv.strides().array())
-                        .convolutionMode(mode(conv.padding())).nIn(conv.dataFormat().channels(shape))
-                        .nOut(conv.filters()).hasBias(conv.useBias()).activation(conv.activation().dl4j()).build();
-            } else if (layer instanceof Pooling2DSpec pool) {
-                // Keras's average over 'same' windows counts only the cells inside the image
-                dl4j = new SubsamplingLayer.Builder(pool.poolType() == PoolType.MAX ? SubsamplingLayer.PoolingType.MAX
-                        : SubsamplingLayer.PoolingType.AVG).kernelSize(pool.poolSize().array())
-                        .stride(pool.strides().array()).convolutionMode(mode(pool.padding()))
-                        .avgPoolIncludePadInDivisor(false).build();
-            } else if (layer instanceof GlobalPooling2DSpec global) {
-                dl4j = new GlobalPoolingLayer.Builder(global.poolType() == PoolType.MAX
-                        ? org.deeplearning4j.nn.conf.layers.PoolingType.MAX
-                        : org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build();
-                form = Form.FLAT;
-            } else if (layer instanceof FlattenSpec || (layer instanceof ReshapeSpec && out.length == 1)) {
-                if (form == Form.IMAGE) {
-                    pending = new CnnToFeedForwardPreProcessor(format.rows(shape), format.cols(shape),
-                            format.channels(shape));
-                    // Keras flattens (h, w, c) for channels-last maps, and for channels-first ones too when
-                    // Flatten itself says channels_first (it moves the channels last first)
-                    boolean hwc = format == DataFormat.CHANNELS_LAST || (layer instanceof FlattenSpec f
-                            && f.dataFormat() == DataFormat.CHANNELS_FIRST);
-                    if (format == DataFormat.CHANNELS_LAST && layer instanceof FlattenSpec f
-                            && f.dataFormat() == DataFormat.CHANNELS_FIRST) {
-                        throw new IllegalArgumentException("Flatten(data_format='channels_first') of channels-last"
-                                + " feature maps");
+        int n = layers.size();
+        State[] states = new State[n];
+        State input = new State(Form.FLAT, DataFormat.CHANNELS_LAST, null, null);
+        Piece[] pieces = new Piece[n];
+        InputPreProcessor[] preprocessors = new InputPreProcessor[n];
+        List<int[]> inputOrder = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            int from = spec.inputsOf(k).get(0);
+            State in = from < 0 ? input : states[from];
+            if (layers.get(k) instanceof AddSpec) {
+                for (int f : spec.inputsOf(k)) {
+                    State other = f < 0 ? input : states[f];
+                    if (other.form() != in.form() || !Arrays.equals(other.order(), in.order())
+                            || (other.pending() == null) != (in.pending() == null)) {
+                        throw new IllegalArgumentException("Add of values laid out differently in DL4J");
                     }
-                    order = hwc ? hwcOrder(format.rows(shape), format.cols(shape), format.channels(shape)) : null;
-                    form = Form.FLAT;
-                } else if (form == Form.SEQUENCE) {
-                    throw new IllegalArgumentException(name(layer) + " of a sequence: use LSTM(return_sequences=False)");
-                } // flat already: the values are in Keras's order
-            } else if (layer instanceof ReshapeSpec) {
-                if (form != Form.FLAT) {
-                    throw new IllegalArgumentException("Reshape of " + Arrays.toString(shape) + " to "
-                            + Arrays.toString(out) + ": only flat values can be reshaped");
-                } // flat values keep their order; the next layer reads them in the new shape
-            } else if (layer instanceof DropoutSpec dropout) {
-                // Keras's rate is the fraction dropped; DL4J's Dropout takes the fraction kept. Both are inverted
-                // dropout (kept values scaled by 1 / keep), active only while training.
-                DropoutLayer.Builder b = new DropoutLayer.Builder().dropOut(new Dropout(1 - dropout.rate()));
-                dl4j = form == Form.FLAT ? b.nIn(shape[0]).nOut(shape[0]).build() : b.build();
-            } else if (layer instanceof ActivationSpec a) {
-                dl4j = new ActivationLayer.Builder().activation(a.activation().dl4j()).build();
-            } else if (layer instanceof LeakyReLUSpec l) {
-                dl4j = new ActivationLayer.Builder().activation(new ActivationLReLU(l.negativeSlope())).build();
-            } else if (layer instanceof RescalingSpec) {
-                if (form != Form.FLAT) {
-                    throw new IllegalArgumentException("Rescaling of feature maps: only of the input or flat values");
                 }
-                dl4j = scale(product(shape));
-            } else if (layer instanceof BatchNormalizationSpec bn) {
-                int channels = shape.length == 1 ? shape[0] : format.channels(shape);
-                dl4j = new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(bn.epsilon())
-                        .decay(bn.momentum()).useLogStd(false).build();
-            } else if (layer instanceof LstmSpec lstm) {
-                if (form == Form.FLAT) {
-                    pending = new ReshapePreprocessor(new long[] {product(shape)}, new long[] {shape[0], shape[1]},
-                            false);
-                } else if (form != Form.SEQUENCE) {
-                    throw new IllegalArgumentException("LSTM on feature maps: give it (timesteps, features)");
+            }
+            inputOrder.add(in.order());
+            pieces[k] = piece(spec, k, spec.inputShapeOf(k, shapes), shapes.get(k), in, k == n - 1);
+            states[k] = pieces[k].after();
+            if (!spec.chain() && pieces[k].layer() == null && states[k].pending() != null) {
+                // in a graph, a Flatten of feature maps is a vertex of its own, so its successors take flat values
+                preprocessors[k] = states[k].pending();
+                states[k] = new State(states[k].form(), states[k].format(), states[k].order(), null);
+            }
+        }
+        boolean scaled = spec.inputScale() != 1;
+        int[] shape = shapes.get(n - 1);
+        LossLayer loss = layers.get(n - 1) instanceof DenseSpec ? null
+                // the model ends in an activation, pooling or normalisation: DL4J puts the loss on a LossLayer
+                : new LossLayer.Builder(spec.loss().dl4j(shape[0])).activation(Activation.IDENTITY).build();
+        if (spec.chain()) {
+            NeuralNetConfiguration.ListBuilder builder = base(spec, updater).list();
+            int[] dl4jIndex = new int[n];
+            int index = 0;
+            if (scaled) {
+                // The network takes pixels / 255 like every model here; a model that wants raw pixels gets them here.
+                builder.layer(index++, scale(spec.inputDim()));
+            }
+            for (int k = 0; k < n; k++) {
+                Piece piece = pieces[k];
+                if (piece.layer() == null) {
+                    dl4jIndex[k] = -1; // Flatten, Reshape: a preprocessor of the next layer, or nothing
+                    continue;
                 }
-                LSTM cell = new LSTM.Builder().nIn(shape[1]).nOut(lstm.units()).activation(lstm.activation().dl4j())
-                        .gateActivationFunction(lstm.recurrentActivation().dl4j()).dataFormat(RNNFormat.NWC).build();
-                dl4j = lstm.returnSequences() ? cell : new LastTimeStep(cell);
-                form = lstm.returnSequences() ? Form.SEQUENCE : Form.FLAT;
-            }
-            if (layer instanceof DenseSpec || layer instanceof GlobalPooling2DSpec || layer instanceof LstmSpec) {
-                order = null;
-            }
-            flattenOrder.add(order);
-            if (dl4j == null) {
-                dl4jIndex[k] = -1;
-            } else {
-                if (pending != null) {
-                    builder.inputPreProcessor(index, pending);
-                    pending = null;
+                if (piece.before() != null) {
+                    builder.inputPreProcessor(index, piece.before());
                 }
                 dl4jIndex[k] = index;
-                builder.layer(index++, dl4j);
+                builder.layer(index++, piece.layer());
             }
-            shape = out;
-        }
-        if (!(layers.get(layers.size() - 1) instanceof DenseSpec)) {
-            // the model ends in an activation, pooling or normalisation: DL4J puts the loss on a LossLayer
-            if (pending != null) {
-                builder.inputPreProcessor(index, pending);
+            if (loss != null) {
+                if (states[n - 1].pending() != null) {
+                    builder.inputPreProcessor(index, states[n - 1].pending());
+                }
+                builder.layer(index, loss);
             }
-            builder.layer(index, new LossLayer.Builder(spec.loss().dl4j(shape[0])).activation(Activation.IDENTITY)
-                    .build());
+            return new Plan(builder.build(), dl4jIndex, null, inputOrder, scaled);
         }
-        return new Plan(builder.build(), dl4jIndex, flattenOrder, prefix);
+        ComputationGraphConfiguration.GraphBuilder graph = base(spec, updater).graphBuilder().addInputs("input");
+        String in = "input";
+        if (scaled) {
+            graph.addLayer("input_scale", scale(spec.inputDim()), "input");
+            in = "input_scale";
+        }
+        List<String> names = ModelSummary.layerNames(spec);
+        String[] vertex = new String[n];
+        for (int k = 0; k < n; k++) {
+            Piece piece = pieces[k];
+            List<String> inputs = new ArrayList<>();
+            for (int f : spec.inputsOf(k)) {
+                inputs.add(f < 0 ? in : vertex[f]);
+            }
+            String[] from = inputs.toArray(String[]::new);
+            if (piece.layer() != null) {
+                graph.addLayer(names.get(k), piece.layer(), piece.before(), from);
+                vertex[k] = names.get(k);
+            } else if (layers.get(k) instanceof AddSpec) {
+                graph.addVertex(names.get(k), new ElementWiseVertex(ElementWiseVertex.Op.Add), from);
+                vertex[k] = names.get(k);
+            } else if (preprocessors[k] != null) {
+                graph.addVertex(names.get(k), new PreprocessorVertex(preprocessors[k]), from);
+                vertex[k] = names.get(k);
+            } else {
+                vertex[k] = from[0]; // flat values reshaped: nothing to compute
+            }
+        }
+        String output = vertex[n - 1];
+        if (loss != null) {
+            graph.addLayer("loss", loss, output);
+            output = "loss";
+        }
+        graph.setOutputs(output);
+        return new Plan(graph.build(), null, vertex, inputOrder, scaled);
+    }
+
+    /** Two preprocessors one after the other (either may be none). */
+    private static InputPreProcessor combine(InputPreProcessor first, InputPreProcessor second) {
+        if (first == null) {
+            return second;
+        }
+        return second == null ? first : new ComposableInputPreProcessor(first, second);
+    }
+
+    /** Spec layer {@code k} in DL4J, given what flows into it. */
+    private static Piece piece(ModelSpec spec, int k, int[] shape, int[] out, State in, boolean last) {
+        LayerSpec layer = spec.layers().get(k);
+        Form form = in.form();
+        DataFormat format = in.format();
+        int[] order = in.order();
+        InputPreProcessor before = null;
+        InputPreProcessor pending = in.pending();
+        org.deeplearning4j.nn.conf.layers.Layer dl4j = null;
+        boolean image = layer instanceof Conv2DSpec || layer instanceof Pooling2DSpec
+                || layer instanceof GlobalPooling2DSpec
+                || (layer instanceof BatchNormalizationSpec && shape.length == 3);
+        if (image && form == Form.FLAT) {
+            format = layer instanceof Conv2DSpec c ? c.dataFormat() : layer instanceof Pooling2DSpec p
+                    ? p.dataFormat() : layer instanceof GlobalPooling2DSpec g ? g.dataFormat() : format;
+            if (format == DataFormat.CHANNELS_LAST && shape[2] != 1) {
+                throw new IllegalArgumentException(name(layer) + " on flat values as " + Arrays.toString(shape)
+                        + " channels-last: only one channel can be read from a flat vector");
+            }
+            before = new FeedForwardToCnnPreProcessor(format.rows(shape), format.cols(shape), format.channels(shape));
+            form = Form.IMAGE;
+        }
+        if (layer instanceof DenseSpec dense) {
+            if (form == Form.SEQUENCE) {
+                throw new IllegalArgumentException("Dense after a sequence: add LSTM(return_sequences=False)");
+            }
+            // Keras puts the loss on the model; DL4J on its last layer, an OutputLayer.
+            dl4j = last ? new OutputLayer.Builder(spec.loss().dl4j(dense.units())).nIn(shape[0])
+                    .nOut(dense.units()).activation(dense.activation().dl4j()).build()
+                    : new DenseLayer.Builder().nIn(shape[0]).nOut(dense.units())
+                    .activation(dense.activation().dl4j()).build();
+            order = null;
+        } else if (layer instanceof Conv2DSpec conv) {
+            // 'valid' is DL4J's Truncate (no padding, partial windows dropped), 'same' DL4J's Same (TF's
+            // padding: the odd row or column at the bottom and right). glorot_uniform has Keras's fans in DL4J's
+            // ConvolutionParamInitializer (fan_in = channels_in * k * k, fan_out = filters * k * k / strides).
+            dl4j = new ConvolutionLayer.Builder(conv.kernelSize().array(), conv.strides().array())
+                    .convolutionMode(mode(conv.padding())).nIn(conv.dataFormat().channels(shape))
+                    .nOut(conv.filters()).hasBias(conv.useBias()).activation(conv.activation().dl4j()).build();
+        } else if (layer instanceof Pooling2DSpec pool) {
+            // Keras's average over 'same' windows counts only the cells inside the image
+            dl4j = new SubsamplingLayer.Builder(pool.poolType() == PoolType.MAX ? SubsamplingLayer.PoolingType.MAX
+                    : SubsamplingLayer.PoolingType.AVG).kernelSize(pool.poolSize().array())
+                    .stride(pool.strides().array()).convolutionMode(mode(pool.padding()))
+                    .avgPoolIncludePadInDivisor(false).build();
+        } else if (layer instanceof GlobalPooling2DSpec global) {
+            dl4j = new GlobalPoolingLayer.Builder(global.poolType() == PoolType.MAX
+                    ? org.deeplearning4j.nn.conf.layers.PoolingType.MAX
+                    : org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build();
+            form = Form.FLAT;
+            order = null;
+        } else if (layer instanceof FlattenSpec || (layer instanceof ReshapeSpec && out.length == 1)) {
+            if (form == Form.IMAGE) {
+                pending = combine(pending, new CnnToFeedForwardPreProcessor(format.rows(shape), format.cols(shape),
+                        format.channels(shape)));
+                // Keras flattens (h, w, c) for channels-last maps, and for channels-first ones too when
+                // Flatten itself says channels_first (it moves the channels last first)
+                boolean hwc = format == DataFormat.CHANNELS_LAST || (layer instanceof FlattenSpec f
+                        && f.dataFormat() == DataFormat.CHANNELS_FIRST);
+                if (format == DataFormat.CHANNELS_LAST && layer instanceof FlattenSpec f
+                        && f.dataFormat() == DataFormat.CHANNELS_FIRST) {
+                    throw new IllegalArgumentException("Flatten(data_format='channels_first') of channels-last"
+                            + " feature maps");
+                }
+                order = hwc ? hwcOrder(format.rows(shape), format.cols(shape), format.channels(shape)) : null;
+                form = Form.FLAT;
+            } else if (form == Form.SEQUENCE) {
+                throw new IllegalArgumentException(name(layer) + " of a sequence: use LSTM(return_sequences=False)");
+            } // flat already: the values are in Keras's order
+        } else if (layer instanceof ReshapeSpec) {
+            if (form != Form.FLAT) {
+                throw new IllegalArgumentException("Reshape of " + Arrays.toString(shape) + " to "
+                        + Arrays.toString(out) + ": only flat values can be reshaped");
+            } // flat values keep their order; the next layer reads them in the new shape
+        } else if (layer instanceof DropoutSpec dropout) {
+            // Keras's rate is the fraction dropped; DL4J's Dropout takes the fraction kept. Both are inverted
+            // dropout (kept values scaled by 1 / keep), active only while training.
+            DropoutLayer.Builder b = new DropoutLayer.Builder().dropOut(new Dropout(1 - dropout.rate()));
+            dl4j = form == Form.FLAT ? b.nIn(shape[0]).nOut(shape[0]).build() : b.build();
+        } else if (layer instanceof ActivationSpec a) {
+            dl4j = new ActivationLayer.Builder().activation(a.activation().dl4j()).build();
+        } else if (layer instanceof LeakyReLUSpec l) {
+            dl4j = new ActivationLayer.Builder().activation(new ActivationLReLU(l.negativeSlope())).build();
+        } else if (layer instanceof RescalingSpec) {
+            if (form != Form.FLAT) {
+                throw new IllegalArgumentException("Rescaling of feature maps: only of the input or flat values");
+            }
+            dl4j = scale(product(shape));
+        } else if (layer instanceof BatchNormalizationSpec bn) {
+            int channels = shape.length == 1 ? shape[0] : format.channels(shape);
+            dl4j = new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(bn.epsilon())
+                    .decay(bn.momentum()).useLogStd(false).build();
+        } else if (layer instanceof LstmSpec lstm) {
+            if (form == Form.FLAT) {
+                before = new ReshapePreprocessor(new long[] {product(shape)}, new long[] {shape[0], shape[1]}, false);
+            } else if (form != Form.SEQUENCE) {
+                throw new IllegalArgumentException("LSTM on feature maps: give it (timesteps, features)");
+            }
+            LSTM cell = new LSTM.Builder().nIn(shape[1]).nOut(lstm.units()).activation(lstm.activation().dl4j())
+                    .gateActivationFunction(lstm.recurrentActivation().dl4j()).dataFormat(RNNFormat.NWC).build();
+            dl4j = lstm.returnSequences() ? cell : new LastTimeStep(cell);
+            form = lstm.returnSequences() ? Form.SEQUENCE : Form.FLAT;
+            order = null;
+        } // Add: the sum, laid out as its inputs
+        if (dl4j != null || layer instanceof AddSpec) {
+            if (pending != null && before != null) {
+                throw new IllegalArgumentException(name(layer) + " after a reshape of a reshape");
+            }
+            before = pending != null ? pending : before;
+            pending = null;
+        } else if (before != null) {
+            throw new IllegalArgumentException(name(layer) + ": no DL4J layer to reshape for");
+        }
+        return new Piece(dl4j, before, new State(form, format, order, pending));
     }
 
     /** What a DL4J layer's input is: a flat vector, NCHW feature maps, or an NWC sequence. */
@@ -280,22 +390,58 @@ public final class KerasToDl4j {
     }
 
     private static MultiLayerNetwork buildStock(ModelSpec spec, Plan plan) {
-        MultiLayerNetwork net = new MultiLayerNetwork(plan.conf);
+        if (!spec.chain()) {
+            throw new IllegalArgumentException("a Functional graph is a ComputationGraph: use buildGraph");
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork((MultiLayerConfiguration) plan.conf);
         net.init();
         if (net.getUpdater().getStateViewArray() != null) { // SGD keeps none
             net.getUpdater().getStateViewArray().assign(0);
         }
-        if (plan.prefixLayers > 0) {
-            net.getLayer(0).getParam("W").assign(spec.inputScale());
-            net.getLayer(0).getParam("b").assign(0);
+        setConstants(spec, plan, k -> net.getLayer(k), net.getLayer(0));
+        return net;
+    }
+
+    /** A Functional graph as an initialised DL4J {@link ComputationGraph} (stock layers, RMSprop state at zero). */
+    public static ComputationGraph buildGraph(ModelSpec spec) {
+        Plan plan = plan(spec);
+        ComputationGraph graph = new ComputationGraph((ComputationGraphConfiguration) plan.conf);
+        graph.init();
+        if (graph.getUpdater().getStateViewArray() != null) {
+            graph.getUpdater().getStateViewArray().assign(0);
+        }
+        setConstants(spec, plan, k -> graph.getLayer(plan.vertex[k]),
+                plan.scaled ? graph.getLayer("input_scale") : null);
+        return graph;
+    }
+
+    /** The network for {@code spec}: a {@link MultiLayerNetwork} for a chain, a {@link ComputationGraph} else. */
+    public static Model buildAny(ModelSpec spec) {
+        return spec.chain() ? build(spec) : buildGraph(spec);
+    }
+
+    /** The input scale's and Rescaling layers' constants, which Keras does not train. */
+    private static void setConstants(ModelSpec spec, Plan plan, java.util.function.IntFunction<Layer> layer,
+                                     Layer prefix) {
+        if (plan.scaled) {
+            prefix.getParam("W").assign(spec.inputScale());
+            prefix.getParam("b").assign(0);
         }
         for (int k = 0; k < spec.layers().size(); k++) {
             if (spec.layers().get(k) instanceof RescalingSpec r) {
-                net.getLayer(plan.dl4jIndex[k]).getParam("W").assign(r.scale());
-                net.getLayer(plan.dl4jIndex[k]).getParam("b").assign(r.offset());
+                Layer l = layer.apply(plan.dl4jIndex == null ? k : plan.dl4jIndex[k]);
+                l.getParam("W").assign(r.scale());
+                l.getParam("b").assign(r.offset());
             }
         }
-        return net;
+    }
+
+    /** Spec layer {@code k}'s DL4J layer in {@code net}, or null when it has none. */
+    private static Layer layerOf(Model net, Plan plan, int k) {
+        if (plan.dl4jIndex != null) {
+            return plan.dl4jIndex[k] < 0 ? null : ((MultiLayerNetwork) net).getLayer(plan.dl4jIndex[k]);
+        }
+        return ((ComputationGraph) net).getLayer(plan.vertex[k]);
     }
 
     /** The Keras variables of a layer, in Keras's order and shapes ({@code kernel, bias}, ...). */
@@ -352,12 +498,12 @@ public final class KerasToDl4j {
      *
      * @throws IllegalArgumentException if a layer has the wrong number of variables or one has the wrong shape
      */
-    public static void setKerasWeights(MultiLayerNetwork net, ModelSpec spec, List<List<INDArray>> weights) {
+    public static void setKerasWeights(Model net, ModelSpec spec, List<List<INDArray>> weights) {
         Plan plan = plan(spec);
         List<int[]> shapes = spec.outputShapes();
-        int[] in = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
         for (int k = 0; k < spec.layers().size(); k++) {
             LayerSpec layer = spec.layers().get(k);
+            int[] in = spec.inputShapeOf(k, shapes);
             List<long[]> expected = variableShapes(layer, in, shapes.get(k));
             List<INDArray> given = weights.get(k);
             if (given.size() != expected.size()) {
@@ -371,11 +517,9 @@ public final class KerasToDl4j {
                             + Arrays.toString(expected.get(v)));
                 }
             }
-            int[] order = k == 0 ? null : plan.flattenOrder.get(k - 1);
             if (!given.isEmpty()) {
-                copyIn(net.getLayer(plan.dl4jIndex[k]), layer, given, order);
+                copyIn(layerOf(net, plan, k), layer, given, plan.inputOrder.get(k));
             }
-            in = shapes.get(k);
         }
     }
 
@@ -406,14 +550,14 @@ public final class KerasToDl4j {
     /**
      * The network's weights as Keras's variables: per spec layer, in Keras's order and shapes ({@link #variables}).
      */
-    public static List<List<INDArray>> kerasWeights(MultiLayerNetwork net, ModelSpec spec) {
+    public static List<List<INDArray>> kerasWeights(Model net, ModelSpec spec) {
         Plan plan = plan(spec);
         List<List<INDArray>> all = new ArrayList<>();
         for (int k = 0; k < spec.layers().size(); k++) {
             LayerSpec layer = spec.layers().get(k);
-            int[] order = k == 0 ? null : plan.flattenOrder.get(k - 1);
+            int[] order = plan.inputOrder.get(k);
             List<INDArray> w = new ArrayList<>();
-            Layer source = plan.dl4jIndex[k] < 0 ? null : net.getLayer(plan.dl4jIndex[k]);
+            Layer source = layerOf(net, plan, k);
             if (layer instanceof DenseSpec) {
                 INDArray kernel = source.getParam("W").dup();
                 w.add(order == null ? kernel : rows(kernel, inverse(order)));

@@ -21,7 +21,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = BatchNormalizationSpec.class, name = "BatchNormalization"),
     @JsonSubTypes.Type(value = ActivationSpec.class, name = "Activation"),
     @JsonSubTypes.Type(value = LeakyReLUSpec.class, name = "LeakyReLU"),
-    @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM")})
+    @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM"),
+    @JsonSubTypes.Type(value = AddSpec.class, name = "Add")})
 public sealed interface LayerSpec permits DenseSpec, Conv2DSpec, Pooling2DSpec, GlobalPooling2DSpec, FlattenSpec,
-        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec {
+        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec, AddSpec {
 }

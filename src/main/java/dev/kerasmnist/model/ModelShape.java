@@ -7,7 +7,10 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Whether a network can classify MNIST: 784 pixels in, 10 classes out. Layers without a width of their own
@@ -15,6 +18,25 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 public final class ModelShape {
     private ModelShape() {
+    }
+
+    /**
+     * Why {@code graph} cannot classify MNIST images, or null when it can: one image through it must give 10
+     * values (graphs are only made here, from a checked {@link ModelSpec}; DL4J checks every shape on the way).
+     */
+    public static String mnistProblem(ComputationGraph graph) {
+        String expected = "an MNIST model takes " + MnistSplit.PIXELS + " inputs and gives " + MnistSplit.CLASSES;
+        if (graph.getNumInputArrays() != 1 || graph.getNumOutputArrays() != 1) {
+            return "has " + graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs; "
+                    + expected;
+        }
+        try {
+            long[] shape = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, MnistSplit.PIXELS)).shape();
+            return shape.length == 2 && shape[1] == MnistSplit.CLASSES ? null
+                    : "gives " + java.util.Arrays.toString(shape) + " for one image; " + expected;
+        } catch (RuntimeException e) {
+            return "cannot take one image of " + MnistSplit.PIXELS + " pixels (" + e.getMessage() + "); " + expected;
+        }
     }
 
     /** Why {@code net} cannot classify MNIST images, or null when it can. */

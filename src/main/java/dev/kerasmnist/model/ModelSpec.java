@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Keras {@code Sequential} (or a Functional chain) of {@link LayerSpec}s, compiled with RMSprop and a loss, in
+ * A Keras {@code Sequential} or Functional model of {@link LayerSpec}s, compiled with RMSprop and a loss, in
  * Keras's vocabulary: the one description of a network. {@link KerasToDl4j} turns it into a DL4J network.
  *
  * @param inputShape the Keras input shape without the batch dimension: {@code (784,)}, {@code (28, 28)},
@@ -17,10 +17,13 @@ import java.util.List;
  * @param inputScale what a white pixel is to the model: 1 (the tutorial's pixels / 255) or 255 (raw pixels, as
  *                   models with {@code Rescaling(1/255)} or trained on raw pixels take them). The DL4J network
  *                   always takes pixels / 255 and multiplies them by this first, so every consumer feeds it alike.
+ * @param inbound    for a Functional graph, the layers each layer takes, by index (-1: the model's input), in
+ *                   Keras's topological order, the last layer the output; empty for a chain (each layer takes the
+ *                   one before it), which is every Sequential model
  * @param seed       seeds the weight initialisation
  */
-public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss,
-                        long seed, double inputScale) {
+public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<List<Integer>> inbound,
+                        RmsPropSpec optimizer, KerasLoss loss, long seed, double inputScale) {
     /** Larger models are refused before anything is allocated (a model with absurd sizes is a damaged file). */
     public static final long MAX_PARAMETERS = 100_000_000L;
 
@@ -41,12 +44,54 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
                     + inputScale);
         }
         layers = List.copyOf(layers);
-        List<int[]> shapes = shapes(inputShape, layers); // every layer fits the shape before it
+        inbound = inbound == null ? List.of() : inbound.stream().map(List::copyOf).toList();
+        checkGraph(layers, inbound);
+        List<int[]> shapes = shapes(inputShape, layers, inbound); // every layer fits the shapes it takes
         if (shapes.get(shapes.size() - 1).length != 1) {
             throw new IllegalArgumentException("the last layer gives " + Arrays.toString(shapes.get(shapes.size() - 1))
                     + "; a classifier ends in a vector (add Flatten or GlobalAveragePooling2D, then Dense)");
         }
-        parameterCount(inputShape, layers, shapes);
+        parameterCount(inputShape, layers, inbound, shapes);
+    }
+
+    /** A chain of layers (a Sequential model). */
+    public ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss,
+                     long seed, double inputScale) {
+        this(inputShape, layers, List.of(), optimizer, loss, seed, inputScale);
+    }
+
+    /** Whether each layer takes the one before it (a Sequential model): DL4J's MultiLayerNetwork. */
+    public boolean chain() {
+        return inbound.isEmpty();
+    }
+
+    /** The layers layer {@code k} takes (-1: the input). */
+    public List<Integer> inputsOf(int k) {
+        return inbound.isEmpty() ? List.of(k - 1) : inbound.get(k);
+    }
+
+    private static void checkGraph(List<LayerSpec> layers, List<List<Integer>> inbound) {
+        if (inbound.isEmpty()) {
+            if (layers.stream().anyMatch(l -> l instanceof AddSpec)) {
+                throw new IllegalArgumentException("Add takes several layers: give the model's inbound layers");
+            }
+            return;
+        }
+        if (inbound.size() != layers.size()) {
+            throw new IllegalArgumentException("inbound layers for " + inbound.size() + " of " + layers.size()
+                    + " layers");
+        }
+        for (int k = 0; k < layers.size(); k++) {
+            List<Integer> in = inbound.get(k);
+            boolean add = layers.get(k) instanceof AddSpec;
+            int at = k;
+            if (in.isEmpty() || (add ? in.size() < 2 : in.size() != 1)
+                    || in.stream().anyMatch(i -> i < -1 || i >= at)) {
+                throw new IllegalArgumentException("layer " + k + " (" + ModelSummary.kerasClass(layers.get(k))
+                        + ") takes " + in + ": " + (add ? "Add takes two or more earlier layers"
+                        : "a layer takes one earlier layer (or the input, -1)"));
+            }
+        }
     }
 
     /**
@@ -69,11 +114,12 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
     static ModelSpec json(@JsonProperty("inputShape") List<Integer> inputShape,
                           @JsonProperty("inputDim") Integer inputDim,
                           @JsonProperty("layers") List<LayerSpec> layers,
+                          @JsonProperty("inbound") List<List<Integer>> inbound,
                           @JsonProperty("optimizer") RmsPropSpec optimizer, @JsonProperty("loss") KerasLoss loss,
                           @JsonProperty("seed") long seed, @JsonProperty("inputScale") Double inputScale) {
         List<Integer> shape = inputShape != null ? inputShape
                 : defaultShape(inputDim == null ? 0 : inputDim, layers == null ? List.of() : layers);
-        return new ModelSpec(shape, layers, optimizer, loss, seed, inputScale == null ? 1 : inputScale);
+        return new ModelSpec(shape, layers, inbound, optimizer, loss, seed, inputScale == null ? 1 : inputScale);
     }
 
     /**
@@ -91,15 +137,15 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
     }
 
     public ModelSpec withOptimizer(RmsPropSpec rmsProp) {
-        return new ModelSpec(inputShape, layers, rmsProp, loss, seed, inputScale);
+        return new ModelSpec(inputShape, layers, inbound, rmsProp, loss, seed, inputScale);
     }
 
     public ModelSpec withLoss(KerasLoss l) {
-        return new ModelSpec(inputShape, layers, optimizer, l, seed, inputScale);
+        return new ModelSpec(inputShape, layers, inbound, optimizer, l, seed, inputScale);
     }
 
     public ModelSpec withInputScale(double scale) {
-        return new ModelSpec(inputShape, layers, optimizer, loss, seed, scale);
+        return new ModelSpec(inputShape, layers, inbound, optimizer, loss, seed, scale);
     }
 
     /**
@@ -107,6 +153,9 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
      * dropout to a Keras model; {@code rate} 0: no Dropout at all. (The tuned MLP is the tutorial with 0.2.)
      */
     public ModelSpec withDropout(double rate) {
+        if (!chain()) {
+            throw new IllegalArgumentException("dropout can be added to a chain of layers, not to a graph");
+        }
         List<LayerSpec> changed = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
@@ -130,21 +179,30 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
      * (channels-last) or {@code [c, h, w]} for feature maps, {@code [t, f]} for sequences, {@code [n]} for vectors.
      */
     public List<int[]> outputShapes() {
-        return shapes(inputShape, layers);
+        return shapes(inputShape, layers, inbound);
+    }
+
+    /** The shape layer {@code k} takes (of its first input; an Add's are all alike). */
+    public int[] inputShapeOf(int k, List<int[]> outputShapes) {
+        int from = inputsOf(k).get(0);
+        return from < 0 ? inputShape.stream().mapToInt(Integer::intValue).toArray() : outputShapes.get(from);
     }
 
     /** Keras's parameter count (trainable and not): 407,050 for the tutorial. */
     public long parameterCount() {
-        return parameterCount(inputShape, layers, outputShapes());
+        return parameterCount(inputShape, layers, inbound, outputShapes());
     }
 
-    private static long parameterCount(List<Integer> inputShape, List<LayerSpec> layers, List<int[]> out) {
+    private static long parameterCount(List<Integer> inputShape, List<LayerSpec> layers,
+                                       List<List<Integer>> inbound, List<int[]> out) {
         long count = 0;
-        int[] in = inputShape.stream().mapToInt(Integer::intValue).toArray();
+        int[] input = inputShape.stream().mapToInt(Integer::intValue).toArray();
         DataFormat format = DataFormat.CHANNELS_LAST;
         try {
             for (int i = 0; i < layers.size(); i++) {
                 LayerSpec layer = layers.get(i);
+                int from = inbound.isEmpty() ? i - 1 : inbound.get(i).get(0);
+                int[] in = from < 0 ? input : out.get(from);
                 long n = 0;
                 if (layer instanceof DenseSpec d) {
                     n = Math.multiplyExact((long) in[0] + 1, d.units());
@@ -163,7 +221,6 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
                 } else if (layer instanceof Pooling2DSpec p) {
                     format = p.dataFormat();
                 }
-                in = out.get(i);
             }
         } catch (ArithmeticException e) {
             count = Long.MAX_VALUE;
@@ -188,13 +245,25 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPro
     }
 
     /** Follows the shapes through the layers, as Keras's {@code compute_output_shape}, refusing what does not fit. */
-    private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers) {
+    private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers,
+                                      List<List<Integer>> inbound) {
         List<int[]> shapes = new ArrayList<>();
-        int[] shape = inputShape.stream().mapToInt(Integer::intValue).toArray();
+        int[] input = inputShape.stream().mapToInt(Integer::intValue).toArray();
         DataFormat format = null; // of the feature maps, once an image layer has read them
-        for (LayerSpec layer : layers) {
+        for (int k = 0; k < layers.size(); k++) {
+            LayerSpec layer = layers.get(k);
+            List<Integer> from = inbound.isEmpty() ? List.of(k - 1) : inbound.get(k);
+            int[] shape = from.get(0) < 0 ? input : shapes.get(from.get(0));
             String at = ModelSummary.kerasClass(layer);
-            if (layer instanceof Conv2DSpec c) {
+            if (layer instanceof AddSpec) {
+                for (int f : from) {
+                    int[] other = f < 0 ? input : shapes.get(f);
+                    if (!Arrays.equals(other, shape)) {
+                        throw new IllegalArgumentException("Add of " + Arrays.toString(shape) + " and "
+                                + Arrays.toString(other) + ": its inputs must have one shape");
+                    }
+                }
+            } else if (layer instanceof Conv2DSpec c) {
                 format = imageFormat(at, shape, format, c.dataFormat());
                 shape = window(at, shape, c.dataFormat(), c.kernelSize(), c.strides(), c.padding(), c.filters());
             } else if (layer instanceof Pooling2DSpec p) {

@@ -13,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -30,7 +32,7 @@ public final class ModelStore {
     }
 
     /** Saves the model, its provenance and its history CSV. */
-    public static void save(MultiLayerNetwork net, Provenance provenance, String historyCsv, ModelFiles files)
+    public static void save(Model net, Provenance provenance, String historyCsv, ModelFiles files)
             throws IOException {
         Map<Path, AtomicFiles.Writer> all = new LinkedHashMap<>();
         all.put(files.zip(), out -> ModelSerializer.writeModel(net, out, true));
@@ -45,9 +47,10 @@ public final class ModelStore {
      * when there is none), so that training it further continues its own optimiser.
      */
     public static MultiLayerNetwork load(Path model) throws ModelLoadException {
-        if (!Files.isRegularFile(model)) {
-            throw new ModelLoadException("no model at " + model.toAbsolutePath()
-                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+        requireFile(model);
+        if (isGraph(model)) {
+            throw new ModelLoadException(model.toAbsolutePath() + " is a Functional graph (a DL4J ComputationGraph):"
+                    + " it can be evaluated, compared, served and exported, not trained further here", null);
         }
         MultiLayerNetwork net = restore(model, epsilonPlacement(new ModelFiles(model)));
         String wrongShape = ModelShape.mnistProblem(net);
@@ -55,6 +58,51 @@ public final class ModelStore {
             throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
         }
         return net;
+    }
+
+    /**
+     * Loads a saved model for inference: a {@link MultiLayerNetwork} as {@link #load}, or a
+     * {@link ComputationGraph} (an imported Functional graph, DL4J's stock layers), checked to take 784 pixels and
+     * give 10 classes.
+     */
+    public static Model loadAny(Path model) throws ModelLoadException {
+        requireFile(model);
+        if (!isGraph(model)) {
+            return load(model);
+        }
+        ComputationGraph graph;
+        try {
+            graph = ModelSerializer.restoreComputationGraph(model.toFile(), true);
+        } catch (Exception | LinkageError e) {
+            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e
+                    + "); import it again with `keras-mnist import-keras`", e);
+        }
+        String wrongShape = Networks.mnistProblem(graph);
+        if (wrongShape != null) {
+            throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
+        }
+        return graph;
+    }
+
+    private static void requireFile(Path model) throws ModelLoadException {
+        if (!Files.isRegularFile(model)) {
+            throw new ModelLoadException("no model at " + model.toAbsolutePath()
+                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+        }
+    }
+
+    /** Whether a DL4J zip holds a ComputationGraph: its configuration has vertices (a MultiLayerNetwork's has confs). */
+    private static boolean isGraph(Path model) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
+            java.util.zip.ZipEntry conf = zip.getEntry("configuration.json");
+            if (conf == null || conf.getSize() > 64L << 20) {
+                return false; // not a DL4J zip: load() says so
+            }
+            JsonNode tree = JSON.readTree(zip.getInputStream(conf));
+            return tree.has("vertices");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -18,16 +18,16 @@ public final class ModelSummary {
     public static String of(ModelSpec spec) {
         NumberFormat n = NumberFormat.getIntegerInstance(Locale.US);
         StringBuilder sb = new StringBuilder();
-        sb.append("Model: \"sequential\"\n").append(RULE).append('\n');
+        sb.append("Model: \"").append(spec.chain() ? "sequential" : "functional").append("\"\n").append(RULE).append('\n');
         sb.append(String.format(" %-27s %-25s %-9s%n", "Layer (type)", "Output Shape", "Param #"));
         sb.append(DOUBLE_RULE).append('\n');
         List<int[]> shapes = spec.outputShapes();
-        Map<String, Integer> seen = new HashMap<>();
+        List<String> names = layerNames(spec);
         long total = 0;
         long fixed = 0;
-        int[] in = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
         for (int i = 0; i < spec.layers().size(); i++) {
             LayerSpec layer = spec.layers().get(i);
+            int[] in = spec.inputShapeOf(i, shapes);
             long params = 0;
             for (long[] shape : KerasToDl4j.variableShapes(layer, in, shapes.get(i))) {
                 long size = 1;
@@ -40,20 +40,28 @@ public final class ModelSummary {
                 fixed += params / KerasToDl4j.variables(layer).size() * 2; // the moving mean and variance
             }
             total += params;
-            String type = kerasClass(layer);
-            String base = snakeCase(type);
-            int k = seen.merge(base, 1, Integer::sum) - 1;
-            String name = (k == 0 ? base : base + "_" + k) + " (" + type + ")";
+            String name = names.get(i) + " (" + kerasClass(layer) + ")";
             String shape = "(None, " + java.util.Arrays.stream(shapes.get(i)).mapToObj(Integer::toString)
                     .collect(Collectors.joining(", ")) + ")";
             sb.append(String.format(" %-27s %-25s %-9d%n", name, shape, params));
-            in = shapes.get(i);
         }
         sb.append(DOUBLE_RULE).append('\n');
         sb.append("Total params: ").append(n.format(total)).append('\n');
         sb.append("Trainable params: ").append(n.format(total - fixed)).append('\n');
         sb.append("Non-trainable params: ").append(n.format(fixed)).append('\n').append(RULE).append('\n');
         return sb.toString();
+    }
+
+    /** The names Keras gives the layers: dense, dense_1, ... per class (also their .keras weight groups). */
+    public static List<String> layerNames(ModelSpec spec) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> names = new java.util.ArrayList<>();
+        for (LayerSpec layer : spec.layers()) {
+            String base = snakeCase(kerasClass(layer));
+            int k = seen.merge(base, 1, Integer::sum) - 1;
+            names.add(k == 0 ? base : base + "_" + k);
+        }
+        return names;
     }
 
     /** Keras's class name of a layer: {@code Dense}, {@code MaxPooling2D}, ... */

@@ -4,8 +4,9 @@ import dev.kerasmnist.data.MnistIterators;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.Argmax;
 import dev.kerasmnist.model.KerasLoss;
+import dev.kerasmnist.model.Networks;
 import java.util.function.BiConsumer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -28,15 +29,15 @@ public final class Validation {
     private Validation() {
     }
 
-    public static Score score(MultiLayerNetwork net, MnistSplit split) {
+    public static Score score(Model net, MnistSplit split) {
         return score(net, split, (labels, output) -> { });
     }
 
     /**
-     * As {@link #score(MultiLayerNetwork, MnistSplit)}, also handing each batch's one-hot labels and softmax output
+     * As {@link #score(Model, MnistSplit)}, also handing each batch's one-hot labels and softmax output
      * to {@code batches} (e.g. DL4J's {@code Evaluation::eval}).
      */
-    public static Score score(MultiLayerNetwork net, MnistSplit split, BiConsumer<INDArray, INDArray> batches) {
+    public static Score score(Model net, MnistSplit split, BiConsumer<INDArray, INDArray> batches) {
         DataSetIterator it = MnistIterators.inOrder(split, BATCH);
         int[] predictions = new int[split.size()];
         double lossSum = 0;
@@ -44,7 +45,7 @@ public final class Validation {
         int examples = 0;
         while (it.hasNext()) {
             DataSet batch = it.next();
-            INDArray output = net.output(batch.getFeatures(), false);
+            INDArray output = Networks.output(net, batch.getFeatures());
             batches.accept(batch.getLabels(), output);
             float[] p = output.dup('c').data().asFloat();
             int[] labels = batch.getLabels().argMax(1).toIntVector();

@@ -116,6 +116,49 @@ class KerasCliTest extends CliHarness {
                 DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
     }
 
+    /** A residual Functional graph (a DL4J ComputationGraph) through every consumer; fine-tuning it is refused. */
+    @Test
+    void anImportedResidualGraphIsEvaluatedPredictedComparedAndExported() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
+        Path graph = tmp.resolve("residual.zip");
+        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-residual.keras").toString(), "--model",
+                graph.toString()), stderr.toString());
+        assertTrue(out().contains("Model: \"functional\""), out());
+        assertTrue(out().contains(" add (Add)                   (None, 28, 28, 8)         0"), out());
+        stdout.reset();
+        assertEquals(0, run(onData(data, "evaluate", "--model", graph.toString())), stderr.toString());
+        assertTrue(out().contains("test_acc: "), out());
+
+        float[] px = new float[MnistSplit.PIXELS];
+        MnistSplit test = Fixtures.synthetic(5, 2);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = test.images().pixel(0, i) / 255f;
+        }
+        Path png = tmp.resolve("d.png");
+        ImageIO.write(Charts.digitImage(px), "png", png.toFile());
+        assertEquals(0, run("predict", "--model", graph.toString(), png.toString()), stderr.toString());
+        Path sequential = tmp.resolve("k3.zip");
+        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-sequential.keras").toString(), "--model",
+                sequential.toString()), stderr.toString());
+        stdout.reset();
+        assertEquals(0, run("compare", graph.toString(), sequential.toString(), "--data", data.toString(),
+                "--skip-checksum"), stderr.toString());
+        assertTrue(out().matches("(?s).*agreement: \\d+\\.\\d\\d% of 200 test images.*"), out());
+
+        Path keras = tmp.resolve("residual.keras");
+        assertEquals(0, run("export-keras", graph.toString(), "--out", keras.toString()), stderr.toString());
+        Path back = tmp.resolve("back.zip");
+        assertEquals(0, run("import-keras", keras.toString(), "--model", back.toString()), stderr.toString());
+        assertArrayEquals(DigitClassifier.load(graph).predict(px).probabilities(),
+                DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
+
+        stderr.getBuffer().setLength(0);
+        assertEquals(1, run(onData(data, "train", "--from", graph.toString(), "--epochs", "1")));
+        assertTrue(stderr.toString().contains("is a Functional graph (a DL4J ComputationGraph): it can be evaluated,"
+                + " compared, served and exported, not trained further here"), stderr.toString());
+        assertEquals(1, stderr.toString().strip().lines().count(), stderr.toString());
+    }
+
     @Test
     void aRefusedFileWritesNothing() throws IOException {
         Path out = tmp.resolve("out");

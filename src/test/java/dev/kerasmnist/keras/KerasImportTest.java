@@ -1,6 +1,7 @@
 package dev.kerasmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,6 +12,7 @@ import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
+import dev.kerasmnist.model.Networks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +88,7 @@ class KerasImportTest {
         double scale = name.contains("raw-pixels") ? 255 : 1;
         KerasImport.Imported imported = KerasImport.read(FIXTURES.resolve(name), scale);
         assertEquals(e.path("scale").asDouble(), imported.spec().inputScale(), "input scale");
-        double worst = worst(imported.net().output(inputs()), e.path("outputs"));
+        double worst = worst(Networks.output(imported.net(), inputs()), e.path("outputs"));
         System.out.printf("%s: max |DL4J - NumPy| = %.2e on 32 images%n", name, worst);
         assertTrue(worst <= 1e-5, name + ": differs from NumPy by " + worst);
         if (mnist != null) {
@@ -109,6 +112,15 @@ class KerasImportTest {
         assertEquals("RMSprop", k3.optimizer().className());
         KerasImport.Imported legacy = KerasImport.read(FIXTURES.resolve("keras3-convnet-legacy.h5"));
         assertEquals(KerasFormat.KERAS3_H5, legacy.format());
+        for (String name : new String[] {"keras3-residual.keras", "keras2-residual.h5"}) {
+            KerasImport.Imported residual = KerasImport.read(FIXTURES.resolve(name));
+            assertInstanceOf(ComputationGraph.class, residual.net(), "a residual graph is DL4J's ComputationGraph");
+            assertEquals(List.of(List.of(-1), List.of(0), List.of(0, 1), List.of(2), List.of(3), List.of(4),
+                    List.of(5)), residual.spec().inbound(), name + ": the Add takes both convolutions");
+        }
+        KerasImport.Imported nested = KerasImport.read(FIXTURES.resolve("keras3-nested.keras"));
+        assertEquals(List.of("Input((784,))", "Dense(32, relu)", "Dense(10, softmax)"), nested.layers(),
+                "the nested Sequential's layers, inlined");
     }
 
     /** The LSTM files that crashed the JVM in DL4J's importer (SIGSEGV in libnd4j) import and predict. */
@@ -116,7 +128,7 @@ class KerasImportTest {
     void theLstmFilesThatCrashedDl4jsImporterImport() throws IOException {
         for (String name : new String[] {"keras2-lstm.h5", "keras3-lstm.keras"}) {
             KerasImport.Imported imported = KerasImport.read(FIXTURES.resolve(name));
-            INDArray out = imported.net().output(inputs());
+            INDArray out = Networks.output(imported.net(), inputs());
             assertEquals(32, out.rows());
             assertEquals(1.0, out.getRow(0).sumNumber().doubleValue(), 1e-5, "softmax probabilities");
         }
@@ -145,7 +157,8 @@ class KerasImportTest {
                 {FIXTURES.resolve("bad-escaping-entry.keras"), "has an entry named '../../model.weights.h5', outside"
                         + " the archive"},
                 {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
-                {residual(), "layer 'add' (Add) takes [conv2d, dense], so the Functional model is not a single chain"},
+                {concatenate(), "layer 'join' (Concatenate) takes [a, b]; of the layers that join branches only Add is"
+                        + " supported"},
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -170,21 +183,22 @@ class KerasImportTest {
         return bomb;
     }
 
-    /** A Keras 3 Functional model whose Add takes two branches. */
-    private Path residual() throws IOException {
+    /** A Keras 3 Functional model whose branches a Concatenate joins. */
+    private Path concatenate() throws IOException {
         String node = "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
                 + " \"kwargs\": {}}]";
-        String add = "[{\"args\": [[{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"conv2d\", 0,"
-                + " 0]}}, {\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"dense\", 0, 0]}}]],"
+        String add = "[{\"args\": [[{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"a\", 0,"
+                + " 0]}}, {\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"b\", 0, 0]}}]],"
                 + " \"kwargs\": {}}]";
         String config = "{\"class_name\": \"Functional\", \"config\": {\"name\": \"f\", \"layers\": ["
                 + "{\"class_name\": \"InputLayer\", \"name\": \"in\", \"config\": {\"name\": \"in\", \"batch_shape\":"
                 + " [null, 784]}, \"inbound_nodes\": []},"
-                + "{\"class_name\": \"Dense\", \"name\": \"conv2d\", \"config\": {\"name\": \"conv2d\", \"units\": 10},"
+                + "{\"class_name\": \"Dense\", \"name\": \"a\", \"config\": {\"name\": \"a\", \"units\": 10},"
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
-                + "{\"class_name\": \"Dense\", \"name\": \"dense\", \"config\": {\"name\": \"dense\", \"units\": 10},"
+                + "{\"class_name\": \"Dense\", \"name\": \"b\", \"config\": {\"name\": \"b\", \"units\": 10},"
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
-                + "{\"class_name\": \"Add\", \"name\": \"add\", \"config\": {\"name\": \"add\"}, \"inbound_nodes\": "
+                + "{\"class_name\": \"Concatenate\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
+                + " \"inbound_nodes\": "
                 + add + "}]}}";
         Path file = tmp.resolve("residual.keras");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
