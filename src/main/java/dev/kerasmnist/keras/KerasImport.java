@@ -50,9 +50,7 @@ public final class KerasImport {
         try {
             KerasTranslation.Result t = KerasTranslation.translate(keras, inputScale, file.toString());
             ModelSpec spec = t.spec();
-            // a model that starts with Rescaling(1/255) takes raw pixels: give it them
-            if (spec.layers().get(0) instanceof dev.kerasmnist.model.RescalingSpec r && r.scale() < 0.1
-                    && inputScale == 1) {
+            if (inputScale == 1 && rescalesRawPixels(spec)) {
                 spec = spec.withInputScale(255);
             }
             String wrong = mnistProblem(spec);
@@ -75,7 +73,13 @@ public final class KerasImport {
             described.add("Input(" + spec.inputShape().toString().replace('[', '(').replace(']', ')')
                     .replaceAll("^\\((\\d+)\\)$", "($1,)") + ")");
             for (int k = 0; k < spec.layers().size(); k++) {
-                described.add(dev.kerasmnist.model.ModelSummary.describe(spec.layers().get(k)));
+                String call = dev.kerasmnist.model.ModelSummary.describe(spec.layers().get(k));
+                if (spec.layers().get(k) instanceof dev.kerasmnist.model.AddSpec) {
+                    List<String> from = spec.inputsOf(k).stream().map(i -> i < 0 ? "input" : t.names().get(i))
+                            .toList();
+                    call = "Add([" + String.join(", ", from) + "])"; // the file's layer names
+                }
+                described.add(call);
             }
             return new Imported(net, spec, keras.format(), keras.kerasVersion(), keras.backend(), described,
                     KerasOptimizer.of(keras.training()));
@@ -122,6 +126,22 @@ public final class KerasImport {
             arrays.add(Nd4j.create(values, variable.shape(), 'c').castTo(DataType.FLOAT));
         }
         return arrays;
+    }
+
+    /**
+     * Whether the model takes raw 0..255 pixels: a Rescaling that shrinks them ({@code 1/255}, {@code 1/127.5} with
+     * offset -1) before any layer with weights.
+     */
+    static boolean rescalesRawPixels(ModelSpec spec) {
+        for (LayerSpec layer : spec.layers()) {
+            if (layer instanceof dev.kerasmnist.model.RescalingSpec r) {
+                return Math.abs(r.scale()) < 0.1;
+            }
+            if (!KerasToDl4j.variables(layer).isEmpty()) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Why {@code spec} cannot classify MNIST images, or null when it can. */
