@@ -81,6 +81,20 @@ class ReadmeSnippetTest {
     }
 
     @Test
+    void theReadmeKerasSnippetImportsPredictsAndExports() throws Exception {
+        Path back = tmp.resolve("back.keras");
+        String code = snippet("keras")
+                .replace("\"my_model.keras\"", quote(Path.of("src/test/resources/keras/keras3-residual.keras")))
+                .replace("\"back.keras\"", quote(back));
+        String printed = compileAndRun(code);
+        assertTrue(printed.startsWith("Keras 3 native (.keras): Input((28, 28, 1)) -> Conv2D(8, (3, 3), relu,"
+                + " padding='same')"), printed);
+        assertTrue(printed.contains("Add([conv2d, conv2d_1])"), printed);
+        assertTrue(printed.matches("(?s).*a blank image is a \\d.*"), printed);
+        assertTrue(Files.size(back) > 10_000, "exported");
+    }
+
+    @Test
     void theReadmeTrainingRunTrainsValidatesAndSaves() throws Exception {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
         Path model = tmp.resolve("validated.zip");

@@ -1,6 +1,7 @@
 /**
- * Stage 3: Keras model files into DL4J networks. Keras 1 and 2 HDF5 files go through DL4J's {@code KerasModelImport};
- * Keras 3 files (legacy {@code .h5} and native {@code .keras}), which it refuses, are translated here: the config
- * JSON into DL4J layers and the weights, read with DL4J's own HDF5 reader, into their parameters.
+ * Stage 3: Keras model files both ways. Import reads a file of any generation ({@link dev.kerasmnist.keras.KerasFile}),
+ * translates its config into the {@code model} package's layer records ({@link dev.kerasmnist.keras.KerasTranslation}),
+ * builds them with {@code KerasToDl4j} and copies the weights in ({@link dev.kerasmnist.keras.KerasImport}); export
+ * writes a model of ours as Keras 3 would save it ({@link dev.kerasmnist.keras.KerasExport}).
  */
 package dev.kerasmnist.keras;
