@@ -53,11 +53,7 @@ class KerasCliTest extends CliHarness {
         assertEquals(0, run(onData(data, "evaluate", "--model", imported.toString())));
         assertTrue(out().contains("test_acc: "), out());
 
-        float[] px = new float[MnistSplit.PIXELS];
-        MnistSplit test = Fixtures.synthetic(5, 2);
-        for (int p2 = 0; p2 < px.length; p2++) {
-            px[p2] = test.images().pixel(0, p2) / 255f;
-        }
+        float[] px = oneDigit();
         Path png = tmp.resolve("d.png");
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
         assertEquals(0, run("predict", "--model", imported.toString(), png.toString()), stderr.toString());
@@ -107,11 +103,7 @@ class KerasCliTest extends CliHarness {
         assertTrue(out().contains("in Python: keras.saving.load_model(\"tuned.keras\")"), out());
         Path back = tmp.resolve("back.zip");
         assertEquals(0, run("import-keras", keras.toString(), "--model", back.toString()), stderr.toString());
-        float[] px = new float[MnistSplit.PIXELS];
-        MnistSplit test = Fixtures.synthetic(5, 2);
-        for (int i = 0; i < px.length; i++) {
-            px[i] = test.images().pixel(0, i) / 255f;
-        }
+        float[] px = oneDigit();
         assertArrayEquals(DigitClassifier.load(tuned).predict(px).probabilities(),
                 DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
     }
@@ -129,11 +121,7 @@ class KerasCliTest extends CliHarness {
         assertEquals(0, run(onData(data, "evaluate", "--model", graph.toString())), stderr.toString());
         assertTrue(out().contains("test_acc: "), out());
 
-        float[] px = new float[MnistSplit.PIXELS];
-        MnistSplit test = Fixtures.synthetic(5, 2);
-        for (int i = 0; i < px.length; i++) {
-            px[i] = test.images().pixel(0, i) / 255f;
-        }
+        float[] px = oneDigit();
         Path png = tmp.resolve("d.png");
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
         assertEquals(0, run("predict", "--model", graph.toString(), png.toString()), stderr.toString());
@@ -157,6 +145,16 @@ class KerasCliTest extends CliHarness {
         assertTrue(stderr.toString().contains("is a Functional graph (a DL4J ComputationGraph): it can be evaluated,"
                 + " compared, served and exported, not trained further here"), stderr.toString());
         assertEquals(1, stderr.toString().strip().lines().count(), stderr.toString());
+    }
+
+    /** A synthetic digit's pixels / 255. */
+    private static float[] oneDigit() {
+        float[] px = new float[MnistSplit.PIXELS];
+        MnistSplit test = Fixtures.synthetic(5, 2);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = test.images().pixel(0, i) / 255f;
+        }
+        return px;
     }
 
     @Test
