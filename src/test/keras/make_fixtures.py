@@ -296,8 +296,18 @@ def main():
 # forward pass over the written file, recorded in expected.json.
 
 def cfg2(kind, name, **config):
-    """A Keras 2 (2.13) layer config."""
+    """A Keras 2 (2.13) layer config, with the initializer, regularizer and constraint fields Keras 2 writes."""
     config = {"name": name, "trainable": True, "dtype": "float32", **config}
+    weights = {"Dense": ["kernel", "bias"], "Conv2D": ["kernel", "bias"],
+               "LSTM": ["kernel", "recurrent", "bias"]}.get(kind, [])
+    for w in weights:
+        config[w + "_initializer"] = {"kernel": {"class_name": "GlorotUniform", "config": {"seed": None}},
+                                      "recurrent": {"class_name": "Orthogonal", "config": {"gain": 1.0, "seed": None}},
+                                      "bias": {"class_name": "Zeros", "config": {}}}[w]
+        config[w + "_regularizer"] = None
+        config[w + "_constraint"] = None
+    if weights:
+        config["activity_regularizer"] = None
     return {"class_name": kind, "config": config}
 
 
@@ -436,8 +446,9 @@ def more_fixtures():
                     h5_layers(feats[1:] + [(kcf[4], head)], ""), lambda layer, var: f"{layer}/{var}:0")
     record("keras2-channels-first.h5")
 
-    # C. LSTM over the image's 28 rows (Keras 2.13, weights at lstm/lstm/lstm_cell/kernel:0 as in the files that
-    # crashed DL4J's importer): Input (28, 28) -> LSTM(32) -> Dense(10, softmax); and in Keras 3, .keras (the
+    # C. LSTM over the image's 28 rows (Keras 2.13, weights at lstm/lstm/lstm_cell/kernel:0: DL4J's
+    # KerasModelImport, which the importer used before, crashes the JVM on this file, SIGSEGV in
+    # sd::NDArray::getOffset): Input (28, 28) -> LSTM(32) -> Dense(10, softmax); and in Keras 3, .keras (the
     # weights under layers/lstm/cell/vars), stacked: LSTM(16, return_sequences) -> LSTM(32)
     def lstm_weights(n_in, units):
         return [glorot(r, (n_in, 4 * units), n_in, 4 * units), glorot(r, (units, 4 * units), units, 4 * units),

@@ -123,7 +123,11 @@ class KerasImportTest {
                 "the nested Sequential's layers, inlined");
     }
 
-    /** The LSTM files that crashed the JVM in DL4J's importer (SIGSEGV in libnd4j) import and predict. */
+    /**
+     * The LSTM layout that crashed the JVM in DL4J's KerasModelImport, which import-keras used before: on
+     * keras2-lstm.h5 it died with SIGSEGV in sd::NDArray::getOffset (an hs_err file left behind) in 2 of 3 runs
+     * and refused it in the third. Read here it imports and predicts, every time.
+     */
     @Test
     void theLstmFilesThatCrashedDl4jsImporterImport() throws IOException {
         for (String name : new String[] {"keras2-lstm.h5", "keras3-lstm.keras"}) {
