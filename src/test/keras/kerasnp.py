@@ -44,7 +44,8 @@ def load(path):
                       if isinstance(obj, h5py.Group) else None)
 
         def variables(prefix):
-            for p in (prefix + "/vars", prefix + "/cell/vars"):
+            legacy = prefix.replace("layers", "_layer_checkpoint_dependencies")  # Keras 2.13's group names
+            for p in (prefix + "/vars", prefix + "/cell/vars", legacy + "/vars", legacy + "/cell/vars"):
                 g = groups.get(p)
                 if g is not None and len(g):
                     return [np.array(g[str(i)]) for i in range(len(g))]

@@ -556,6 +556,20 @@ def more_fixtures():
         z.writestr(info("model.weights.h5"), win.getvalue())
     record("keras2-windows.keras")
 
+    # Keras 2.13's .keras: the same convnet, its weight groups under _layer_checkpoint_dependencies/
+    k213 = io.BytesIO()
+    with h5py.File(k213, "w") as h5:
+        for path, values in [("conv2d", c1), ("conv2d_1", c2), ("dense", convnet[-1][1])]:
+            g = h5.require_group("_layer_checkpoint_dependencies").require_group(path).create_group("vars")
+            for i, v in enumerate(values):
+                g.create_dataset(str(i), data=v, track_times=False)
+    with zipfile.ZipFile(os.path.join(OUT, "keras213-convnet.keras"), "w") as z:
+        info = lambda n: zipfile.ZipInfo(n, date_time=(2023, 8, 1, 12, 0, 0))
+        z.writestr(info("metadata.json"), json.dumps({"keras_version": "2.13.1", "date_saved": "2023-08-01@12:00:00"}))
+        z.writestr(info("config.json"), json.dumps(config))
+        z.writestr(info("model.weights.h5"), k213.getvalue())
+    record("keras213-convnet.keras")
+
     # H. A residual Functional graph: Input (28, 28, 1) -> Conv2D(8, 3, same, relu) -> Conv2D(8, 3, same) ->
     # Add([first, second]) -> ReLU -> MaxPooling2D -> Flatten -> Dense(10, softmax), in Keras 3 (.keras) and Keras 2
     # (.h5, nodes as [[["conv2d", 0, 0, {}], ...]])

@@ -36,8 +36,8 @@ import java.util.zip.ZipFile;
  *       {@code lstm/lstm_cell/kernel:0}).</li>
  *   <li>Native {@code .keras} (Keras 2.13+ and 3): a zip of {@code config.json}, {@code metadata.json} and
  *       {@code model.weights.h5}, whose variables sit at {@code layers/<class in snake_case, numbered per
- *       class>/vars/<i>} ({@code .../cell/vars/<i>} for an LSTM), whatever the config calls the layers; Keras 2.15
- *       on Windows wrote those paths with backslashes.</li>
+ *       class>/vars/<i>} ({@code .../cell/vars/<i>} for an LSTM), whatever the config calls the layers (Keras 2.13:
+ *       {@code _layer_checkpoint_dependencies/...}); Keras 2.15 on Windows wrote those paths with backslashes.</li>
  * </ul>
  */
 public final class KerasFile {
@@ -285,6 +285,9 @@ public final class KerasFile {
     /** The variables a .keras stores under {@code path/vars} ({@code layers/conv2d}), in index order, or null. */
     public List<Variable> zipVariables(String path) throws KerasImportException {
         Group vars = groups.get(path + "/vars");
+        if (vars == null) { // Keras 2.13 named the layers' groups so (Keras 3's H5IOStore reads them alike)
+            vars = groups.get(path.replace("layers", "_layer_checkpoint_dependencies") + "/vars");
+        }
         if (vars == null) {
             return null;
         }
