@@ -236,9 +236,24 @@ public final class KerasFile {
         }
     }
 
-    /** One stored variable: its name and shape, read only when asked. */
+    /** A file whose HDF5 structure breaks while its weights are read (jHDF reads lazily): truncated or damaged. */
+    private KerasImportException damaged(Throwable e) {
+        return new KerasImportException(file + " is damaged (" + e.getClass().getSimpleName() + ": "
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); save it again from Keras", e);
+    }
+
+    /** Reads a variable's values, refusing a damaged dataset in one line. */
+    public float[] read(Variable variable) throws KerasImportException {
+        try {
+            return variable.read();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw damaged(e);
+        }
+    }
+
+    /** One stored variable: its name and shape, read only when asked ({@link KerasFile#read}). */
     public record Variable(String name, long[] shape, Dataset dataset) {
-        public float[] read() {
+        float[] read() {
             Object flat = dataset.getDataFlat();
             if (flat instanceof float[] f) {
                 return f;
@@ -257,6 +272,14 @@ public final class KerasFile {
      * {@code weight_names} order.
      */
     public List<Variable> h5Variables(String layerName) throws KerasImportException {
+        try {
+            return h5VariablesOf(layerName);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) { // jHDF reads lazily
+            throw damaged(e);
+        }
+    }
+
+    private List<Variable> h5VariablesOf(String layerName) throws KerasImportException {
         Node node = find(weights, "model_weights/" + layerName);
         if (node == null) {
             node = find(weights, layerName); // Keras 1 and some Keras 2 files: the layers at the root
@@ -284,6 +307,14 @@ public final class KerasFile {
 
     /** The variables a .keras stores under {@code path/vars} ({@code layers/conv2d}), in index order, or null. */
     public List<Variable> zipVariables(String path) throws KerasImportException {
+        try {
+            return zipVariablesOf(path);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw damaged(e);
+        }
+    }
+
+    private List<Variable> zipVariablesOf(String path) throws KerasImportException {
         Group vars = groups.get(path + "/vars");
         if (vars == null) { // Keras 2.13 named the layers' groups so (Keras 3's H5IOStore reads them alike)
             vars = groups.get(path.replace("layers", "_layer_checkpoint_dependencies") + "/vars");

@@ -122,7 +122,7 @@ public final class KerasImport {
                         + "' have shape " + Arrays.toString(variable.shape()) + " but the config says "
                         + Arrays.toString(expected.get(v)));
             }
-            float[] values = variable.read();
+            float[] values = keras.read(variable);
             arrays.add(Nd4j.create(values, variable.shape(), 'c').castTo(DataType.FLOAT));
         }
         return arrays;

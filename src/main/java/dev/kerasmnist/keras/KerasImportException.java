@@ -11,10 +11,15 @@ public class KerasImportException extends IOException {
             + " Softmax and LSTM; 784 inputs ((784,), (28, 28), (28, 28, 1) or (1, 28, 28)) and 10 outputs";
 
     public KerasImportException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public KerasImportException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Names and text from a file may hold line breaks or control bytes; the message stays one printable line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\p{Cntrl}", "?");
     }
 }

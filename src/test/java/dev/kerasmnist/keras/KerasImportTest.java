@@ -171,6 +171,38 @@ class KerasImportTest {
         }
     }
 
+    /**
+     * Damaged copies of the fixtures (cut short, or 20 bytes overwritten; seeded) import, or are refused in one line:
+     * no other exception escapes, nothing crashes.
+     */
+    @Test
+    void damagedFilesNeverEscapeAsAnythingButOneLine() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        int refused = 0;
+        for (String name : new String[] {"keras2-lstm.h5", "keras3-sequential-legacy.h5", "keras3-residual.keras",
+                "keras2-convnet.h5", "keras3-lstm.keras", "keras2-windows.keras"}) {
+            byte[] bytes = Files.readAllBytes(FIXTURES.resolve(name));
+            for (int t = 0; t < 8; t++) {
+                byte[] copy = bytes.clone();
+                if (t % 2 == 0) {
+                    copy = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+                } else {
+                    for (int k = 0; k < 20; k++) {
+                        copy[random.nextInt(copy.length)] = (byte) random.nextInt(256);
+                    }
+                }
+                Path file = Files.write(tmp.resolve(t + "-" + name), copy);
+                try {
+                    KerasImport.read(file);
+                } catch (KerasImportException e) {
+                    refused++;
+                    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+                }
+            }
+        }
+        assertTrue(refused >= 24, "every cut-short copy at least is refused: " + refused);
+    }
+
     /** A .keras whose weights entry inflates to 600 MB of zeros (600 KB on disk). */
     private Path zipBomb() throws IOException {
         Path bomb = tmp.resolve("bomb.keras");
