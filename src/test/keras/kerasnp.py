@@ -102,7 +102,7 @@ def variable_names(layer):
     if kind == "BatchNormalization":
         return (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + [
             "moving_mean", "moving_variance"]
-    if kind == "LSTM":
+    if kind in ("LSTM", "SimpleRNN"):
         return ["kernel", "recurrent_kernel", "bias"]
     return []
 
@@ -288,6 +288,14 @@ def apply(layer, w, a, major):
             i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
             cell = rec(f) * cell + rec(i) * act(g)
             h = rec(o) * act(cell)
+            outputs.append(h)
+        return np.stack(outputs, 1) if c.get("return_sequences") else h
+    if kind == "SimpleRNN":
+        kernel, recurrent, bias = w
+        h = np.zeros((len(a), recurrent.shape[0]))
+        outputs = []
+        for t in range(a.shape[1]):
+            h = activation(c.get("activation", "tanh"), a[:, t, :] @ kernel + h @ recurrent + bias, major)
             outputs.append(h)
         return np.stack(outputs, 1) if c.get("return_sequences") else h
     raise ValueError("layer " + kind)

@@ -481,6 +481,21 @@ def more_fixtures():
                      [("layers/lstm/cell", la), ("layers/lstm_1/cell", lb), ("layers/dense", head)])
     record("keras3-lstm.keras")
 
+    # SimpleRNN over rows (Keras 3 .keras, its cell's variables under layers/simple_rnn/cell/vars):
+    # Input (28, 28) -> SimpleRNN(64) -> Dense(10, softmax)
+    rs = np.random.RandomState(23)  # its own stream: the fixtures after it keep their weights
+    sw = [glorot(rs, (28, 64), 28, 64), (np.linalg.qr(rs.normal(size=(64, 64)))[0] * 0.9).astype("float32"),
+          np.zeros(64, "float32")]
+    s3 = [input3([None, 28, 28]), cfg3("SimpleRNN", "simple_rnn", [None, 28, 28], units=64, activation="tanh",
+                                       use_bias=True, return_sequences=False, return_state=False,
+                                       go_backwards=False, stateful=False, unroll=False, dropout=0.0,
+                                       recurrent_dropout=0.0)]
+    head = readout(features_of([(s3[0], []), (s3[1], sw)], x, 3), y)
+    s3.append(dense3("dense", 10, "softmax", 64))
+    write_keras3_zip(os.path.join(OUT, "keras3-simple-rnn.keras"), sequential3(s3, [None, 28, 28]),
+                     [("layers/simple_rnn/cell", sw), ("layers/dense", head)])
+    record("keras3-simple-rnn.keras")
+
     # D. Rescaling: raw 0..255 pixels in. Input (28, 28, 1) -> Rescaling(1/255) -> Conv2D(8, 3, strides 2, same) ->
     # BatchNormalization -> MaxPooling2D -> Flatten -> Dense(10) -> Softmax
     rc = conv_weights(r, 3, 1, 8)

@@ -144,6 +144,11 @@ final class KerasConfigWriter {
             c.put("activation", activation(a.activation()));
         } else if (layer instanceof LeakyReLUSpec l) {
             c.put("negative_slope", l.negativeSlope());
+        } else if (layer instanceof dev.kerasmnist.model.SimpleRnnSpec r) {
+            c.put("units", r.units()).put("activation", activation(r.activation())).put("use_bias", true)
+                    .put("return_sequences", r.returnSequences()).put("return_state", false)
+                    .put("go_backwards", false).put("stateful", false).put("unroll", false).put("dropout", 0.0)
+                    .put("recurrent_dropout", 0.0);
         } else if (layer instanceof LstmSpec l) {
             c.put("units", l.units()).put("activation", activation(l.activation()))
                     .put("recurrent_activation", activation(l.recurrentActivation())).put("use_bias", true)

@@ -110,7 +110,8 @@ public final class KerasExport {
                     continue;
                 }
                 WritableGroup layer = layers.putGroup(names.get(k));
-                if (spec.layers().get(k) instanceof LstmSpec) {
+                if (spec.layers().get(k) instanceof LstmSpec
+                        || spec.layers().get(k) instanceof dev.kerasmnist.model.SimpleRnnSpec) { // a cell's variables
                     layer = layer.putGroup("cell");
                 }
                 WritableGroup vars = layer.putGroup("vars");

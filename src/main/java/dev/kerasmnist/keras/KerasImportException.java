@@ -8,7 +8,7 @@ public class KerasImportException extends IOException {
     static final String SUPPORTED = "supported: Keras 2 .h5, Keras 3 .h5 and .keras; Sequential or single-chain"
             + " Functional models of InputLayer, Dense, Conv2D, MaxPooling2D, AveragePooling2D, Global(Average|Max)"
             + "Pooling2D, Flatten, Reshape, Dropout, Rescaling, BatchNormalization, Activation, ReLU, LeakyReLU,"
-            + " Softmax and LSTM; 784 inputs ((784,), (28, 28), (28, 28, 1) or (1, 28, 28)) and 10 outputs";
+            + " Softmax, LSTM, SimpleRNN and Add; 784 inputs ((784,), (28, 28), (28, 28, 1) or (1, 28, 28)) and 10 outputs";
 
     public KerasImportException(String message) {
         super(oneLine(message));

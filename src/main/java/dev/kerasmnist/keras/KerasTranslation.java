@@ -328,6 +328,20 @@ final class KerasTranslation {
                                 ? JSON_HARD_SIGMOID : c.path("recurrent_activation")),
                         c.path("return_sequences").asBoolean(false));
             }
+            case "SimpleRNN": {
+                for (String flag : new String[] {"go_backwards", "stateful", "return_state"}) {
+                    if (c.path(flag).asBoolean(false)) {
+                        throw unsupported(layer, "SimpleRNN(" + flag + "=True)");
+                    }
+                }
+                if (!c.path("use_bias").asBoolean(true)) {
+                    throw unsupported(layer, "SimpleRNN(use_bias=False)");
+                }
+                return new dev.kerasmnist.model.SimpleRnnSpec(c.path("units").asInt(),
+                        activation(layer, c.path("activation").isMissingNode()
+                                ? com.fasterxml.jackson.databind.node.TextNode.valueOf("tanh") : c.path("activation")),
+                        c.path("return_sequences").asBoolean(false));
+            }
             case "Lambda":
                 throw new KerasImportException(file + ": layer '" + name(layer) + "' is a Lambda layer (Python code,"
                         + " which cannot be imported); " + KerasImportException.SUPPORTED);

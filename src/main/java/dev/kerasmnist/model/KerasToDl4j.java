@@ -29,6 +29,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -315,6 +317,17 @@ public final class KerasToDl4j {
             dl4j = lstm.returnSequences() ? cell : new LastTimeStep(cell);
             form = lstm.returnSequences() ? Form.SEQUENCE : Form.FLAT;
             order = null;
+        } else if (layer instanceof SimpleRnnSpec rnn) {
+            if (form == Form.FLAT) {
+                before = new ReshapePreprocessor(new long[] {product(shape)}, new long[] {shape[0], shape[1]}, false);
+            } else if (form != Form.SEQUENCE) {
+                throw new IllegalArgumentException("SimpleRNN on feature maps: give it (timesteps, features)");
+            }
+            SimpleRnn cell = new SimpleRnn.Builder().nIn(shape[1]).nOut(rnn.units())
+                    .activation(rnn.activation().dl4j()).dataFormat(RNNFormat.NWC).build();
+            dl4j = rnn.returnSequences() ? cell : new LastTimeStep(cell);
+            form = rnn.returnSequences() ? Form.SEQUENCE : Form.FLAT;
+            order = null;
         } // Add: the sum, laid out as its inputs
         if (dl4j != null || layer instanceof AddSpec) {
             if (pending != null && before != null) {
@@ -461,7 +474,7 @@ public final class KerasToDl4j {
             names.add("moving_mean");
             names.add("moving_variance");
             return names;
-        } else if (layer instanceof LstmSpec) {
+        } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
             return List.of("kernel", "recurrent_kernel", "bias");
         }
         return List.of();
@@ -488,6 +501,10 @@ public final class KerasToDl4j {
             shapes.add(new long[] {in[1], 4L * l.units()});
             shapes.add(new long[] {l.units(), 4L * l.units()});
             shapes.add(new long[] {4L * l.units()});
+        } else if (layer instanceof SimpleRnnSpec r) {
+            shapes.add(new long[] {in[1], r.units()});
+            shapes.add(new long[] {r.units(), r.units()});
+            shapes.add(new long[] {r.units()});
         }
         return shapes;
     }
@@ -540,6 +557,10 @@ public final class KerasToDl4j {
             set(target, "beta", b.center() ? features(w.get(i++), order) : Nd4j.zeros(DataType.FLOAT, n));
             set(target, "mean", features(w.get(i++), order));
             set(target, "var", features(w.get(i), order));
+        } else if (layer instanceof SimpleRnnSpec) {
+            set(target, SimpleRnnParamInitializer.WEIGHT_KEY, w.get(0));
+            set(target, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY, w.get(1));
+            set(target, SimpleRnnParamInitializer.BIAS_KEY, w.get(2));
         } else if (layer instanceof LstmSpec) {
             set(target, "W", gates(w.get(0), KERAS_TO_DL4J_GATES));
             set(target, "RW", gates(w.get(1), KERAS_TO_DL4J_GATES));
@@ -577,6 +598,10 @@ public final class KerasToDl4j {
                 }
                 w.add(features(source.getParam("mean"), back));
                 w.add(features(source.getParam("var"), back));
+            } else if (layer instanceof SimpleRnnSpec) {
+                w.add(source.getParam(SimpleRnnParamInitializer.WEIGHT_KEY).dup());
+                w.add(source.getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY).dup());
+                w.add(flat(source.getParam(SimpleRnnParamInitializer.BIAS_KEY)));
             } else if (layer instanceof LstmSpec) {
                 w.add(gates(source.getParam("W"), DL4J_TO_KERAS_GATES));
                 w.add(gates(source.getParam("RW"), DL4J_TO_KERAS_GATES));

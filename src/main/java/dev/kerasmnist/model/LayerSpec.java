@@ -22,7 +22,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ActivationSpec.class, name = "Activation"),
     @JsonSubTypes.Type(value = LeakyReLUSpec.class, name = "LeakyReLU"),
     @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM"),
+    @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
     @JsonSubTypes.Type(value = AddSpec.class, name = "Add")})
 public sealed interface LayerSpec permits DenseSpec, Conv2DSpec, Pooling2DSpec, GlobalPooling2DSpec, FlattenSpec,
-        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec, AddSpec {
+        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec, SimpleRnnSpec, AddSpec {
 }

@@ -214,6 +214,8 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
                     n = (long) in[channelAxis(b, in, format)] * (2 + (b.center() ? 1 : 0) + (b.scale() ? 1 : 0));
                 } else if (layer instanceof LstmSpec l) {
                     n = Math.multiplyExact(4L * l.units(), (long) in[1] + l.units() + 1);
+                } else if (layer instanceof SimpleRnnSpec r) {
+                    n = Math.multiplyExact((long) r.units(), (long) in[1] + r.units() + 1);
                 }
                 count = Math.addExact(count, n);
                 if (layer instanceof Conv2DSpec c) {
@@ -283,12 +285,15 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
                             + ": put Flatten() before it");
                 }
                 shape = new int[] {d.units()};
-            } else if (layer instanceof LstmSpec l) {
+            } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
                 if (shape.length != 2) {
-                    throw new IllegalArgumentException("LSTM needs a sequence (timesteps, features), not "
+                    throw new IllegalArgumentException(at + " needs a sequence (timesteps, features), not "
                             + Arrays.toString(shape) + ": the input (28, 28) gives the image's rows");
                 }
-                shape = l.returnSequences() ? new int[] {shape[0], l.units()} : new int[] {l.units()};
+                int units = layer instanceof LstmSpec l ? l.units() : ((SimpleRnnSpec) layer).units();
+                boolean sequences = layer instanceof LstmSpec l ? l.returnSequences()
+                        : ((SimpleRnnSpec) layer).returnSequences();
+                shape = sequences ? new int[] {shape[0], units} : new int[] {units};
             } else if (layer instanceof BatchNormalizationSpec b) {
                 channelAxis(b, shape, format == null ? DataFormat.CHANNELS_LAST : format);
             } // Dropout, Rescaling, Activation, LeakyReLU keep the shape

@@ -72,6 +72,8 @@ public final class ModelSummary {
             return g.kerasClass();
         } else if (layer instanceof LstmSpec) {
             return "LSTM";
+        } else if (layer instanceof SimpleRnnSpec) {
+            return "SimpleRNN";
         }
         return layer.getClass().getSimpleName().replace("Spec", "");
     }
@@ -104,6 +106,9 @@ public final class ModelSummary {
             return "BatchNormalization(axis=" + b.axis() + ")";
         } else if (layer instanceof LstmSpec l) {
             return "LSTM(" + l.units() + (l.returnSequences() ? ", return_sequences=True" : "") + ")";
+        } else if (layer instanceof SimpleRnnSpec r) {
+            return "SimpleRNN(" + r.units() + ", " + r.activation().kerasName()
+                    + (r.returnSequences() ? ", return_sequences=True" : "") + ")";
         }
         return kerasClass(layer);
     }
