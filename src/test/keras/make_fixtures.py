@@ -113,7 +113,8 @@ def input3(shape, name="input_layer"):
     return k3("InputLayer", {"batch_shape": shape, "dtype": "float32", "sparse": False, "name": name})
 
 
-def write_keras3_zip(path, config, variables_by_path, drop_config=False):
+def write_keras3_zip(path, config, variables_by_path, drop_config=False, keras_version="3.3.3",
+                     saved=(2024, 5, 2, 10, 0, 0)):
     weights = io.BytesIO()
     with h5py.File(weights, "w") as h5:
         for layer_path, values in variables_by_path:
@@ -121,9 +122,10 @@ def write_keras3_zip(path, config, variables_by_path, drop_config=False):
             for i, v in enumerate(values):
                 group.create_dataset(str(i), data=v, track_times=False)
     def entry(name):  # a fixed date, so that the same content gives the same bytes
-        return zipfile.ZipInfo(name, date_time=(2024, 5, 2, 10, 0, 0))
+        return zipfile.ZipInfo(name, date_time=saved)
+    date = "%04d-%02d-%02d@%02d:%02d:%02d" % saved
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr(entry("metadata.json"), json.dumps({"keras_version": "3.3.3", "date_saved": "2024-05-02@10:00:00"}))
+        z.writestr(entry("metadata.json"), json.dumps({"keras_version": keras_version, "date_saved": date}))
         if not drop_config:
             z.writestr(entry("config.json"), json.dumps(config))
         z.writestr(entry("model.weights.h5"), weights.getvalue())
@@ -557,32 +559,17 @@ def more_fixtures():
 
     # G. Keras 2.15 on Windows: a .keras whose weight groups are named with backslashes, Keras 2 fields
     seq = sequential3([input3([None, 28, 28, 1])] + l3_convnet_layers(), [None, 28, 28, 1])
-    win = io.BytesIO()
-    with h5py.File(win, "w") as h5:
-        for path, values in [("layers\\conv2d", c1), ("layers\\conv2d_1", c2), ("layers\\dense", convnet[-1][1])]:
-            g = h5.create_group(path).create_group("vars")
-            for i, v in enumerate(values):
-                g.create_dataset(str(i), data=v, track_times=False)
     config = json.loads(json.dumps(seq).replace('"batch_shape"', '"batch_input_shape"'))
-    with zipfile.ZipFile(os.path.join(OUT, "keras2-windows.keras"), "w") as z:
-        info = lambda n: zipfile.ZipInfo(n, date_time=(2024, 1, 9, 12, 0, 0))
-        z.writestr(info("metadata.json"), json.dumps({"keras_version": "2.15.0", "date_saved": "2024-01-09@12:00:00"}))
-        z.writestr(info("config.json"), json.dumps(config))
-        z.writestr(info("model.weights.h5"), win.getvalue())
+    weights = [("conv2d", c1), ("conv2d_1", c2), ("dense", convnet[-1][1])]
+    write_keras3_zip(os.path.join(OUT, "keras2-windows.keras"), config,
+                     [("layers\\" + name, v) for name, v in weights], keras_version="2.15.0",
+                     saved=(2024, 1, 9, 12, 0, 0))
     record("keras2-windows.keras")
 
     # Keras 2.13's .keras: the same convnet, its weight groups under _layer_checkpoint_dependencies/
-    k213 = io.BytesIO()
-    with h5py.File(k213, "w") as h5:
-        for path, values in [("conv2d", c1), ("conv2d_1", c2), ("dense", convnet[-1][1])]:
-            g = h5.require_group("_layer_checkpoint_dependencies").require_group(path).create_group("vars")
-            for i, v in enumerate(values):
-                g.create_dataset(str(i), data=v, track_times=False)
-    with zipfile.ZipFile(os.path.join(OUT, "keras213-convnet.keras"), "w") as z:
-        info = lambda n: zipfile.ZipInfo(n, date_time=(2023, 8, 1, 12, 0, 0))
-        z.writestr(info("metadata.json"), json.dumps({"keras_version": "2.13.1", "date_saved": "2023-08-01@12:00:00"}))
-        z.writestr(info("config.json"), json.dumps(config))
-        z.writestr(info("model.weights.h5"), k213.getvalue())
+    write_keras3_zip(os.path.join(OUT, "keras213-convnet.keras"), config,
+                     [("_layer_checkpoint_dependencies/" + name, v) for name, v in weights], keras_version="2.13.1",
+                     saved=(2023, 8, 1, 12, 0, 0))
     record("keras213-convnet.keras")
 
     # H. A residual Functional graph: Input (28, 28, 1) -> Conv2D(8, 3, same, relu) -> Conv2D(8, 3, same) ->

@@ -47,18 +47,12 @@ final class ExportKerasCommand implements Callable<Integer> {
             throw new ModelLoadException(model + " has no Keras description of its layers (its " + files.provenance()
                     .getFileName() + " is missing or predates them); retrain it or import it again, then export", null);
         }
-        Path target = out != null ? out : model.resolveSibling(baseName(model) + "." + format.extension());
+        Path target = out != null ? out : files.sibling("." + format.extension());
         KerasExport.write(net, spec, target, format);
         stdout.print(ModelSummary.of(spec));
         stdout.println("Wrote " + target + " (Keras 3 " + (format == KerasExport.Format.KERAS ? "native .keras"
                 : "legacy .h5") + ", input " + (spec.inputScale() == 255 ? "raw pixels 0..255" : "pixels / 255")
                 + "); in Python: keras.saving.load_model(\"" + target.getFileName() + "\")");
         return target;
-    }
-
-    private static String baseName(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -22,7 +22,9 @@ public record ModelFiles(Path zip) {
         return sibling(".checkpoints");
     }
 
-    private Path sibling(String suffix) {
+    /** The file beside the model named like it: {@code models/convnet.zip} and {@code ".keras"} give
+     * {@code models/convnet.keras}. */
+    public Path sibling(String suffix) {
         String name = zip.getFileName().toString();
         String base = name.endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
         return zip.resolveSibling(base + suffix);

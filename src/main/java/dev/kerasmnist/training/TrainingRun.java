@@ -109,9 +109,8 @@ public final class TrainingRun {
      * provenance records both origins.
      */
     public static TrainingRun fineTune(Path model) {
-        String name = model.getFileName().toString().replaceFirst("\\.zip$", "");
         return new TrainingRun(null, null, FitSpec.keras(FitSpec.DEFAULT_SEED),
-                new ModelFiles(model.resolveSibling(name + "-tuned.zip")), false, Optional.empty(), Optional.empty(),
+                new ModelFiles(new ModelFiles(model).sibling("-tuned.zip")), false, Optional.empty(), Optional.empty(),
                 silent(), false, List.of(), List.of(), Map.of(), Optional.of(model));
     }
 

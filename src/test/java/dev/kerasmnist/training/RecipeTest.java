@@ -6,7 +6,6 @@ import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.DenseSpec;
 import dev.kerasmnist.model.FitSpec;
-import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelShape;
 import dev.kerasmnist.model.ModelSpec;
