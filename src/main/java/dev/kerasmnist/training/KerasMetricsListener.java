@@ -3,11 +3,15 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.model.Argmax;
 import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keras's running training metrics: the loss and accuracy of each batch, averaged over the epoch so far and
@@ -30,6 +34,9 @@ final class KerasMetricsListener extends BaseTrainingListener {
     private long correct;
     private double lossSum;
     private int batchSize;
+    /** Reused copies of the batch's logits and labels, row-major. */
+    private float[] z = new float[0];
+    private float[] y = new float[0];
 
     KerasMetricsListener(BatchCallback callback) {
         this.callback = callback;
@@ -64,9 +71,9 @@ final class KerasMetricsListener extends BaseTrainingListener {
     }
 
     /** Rows whose largest logit is at the label's one-hot position (first maximum wins, as in argmax). */
-    private static long countCorrect(INDArray logits, INDArray oneHot) {
-        float[] z = logits.dup('c').data().asFloat();
-        float[] y = oneHot.dup('c').data().asFloat();
+    private long countCorrect(INDArray logits, INDArray oneHot) {
+        z = rowMajor(logits, z);
+        y = rowMajor(oneHot, y);
         int classes = (int) logits.size(1);
         long hits = 0;
         for (int row = 0; row < logits.size(0); row++) {
@@ -75,6 +82,23 @@ final class KerasMetricsListener extends BaseTrainingListener {
             }
         }
         return hits;
+    }
+
+    /**
+     * {@code a} as a row-major float array (reusing {@code into} when it fits). A contiguous float array is copied
+     * in one bulk read: ND4J's {@code dup} and {@code asFloat} would take two ops and two allocations per batch.
+     */
+    private static float[] rowMajor(INDArray a, float[] into) {
+        int n = (int) a.length();
+        float[] out = into.length == n ? into : new float[n];
+        if (a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isView()) {
+            Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+            new FloatPointer(a.data().addressPointer()).get(out, 0, n);
+            return out;
+        }
+        float[] copy = a.dup('c').data().asFloat();
+        System.arraycopy(copy, 0, out, 0, n);
+        return out;
     }
 
     @Override

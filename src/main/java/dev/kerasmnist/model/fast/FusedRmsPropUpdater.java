@@ -27,12 +27,21 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * float arithmetic as the op: {@code s = s * rho + g * g * (1 - rho)}, {@code u = (lr * g) / (sqrt(s) + eps)}.
  * The parameter subtraction stays DL4J's BLAS axpy in its optimizer, which no public hook replaces.
  * Networks with regularization, gradient normalization or other updaters take the stock path.
+ *
+ * <p>Between steps the RMSprop accumulators live in a Java array, which saves copying them in and out of native
+ * memory at every step (measured: a third of this updater's time). Every way DL4J reads or writes the state goes
+ * through the accessors overridden here, which first write the Java copy back and then let the next step read the
+ * native array again, so a saved, copied or replaced state is always the current one.
  */
 final class FusedRmsPropUpdater extends MultiLayerUpdater {
     private final EpsilonPlacement epsilon;
     private final boolean fusable;
     private float[] gradient = new float[0];
     private float[] state = new float[0];
+    /** Whether {@link #state} holds the accumulators (else the native array does). Guarded by this. */
+    private boolean stateOnHeap;
+    /** Whether the native array lags behind {@link #state}. Guarded by this. */
+    private boolean nativeStale;
     /** Below this many parameters per core a block is stepped on one thread: a hand-off costs more. */
     private static final int MIN_PER_THREAD = 1 << 14;
     private final int threads = Runtime.getRuntime().availableProcessors();
@@ -94,6 +103,7 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         INDArray view = g.gradient();
         if (!fusable || view == null || view.length() != getFlattenedGradientsView().length()
                 || view.dataType() != DataType.FLOAT || view.elementWiseStride() != 1) {
+            nativeState();
             super.update(g, iteration, epoch, batchSize, mgr);
             return;
         }
@@ -101,9 +111,10 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         if (gradient.length != n) {
             gradient = new float[n];
             state = new float[(int) updaterStateViewArray.length()];
+            stateOnHeap = false;
         }
         Pointer gAddress = view.data().addressPointer();
-        Pointer sAddress = updaterStateViewArray.data().addressPointer();
+        Pointer sAddress = stateOnHeap ? null : updaterStateViewArray.data().addressPointer();
         List<ForkJoinTask<?>> parts = new ArrayList<>();
         for (UpdaterBlock block : updaterBlocks) {
             RmsProp c = ((RmsPropUpdater) block.getGradientUpdater()).getConfig();
@@ -124,25 +135,79 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             stepNative(gAddress, sAddress, from, from + (to - from) / split, batch, lr, rho, eps);
         }
         parts.forEach(ForkJoinTask::join);
+        stateOnHeap = true;
+        nativeStale = true;
         steps++;
     }
 
+    /** Steps parameters {@code [from, to)}: the gradient in, the update out; the state in only when not held. */
     private void stepNative(Pointer gAddress, Pointer sAddress, int from, int to, float batch, float lr, float rho,
                             float eps) {
         FloatPointer g = new FloatPointer(gAddress).position(from);
-        FloatPointer s = new FloatPointer(sAddress).position(from);
         g.get(gradient, from, to - from);
-        s.get(state, from, to - from);
+        if (sAddress != null) {
+            new FloatPointer(sAddress).position(from).get(state, from, to - from);
+        }
         step(gradient, state, from, to, batch, lr, rho, eps, epsilon);
         g.put(gradient, from, to - from);
-        s.put(state, from, to - from);
+    }
+
+    /**
+     * Makes the native array the accumulators' only home again: written from the Java copy if that is newer, and
+     * read back by the next fused step, since whoever asked for the array may write to it.
+     */
+    private synchronized void nativeState() {
+        if (nativeStale) {
+            new FloatPointer(updaterStateViewArray.data().addressPointer()).put(state, 0, state.length);
+            nativeStale = false;
+        }
+        stateOnHeap = false;
+    }
+
+    @Override
+    public synchronized INDArray getStateViewArray() {
+        nativeState();
+        return super.getStateViewArray();
+    }
+
+    @Override
+    public synchronized INDArray getUpdaterStateViewArray() {
+        nativeState();
+        return super.getUpdaterStateViewArray();
+    }
+
+    @Override
+    public synchronized List<UpdaterBlock> getUpdaterBlocks() {
+        nativeState(); // the blocks hold views of the native array
+        return super.getUpdaterBlocks();
+    }
+
+    @Override
+    public synchronized INDArray getStateViewArrayCopy() {
+        nativeState();
+        return super.getStateViewArrayCopy();
+    }
+
+    @Override
+    public synchronized void setStateViewArray(INDArray viewArray) {
+        nativeState();
+        super.setStateViewArray(viewArray);
     }
 
     /** The float arithmetic of ND4J's rms_prop_updater op, preceded by the division by the batch size. */
     static void step(float[] g, float[] s, int from, int to, float batch, float lr, float rho, float eps,
                      EpsilonPlacement placement) {
         float oneMinusRho = 1 - rho;
-        if (placement == EpsilonPlacement.OUTSIDE_SQRT) {
+        if (placement == EpsilonPlacement.OUTSIDE_SQRT && isPowerOfTwo(batch)) {
+            // x / 2^k and x * 2^-k are the same correctly rounded value, and a product is cheaper than a quotient
+            float inverse = 1 / batch;
+            for (int i = from; i < to; i++) {
+                float gi = g[i] * inverse;
+                float si = s[i] * rho + gi * gi * oneMinusRho;
+                s[i] = si;
+                g[i] = (lr * gi) / ((float) Math.sqrt(si) + eps);
+            }
+        } else if (placement == EpsilonPlacement.OUTSIDE_SQRT) {
             for (int i = from; i < to; i++) {
                 float gi = g[i] / batch;
                 float si = s[i] * rho + gi * gi * oneMinusRho;
@@ -157,5 +222,10 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
                 g[i] = (lr * gi) / (float) Math.sqrt(si + eps);
             }
         }
+    }
+
+    private static boolean isPowerOfTwo(float batch) {
+        int b = (int) batch;
+        return b == batch && b > 0 && (b & (b - 1)) == 0;
     }
 }

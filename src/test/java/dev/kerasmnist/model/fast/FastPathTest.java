@@ -143,4 +143,36 @@ class FastPathTest {
         // With g = 1e-3 / 2 the two placements differ visibly: sqrt(a + eps) vs sqrt(a) + eps.
         assertNotEquals(g[3], gStock[3]);
     }
+
+    @Test
+    void updaterStateReadAndWrittenBetweenStepsIsTheCurrentOne() {
+        // The fused updater keeps the accumulators in a Java array between steps: whatever reads or writes the
+        // native state (a checkpoint, a fine-tune's reset) must see and set the current values.
+        List<DataSet> batches = batches();
+        MultiLayerNetwork stock = KerasToDl4j.buildStock(ModelSpec.tutorial(5));
+        MultiLayerNetwork fast = KerasToDl4j.build(ModelSpec.tutorial(5));
+        for (MultiLayerNetwork net : List.of(stock, fast)) {
+            for (DataSet b : batches.subList(0, 4)) {
+                net.fit(b);
+            }
+        }
+        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector(), "read after fused steps");
+        for (MultiLayerNetwork net : List.of(stock, fast)) {
+            net.getUpdater().getStateViewArray().muli(0.25); // written through the returned array
+            for (DataSet b : batches.subList(4, 8)) {
+                net.fit(b);
+            }
+            INDArray copy = ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>) net.getUpdater())
+                    .getStateViewArrayCopy();
+            net.getUpdater().setStateViewArray(net, copy.muli(2), false); // replaced, as a restore does
+            for (DataSet b : batches.subList(8, batches.size())) {
+                net.fit(b);
+            }
+        }
+        assertEquals(batches.size(), ((FusedRmsPropUpdater) fast.getUpdater()).steps());
+        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector(), "RMSprop accumulators");
+        assertArrayEquals(stock.params().toFloatVector(), fast.params().toFloatVector(), "parameters");
+    }
 }
