@@ -123,6 +123,17 @@ class DigitClassifierTest {
         bright[3] = 255f;
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> classifier.predict(bright));
         assertTrue(range.getMessage().contains("expected [0, 1]"), range.getMessage());
+        for (float bad : new float[] {Float.NaN, -1e-9f, 1.0000001f, Float.NEGATIVE_INFINITY}) {
+            float[] one = new float[784];
+            one[783] = bad;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> classifier.predict(List.of(new float[784], one)));
+            assertTrue(e.getMessage().startsWith("image 1 has pixel value " + bad), e.getMessage());
+        }
+        float[] edges = new float[784];
+        edges[0] = -0f; // equal to 0
+        edges[1] = 1f;
+        assertEquals(10, classifier.predict(edges).probabilities().length);
         assertThrows(ImageLoadException.class, () -> classifier.predict(dir.resolve("missing.png")));
     }
 
