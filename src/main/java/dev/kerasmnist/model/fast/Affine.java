@@ -6,40 +6,53 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code z = x W + b}, the dense layers' pre-activation, computed the fast way with DL4J's own numbers:
- * through {@code Nd4j.gemm} (a direct BLAS call; DL4J's {@code mmuli} op takes twice as long here for the same
- * bits), and for one input row as one BLAS matrix-vector product.
+ * {@code z = x W + b}, the dense layers' pre-activation, with DL4J's own numbers on every CPU.
+ *
+ * <p>OpenBLAS picks its kernels at run time, and kernels other than SkylakeX's sum a product in another order
+ * depending on the operands' layouts (row- or column-major result, a transposed view or a transpose flag). So the
+ * batch product here is the very op stock {@code BaseLayer.preOutput} runs, with the same layouts:
+ * {@code x.mmuli(W, z)} with a row-major z computes into a column-major temporary and copies it over. What is left
+ * out is {@code mmuli}'s unused {@code GemmParams}, which duplicates the 784x512 weights on every call (half of the
+ * op's time); the product itself is unchanged.
  */
 final class Affine {
     private static final int COL_MAJOR = 102;
     private static final int TRANSPOSE = 112;
+    private static final MMulTranspose PLAIN = MMulTranspose.builder().transposeA(false).transposeB(false).build();
 
     private Affine() {
     }
 
     /**
      * z for a batch, or null when the input needs DL4J's own validation or casting. z is row-major, as stock
-     * {@code BaseLayer.preOutput} allocates it: the next layer's products then see the same layout, which matters on
-     * AVX-512 CPUs, where OpenBLAS sums a column-major 128x512 input in another order (measured: 1,144 of 1,280
-     * outputs of the tutorial's last layer differ in the last bit).
+     * {@code BaseLayer.preOutput} allocates it, so the next layer's products see the same layout too.
      */
     static INDArray preOutput(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
         if (x == null || x.rank() != 2 || x.columns() != w.rows() || x.dataType() != w.dataType()) {
             return null;
         }
-        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), new long[] {x.size(0), w.size(1)},
-                'c');
-        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+        long[] shape = {x.size(0), w.size(1)};
+        INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c');
+        // BaseNDArray.mmuli: a column-major product, then assigned to the row-major result
+        INDArray product = Nd4j.createUninitialized(w.dataType(), shape, 'f');
+        Nd4j.exec(new Mmul(x, w, product, 1.0, 0.0, PLAIN));
+        z.assign(product);
         if (b != null) {
             z.addiRowVector(b);
         }
         return z;
     }
 
-    /** z for a single float row, or null when the arrays are not laid out as this fast path needs. */
+    /**
+     * z for a single float row, or null when the arrays are not laid out as this fast path needs. One BLAS
+     * matrix-vector product, where stock DL4J runs a 1-row matrix product: the same sums, in another order
+     * (FastPathTest bounds the difference).
+     */
     static INDArray preOutputOneRow(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
         if (x == null || x.rank() != 2 || x.size(0) != 1 || x.dataType() != DataType.FLOAT || x.stride(1) != 1
                 || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.stride(0) != 1 || w.stride(1) != w.size(0)

@@ -14,7 +14,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * DL4J's output layer implementation computing {@code z = xW + b} once per training step: stock DL4J computes it in
- * backprop and again for the score. Its products go through {@code Nd4j.gemm} ({@link Affine}). The gradient is the stock loss function's (for softmax with MCXENT that is
+ * backprop and again for the score. Its products are stock DL4J's ops with stock layouts ({@link Affine}). The gradient is the stock loss
+ * function's (for softmax with MCXENT that is
  * {@code softmax(z) - y}), so parameters evolve bit for bit as with the stock layer. One input row at inference is
  * one matrix-vector product. Masks, dropout and weight noise take the stock path.
  */
@@ -72,11 +73,11 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
             gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         }
         delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
-        // dL/dx = (W delta^T)^T, through a direct BLAS call
+        // dL/dx = (W delta^T)^T, as stock BaseOutputLayer computes it: a transposed view, not a transpose flag,
+        // which some OpenBLAS kernels sum in another order
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                 new long[] {w.size(0), delta.size(0)}, 'f');
-        Nd4j.gemm(w, delta, epsilonNext, false, true, 1.0, 0.0);
-        epsilonNext = epsilonNext.transpose();
+        epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
         keptZ = z.detach(); // z lives in a backprop workspace that is closed before the score is computed
         lastLogits = keptZ;
         keptFor = input;
