@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,6 +47,7 @@ class ModelStoreTest {
         return Fixtures.provenance(SMALL, accuracy);
     }
 
+    @Tag(KERNELS)
     @Test
     void roundTripGivesIdenticalOutputsAndUpdaterState() throws IOException {
         MultiLayerNetwork net = trainedSmallNet();

@@ -1,5 +1,6 @@
 package dev.kerasmnist.sweep;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,7 @@ class SweepTest {
         assertTrue(out.contains(r.table().render()), out);
     }
 
+    @Tag(KERNELS)
     @Test
     void runAgainItSkipsFinishedTrialsAndRunsOnlyTheMissingOnes() throws Exception {
         Sweep sweep = Sweep.of("lr", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp);

@@ -1,6 +1,7 @@
 package dev.kerasmnist.training;
 
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import dev.kerasmnist.data.IdxImages;
 import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistSplit;
@@ -19,6 +20,7 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Keras's Dense/ReLU/softmax forward pass, categorical crossentropy averaged over the batch, its backward pass, and
  * {@code a = rho a + (1 - rho) g^2; w -= lr g / (sqrt(a) + eps)}.
  */
+@Tag(KERNELS)
 class GoldenTrainingTest {
     private static final int N = 24;
     private static final int IN = 784;

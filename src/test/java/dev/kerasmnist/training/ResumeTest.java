@@ -1,6 +1,7 @@
 package dev.kerasmnist.training;
 
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.FitSpec;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -37,6 +39,7 @@ class ResumeTest {
     static final class Interrupted extends RuntimeException {
     }
 
+    @Tag(KERNELS)
     @Test
     void aRunInterruptedAfterEpochOneAndResumedEqualsAnUninterruptedRunBitForBit() throws IOException {
         MultiLayerNetwork straight = KerasToDl4j.build(SPEC);

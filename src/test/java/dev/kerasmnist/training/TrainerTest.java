@@ -1,6 +1,7 @@
 package dev.kerasmnist.training;
 
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +48,7 @@ class TrainerTest {
         assertEquals(0, net.getListeners().size(), "no listener left on the model");
     }
 
+    @Tag(KERNELS)
     @Test
     void sameSeedGivesBitIdenticalParametersDifferentSeedDoesNot() {
         FitSpec fit = FitSpec.keras(4).epochs(1).batchSize(64).limit(256);

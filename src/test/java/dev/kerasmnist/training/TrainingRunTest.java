@@ -1,5 +1,6 @@
 package dev.kerasmnist.training;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,7 @@ class TrainingRunTest {
         assertTrue(Files.notExists(r.model().checkpoints()), "checkpoints are cleared once the model is saved");
     }
 
+    @Tag(KERNELS)
     @Test
     void anInterruptedRunResumedEqualsAnUninterruptedOneBitForBit() throws Exception {
         Path straight = tmp.resolve("straight.zip");

@@ -1,6 +1,7 @@
 package dev.kerasmnist.training;
 
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.FitSpec;
@@ -10,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ValidationTest {
     private static final MnistSplit TRAIN = Fixtures.synthetic(500, 7);
 
+    @Tag(KERNELS)
     @Test
     void theSplitHoldsOutTheLastExamplesBeforeShufflingAndNeverTrainsOnThem() {
         // Keras: split_at = floor(500 * 0.9) = 450; examples 450..499 validate.
@@ -86,6 +89,7 @@ class ValidationTest {
         assertArrayEquals(new int[] {0, 3}, run(new EarlyStopping(patience(5)), net, 1.0, 1.1, 1.2));
     }
 
+    @Tag(KERNELS)
     @Test
     void aResumedEarlyStoppingDecidesAsTheUninterruptedOne() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));

@@ -1,5 +1,6 @@
 package dev.kerasmnist.model.fast;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.io.File;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +34,7 @@ class FastConvolutionTest {
         return MnistIterators.training(SyntheticDigits.split(64, 3), 64, 1).next().copy();
     }
 
+    @Tag(KERNELS)
     @Test
     void theConvnetsOutputsGradientsAndLossAgreeWithStockDl4jToFloatRounding() {
         ModelSpec spec = Recipe.CONVNET.model(7);
@@ -58,6 +61,7 @@ class FastConvolutionTest {
         }
     }
 
+    @Tag(KERNELS)
     @Test
     void aConvnetTrainedFastLoadsInPlainDl4jWithTheSameOutputs(@TempDir Path dir) throws Exception {
         MultiLayerNetwork fast = KerasToDl4j.build(Recipe.CONVNET.model(7));
