@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,11 @@ public class KernelMatrixTest {
         Assumptions.assumeTrue(flags.containsAll(needs(kernel)), "this CPU cannot execute the " + kernel
                 + " kernel (needs " + needs(kernel) + ")");
 
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx2g", "-cp", System.getProperty("java.class.path"), KernelRun.class.getName()));
+        // this JVM's options (heap, and under -Pspark the --add-opens Spark needs), class path and environment
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), KernelRun.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPENBLAS_CORETYPE", kernel);
         Path log = Files.createTempFile("kernel-" + kernel, ".log");

@@ -44,6 +44,8 @@ class FastConvolutionTest {
         DataSet b = batch();
 
         assertClose(stock.output(b.getFeatures()), fast.output(b.getFeatures()), "softmax outputs");
+        assertEquals(stock.output(b.getFeatures()).argMax(1), fast.output(b.getFeatures()).argMax(1),
+                "the predicted digit of every image");
         for (MultiLayerNetwork net : new MultiLayerNetwork[] {stock, fast}) {
             net.setInput(b.getFeatures());
             net.setLabels(b.getLabels());

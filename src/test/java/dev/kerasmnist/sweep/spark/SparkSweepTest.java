@@ -1,5 +1,6 @@
 package dev.kerasmnist.sweep.spark;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,7 @@ class SparkSweepTest {
         spark.close();
     }
 
+    @Tag(KERNELS)
     @Test
     void trialsRunAsSparkTasksAndGiveTheTableTheCsvAndTheBestModel() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
