@@ -151,6 +151,30 @@ class CliTest extends CliHarness {
         assertTrue(stderr.toString().startsWith("error: training diverged: loss is "), stderr.toString());
         assertArrayEquals(good, Files.readAllBytes(model));
         assertArrayEquals(goodSidecar, Files.readAllBytes(new ModelFiles(model).provenance()));
+        assertFalse(Files.exists(new ModelFiles(model).previous().zip()), "nothing was replaced, so nothing kept");
+    }
+
+    @Test
+    void trainingAgainKeepsThePreviousModelAndSaysSo() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model", model.toString())), out() + stderr);
+        assertFalse(out().contains("Replaced"), out());
+        byte[] first = Files.readAllBytes(model);
+        double firstAccuracy = ModelStore.readProvenance(new ModelFiles(model)).test().orElseThrow().accuracy();
+        stdout.reset();
+
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--seed", "2", "--model", model.toString())),
+                out() + stderr);
+
+        Path previous = tmp.resolve("m.previous.zip");
+        assertArrayEquals(first, Files.readAllBytes(previous));
+        assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(model)), "seed 2 trained a new model");
+        assertEquals(firstAccuracy, ModelStore.readProvenance(new ModelFiles(previous)).test().orElseThrow()
+                .accuracy());
+        assertTrue(out().contains(String.format(java.util.Locale.ROOT,
+                "%nReplaced %s (test_acc %.4f); the previous model is kept as %s%n", model, firstAccuracy, previous)),
+                out());
     }
 
     @Test
