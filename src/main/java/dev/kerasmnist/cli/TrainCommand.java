@@ -68,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         Terminal.warnIfSpinning(out);
         TrainingRun run = configured().output(out, out == System.out && Terminal.interactive())
                 .commandLine(Main.commandLine(command));
+        Outputs.requireWritable(Outputs.folderOf(run.savesTo().zip()), "--model");
         try (Dashboard dashboard = ui ? Dashboard.start(uiPort) : null) {
             if (dashboard != null) {
                 out.println("Training dashboard: " + dashboard.url());

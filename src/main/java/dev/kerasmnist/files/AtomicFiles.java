@@ -84,7 +84,7 @@ public final class AtomicFiles {
             dir = dir.getParent();
         }
         if (!Files.isDirectory(dir)) {
-            throw new IOException("cannot write into " + folder + ": " + dir + " is a file, not a folder");
+            throw new IOException("cannot write into " + folder + " (" + dir + " is a file, not a folder)");
         }
         try {
             Files.delete(Files.createTempFile(dir, ".keras-mnist-probe", ".tmp"));

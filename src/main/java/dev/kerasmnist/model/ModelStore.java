@@ -118,7 +118,8 @@ public final class ModelStore {
         return graph;
     }
 
-    private static void requireFile(Path model) throws ModelLoadException {
+    /** Refuses a missing model with the same message wherever one is loaded (evaluate, predict, serve). */
+    public static void requireFile(Path model) throws ModelLoadException {
         if (!Files.isRegularFile(model)) {
             throw new ModelLoadException("no model at " + model.toAbsolutePath()
                     + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));

@@ -185,6 +185,11 @@ public final class TrainingRun {
                 commandLine, details, from);
     }
 
+    /** Where the run saves its model (its checkpoints go beside it). */
+    public ModelFiles savesTo() {
+        return files;
+    }
+
     /**
      * Trains, scores the test set and saves.
      *

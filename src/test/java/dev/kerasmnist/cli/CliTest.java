@@ -200,6 +200,56 @@ class CliTest extends CliHarness {
     }
 
     @Test
+    void aBadOptionValueIsItsLineAndWhereTheHelpIs() {
+        assertEquals(2, run("train", "--epochs", "abc"));
+        assertEquals("Invalid value for option '--epochs': 'abc' is not an int\n"
+                + "See `keras-mnist train --help` for the options.\n", stderr.toString());
+        stderr = new StringWriter();
+        assertEquals(2, run("train", "--epochs", "0"));
+        assertEquals("invalid option: epochs must be at least 1, got 0\n"
+                + "See `keras-mnist train --help` for the options.\n", stderr.toString());
+        stderr = new StringWriter();
+        assertEquals(2, run("evaluate", "--min-accuracy", "98"));
+        assertEquals("invalid option: --min-accuracy must be between 0 and 1, got 98.0\n"
+                + "See `keras-mnist evaluate --help` for the options.\n", stderr.toString());
+        assertEquals("", out(), "no usage on standard output either");
+    }
+
+    @Test
+    void unwritableOutputFoldersFailBeforeTheWork() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 100, 20);
+        Path file = Files.writeString(tmp.resolve("file"), "not a folder");
+        String refused = "error: cannot write into " + file.resolve("out") + " (" + file
+                + " is a file, not a folder): choose a folder you can write to with ";
+
+        assertEquals(1, run(onData(data, "train", "--model", file.resolve("out/m.zip").toString())));
+        assertEquals(refused + "--model\n", stderr.toString());
+        assertEquals("", out(), "refused before the model summary, let alone an epoch");
+
+        stderr = new StringWriter();
+        assertEquals(1, run(onData(data, "evaluate", "--report", file.resolve("out").toString())));
+        assertEquals(refused + "--report\n", stderr.toString(), "said before the model (there is none) is loaded");
+
+        stderr = new StringWriter();
+        assertEquals(1, run("lessons", "--out", file.resolve("out").toString(), "activations"));
+        assertEquals(refused + "--out\n", stderr.toString());
+
+        stderr = new StringWriter();
+        assertEquals(1, run(onData(data, "sweep", "--engine", "sequential", "--dir", file.resolve("out").toString())));
+        assertEquals(refused + "--dir\n", stderr.toString());
+        assertEquals("", out());
+    }
+
+    @Test
+    void trainingIntoProcFailsAtOnce() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux only");
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 100, 20);
+        assertEquals(1, run(onData(data, "train", "--model", "/proc/x.zip")));
+        assertEquals("error: cannot write into /proc (it takes no new files): choose a folder you can write to with "
+                + "--model\n", stderr.toString());
+    }
+
+    @Test
     void missingDataAndMissingModelAreOneLineErrors() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertEquals(1, run("train", "--data", empty.toString(), "--model", tmp.resolve("m.zip").toString()));

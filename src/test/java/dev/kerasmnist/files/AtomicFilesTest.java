@@ -76,7 +76,7 @@ class AtomicFilesTest {
 
         Path file = Files.writeString(dir.resolve("file"), "x");
         IOException e = assertThrows(IOException.class, () -> AtomicFiles.requireWritableFolder(file.resolve("sub")));
-        assertEquals("cannot write into " + file.resolve("sub") + ": " + file + " is a file, not a folder",
+        assertEquals("cannot write into " + file.resolve("sub") + " (" + file + " is a file, not a folder)",
                 e.getMessage());
 
         // Linux's /proc refuses new files even to root, whose permission checks always pass.
