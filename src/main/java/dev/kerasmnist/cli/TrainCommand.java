@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** {@code Replaced models/mnist-mlp.zip (test_acc 0.9772); the previous model is kept as ...previous.zip}. */
-    static String replacedLine(ModelStore.Replaced r) {
+    private static String replacedLine(ModelStore.Replaced r) {
         String score = r.test().map(t -> String.format(Locale.ROOT, "test_acc %.4f", t.accuracy()))
                 .orElse("no test_acc recorded");
         return "Replaced " + r.replaced().zip() + " (" + score + "); the previous model is kept as " + r.keptAs().zip();
