@@ -83,7 +83,11 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(command.commandLine(),
                     "invalid option: --min-accuracy must be between 0 and 1, got " + minAccuracy);
         }
+        if (reportDir != null) {
+            Outputs.requireWritable(reportDir, "--report");
+        }
         if (robustness) {
+            Outputs.requireWritable(Outputs.folderOf(png), "--png");
             robustness(out);
             return new Report(null, true, List.of(png));
         }

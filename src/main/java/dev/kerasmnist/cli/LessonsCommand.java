@@ -46,6 +46,7 @@ final class LessonsCommand implements Callable<Integer> {
                                 .collect(Collectors.joining(", ")))));
             }
         }
+        Outputs.requireWritable(out, "--out");
         for (Lesson lesson : chosen) {
             System.out.println("== " + lesson.name() + ": " + lesson.summary());
             long start = System.nanoTime();

@@ -56,6 +56,15 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main()).registerConverter(Recipe.class, Recipe::of)
                 .setCaseInsensitiveEnumValuesAllowed(true); // --engine spark, --rmsprop-epsilon inside_sqrt
+        // A bad option is its one line and where the options are, not the whole usage, which would bury it.
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err); // "Did you mean ..." for a typo
+            err.println("See `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help` for the options.");
+            err.flush();
+            return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
         // Expected failures (missing data, corrupt files, divergence) get one line, not a stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

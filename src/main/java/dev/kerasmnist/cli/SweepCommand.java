@@ -84,7 +84,9 @@ final class SweepCommand implements Callable<Integer> {
 
     Sweep.Result run(PrintStream out) throws Exception {
         Terminal.warnIfSpinning(out);
-        Sweep sweep = configured(out).checkData(); // a missing or corrupt MNIST is said before Spark starts
+        Sweep sweep = configured(out);
+        Outputs.requireWritable(sweep.dir(), "--dir");
+        sweep = sweep.checkData(); // a missing or corrupt MNIST is said before Spark starts
         try (TrialEngine trials = engine == Engine.SPARK ? TrialEngine.spark(master) : TrialEngine.sequential()) {
             return sweep.run(trials);
         }

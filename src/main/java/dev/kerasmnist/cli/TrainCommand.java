@@ -2,6 +2,7 @@ package dev.kerasmnist.cli;
 
 import dev.kerasmnist.evaluation.TestResult;
 import dev.kerasmnist.model.ModelFiles;
+import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.Dashboard;
 import dev.kerasmnist.training.Recipe;
 import dev.kerasmnist.training.TrainingRun;
@@ -67,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         Terminal.warnIfSpinning(out);
         TrainingRun run = configured().output(out, out == System.out && Terminal.interactive())
                 .commandLine(Main.commandLine(command));
+        Outputs.requireWritable(Outputs.folderOf(run.savesTo().zip()), "--model");
         try (Dashboard dashboard = ui ? Dashboard.start(uiPort) : null) {
             if (dashboard != null) {
                 out.println("Training dashboard: " + dashboard.url());
@@ -83,12 +85,20 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Trained in %.1f s. Saved %s (+ %s, %s)%n", result.history().totalSeconds(),
                     result.model().zip(), result.model().provenance().getFileName(),
                     result.model().history().getFileName());
+            result.replaced().ifPresent(r -> out.println(replacedLine(r)));
             if (dashboard != null && System.console() != null && out == System.out) {
                 out.println("The dashboard stays at " + dashboard.url() + " until you press Enter.");
                 System.console().readLine();
             }
             return result;
         }
+    }
+
+    /** {@code Replaced models/mnist-mlp.zip (test_acc 0.9772); the previous model is kept as ...previous.zip}. */
+    private static String replacedLine(ModelStore.Replaced r) {
+        String score = r.test().map(t -> String.format(Locale.ROOT, "test_acc %.4f", t.accuracy()))
+                .orElse("no test_acc recorded");
+        return "Replaced " + r.replaced().zip() + " (" + score + "); the previous model is kept as " + r.keptAs().zip();
     }
 
     /** The run the options describe; a bad value is a usage error (exit 2), found before anything slow starts. */

@@ -2,14 +2,18 @@ package dev.kerasmnist.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,10 +40,26 @@ public final class AtomicFiles {
      * atomic rename; parent folders are created.
      */
     public static void writeAll(Map<Path, Writer> files) throws IOException {
+        writeAll(files, Map.of());
+    }
+
+    /**
+     * As {@link #writeAll(Map)}, and once every new file is written in full, each old file named in {@code keepAs}
+     * is kept at its path there (replacing what was there) before it is replaced. The target never goes missing: the
+     * kept copy is a hard link (a copy where links are not supported) renamed into place. A target with no old file
+     * has its kept path removed, so the kept files are all of one generation.
+     */
+    public static void writeAll(Map<Path, Writer> files, Map<Path, Path> keepAs) throws IOException {
         List<Path[]> staged = new ArrayList<>();
         try {
             for (Map.Entry<Path, Writer> f : new LinkedHashMap<>(files).entrySet()) {
                 staged.add(new Path[] {stage(f.getKey(), f.getValue()), f.getKey()});
+            }
+            for (Path[] pair : staged) {
+                Path kept = keepAs.get(pair[1]);
+                if (kept != null) {
+                    keep(pair[1], kept);
+                }
             }
             for (Path[] pair : staged) {
                 move(pair[0], pair[1]);
@@ -48,6 +68,60 @@ public final class AtomicFiles {
             for (Path[] pair : staged) {
                 Files.deleteIfExists(pair[0]);
             }
+        }
+    }
+
+    /**
+     * Whether files can be created in {@code folder}, or, when it does not exist yet, in the nearest folder above it
+     * that does: tried by creating and deleting a file there, which is the only sure test (permissions say nothing of
+     * read-only or special file systems, and root passes every permission check).
+     *
+     * @throws IOException saying which folder cannot be written and why
+     */
+    public static void requireWritableFolder(Path folder) throws IOException {
+        Path dir = folder.toAbsolutePath().normalize();
+        while (!Files.exists(dir) && dir.getParent() != null) {
+            dir = dir.getParent();
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("cannot write into " + folder + " (" + dir + " is a file, not a folder)");
+        }
+        try {
+            Files.delete(Files.createTempFile(dir, ".keras-mnist-probe", ".tmp"));
+        } catch (IOException e) {
+            throw new IOException("cannot write into " + dir + " (" + reason(e) + ")", e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it takes no new files"; // /proc and the like: the folder exists, a file cannot be made in it
+        }
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase(Locale.ROOT)
+                : e.toString();
+    }
+
+    /** {@code file}'s current content at {@code kept}, by an atomic rename; no old file: nothing kept. */
+    private static void keep(Path file, Path kept) throws IOException {
+        if (!Files.exists(file)) {
+            Files.deleteIfExists(kept);
+            return;
+        }
+        Path dir = kept.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + kept.getFileName(), ".tmp");
+        try {
+            Files.delete(tmp); // createLink wants a free name
+            try {
+                Files.createLink(tmp, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            move(tmp, kept);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -18,6 +18,11 @@ public record ModelFiles(Path zip) {
         return sibling(".history.csv");
     }
 
+    /** The model this one replaced, kept by a fresh training run: {@code mnist-mlp.previous.zip} and its sidecars. */
+    public ModelFiles previous() {
+        return new ModelFiles(sibling(".previous.zip"));
+    }
+
     public Path checkpoints() {
         return sibling(".checkpoints");
     }

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,14 +32,47 @@ public final class ModelStore {
     private ModelStore() {
     }
 
-    /** Saves the model, its provenance and its history CSV. */
+    /** Saves the model, its provenance and its history CSV, replacing any model there. */
     public static void save(Model net, Provenance provenance, String historyCsv, ModelFiles files)
             throws IOException {
+        AtomicFiles.writeAll(writers(net, provenance, historyCsv, files));
+    }
+
+    /** A model that a save replaced: where it is kept now, and its test score as its provenance recorded it. */
+    public record Replaced(ModelFiles replaced, ModelFiles keptAs, Optional<Provenance.Test> test) {
+    }
+
+    /**
+     * Saves as {@link #save} does, but an existing model is kept as {@link ModelFiles#previous()} with its sidecars
+     * (replacing an older one there), moved only once the new files are written in full.
+     *
+     * @return the model replaced, if there was one
+     */
+    public static Optional<Replaced> saveKeepingPrevious(Model net, Provenance provenance, String historyCsv,
+                                                         ModelFiles files) throws IOException {
+        if (!Files.isRegularFile(files.zip())) {
+            save(net, provenance, historyCsv, files);
+            return Optional.empty();
+        }
+        Optional<Provenance.Test> test;
+        try {
+            test = readProvenance(files).test();
+        } catch (ModelLoadException e) {
+            test = Optional.empty(); // a missing or unreadable sidecar: the model is kept all the same
+        }
+        ModelFiles previous = files.previous();
+        AtomicFiles.writeAll(writers(net, provenance, historyCsv, files), Map.of(files.zip(), previous.zip(),
+                files.provenance(), previous.provenance(), files.history(), previous.history()));
+        return Optional.of(new Replaced(files, previous, test));
+    }
+
+    private static Map<Path, AtomicFiles.Writer> writers(Model net, Provenance provenance, String historyCsv,
+                                                         ModelFiles files) {
         Map<Path, AtomicFiles.Writer> all = new LinkedHashMap<>();
         all.put(files.zip(), out -> ModelSerializer.writeModel(net, out, true));
         all.put(files.provenance(), out -> JSON.writeValue(out, provenance));
         all.put(files.history(), out -> out.write(historyCsv.getBytes(StandardCharsets.UTF_8)));
-        AtomicFiles.writeAll(all);
+        return all;
     }
 
     /**
@@ -84,7 +118,8 @@ public final class ModelStore {
         return graph;
     }
 
-    private static void requireFile(Path model) throws ModelLoadException {
+    /** Refuses a missing model with the same message wherever one is loaded (evaluate, predict, serve). */
+    public static void requireFile(Path model) throws ModelLoadException {
         if (!Files.isRegularFile(model)) {
             throw new ModelLoadException("no model at " + model.toAbsolutePath()
                     + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));

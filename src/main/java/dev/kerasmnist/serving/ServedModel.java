@@ -133,6 +133,7 @@ final class ServedModel {
     }
 
     private Loaded load() throws IOException {
+        ModelStore.requireFile(file);
         byte[] bytes = Files.readAllBytes(file); // the id of the file as loaded: train and import-keras replace it
         DigitClassifier classifier = DigitClassifier.load(file);
         classifier.predict(new float[784]); // the first forward pass allocates: do it before it serves anyone

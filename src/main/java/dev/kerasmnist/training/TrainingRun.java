@@ -34,6 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * TrainingRun.Result r = TrainingRun.fresh(Recipe.CONVNET, 1).saveTo(Path.of("models/convnet.zip")).run(mnist);
  * TrainingRun.Result more = TrainingRun.resume(Path.of("models/convnet.zip")).epochs(8).run(mnist);
  * }</pre>
+ * A new (not resumed) run that finds a model at its path keeps that one as {@link ModelFiles#previous()}.
  * Settings are immutable: each method returns a new run.
  */
 public final class TrainingRun {
@@ -83,8 +84,12 @@ public final class TrainingRun {
         }
     }
 
-    /** What a run produced. */
-    public record Result(History history, Validation.Score test, ModelFiles model, Provenance provenance) {
+    /**
+     * What a run produced. {@code replaced}: the model a new run found at its path, kept as
+     * {@link ModelFiles#previous()} (a resumed run continues its model and keeps none).
+     */
+    public record Result(History history, Validation.Score test, ModelFiles model, Provenance provenance,
+                         Optional<ModelStore.Replaced> replaced) {
     }
 
     /** A new run of {@code recipe}: its model and fit, seeded by {@code seed}, saved to its default model file. */
@@ -180,6 +185,11 @@ public final class TrainingRun {
                 commandLine, details, from);
     }
 
+    /** Where the run saves its model (its checkpoints go beside it). */
+    public ModelFiles savesTo() {
+        return files;
+    }
+
     /**
      * Trains, scores the test set and saves.
      *
@@ -207,9 +217,15 @@ public final class TrainingRun {
                 Optional.of(start.model), Optional.of(new Provenance.Training(runFit, history.epochs().size(),
                 trainSize, examples - trainSize, history.totalSeconds())), sums,
                 Optional.of(new Provenance.Test(test.loss(), test.accuracy())), Provenance.Build.now(commandLine));
-        ModelStore.save(start.net, provenance, history.toCsv(), files);
+        // A new run never silently replaces a model: the old one stays as <name>.previous.zip.
+        Optional<ModelStore.Replaced> replaced = Optional.empty();
+        if (resume) {
+            ModelStore.save(start.net, provenance, history.toCsv(), files);
+        } else {
+            replaced = ModelStore.saveKeepingPrevious(start.net, provenance, history.toCsv(), files);
+        }
         checkpoints.clear();
-        return new Result(history, test, files, provenance);
+        return new Result(history, test, files, provenance, replaced);
     }
 
     /** Where training starts: the network, the run's settings, the epochs done and what they are. */

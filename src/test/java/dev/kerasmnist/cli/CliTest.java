@@ -151,6 +151,30 @@ class CliTest extends CliHarness {
         assertTrue(stderr.toString().startsWith("error: training diverged: loss is "), stderr.toString());
         assertArrayEquals(good, Files.readAllBytes(model));
         assertArrayEquals(goodSidecar, Files.readAllBytes(new ModelFiles(model).provenance()));
+        assertFalse(Files.exists(new ModelFiles(model).previous().zip()), "nothing was replaced, so nothing kept");
+    }
+
+    @Test
+    void trainingAgainKeepsThePreviousModelAndSaysSo() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
+        Path model = tmp.resolve("m.zip");
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model", model.toString())), out() + stderr);
+        assertFalse(out().contains("Replaced"), out());
+        byte[] first = Files.readAllBytes(model);
+        double firstAccuracy = ModelStore.readProvenance(new ModelFiles(model)).test().orElseThrow().accuracy();
+        stdout.reset();
+
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--seed", "2", "--model", model.toString())),
+                out() + stderr);
+
+        Path previous = tmp.resolve("m.previous.zip");
+        assertArrayEquals(first, Files.readAllBytes(previous));
+        assertFalse(java.util.Arrays.equals(first, Files.readAllBytes(model)), "seed 2 trained a new model");
+        assertEquals(firstAccuracy, ModelStore.readProvenance(new ModelFiles(previous)).test().orElseThrow()
+                .accuracy());
+        assertTrue(out().contains(String.format(java.util.Locale.ROOT,
+                "%nReplaced %s (test_acc %.4f); the previous model is kept as %s%n", model, firstAccuracy, previous)),
+                out());
     }
 
     @Test
@@ -173,6 +197,56 @@ class CliTest extends CliHarness {
         assertEquals(2, run("train", "--epochs", "five"));
         assertEquals(2, run("evaluate", "--min-accuracy", "98"));
         assertEquals(2, run("train", "--no-such-flag"));
+    }
+
+    @Test
+    void aBadOptionValueIsItsLineAndWhereTheHelpIs() {
+        assertEquals(2, run("train", "--epochs", "abc"));
+        assertEquals("Invalid value for option '--epochs': 'abc' is not an int\n"
+                + "See `keras-mnist train --help` for the options.\n", stderr.toString());
+        stderr = new StringWriter();
+        assertEquals(2, run("train", "--epochs", "0"));
+        assertEquals("invalid option: epochs must be at least 1, got 0\n"
+                + "See `keras-mnist train --help` for the options.\n", stderr.toString());
+        stderr = new StringWriter();
+        assertEquals(2, run("evaluate", "--min-accuracy", "98"));
+        assertEquals("invalid option: --min-accuracy must be between 0 and 1, got 98.0\n"
+                + "See `keras-mnist evaluate --help` for the options.\n", stderr.toString());
+        assertEquals("", out(), "no usage on standard output either");
+    }
+
+    @Test
+    void unwritableOutputFoldersFailBeforeTheWork() throws IOException {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 100, 20);
+        Path file = Files.writeString(tmp.resolve("file"), "not a folder");
+        String refused = "error: cannot write into " + file.resolve("out") + " (" + file
+                + " is a file, not a folder): choose a folder you can write to with ";
+
+        assertEquals(1, run(onData(data, "train", "--model", file.resolve("out/m.zip").toString())));
+        assertEquals(refused + "--model\n", stderr.toString());
+        assertEquals("", out(), "refused before the model summary, let alone an epoch");
+
+        stderr = new StringWriter();
+        assertEquals(1, run(onData(data, "evaluate", "--report", file.resolve("out").toString())));
+        assertEquals(refused + "--report\n", stderr.toString(), "said before the model (there is none) is loaded");
+
+        stderr = new StringWriter();
+        assertEquals(1, run("lessons", "--out", file.resolve("out").toString(), "activations"));
+        assertEquals(refused + "--out\n", stderr.toString());
+
+        stderr = new StringWriter();
+        assertEquals(1, run(onData(data, "sweep", "--engine", "sequential", "--dir", file.resolve("out").toString())));
+        assertEquals(refused + "--dir\n", stderr.toString());
+        assertEquals("", out());
+    }
+
+    @Test
+    void trainingIntoProcFailsAtOnce() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux only");
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 100, 20);
+        assertEquals(1, run(onData(data, "train", "--model", "/proc/x.zip")));
+        assertEquals("error: cannot write into /proc (it takes no new files): choose a folder you can write to with "
+                + "--model\n", stderr.toString());
     }
 
     @Test

@@ -36,7 +36,11 @@ class ServeCommandTest extends CliHarness {
         assertEquals(1, run("serve", "--model", tmp.resolve("nope.zip").toString(), "--port", "0"));
         String err = stderr.toString().strip();
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("error: ") && err.contains("nope.zip"), err);
+        assertEquals("error: no model at " + tmp.resolve("nope.zip").toAbsolutePath() + "; train one with "
+                + "`keras-mnist train` or pass --model", err);
+        stderr = new java.io.StringWriter();
+        assertEquals(1, run("evaluate", "--model", tmp.resolve("nope.zip").toString()));
+        assertEquals(err, stderr.toString().strip(), "serve and evaluate say the same");
 
         stderr = new java.io.StringWriter();
         Path junk = Files.writeString(tmp.resolve("junk.zip"), "not a model");

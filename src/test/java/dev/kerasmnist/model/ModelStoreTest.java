@@ -3,6 +3,7 @@ package dev.kerasmnist.model;
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
@@ -89,6 +91,33 @@ class ModelStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no temp file left");
         }
+    }
+
+    @Test
+    void savingOverAModelKeepsItAsPreviousWithItsSidecars() throws IOException {
+        ModelFiles files = new ModelFiles(dir.resolve("m.zip"));
+        assertEquals(Optional.empty(), ModelStore.saveKeepingPrevious(trainedSmallNet(), provenance(0.75), "first\n",
+                files));
+        assertFalse(Files.exists(files.previous().zip()), "nothing to keep the first time");
+        byte[] first = Files.readAllBytes(files.zip());
+        byte[] firstSidecar = Files.readAllBytes(files.provenance());
+
+        Optional<ModelStore.Replaced> replaced = ModelStore.saveKeepingPrevious(KerasToDl4j.build(SMALL),
+                provenance(0.5), "second\n", files);
+
+        assertEquals(Optional.of(new ModelStore.Replaced(files, new ModelFiles(dir.resolve("m.previous.zip")),
+                Optional.of(new Provenance.Test(0.1, 0.75)))), replaced);
+        assertArrayEquals(first, Files.readAllBytes(dir.resolve("m.previous.zip")));
+        assertArrayEquals(firstSidecar, Files.readAllBytes(dir.resolve("m.previous.json")));
+        assertEquals("first\n", Files.readString(dir.resolve("m.previous.history.csv")));
+        assertEquals("second\n", Files.readString(files.history()));
+        assertEquals(0.5, ModelStore.readProvenance(files).test().orElseThrow().accuracy());
+
+        // A third save keeps the second model: one previous generation, not a pile.
+        byte[] second = Files.readAllBytes(files.zip());
+        ModelStore.saveKeepingPrevious(trainedSmallNet(), provenance(0.9), "third\n", files);
+        assertArrayEquals(second, Files.readAllBytes(files.previous().zip()));
+        assertEquals("second\n", Files.readString(files.previous().history()));
     }
 
     @Test
