@@ -144,10 +144,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The model scored on the user's labelled pictures. */
     private Report images(PrintStream out) throws Exception {
+        LabelledImages labelled = LabelledImages.read(images, Optional.ofNullable(labels));
         DigitClassifier classifier = DigitClassifier.load(model);
         printTrainedOn(out);
-        ImageEvaluation result = ImageEvaluation.run(classifier, LabelledImages.read(images,
-                Optional.ofNullable(labels)));
+        ImageEvaluation result = ImageEvaluation.run(classifier, labelled);
         out.printf(Locale.ROOT, "%d images in %s (labels from %s)%n", result.count(), images,
                 result.images().labelsFrom());
         out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d)%n%n", result.accuracy(), result.correct(),
