@@ -13,6 +13,7 @@ import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
+import dev.kerasmnist.plots.Charts;
 import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Small IDX files and MNIST-shaped data sets made by the tests themselves. */
@@ -72,6 +74,23 @@ public final class Fixtures {
             px[p] = split.images().pixel(n, p) / 255f;
         }
         return px;
+    }
+
+    /** Writes image {@code n} of {@code split} as a 28x28 grayscale PNG, making its folders. */
+    public static Path writePng(MnistSplit split, int n, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(Charts.digitImage(pixels(split, n)), "png", file.toFile());
+        return file;
+    }
+
+    /** The index of the {@code skip}+1-th image of {@code split} labelled {@code digit}. */
+    public static int indexOf(MnistSplit split, int digit, int skip) {
+        for (int n = 0; n < split.size(); n++) {
+            if (split.label(n) == digit && skip-- == 0) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("too few images of " + digit);
     }
 
     /** A learnable MNIST-shaped split (see {@link SyntheticDigits}). */

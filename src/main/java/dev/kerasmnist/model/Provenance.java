@@ -89,13 +89,22 @@ public record Provenance(int format, Origin origin, Optional<ModelSpec> model, O
     public record Test(double loss, double accuracy) {
     }
 
-    /** What made the model. */
+    /**
+     * What made the model.
+     *
+     * @param machine where it ran (empty in records written before it was kept)
+     */
     public record Build(String codeVersion, String dl4jVersion, String javaVersion, List<String> commandLine,
-                        String createdAt) {
-        /** This program, now, run as {@code commandLine}. */
+                        String createdAt, Optional<Machine> machine) {
+        public Build {
+            machine = machine == null ? Optional.empty() : machine;
+        }
+
+        /** This program, now, on this machine, run as {@code commandLine}. */
         public static Build now(List<String> commandLine) {
             return new Build(Versions.project(), Versions.dl4j(), System.getProperty("java.version"),
-                    List.copyOf(commandLine), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                    List.copyOf(commandLine), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                    Optional.of(Machine.current()));
         }
     }
 }
