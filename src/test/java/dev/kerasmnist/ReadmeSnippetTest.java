@@ -30,7 +30,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compiles and runs README's Java snippet, so the documentation cannot drift from the API. */
+/** Compiles and runs the marked Java snippets of README.md and docs/*.md, so the documentation cannot drift from the API. */
 class ReadmeSnippetTest {
     @TempDir
     Path tmp;
@@ -39,16 +39,26 @@ class ReadmeSnippetTest {
         return snippet("predict");
     }
 
+    /** The Java block after {@code <!-- snippet:NAME ...}, in README.md or one of docs/*.md. */
     static String snippet(String name) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("README.md"));
+        List<Path> pages = new java.util.ArrayList<>(List.of(Path.of("README.md")));
+        try (var docs = Files.list(Path.of("docs"))) {
+            docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        List<String> lines = List.of();
         int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("<!-- snippet:" + name + " ")) {
-                start = i + 2; // skip the ```java line
+        for (Path page : pages) {
+            lines = Files.readAllLines(page);
+            for (int i = 0; i < lines.size() && start < 0; i++) {
+                if (lines.get(i).startsWith("<!-- snippet:" + name + " ")) {
+                    start = i + 2; // skip the ```java line
+                }
+            }
+            if (start > 0) {
                 break;
             }
         }
-        assertTrue(start > 0, "README has the snippet marker");
+        assertTrue(start > 0, "README.md or docs/ has the snippet marker " + name);
         StringBuilder code = new StringBuilder();
         for (int i = start; !lines.get(i).startsWith("```"); i++) {
             code.append(lines.get(i)).append('\n');
@@ -58,7 +68,7 @@ class ReadmeSnippetTest {
 
     @Test
     void theReadmeSnippetPredictsADigit() throws Exception {
-        // A tiny model and a PNG of a digit it knows stand in for models/mnist-mlp.zip and digit.png.
+        // A tiny model and a PNG of a digit it knows stand in for models/mnist-mlp.zip and samples/digit.png.
         MnistSplit digits = Fixtures.synthetic(300, 1);
         ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
                 RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
@@ -73,7 +83,7 @@ class ReadmeSnippetTest {
         Path png = tmp.resolve("digit.png");
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
 
-        String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"digit.png\"", quote(png));
+        String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"samples/digit.png\"", quote(png));
         String printed = compileAndRun(code);
 
         assertTrue(printed.startsWith(digits.label(0) + " ("), "predicted " + printed + " for a " + digits.label(0));
@@ -83,15 +93,33 @@ class ReadmeSnippetTest {
     @Test
     void theReadmeKerasSnippetImportsPredictsAndExports() throws Exception {
         Path back = tmp.resolve("back.keras");
-        String code = snippet("keras")
-                .replace("\"my_model.keras\"", quote(Path.of("src/test/resources/keras/keras3-residual.keras")))
-                .replace("\"back.keras\"", quote(back));
+        String code = snippet("keras").replace("\"models/keras3-residual-back.keras\"", quote(back));
         String printed = compileAndRun(code);
         assertTrue(printed.startsWith("Keras 3 native (.keras): Input((28, 28, 1)) -> Conv2D(8, (3, 3), relu,"
                 + " padding='same')"), printed);
         assertTrue(printed.contains("Add([conv2d, conv2d_1])"), printed);
         assertTrue(printed.matches("(?s).*a blank image is a \\d.*"), printed);
         assertTrue(Files.size(back) > 10_000, "exported");
+    }
+
+    @Test
+    void thePlainDl4jSnippetLoadsOurModelFile() throws Exception {
+        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
+        Path model = tmp.resolve("model.zip");
+        ModelStore.save(KerasToDl4j.build(spec), Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
+        String printed = compileAndRun(snippet("plain-dl4j").replace("\"models/mnist-mlp.zip\"", quote(model)));
+        assertTrue(printed.matches("a blank image is a \\d\\s*"), printed);
+    }
+
+    @Test
+    void theLowerLayersSnippetTrainsAndEvaluates() throws Exception {
+        Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
+        String code = snippet("lower-layers").replace("Mnist.load(Path.of(\"data/mnist\"))",
+                "Mnist.load(Path.of(" + quote(data) + "), Mnist.Checksums.SKIP)");
+        String printed = compileAndRun(code);
+        assertTrue(printed.contains("test_acc: "), printed);
+        assertTrue(printed.contains("tutorial: 0.9801"), printed);
     }
 
     @Test

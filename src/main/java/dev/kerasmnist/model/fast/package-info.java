@@ -1,6 +1,8 @@
 /**
  * Run-time replacements for DL4J's dense layer, output layer and RMSprop updater implementations that remove work
- * DL4J repeats every step, computing the same numbers bit for bit. Only the in-memory objects are swapped, once,
+ * DL4J repeats every step, computing the same numbers bit for bit, and for its convolution layer, which runs
+ * libnd4j's conv ops (oneDNN kernels on the Linux x86-64 build) and agrees with DL4J's to float rounding
+ * ({@link dev.kerasmnist.model.fast.FastConvolutionLayer}). Only the in-memory objects are swapped, once,
  * where a network is built or loaded ({@link dev.kerasmnist.model.fast.FastPath#install}, called by
  * {@code KerasToDl4j.build} and {@code ModelStore}); the configuration, and so every saved file, stays stock DL4J.
  */
