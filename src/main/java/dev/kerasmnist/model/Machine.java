@@ -5,14 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
@@ -63,7 +60,8 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
         return new Machine(System.getProperty("os.name"), System.getProperty("os.version"), arch,
                 cpuinfo.getOrDefault("model name", arch), Runtime.getRuntime().availableProcessors(),
                 instructionSet(cpuinfo.getOrDefault("flags", cpuinfo.getOrDefault("Features", ""))),
-                backend, loadedNd4jNatives(), nd4jBinaryLevel(ops), openblasRelease(), chosenOpenblasCore(),
+                backend, loadedNd4jNatives(), nd4jBinaryLevel(ops), openblasRelease(),
+                OpenBlas.coreName().orElse(UNKNOWN),
                 env("OPENBLAS_CORETYPE"), currentOpenblasThreads(), ops == null ? 0 : ops.ompGetMaxThreads(),
                 env("OMP_WAIT_POLICY"));
     }
@@ -151,38 +149,6 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
     private static String openblasRelease() {
         return openblas_nolapack.OPENBLAS_VERSION.strip();
     }
-
-    /**
-     * OpenBLAS's {@code openblas_get_corename()}, which JavaCPP's 1.5.7 preset leaves unmapped: the function itself
-     * compares {@code gotoblas}, the kernel table chosen at start-up, with each core's table; so does this, through
-     * the symbols a DYNAMIC_ARCH build exports.
-     */
-    private static String chosenOpenblasCore() {
-        try {
-            Loader.load(openblas_nolapack.class);
-            Pointer chosen = Loader.addressof("gotoblas");
-            if (chosen == null) {
-                return openblas_nolapack.OPENBLAS_CHAR_CORENAME; // built for one core: the one it was built for
-            }
-            long table = new LongPointer(chosen).get();
-            for (String core : CORES) {
-                Pointer candidate = Loader.addressof("gotoblas_" + core.toUpperCase(Locale.ROOT));
-                if (candidate != null && candidate.address() == table) {
-                    return core;
-                }
-            }
-            return UNKNOWN;
-        } catch (RuntimeException | LinkageError e) {
-            return UNKNOWN;
-        }
-    }
-
-    /** The cores of OpenBLAS's dynamic x86-64 and ARM64 builds, in its own spelling ({@code driver/others/dynamic*.c}). */
-    private static final List<String> CORES = List.of("Katmai", "Coppermine", "Northwood", "Prescott", "Banias",
-            "Atom", "Core2", "Penryn", "Dunnington", "Nehalem", "Athlon", "Opteron", "Barcelona", "Nano", "Sandybridge",
-            "Bobcat", "Bulldozer", "Piledriver", "Haswell", "Steamroller", "Excavator", "Zen", "SkylakeX",
-            "Cooperlake", "SapphireRapids", "ArmV8", "CortexA53", "CortexA57", "CortexA72", "CortexA73", "NeoverseN1",
-            "NeoverseV1", "NeoverseN2", "ThunderX", "ThunderX2T99", "TSV110", "EMAG8180", "Falkor", "A64FX");
 
     private static int currentOpenblasThreads() {
         try {
