@@ -14,14 +14,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code z = x W + b}, the dense layers' pre-activation, with DL4J's own numbers on every CPU.
  *
  * <p>OpenBLAS picks its kernels at run time, and kernels other than SkylakeX's sum a product in another order
- * depending on the operands' layouts (row- or column-major result, a transposed view or a transpose flag). So the
- * batch product here is the very op stock {@code BaseLayer.preOutput} runs, with the same layouts:
- * {@code x.mmuli(W, z)} with a row-major z computes into a column-major temporary and copies it over. What is left
- * out is {@code mmuli}'s unused {@code GemmParams}, which duplicates the 784x512 weights on every call (half of the
- * op's time); the product itself is unchanged.
+ * depending on the operands' layouts (a row- or column-major result, a transposed view or a transpose flag). So the
+ * batch product here is the very BLAS call stock {@code BaseLayer.preOutput} ends in, with the same layouts:
+ * {@code x.mmuli(W, z)} with a row-major z computes a column-major product, which libnd4j hands to
+ * {@code sgemm(ColMajor, Trans, NoTrans, batch, nOut, nIn, x, W)}, and copies it into z. Calling that sgemm directly
+ * skips the op's own overhead, about half of its time on the tutorial's 128x784x512 product (FastPathTest and
+ * KernelMatrixTest hold the bits equal under every kernel).
  */
 final class Affine {
     private static final int COL_MAJOR = 102;
+    private static final int NO_TRANSPOSE = 111;
     private static final int TRANSPOSE = 112;
     private static final MMulTranspose PLAIN = MMulTranspose.builder().transposeA(false).transposeB(false).build();
 
@@ -38,9 +40,15 @@ final class Affine {
         }
         long[] shape = {x.size(0), w.size(1)};
         INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c');
-        // BaseNDArray.mmuli: a column-major product, then assigned to the row-major result
         INDArray product = Nd4j.createUninitialized(w.dataType(), shape, 'f');
-        Nd4j.exec(new Mmul(x, w, product, 1.0, 0.0, PLAIN));
+        if (x.dataType() == DataType.FLOAT && x.size(0) > 1 && rowMajor(x) && columnMajor(w)) {
+            int batch = (int) x.size(0);
+            int nIn = (int) w.size(0);
+            openblas_nolapack.cblas_sgemm(COL_MAJOR, TRANSPOSE, NO_TRANSPOSE, batch, (int) w.size(1), nIn, 1f,
+                    pointer(x), nIn, pointer(w), nIn, 0f, pointer(product), batch);
+        } else {
+            Nd4j.exec(new Mmul(x, w, product, 1.0, 0.0, PLAIN)); // the op mmuli runs, for other types and layouts
+        }
         z.assign(product);
         if (b != null) {
             z.addiRowVector(b);
@@ -68,6 +76,14 @@ final class Affine {
         openblas_nolapack.cblas_sgemv(COL_MAJOR, TRANSPOSE, nIn, nOut, 1f, pointer(w), nIn, pointer(x), 1, 1f,
                 pointer(z), 1);
         return z;
+    }
+
+    private static boolean rowMajor(INDArray a) {
+        return a.rank() == 2 && a.stride(1) == 1 && (a.size(0) == 1 || a.stride(0) == a.size(1));
+    }
+
+    private static boolean columnMajor(INDArray a) {
+        return a.rank() == 2 && a.stride(0) == 1 && (a.size(1) == 1 || a.stride(1) == a.size(0));
     }
 
     private static FloatPointer pointer(INDArray a) {
