@@ -1,10 +1,13 @@
 package dev.kerasmnist.cli;
 
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.training.Dashboard;
+import dev.kerasmnist.training.FineTuningRun;
 import dev.kerasmnist.training.Recipe;
+import dev.kerasmnist.training.ResumedRun;
 import dev.kerasmnist.training.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -110,8 +113,7 @@ final class TrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--from fine-tunes the model given; --resume, --recipe and"
                             + " --rmsprop-epsilon do not go with it");
                 }
-                TrainingRun run = TrainingRun.fineTune(from).fit(fit.applyTo(
-                        dev.kerasmnist.model.FitSpec.keras(fit.seed)));
+                FineTuningRun run = TrainingRun.fineTune(from).fit(fit.applyTo(FitSpec.keras(fit.seed)));
                 run = model != null ? run.saveTo(model) : run;
                 return fit.given("--learning-rate") ? run.learningRate(fit.learningRate) : run;
             }
@@ -122,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "(they shape every epoch of the run); only --epochs and --learning-rate can. Drop "
                             + "them, or delete " + new ModelFiles(zip).checkpoints() + " and train afresh");
                 }
-                TrainingRun run = TrainingRun.resume(zip);
+                ResumedRun run = TrainingRun.resume(zip);
                 run = given("--recipe") ? run.expectRecipe(recipe) : run;
                 run = fit.given("--epochs") ? run.epochs(fit.epochs) : run;
                 return fit.given("--learning-rate") ? run.learningRate(fit.learningRate) : run;

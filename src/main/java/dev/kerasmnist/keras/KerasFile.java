@@ -40,7 +40,7 @@ import java.util.zip.ZipFile;
  *       {@code _layer_checkpoint_dependencies/...}); Keras 2.15 on Windows wrote those paths with backslashes.</li>
  * </ul>
  */
-public final class KerasFile {
+public final class KerasFile implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
@@ -103,7 +103,10 @@ public final class KerasFile {
         return training;
     }
 
-    /** Reads {@code file}'s config; its weights are read later, one checked variable at a time. */
+    /**
+     * Reads {@code file}'s config; its weights are read later, one checked variable at a time, until {@link #close}
+     * (try-with-resources).
+     */
     public static KerasFile open(Path file) throws KerasImportException {
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(file)) {
@@ -353,6 +356,8 @@ public final class KerasFile {
         }
     }
 
+    /** Closes the HDF5 weights (a legacy .h5 keeps its file open while its weights are read lazily). */
+    @Override
     public void close() {
         weights.close();
     }

@@ -46,8 +46,7 @@ public final class KerasImport {
      *                   it), else 1
      */
     public static Imported read(Path file, double inputScale) throws KerasImportException {
-        KerasFile keras = KerasFile.open(file);
-        try {
+        try (KerasFile keras = KerasFile.open(file)) {
             KerasTranslation.Result t = KerasTranslation.translate(keras, inputScale, file.toString());
             ModelSpec spec = t.spec();
             if (inputScale == 1 && rescalesRawPixels(spec)) {
@@ -83,8 +82,6 @@ public final class KerasImport {
             }
             return new Imported(net, spec, keras.format(), keras.kerasVersion(), keras.backend(), described,
                     KerasOptimizer.of(keras.training()));
-        } finally {
-            keras.close();
         }
     }
 

@@ -8,7 +8,7 @@ import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
-import java.util.Optional;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -38,11 +38,11 @@ final class FineTuning {
     record Choice(IUpdater updater, ModelSpec spec, String line) {
     }
 
-    static Choice choose(Provenance from, ModelSpec spec, Optional<Double> learningRate) {
+    static Choice choose(Provenance from, ModelSpec spec, OptionalDouble learningRate) {
         KerasOptimizer compiled = compiled(from);
         double lr = learningRate.orElse(compiled != null && compiled.supported() ? compiled.learningRate()
                 : RmsPropSpec.KERAS_DEFAULTS.learningRate());
-        String given = learningRate.map(r -> " (learning rate " + r + " as given)").orElse("");
+        String given = learningRate.isPresent() ? " (learning rate " + learningRate.getAsDouble() + " as given)" : "";
         if (compiled != null && "Adam".equals(compiled.className())) {
             return new Choice(new Adam(lr, compiled.beta1(), compiled.beta2(), compiled.epsilon()), spec,
                     "Fine-tuning with Adam(learning_rate=" + lr + ", beta_1=" + compiled.beta1() + ", beta_2="

@@ -15,6 +15,7 @@ import dev.kerasmnist.model.RmsPropSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class FineTuningTest {
     @Test
     void theFilesAdamIsKeptWithItsSettings() {
         FineTuning.Choice c = FineTuning.choose(importedWith("{\"className\":\"Adam\",\"learningRate\":0.002,"
-                + "\"rho\":0.9,\"beta1\":0.8,\"beta2\":0.99,\"momentum\":0,\"epsilon\":1e-7}"), SPEC, Optional.empty());
+                + "\"rho\":0.9,\"beta1\":0.8,\"beta2\":0.99,\"momentum\":0,\"epsilon\":1e-7}"), SPEC,
+                OptionalDouble.empty());
         Adam adam = assertInstanceOf(Adam.class, c.updater());
         assertEquals(0.002, adam.getLearningRate());
         assertEquals(0.8, adam.getBeta1());
@@ -58,16 +60,17 @@ class FineTuningTest {
     void momentumSgdBecomesNesterovAndTheRestRmsprop() {
         FineTuning.Choice sgd = FineTuning.choose(importedWith("{\"className\":\"SGD\",\"learningRate\":0.01,"
                 + "\"rho\":0.9,\"beta1\":0.9,\"beta2\":0.999,\"momentum\":0.9,\"epsilon\":1e-7}"), SPEC,
-                Optional.of(0.05));
+                OptionalDouble.of(0.05));
         Nesterovs n = assertInstanceOf(Nesterovs.class, sgd.updater());
         assertEquals(0.05, n.getLearningRate(), "the learning rate given wins");
         assertEquals(0.9, n.getMomentum());
         FineTuning.Choice nadam = FineTuning.choose(importedWith("{\"className\":\"Nadam\",\"learningRate\":0.01,"
-                + "\"rho\":0.9,\"beta1\":0.9,\"beta2\":0.999,\"momentum\":0,\"epsilon\":1e-7}"), SPEC, Optional.empty());
+                + "\"rho\":0.9,\"beta1\":0.9,\"beta2\":0.999,\"momentum\":0,\"epsilon\":1e-7}"), SPEC,
+                OptionalDouble.empty());
         assertInstanceOf(RmsProp.class, nadam.updater());
         assertTrue(nadam.line().endsWith("the file's Nadam is not in DL4J"), nadam.line());
         assertEquals(0.001, nadam.spec().optimizer().learningRate(), "Keras's RMSprop default");
-        FineTuning.Choice none = FineTuning.choose(importedWith(null), SPEC, Optional.empty());
+        FineTuning.Choice none = FineTuning.choose(importedWith(null), SPEC, OptionalDouble.empty());
         assertTrue(none.line().endsWith("the model records no compiled optimizer"), none.line());
     }
 }

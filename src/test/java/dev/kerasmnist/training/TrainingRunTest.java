@@ -12,6 +12,7 @@ import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.RmsPropSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,5 +114,64 @@ class TrainingRunTest {
         assertTrue(other.getMessage().contains("does not match the run being resumed, which is tutorial"),
                 other.getMessage());
         assertEquals(2, TrainingRun.resume(zip).epochs(2).run(mnist).history().epochs().size());
+    }
+
+    @Test
+    void eachKindOfRunUsesEverySettingItTakes() throws Exception {
+        Path zip = tmp.resolve("m.zip");
+        TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(1)).saveTo(zip).run(mnist);
+
+        TrainingRun.Result resumed = TrainingRun.resume(zip).epochs(3).learningRate(0.0005).run(mnist);
+        assertEquals(List.of(1, 2, 3), resumed.history().epochs().stream().map(EpochStats::epoch).toList());
+        assertEquals(3, resumed.provenance().training().orElseThrow().fit().epochs());
+        assertEquals(0.0005, resumed.provenance().model().orElseThrow().optimizer().learningRate());
+
+        FineTuningRun tuning = TrainingRun.fineTune(zip);
+        assertEquals(new ModelFiles(tmp.resolve("m-tuned.zip")), tuning.savesTo());
+        Path tuned = tmp.resolve("tuned.zip");
+        TrainingRun.Result fineTuned = tuning.fit(FitSpec.keras(3).epochs(2)).learningRate(0.002).saveTo(tuned)
+                .run(mnist);
+        assertEquals(new ModelFiles(tuned), fineTuned.model());
+        assertEquals(List.of(1, 2), fineTuned.history().epochs().stream().map(EpochStats::epoch).toList());
+        assertEquals(FitSpec.keras(3).epochs(2), fineTuned.provenance().training().orElseThrow().fit());
+        assertEquals(0.002, fineTuned.provenance().model().orElseThrow().optimizer().learningRate());
+        assertEquals(Provenance.Kind.FINE_TUNED, fineTuned.provenance().origin().kind());
+        assertEquals(zip.toAbsolutePath().toString(), fineTuned.provenance().origin().details().get("from"));
+    }
+
+    /**
+     * The settings a kind of run used to drop silently ({@code fresh(...).epochs(10)}, {@code .learningRate(x)},
+     * {@code fineTune(...).model(spec)}) are now compile errors: the kind has no such method. A test cannot hold a
+     * line that does not compile, so this one asserts the methods' absence by reflection.
+     */
+    @Test
+    void aSettingThatDoesNotApplyToAKindOfRunIsNotOneOfItsMethods() throws Exception {
+        assertEquals(List.of(FreshRun.class, ResumedRun.class, FineTuningRun.class),
+                List.of(TrainingRun.class.getPermittedSubclasses()));
+        // a fresh run's epochs are its fit's, its learning rate its model's optimizer's
+        assertThrows(NoSuchMethodException.class, () -> FreshRun.class.getMethod("epochs", int.class));
+        assertThrows(NoSuchMethodException.class, () -> FreshRun.class.getMethod("learningRate", double.class));
+        // a fine-tuning run's model is the saved one, its epochs its fit's
+        assertThrows(NoSuchMethodException.class, () -> FineTuningRun.class.getMethod("model", ModelSpec.class));
+        assertThrows(NoSuchMethodException.class, () -> FineTuningRun.class.getMethod("epochs", int.class));
+        // a resumed run's model, fit and file are the run's own
+        assertThrows(NoSuchMethodException.class, () -> ResumedRun.class.getMethod("model", ModelSpec.class));
+        assertThrows(NoSuchMethodException.class, () -> ResumedRun.class.getMethod("fit", FitSpec.class));
+        assertThrows(NoSuchMethodException.class, () -> ResumedRun.class.getMethod("saveTo", Path.class));
+        // and each has the ones that apply (the methods above exist where they are used)
+        assertEquals(FreshRun.class, FreshRun.class.getMethod("model", ModelSpec.class).getReturnType());
+        assertEquals(ResumedRun.class, ResumedRun.class.getMethod("epochs", int.class).getReturnType());
+        assertEquals(FineTuningRun.class, FineTuningRun.class.getMethod("learningRate", double.class)
+                .getReturnType());
+    }
+
+    @Test
+    void aBadLearningRateOrEpochsIsRefusedBeforeAnythingIsLoaded() {
+        Path none = tmp.resolve("none.zip");
+        assertThrows(IllegalArgumentException.class, () -> TrainingRun.resume(none).learningRate(-1));
+        assertThrows(IllegalArgumentException.class, () -> TrainingRun.fineTune(none).learningRate(0));
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> TrainingRun.resume(none).epochs(0));
+        assertEquals("epochs must be at least 1, not 0", zero.getMessage());
     }
 }
