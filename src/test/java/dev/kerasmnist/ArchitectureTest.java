@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /**
-     * Bottom to top: each package may use only those before it. {@code files} (atomic writes, JSON) and {@code plots}
+     * Bottom to top: each package may use only those before it. {@code failures} (what an expected failure is and
+     * its remedies), {@code files} (atomic writes, JSON) and {@code plots}
      * are helpers low down; {@code robustness}, {@code serving}, {@code lessons} and {@code sweep} sit on the stages
      * they use; {@code cli} parses, renders and prints, on top of everything.
      */
-    static final List<String> STAGES = List.of("files", "data", "plots", "model", "keras", "training", "evaluation",
+    static final List<String> STAGES = List.of("failures", "files", "data", "plots", "model", "keras", "training", "evaluation",
             "inference", "robustness", "serving", "lessons", "sweep", "cli");
 
     private static final JavaClasses MAIN = new ClassFileImporter()

@@ -65,14 +65,20 @@ public final class Main {
             err.flush();
             return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
-        // Expected failures (missing data, corrupt files, divergence) get one line, not a stack trace.
+        // Expected failures (bad input, settings, the environment) are one line with their remedies as flags;
+        // anything else is a bug, and says so with its stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            // Some failures carry no message (NullPointerException and the like): name the exception then.
-            err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()
-                    + " (a bug: please report it with the output of --verbose)"));
-            if (Logging.verbose()) {
-                e.printStackTrace(err);
+            Throwable failure = Remedies.unwrap(e);
+            if (Remedies.expected(failure)) {
+                err.println("error: " + Remedies.line(failure));
+                if (Logging.verbose()) {
+                    failure.printStackTrace(err);
+                }
+            } else {
+                err.println("error: " + failure + " (a bug in keras-mnist, not something you did: please report it"
+                        + " with the trace below)");
+                failure.printStackTrace(err);
             }
             err.flush();
             return 1;

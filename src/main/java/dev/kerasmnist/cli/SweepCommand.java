@@ -108,7 +108,7 @@ final class SweepCommand implements Callable<Integer> {
                     .commandLine(Main.commandLine(command)).output(out);
             return dir != null ? sweep.dir(dir) : sweep;
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
+            throw new ParameterException(command.commandLine(), "invalid option: " + Remedies.line(e));
         }
     }
 }

@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingRun.Result run(PrintStream out) throws Exception {
         Terminal.warnIfSpinning(out);
         TrainingRun run = configured().output(out, out == System.out && Terminal.interactive())
-                .commandLine(Main.commandLine(command));
+                .commandLine(Main.commandLine(command)).remedyWords(Remedies::words);
         Outputs.requireWritable(Outputs.folderOf(run.savesTo().zip()), "--model");
         try (Dashboard dashboard = ui ? Dashboard.start(uiPort) : null) {
             if (dashboard != null) {
@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 result = run.run(data.load(true, out));
             } catch (TrainingRun.SettingException e) {
-                throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
+                throw new ParameterException(command.commandLine(), "invalid option: " + Remedies.line(e));
             }
             out.printf(Locale.ROOT, "test_loss: %.4f%n", result.test().loss());
             out.println(TestResult.comparisonLine(result.test().accuracy()));
@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
             return TrainingRun.fresh(recipe, fit.seed).saveTo(zip).fit(fit.applyTo(recipe.fit(fit.seed)))
                     .model(fit.applyTo(recipe.model(fit.seed)));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid option: " + e.getMessage());
+            throw new ParameterException(command.commandLine(), "invalid option: " + Remedies.line(e));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.kerasmnist.data;
 
+import java.util.List;
+import dev.kerasmnist.failures.Remedy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,8 +41,7 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
             String sum = sha256(content);
             if (checksums == Checksums.VERIFY && !sum.equals(f.sha256())) {
                 throw new IdxFormatException(path + ": SHA-256 " + sum + " does not match MNIST's " + f.sha256()
-                        + "; the file is corrupt or not MNIST (delete it and fetch again, or pass --skip-checksum"
-                        + " for your own IDX data)");
+                        + "; the file is corrupt or not MNIST", List.of(new Remedy.FetchAgainOrSkipChecksum()));
             }
             bytes.put(f, content);
             sums.put(f, sum);

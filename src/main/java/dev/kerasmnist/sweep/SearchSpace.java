@@ -1,5 +1,7 @@
 package dev.kerasmnist.sweep;
 
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.training.Recipe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,8 +63,8 @@ public final class SearchSpace {
     /** Every combination of the listed values, each with every seed (seeds innermost). */
     public List<Trial> grid(Recipe recipe, List<Long> seeds, double validationSplit, Optional<Integer> limit) {
         if (!ranges.isEmpty()) {
-            throw new IllegalArgumentException("a range (" + ranges.keySet().iterator().next().cliName()
-                    + "=low..high) is sampled: add --samples N, or list the values to try");
+            throw new SettingException("a range (" + ranges.keySet().iterator().next().cliName()
+                    + "=low..high) is sampled, not listed", List.of(new Remedy.SampleCount()));
         }
         List<List<Trial.Value>> combos = new ArrayList<>(List.of(List.of()));
         for (Map.Entry<Setting, List<String>> e : lists.entrySet()) {
@@ -86,7 +88,7 @@ public final class SearchSpace {
     public List<Trial> sample(int count, long sampleSeed, Recipe recipe, List<Long> seeds, double validationSplit,
                               Optional<Integer> limit) {
         if (count < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1, got " + count);
+            throw new IllegalArgumentException("the number of samples must be at least 1, got " + count);
         }
         Random random = new Random(sampleSeed);
         List<List<Trial.Value>> drawn = new ArrayList<>();

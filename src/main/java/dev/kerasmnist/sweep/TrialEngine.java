@@ -1,5 +1,8 @@
 package dev.kerasmnist.sweep;
 
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Failure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -75,17 +78,16 @@ public interface TrialEngine extends AutoCloseable {
      * @throws IllegalStateException when this build was made without Spark
      */
     static TrialEngine spark(String master) {
-        String noSpark = "this build has no Apache Spark: run `bin/keras-mnist sweep ...` (it builds with -Pspark), "
-                + "or build with `mvn -Pspark package`; --engine sequential runs the trials one after another "
-                + "without Spark";
+        String noSpark = "this build has no Apache Spark";
+        List<Remedy> remedies = List.of(new Remedy.BuildWithSpark(), new Remedy.SequentialEngine());
         try {
             return (TrialEngine) Class.forName(SPARK_ENGINE).getConstructor(String.class).newInstance(master);
         } catch (ClassNotFoundException | LinkageError e) { // LinkageError: its classes left without Spark's jars
-            throw new IllegalStateException(noSpark, e);
+            throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, e);
         } catch (java.lang.reflect.InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LinkageError) {
-                throw new IllegalStateException(noSpark, cause);
+                throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, cause);
             }
             throw cause instanceof RuntimeException r ? r : new IllegalStateException("Spark did not start: "
                     + cause.getMessage(), cause);

@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Failure;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.core.storage.StatsStorage;
@@ -38,8 +41,8 @@ public final class Dashboard implements Callback, AutoCloseable {
         try {
             return new Dashboard(UIServer.getInstance());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("DL4J's training dashboard could not start on port " + port + " (" + e
-                    + "): pick another with --ui-port", e);
+            throw new FailureException(Failure.Kind.ENVIRONMENT, "DL4J's training dashboard could not start on port "
+                    + port + " (" + e + ")", List.of(new Remedy.OtherPort(Remedy.OtherPort.Listener.DASHBOARD)), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import java.util.function.Function;
+import java.util.Optional;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
@@ -78,9 +81,14 @@ public record FineTuningRun(Path from, FitSpec fit, OptionalDouble learningRate,
     }
 
     @Override
+    public FineTuningRun remedyWords(Function<List<Remedy>, String> words) {
+        return new FineTuningRun(from, fit, learningRate, savesTo, originDetails, settings.remedyWords(words));
+    }
+
+    @Override
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(savesTo);
-        RunEngine.requireNoCheckpoints(checkpoints, "`keras-mnist train --resume --model " + savesTo.zip() + "`");
+        RunEngine.requireNoCheckpoints(checkpoints, Remedy.Resume.of(savesTo.zip(), Optional.empty()));
         MultiLayerNetwork net;
         Provenance p;
         try {

@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import java.util.function.Function;
+import java.util.Optional;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
@@ -73,9 +76,14 @@ public record FreshRun(Recipe recipe, ModelSpec model, FitSpec fit, ModelFiles s
     }
 
     @Override
+    public FreshRun remedyWords(Function<List<Remedy>, String> words) {
+        return new FreshRun(recipe, model, fit, savesTo, originDetails, settings.remedyWords(words));
+    }
+
+    @Override
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(savesTo);
-        RunEngine.requireNoCheckpoints(checkpoints, "`keras-mnist train --resume`");
+        RunEngine.requireNoCheckpoints(checkpoints, Remedy.Resume.of(savesTo.zip(), Optional.of(recipe.cliName())));
         RunEngine.Start start = new RunEngine.Start(recipe, model, fit, KerasToDl4j.build(model),
                 new History(List.of()), false,
                 new Provenance.Origin(Provenance.Kind.RECIPE, recipe.cliName(), originDetails));

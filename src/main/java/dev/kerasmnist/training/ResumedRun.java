@@ -1,5 +1,9 @@
 package dev.kerasmnist.training;
 
+import java.util.function.Function;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Failure;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
@@ -77,6 +81,11 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
     }
 
     @Override
+    public ResumedRun remedyWords(Function<List<Remedy>, String> words) {
+        return new ResumedRun(savesTo, expectedRecipe, epochs, learningRate, settings.remedyWords(words));
+    }
+
+    @Override
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(savesTo);
         Optional<Checkpoints.Checkpoint> latest = checkpoints.latest(settings.out());
@@ -84,14 +93,14 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
         Checkpoints.Checkpoint c = finished ? finishedRun() : latest.get();
         Recipe recipe = c.state().recipeOrTutorial();
         if (expectedRecipe.isPresent() && expectedRecipe.get() != recipe) {
-            throw new SettingException("--recipe " + expectedRecipe.get().cliName() + " does not match the run being"
-                    + " resumed, which is " + recipe.cliName());
+            throw new SettingException("recipe " + expectedRecipe.get().cliName() + " does not match the run being"
+                    + " resumed, which is " + recipe.cliName(), new Remedy.RecipeOfTheRun(recipe.cliName()));
         }
         History done = c.state().history();
         FitSpec stored = c.state().fit();
         if (epochs.isPresent() && epochs.getAsInt() <= done.epochs().size()) {
-            throw new SettingException("--epochs " + epochs.getAsInt() + " is not more than the "
-                    + done.epochs().size() + " epochs already done");
+            throw new SettingException(epochs.getAsInt() + " epochs in all is not more than the "
+                    + done.epochs().size() + " epochs already done", new Remedy.MoreEpochs(done.epochs().size()));
         }
         FitSpec fit = epochs.isPresent() ? stored.epochs(epochs.getAsInt()) : stored;
         ModelSpec spec = c.state().model();
@@ -100,7 +109,7 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
             c.net().setLearningRate(learningRate.getAsDouble()); // DL4J's own: keeps the RMSprop state
         }
         List<String> changed = new ArrayList<>();
-        epochs.ifPresent(n -> changed.add("--epochs " + n));
+        epochs.ifPresent(n -> changed.add(n + " epochs in all"));
         learningRate.ifPresent(lr -> changed.add("learning rate " + lr));
         settings.out().printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint%s)%n", c.file(),
                 done.epochs().size(), fit.epochs(), changed.isEmpty() ? "" : ", with " + String.join(" and ",
@@ -116,8 +125,8 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
      */
     private Checkpoints.Checkpoint finishedRun() throws IOException {
         if (!Files.isRegularFile(savesTo.zip())) {
-            throw new IllegalStateException("nothing to resume: no checkpoint in " + savesTo.checkpoints()
-                    + " and no model at " + savesTo.zip() + "; train without --resume");
+            throw new FailureException(Failure.Kind.INPUT, "nothing to resume: no checkpoint in "
+                    + savesTo.checkpoints() + " and no model at " + savesTo.zip(), List.of(new Remedy.TrainAfresh()));
         }
         try {
             Provenance p = ModelStore.readProvenance(savesTo);
@@ -126,8 +135,9 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
             }
             History history = History.fromCsv(Files.readString(savesTo.history()));
             if (epochs.isEmpty()) {
-                throw new IllegalStateException("nothing to resume: the run in " + savesTo.zip() + " finished its "
-                        + history.epochs().size() + " epochs; add --epochs N (more than that) to train it further");
+                throw new FailureException(Failure.Kind.SETTING, "nothing to resume: the run in " + savesTo.zip()
+                        + " finished its " + history.epochs().size() + " epochs",
+                        List.of(new Remedy.MoreEpochs(history.epochs().size())));
             }
             return new Checkpoints.Checkpoint(ModelStore.load(savesTo.zip()), new Checkpoints.State(
                     history.epochs().size(), p.model().get(), p.training().get().fit(), history.toCsv(),

@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Failure;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
@@ -69,11 +72,17 @@ final class RunEngine {
     }
 
     /** A checkpoint in the way of a new run: it would mix its epochs with the old run's. */
-    static void requireNoCheckpoints(Checkpoints checkpoints, String continueWith) throws IOException {
+    static void requireNoCheckpoints(Checkpoints checkpoints, Remedy.Resume continueWith) throws IOException {
         if (checkpoints.exist()) { // never discard the user's work silently
-            throw new IllegalStateException("an interrupted run left checkpoints in " + checkpoints.dir()
-                    + ": continue it with " + continueWith + ", or delete that folder to start afresh");
+            throw new FailureException(Failure.Kind.INPUT, "an interrupted run left checkpoints in "
+                    + checkpoints.dir(), List.of(continueWith, new Remedy.StartAfresh(checkpoints.dir())));
         }
+    }
+
+    /** How the run that {@code start} begins is resumed: by its recipe, or a fine-tuning run by its model file. */
+    static Remedy.Resume resumeOf(Start start, ModelFiles files) {
+        return Remedy.Resume.of(files.zip(), start.fineTuning() ? Optional.empty()
+                : Optional.of(start.recipe().cliName()));
     }
 
     /**
@@ -101,21 +110,19 @@ final class RunEngine {
         }
         all.add(backup);
         all.addAll(settings.callbacks());
-        String resume = "keras-mnist train --resume" + (start.fineTuning() ? " --model " + files.zip()
-                : start.recipe() == Recipe.TUTORIAL ? "" : " --recipe " + start.recipe().cliName());
-        String resumeCommand = "`" + resume + "`";
-        InterruptNotice notice = new InterruptNotice(backup, start.fromFinishedModel(), resumeCommand, files,
-                settings);
+        Remedy.Resume resume = resumeOf(start, files);
+        InterruptNotice notice = new InterruptNotice(backup, start.fromFinishedModel(), resume, files, settings);
         Thread hook = new Thread(notice::interrupted, "training-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return done.plus(Trainer.fit(start.net(), mnist.train(), start.fit().initialEpoch(done.epochs().size()),
                     all.toArray(Callback[]::new)));
         } catch (TrainingDivergedException e) {
-            String lower = BigDecimal.valueOf(start.model().optimizer().learningRate()).movePointLeft(1)
-                    .stripTrailingZeros().toString();
-            throw new IllegalStateException(e.getMessage() + "; " + notice.whatIsSaved("`" + resume
-                    + " --learning-rate " + lower + "`") + " (or check the data is scaled to [0, 1])", e);
+            double lower = BigDecimal.valueOf(start.model().optimizer().learningRate()).movePointLeft(1)
+                    .doubleValue();
+            TrainingRun.Saved saved = notice.whatIsSaved(resume.withLearningRate(lower));
+            throw new FailureException(Failure.Kind.SETTING, e.getMessage() + " (is the data scaled to [0, 1]?); "
+                    + saved.sentence(), saved.remedies(), e);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
@@ -140,16 +147,16 @@ final class RunEngine {
     private static final class InterruptNotice {
         private final BackupAndRestore backup;
         private final boolean fromFinishedModel;
-        private final String resumeCommand;
+        private final Remedy.Resume resume;
         private final ModelFiles files;
         private final RunSettings settings;
         private boolean finished;
 
-        InterruptNotice(BackupAndRestore backup, boolean fromFinishedModel, String resumeCommand, ModelFiles files,
+        InterruptNotice(BackupAndRestore backup, boolean fromFinishedModel, Remedy.Resume resume, ModelFiles files,
                         RunSettings settings) {
             this.backup = backup;
             this.fromFinishedModel = fromFinishedModel;
-            this.resumeCommand = resumeCommand;
+            this.resume = resume;
             this.files = files;
             this.settings = settings;
         }
@@ -158,7 +165,9 @@ final class RunEngine {
         void interrupted() {
             synchronized (backup) {
                 if (!finished && !settings.silent()) {
-                    System.err.println(System.lineSeparator() + "interrupted: " + whatIsSaved(resumeCommand));
+                    TrainingRun.Saved saved = whatIsSaved(resume);
+                    System.err.println(System.lineSeparator() + "interrupted: " + saved.sentence()
+                            + (saved.remedies().isEmpty() ? "" : "; " + settings.remedyWords().apply(saved.remedies())));
                 }
             }
         }
@@ -169,7 +178,7 @@ final class RunEngine {
             }
         }
 
-        String whatIsSaved(String resumeWith) {
+        TrainingRun.Saved whatIsSaved(Remedy.Resume resumeWith) {
             return TrainingRun.whatIsSaved(backup.epochsSaved(), fromFinishedModel, backup.checkpoints(), files,
                     resumeWith);
         }

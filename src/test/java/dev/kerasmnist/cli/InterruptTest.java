@@ -65,7 +65,7 @@ class InterruptTest {
         String err = read(tmp.resolve("err.txt"));
         assertTrue(err.contains("interrupted: " + model + " was not written; epochs up to "), err);
         assertTrue(err.contains(" are checkpointed in " + tmp.resolve("m.checkpoints")
-                + ": continue with `keras-mnist train --resume`"), err);
+                + "; continue with `keras-mnist train --resume --model " + model + "`"), err);
 
         int code = Main.execute("train", "--resume", "--data", data.toString(), "--skip-checksum", "--model",
                 model.toString());

@@ -1,9 +1,11 @@
 package dev.kerasmnist.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.EpsilonPlacement;
 import dev.kerasmnist.model.FitSpec;
@@ -68,14 +70,15 @@ class TrainRecoveryTest extends CliHarness {
         assertTrue(err.startsWith("error: training diverged: loss is "), err);
         assertTrue(err.contains("at epoch 2, batch"), err);
         assertTrue(err.contains(model + " was not written; epochs up to 1 are checkpointed in " + dir
-                + ": continue with `keras-mnist train --resume --learning-rate 1E+29` (same --model)"), err);
+                + "; continue with `keras-mnist train --resume --model " + model + " --learning-rate 1E+29`, or delete "
+                + dir + " to start afresh"), err);
         assertTrue(Files.exists(dir.resolve("epoch-1.zip")), "what the message promises is there");
         assertTrue(Files.notExists(model));
 
         // A plain train is refused, naming both ways out.
         assertEquals(1, run(concat(common, "train", "--epochs", "3")));
-        assertTrue(stderr.toString().contains("continue it with `keras-mnist train --resume`, or delete that folder"),
-                stderr.toString());
+        assertTrue(stderr.toString().contains("; continue with `keras-mnist train --resume --model " + model
+                + "`, or delete " + dir + " to start afresh"), stderr.toString());
 
         // A bad rate is a usage error, whether resuming or not.
         assertEquals(2, run(concat(common, "train", "--resume", "--learning-rate", "-1")));
@@ -95,11 +98,11 @@ class TrainRecoveryTest extends CliHarness {
 
         // --epochs extends the finished run, as Keras's initial_epoch does.
         assertEquals(2, run(concat(common, "train", "--resume", "--epochs", "3")));
-        assertTrue(stderr.toString().contains("--epochs 3 is not more than the 3 epochs already done"),
-                stderr.toString());
+        assertTrue(stderr.toString().contains("invalid option: 3 epochs in all is not more than the 3 epochs already "
+                + "done; add --epochs N (more than 3) to train it further"), stderr.toString());
         assertEquals(1, run(concat(common, "train", "--resume")));
-        assertTrue(stderr.toString().contains("the run in " + model + " finished its 3 epochs; add --epochs N"),
-                stderr.toString());
+        assertTrue(stderr.toString().contains("the run in " + model + " finished its 3 epochs; add --epochs N (more "
+                + "than 3)"), stderr.toString());
         assertEquals(0, run(concat(common, "train", "--resume", "--epochs", "4")), stderr.toString());
         assertEquals(List.of(1, 2, 3, 4), epochs(model));
         assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow().epochsTrained());
@@ -122,11 +125,16 @@ class TrainRecoveryTest extends CliHarness {
     void messagesForRunsStoppedBeforeAnyCheckpointAreTrue() {
         ModelFiles files = new ModelFiles(tmp.resolve("m.zip"));
         Checkpoints checkpoints = Checkpoints.forModel(files);
-        String fresh = TrainingRun.whatIsSaved(0, false, checkpoints, files, "`keras-mnist train --resume`");
+        Remedy.Resume resume = Remedy.Resume.of(files.zip(), java.util.Optional.of("tutorial"));
+        TrainingRun.Saved fresh = TrainingRun.whatIsSaved(0, false, checkpoints, files, resume);
         assertEquals(files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
-                + "run train again", fresh);
-        String extending = TrainingRun.whatIsSaved(0, true, checkpoints, files, "`keras-mnist train --resume`");
-        assertTrue(extending.startsWith(files.zip() + " is unchanged"), extending);
+                + "run it again", fresh.sentence());
+        assertEquals(java.util.List.of(), fresh.remedies(), "nothing to resume");
+        TrainingRun.Saved extending = TrainingRun.whatIsSaved(0, true, checkpoints, files, resume);
+        assertTrue(extending.sentence().startsWith(files.zip() + " is unchanged"), extending.sentence());
+        assertEquals(java.util.List.of(resume), extending.remedies());
+        TrainingRun.Saved checkpointed = TrainingRun.whatIsSaved(2, false, checkpoints, files, resume);
+        assertEquals(java.util.List.of(resume, new Remedy.StartAfresh(checkpoints.dir())), checkpointed.remedies());
     }
 
     @Test
@@ -172,8 +180,25 @@ class TrainRecoveryTest extends CliHarness {
         CommandLine cli = Main.commandLine().addSubcommand("boom", new Boom());
         cli.setErr(new PrintWriter(stderr, true));
         assertEquals(1, cli.execute("boom"));
-        assertTrue(stderr.toString().startsWith("error: java.lang.NullPointerException (a bug: please report it"),
-                stderr.toString());
+        String err = stderr.toString();
+        assertTrue(err.startsWith("error: java.lang.NullPointerException (a bug in keras-mnist, not something you "
+                + "did: please report it with the trace below)\njava.lang.NullPointerException\n\tat "), err);
+        assertTrue(err.contains("TrainRecoveryTest$Boom.call"), "the trace names where: " + err);
+    }
+
+    @Test
+    void aSettingRefusedInsideALibraryIsABugButOursIsOneLine() {
+        IllegalArgumentException ours = new IllegalArgumentException("epochs must be at least 1, got 0");
+        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.kerasmnist.model.FitSpec", "<init>",
+                "FitSpec.java", 50)});
+        IllegalArgumentException theirs = new IllegalArgumentException("Invalid shape");
+        theirs.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.nd4j.linalg.api.shape.Shape",
+                "check", "Shape.java", 9)});
+        assertTrue(Remedies.expected(ours));
+        assertFalse(Remedies.expected(theirs));
+        assertTrue(Remedies.expected(new java.io.UncheckedIOException(new java.io.IOException("disk full")).getCause()));
+        assertTrue(Remedies.expected(Remedies.unwrap(new java.util.concurrent.CompletionException(
+                new dev.kerasmnist.data.MnistNotFoundException("MNIST not found")))));
     }
 
     private static List<Integer> epochs(Path model) throws IOException {

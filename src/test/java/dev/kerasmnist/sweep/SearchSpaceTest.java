@@ -1,5 +1,7 @@
 package dev.kerasmnist.sweep;
 
+import dev.kerasmnist.failures.SettingException;
+import dev.kerasmnist.failures.Remedy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,9 +94,10 @@ class SearchSpaceTest {
                 message(() -> SearchSpace.parse("rmsprop-epsilon=middle")));
         assertEquals("learning-rate is given twice",
                 message(() -> SearchSpace.parse("learning-rate=0.1 learning-rate=0.2")));
-        assertEquals("a range (learning-rate=low..high) is sampled: add --samples N, or list the values to try",
-                message(() -> SearchSpace.parse("learning-rate=0.001..0.01").grid(Recipe.TUTORIAL, SEEDS, 0.1,
-                        Optional.empty())));
+        SettingException sampled = assertThrows(SettingException.class,
+                () -> SearchSpace.parse("learning-rate=0.001..0.01").grid(Recipe.TUTORIAL, SEEDS, 0.1,
+                        Optional.empty()));
+        assertEquals(List.of(new Remedy.SampleCount()), sampled.remedies());
         assertEquals("augment has no range: list its values (e.g. augment=true,false)",
                 message(() -> SearchSpace.parse("augment=0..1")));
         assertEquals("'epochs' is not name=values (e.g. learning-rate=0.001,0.0005 or learning-rate=0.0001..0.01)",

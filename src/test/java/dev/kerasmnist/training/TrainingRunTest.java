@@ -1,5 +1,9 @@
 package dev.kerasmnist.training;
 
+import java.util.Optional;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Failure;
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,9 +83,11 @@ class TrainingRunTest {
                 () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).callbacks(interrupt).run(mnist));
         assertTrue(Files.notExists(split), "an unfinished run writes no model");
         assertEquals(List.of(1, 2), Checkpoints.forModel(new ModelFiles(split)).epochs());
-        IllegalStateException fresh = assertThrows(IllegalStateException.class,
+        FailureException fresh = assertThrows(FailureException.class,
                 () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).run(mnist));
         assertTrue(fresh.getMessage().contains("an interrupted run left checkpoints"), fresh.getMessage());
+        assertEquals(List.of(Remedy.Resume.of(split, Optional.of("tutorial")),
+                new Remedy.StartAfresh(new ModelFiles(split).checkpoints())), fresh.remedies());
 
         TrainingRun.Result resumed = TrainingRun.resume(split).run(mnist);
         assertEquals(full.history().epochs().size(), resumed.history().epochs().size());
@@ -95,10 +101,12 @@ class TrainingRunTest {
     void aDivergedRunSaysWhatIsSavedAndHowToGoOn() {
         ModelSpec huge = ModelSpec.tutorial(3).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(1e30));
         Path zip = tmp.resolve("nan.zip");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        FailureException e = assertThrows(FailureException.class,
                 () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).model(huge).fit(FIT).saveTo(zip).run(mnist));
         assertTrue(e.getMessage().startsWith("training diverged: loss is "), e.getMessage());
         assertTrue(e.getMessage().contains(zip + " was not written"), e.getMessage());
+        assertEquals(Failure.Kind.SETTING, e.kind());
+        assertEquals(List.of(), e.remedies(), "no epoch finished: nothing to resume, run it again");
         assertTrue(Files.notExists(zip));
     }
 
@@ -108,11 +116,10 @@ class TrainingRunTest {
         TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(1)).saveTo(zip).run(mnist);
         TrainingRun.SettingException fewer = assertThrows(TrainingRun.SettingException.class,
                 () -> TrainingRun.resume(zip).epochs(1).run(mnist));
-        assertEquals("--epochs 1 is not more than the 1 epochs already done", fewer.getMessage());
+        assertEquals(List.of(new Remedy.MoreEpochs(1)), fewer.remedies());
         TrainingRun.SettingException other = assertThrows(TrainingRun.SettingException.class,
                 () -> TrainingRun.resume(zip).expectRecipe(Recipe.CONVNET).epochs(2).run(mnist));
-        assertTrue(other.getMessage().contains("does not match the run being resumed, which is tutorial"),
-                other.getMessage());
+        assertEquals(List.of(new Remedy.RecipeOfTheRun("tutorial")), other.remedies());
         assertEquals(2, TrainingRun.resume(zip).epochs(2).run(mnist).history().epochs().size());
     }
 

@@ -1,6 +1,8 @@
 package dev.kerasmnist.training;
 
 
+import dev.kerasmnist.failures.SettingException;
+import dev.kerasmnist.failures.Remedy;
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
@@ -55,9 +57,9 @@ class ValidationTest {
 
     @Test
     void badSettingsAreRefusedWithTheFix() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> FitSpec.keras(1).epochs(5).batchSize(128).earlyStopping(patience(3)));
-        assertTrue(e.getMessage().contains("give a validation split too"), e.getMessage());
+        assertEquals(java.util.List.of(new Remedy.ValidationSplit(0.1)), e.remedies());
         assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(1.0));
         assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).earlyStopping(patience(-1)));
         assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).splitAt(1));

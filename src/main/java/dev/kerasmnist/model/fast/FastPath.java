@@ -1,5 +1,8 @@
 package dev.kerasmnist.model.fast;
 
+import java.util.List;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.model.EpsilonPlacement;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
@@ -35,8 +38,8 @@ public final class FastPath {
             // These layers call OpenBLAS and oneDNN on host memory; on a GPU backend (-Pcuda) DL4J's own layers
             // run on the device, with cuDNN. (Keras 3's epsilon placement is then not available.)
             if (epsilon == EpsilonPlacement.INSIDE_SQRT) {
-                throw new IllegalArgumentException("epsilon inside the square root (Keras 3's RMSprop) runs on the "
-                        + "CPU backend only; train with --rmsprop-epsilon OUTSIDE_SQRT on the GPU");
+                throw new SettingException("epsilon inside the square root (Keras 3's "
+                        + "RMSprop) runs on the CPU backend only", List.of(new Remedy.EpsilonOutsideSqrt()));
             }
             return net;
         }
