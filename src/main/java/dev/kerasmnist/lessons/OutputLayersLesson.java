@@ -155,7 +155,7 @@ public final class OutputLayersLesson implements Lesson {
     }
 
     private static int countTwoOn(INDArray zeroOne) {
-        return zeroOne.columns() < 2 ? 0 : zeroOne.sum(1).gte(2).castTo(DataType.INT).sumNumber().intValue();
+        return zeroOne.columns() < 2 ? 0 : zeroOne.sum(1).gte(2).castTo(DataType.INT32).sumNumber().intValue();
     }
 
     private interface LabelFn {

@@ -48,6 +48,7 @@ public final class ConvnetBenchmark {
                 msPerStep * 938 / 1000);
     }
 
+    @SuppressWarnings("deprecation") // ND4J 1.0.0-M2.1 has no other switch for its OpProfiler
     private static double time(MultiLayerNetwork net, MnistSplit data, int steps, boolean profile) {
         DataSetIterator batches = MnistIterators.training(data, 64, 1);
         for (int i = 0; i < 5; i++) { // warm-up

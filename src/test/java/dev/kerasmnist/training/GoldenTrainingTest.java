@@ -75,7 +75,7 @@ class GoldenTrainingTest {
         double[][] x = new double[N][IN];
         for (int i = 0; i < N; i++) {
             for (int p = 0; p < IN; p++) {
-                x[i][p] = (float) ((pixels[i * IN + p] & 0xFF) / 255f);
+                x[i][p] = (pixels[i * IN + p] & 0xFF) / 255f; // the float the model sees, widened
             }
         }
         double[][] a0w = new double[IN][HIDDEN];
