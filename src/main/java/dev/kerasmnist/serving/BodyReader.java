@@ -4,6 +4,7 @@ import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,6 +14,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
 
 /**
  * Reads one request body with Servlet asynchronous I/O: no thread waits while its bytes trickle in, so slow clients
@@ -44,6 +48,7 @@ final class BodyReader implements ReadListener {
         }
     }
 
+    private final HttpServletRequest request;
     private final ServletInputStream in;
     private final long limit;
     private final Admission admission;
@@ -54,7 +59,9 @@ final class BodyReader implements ReadListener {
     private long reservedKib;
     private ScheduledFuture<?> deadline;
 
-    private BodyReader(ServletInputStream in, long declared, long limit, Admission admission) {
+    private BodyReader(HttpServletRequest request, ServletInputStream in, long declared, long limit,
+                       Admission admission) {
+        this.request = request;
         this.in = in;
         this.limit = limit;
         this.admission = admission;
@@ -67,9 +74,15 @@ final class BodyReader implements ReadListener {
      *
      * @param declared its Content-Length, or -1 when chunked
      */
-    static CompletableFuture<Body> read(ServletInputStream in, long declared, long limit, Duration timeout,
+    static CompletableFuture<Body> read(HttpServletRequest request, long declared, long limit, Duration timeout,
                                         Admission admission, ScheduledExecutorService timer) {
-        BodyReader reader = new BodyReader(in, declared, limit, admission);
+        ServletInputStream in;
+        try {
+            in = request.getInputStream();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new ClientAbortedException(e));
+        }
+        BodyReader reader = new BodyReader(request, in, declared, limit, admission);
         synchronized (reader) {
             reader.deadline = timer.schedule(() -> reader.fail(new HttpResponseException(408, "the body did not "
                     + "arrive within " + timeout.toSeconds() + " s: send it at once")), timeout.toMillis(),
@@ -115,7 +128,8 @@ final class BodyReader implements ReadListener {
     }
 
     @Override
-    public synchronized void onError(Throwable t) {
+    public synchronized void onError(Throwable failure) {
+        Throwable t = failure;
         if (t instanceof HttpResponseException e) {
             fail(e);
         } else if (t instanceof BadMessageException bad) { // bad chunk framing, Jetty's own rate or size checks
@@ -126,9 +140,19 @@ final class BodyReader implements ReadListener {
             fail(new HttpResponseException(408, "the body stopped arriving: send it at once"));
         } else if (t instanceof Predictor.ServerBusyException busy) {
             fail(busy);
+        } else if (t instanceof EofException && stillOpen()) {
+            // Jetty's parser reports bad chunk framing after the headers as an early EOF, its reason dropped; a
+            // client that hung up leaves the input shut, this one is still connected and can be told
+            fail(new HttpResponseException(400, "the body is not valid HTTP (bad chunked transfer encoding): send a "
+                    + "Content-Length or well-formed chunks"));
         } else {
             fail(new ClientAbortedException(t));
         }
+    }
+
+    private boolean stillOpen() {
+        EndPoint endPoint = Request.getBaseRequest(request).getHttpChannel().getEndPoint();
+        return endPoint.isOpen() && !endPoint.isInputShutdown();
     }
 
     /** Ends the read with {@code e}, giving back its heap at once: an unread rest of the body is Jetty's to drop. */

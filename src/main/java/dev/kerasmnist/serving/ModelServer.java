@@ -21,7 +21,6 @@ import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.util.JavalinBindException;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -61,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelServer implements AutoCloseable {
     /** Paths open without the token (probes, the page's own files), compared after normalisation. */
     static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/", "/index.html", "/app.js", "/style.css");
+    /** Connections the kernel may hold for Jetty to accept (the JDK's default is 50). */
+    static final int ACCEPT_QUEUE = 1024;
     /** nginx's status for a request whose client hung up first: counted, never answered. */
     static final int CLIENT_CLOSED_REQUEST = 499;
     /** Seconds a shed client is asked to wait before retrying. */
@@ -114,18 +115,7 @@ public final class ModelServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(
                     () -> metrics.rejected("bad_http"))));
-            config.access().tls().ifPresent(tls -> cfg.jetty.addConnector((server, http) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
-                ssl.setKeyStorePassword(tls.password());
-                HttpConfiguration https = new HttpConfiguration(http);
-                https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
-                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                        new HttpConnectionFactory(https));
-                connector.setHost(config.host());
-                connector.setPort(config.port());
-                return connector;
-            }));
+            cfg.jetty.addConnector(this::connector);
             cfg.staticFiles.add(files1 -> {
                 files1.hostedPath = "/";
                 files1.directory = "/dev/kerasmnist/serving/web";
@@ -162,6 +152,30 @@ public final class ModelServer implements AutoCloseable {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "the server failed to answer this request (its log says why); it goes on serving");
         });
+    }
+
+    /**
+     * The one listener, HTTP or HTTPS: a deep accept queue, so that a burst of connections waits in the kernel
+     * rather than in SYN retries.
+     */
+    private ServerConnector connector(Server server, HttpConfiguration http) {
+        ServerConnector connector;
+        if (config.access().tls().isPresent()) {
+            ServeConfig.Tls tls = config.access().tls().get();
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(tls.password());
+            HttpConfiguration https = new HttpConfiguration(http);
+            https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        return connector;
     }
 
     /**
@@ -326,13 +340,7 @@ public final class ModelServer implements AutoCloseable {
         long declared = ctx.contentLength();
         String contentType = ctx.contentType();
         ctx.future(() -> {
-            ServletInputStream in;
-            try {
-                in = ctx.req().getInputStream();
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(new BodyReader.ClientAbortedException(e));
-            }
-            return BodyReader.read(in, declared, config.maxBodyBytes(), config.timing().body(), admission, timer)
+            return BodyReader.read(ctx.req(), declared, config.maxBodyBytes(), config.timing().body(), admission, timer)
                     .thenAccept(body -> {
                         try (body) {
                             answer(ctx, model, type, contentType, body.bytes());
