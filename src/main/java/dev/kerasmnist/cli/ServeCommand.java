@@ -9,6 +9,7 @@ import dev.kerasmnist.training.Recipe;
 import dev.kerasmnist.training.TrainingRun;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -96,10 +97,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         ServeConfig config = config(); // bad options, keystore and token fail before anything is trained or loaded
-        PrintStream err = System.err;
         if (!config.loopbackOnly() && config.access().token().isPresent() && config.access().tls().isEmpty()) {
+            PrintWriter err = command.commandLine().getErr();
             err.println("warning: the token travels in clear text on " + host + ": add --tls-keystore FILE "
                     + "--tls-password-file FILE, or keep serve on 127.0.0.1 behind a proxy that terminates TLS");
+            err.flush();
         }
         if (models.isEmpty()) {
             Path model = ModelFiles.DEFAULT.zip();
