@@ -321,7 +321,11 @@ class ServeHostileTest {
 
     /** A connection that has sent {@code text} and waits. */
     static Socket open(String text) throws IOException {
-        Socket s = new Socket("127.0.0.1", server.port());
+        return open(server.port(), text);
+    }
+
+    static Socket open(int port, String text) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
         s.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
         return s;
@@ -339,11 +343,17 @@ class ServeHostileTest {
 
     /** {@code body} sent chunked in pieces of {@code piece} bytes; the answer as text. */
     static String chunked(String path, String type, byte[] body, int piece) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
+        return chunked(server.port(), path, type, body, piece, "");
+    }
+
+    static String chunked(int port, String path, String type, byte[] body, int piece, String headers)
+            throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type + "\r\n"
-                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + headers + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int at = 0; at < body.length; at += piece) {
                     int n = Math.min(piece, body.length - at);
