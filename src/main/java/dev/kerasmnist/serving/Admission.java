@@ -38,13 +38,28 @@ final class Admission {
         return () -> heapKib.release(kib);
     }
 
-    /** A decode slot and the heap of one decoded image, released when closed. */
-    Permit decode() throws InterruptedException {
+    /** Room for {@code kib} KiB without waiting (for Jetty's read callbacks, which must not block). */
+    void reserveKibNow(long kib) {
+        if (!heapKib.tryAcquire((int) Math.min(Integer.MAX_VALUE, kib))) {
+            throw new Predictor.ServerBusyException("the server is holding as many request bodies as its memory "
+                    + "allows: retry shortly", "memory");
+        }
+    }
+
+    void releaseKib(long kib) {
+        heapKib.release((int) Math.min(Integer.MAX_VALUE, kib));
+    }
+
+    /**
+     * A decode slot and the heap of one decoded image plus the decoder's own buffers (full-width rows for PNG),
+     * released when closed.
+     */
+    Permit decode(long decoderBytes) throws InterruptedException {
         if (!decodes.tryAcquire(WAIT_MS, TimeUnit.MILLISECONDS)) {
             throw new Predictor.ServerBusyException("every image decoder is busy: retry shortly", "decoders");
         }
         try {
-            Permit heap = reserve(decodeBytes);
+            Permit heap = reserve(decodeBytes + decoderBytes);
             return () -> {
                 heap.close();
                 decodes.release();

@@ -30,9 +30,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -54,8 +58,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ModelServer implements AutoCloseable {
-    /** How long a stop waits for requests in flight. */
-    static final long STOP_TIMEOUT_MS = 10_000;
+    /** Paths open without the token (probes, the page's own files), compared after normalisation. */
+    static final Set<String> OPEN_PATHS = Set.of("/healthz", "/readyz", "/", "/index.html", "/app.js", "/style.css");
+    /** Connections the kernel may hold for Jetty to accept (the JDK's default is 50). */
+    static final int ACCEPT_QUEUE = 1024;
+    /** nginx's status for a request whose client hung up first: counted, never answered. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
     /** Seconds a shed client is asked to wait before retrying. */
     static final String RETRY_AFTER_SECONDS = "1";
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -68,8 +76,11 @@ public final class ModelServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final byte[] token;
     private final Javalin app;
+    /** Fires the whole-body deadlines of {@link BodyReader}. */
+    private final ScheduledThreadPoolExecutor timer;
     private volatile boolean ready;
-    private volatile boolean stopped;
+    private volatile boolean stopping;
+    private boolean stopped;
 
     private ModelServer(List<Path> files, ServeConfig config) throws IOException {
         this.config = config;
@@ -89,6 +100,12 @@ public final class ModelServer implements AutoCloseable {
             throw e;
         }
         this.first = models.values().iterator().next();
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "serve-body-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a body read in time leaves nothing behind
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.prefer405over404 = true;
@@ -98,25 +115,15 @@ public final class ModelServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(
                     () -> metrics.rejected("bad_http"))));
-            config.access().tls().ifPresent(tls -> cfg.jetty.addConnector((server, http) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
-                ssl.setKeyStorePassword(tls.password());
-                HttpConfiguration https = new HttpConfiguration(http);
-                https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
-                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                        new HttpConnectionFactory(https));
-                connector.setHost(config.host());
-                connector.setPort(config.port());
-                return connector;
-            }));
+            cfg.jetty.addConnector(this::connector);
             cfg.staticFiles.add(files1 -> {
                 files1.hostedPath = "/";
                 files1.directory = "/dev/kerasmnist/serving/web";
                 files1.location = Location.CLASSPATH; // in the jar: nothing loads from elsewhere
             });
             cfg.requestLogger.http((ctx, ms) -> {
-                if (ctx.req().getDispatcherType() == DispatcherType.REQUEST) { // not "/" forwarded to index.html
+                // not "/" forwarded to index.html; an asynchronous request has no dispatcher type by its end
+                if (ctx.req().getDispatcherType() != DispatcherType.FORWARD) {
                     metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms);
                 }
             });
@@ -137,10 +144,38 @@ public final class ModelServer implements AutoCloseable {
             metrics.rejected(e.reason());
             error(ctx, 503, e.getMessage());
         });
+        app.exception(BodyReader.ClientAbortedException.class, (e, ctx) -> {
+            metrics.rejected("client_aborted"); // the client's doing, not a server error: no 5xx for alerts to see
+            ctx.status(CLIENT_CLOSED_REQUEST); // nginx's code; nobody reads it, /metrics counts it
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "the server failed to answer this request (its log says why); it goes on serving");
         });
+    }
+
+    /**
+     * The one listener, HTTP or HTTPS: a deep accept queue, so that a burst of connections waits in the kernel
+     * rather than in SYN retries.
+     */
+    private ServerConnector connector(Server server, HttpConfiguration http) {
+        ServerConnector connector;
+        if (config.access().tls().isPresent()) {
+            ServeConfig.Tls tls = config.access().tls().get();
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(tls.password());
+            HttpConfiguration https = new HttpConfiguration(http);
+            https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        return connector;
     }
 
     /**
@@ -169,13 +204,15 @@ public final class ModelServer implements AutoCloseable {
         try {
             server.app.start(config.host(), config.port());
         } catch (JavalinBindException e) {
+            server.timer.shutdownNow();
             server.models.values().forEach(ServedModel::close);
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
                     + "): pick another with --port, or --port 0 for any free one", e);
         }
-        // Jetty's graceful stop: connectors close first, then requests in flight get this long to finish. Set once
-        // started: a server that failed to bind would otherwise fail its own clean-up stop.
-        server.app.jettyServer().server().setStopTimeout(STOP_TIMEOUT_MS);
+        // Jetty's graceful stop: connectors close first, then requests in flight (counted by Javalin's
+        // StatisticsHandler, asynchronous bodies included) get this long to finish. Set once started: a server that
+        // failed to bind would otherwise fail its own clean-up stop.
+        server.app.jettyServer().server().setStopTimeout(config.timing().drain().toMillis());
         server.ready = true;
         return server;
     }
@@ -216,7 +253,7 @@ public final class ModelServer implements AutoCloseable {
         return reloaded;
     }
 
-    /** Blocks until {@link #close()} has run (from another thread, e.g. a shutdown hook). */
+    /** Blocks until {@link #close()} has run (from another thread, e.g. a signal handler). */
     public void awaitStop() throws InterruptedException {
         synchronized (this) {
             while (!stopped) {
@@ -225,18 +262,39 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: not ready, no new connections, requests in flight finish (up to 10 s), then the models. */
+    /**
+     * A clean stop: {@code /readyz} answers 503 at once while everything else is still served for the grace
+     * period (a load balancer's next probe takes it out of rotation); then the listener closes, requests in flight,
+     * bodies still arriving included, get the drain deadline to finish, what is left is cut, and the models close.
+     */
     @Override
     public void close() {
         synchronized (this) {
-            if (stopped) {
+            if (stopping) {
+                while (!stopped) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
                 return;
             }
-            ready = false;
-            try {
-                app.stop();
-            } finally {
-                models.values().forEach(ServedModel::close);
+            stopping = true;
+        }
+        ready = false;
+        try {
+            Thread.sleep(config.timing().grace().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop now, without the rest of the grace
+        }
+        try {
+            app.stop();
+        } finally {
+            timer.shutdownNow();
+            models.values().forEach(ServedModel::close);
+            synchronized (this) {
                 stopped = true;
                 notifyAll();
             }
@@ -244,12 +302,16 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * With a token, every API route and {@code /metrics} need {@code Authorization: Bearer <token>}; the probes
-     * and the page's own files (which hold no data) do not, so that the page can load and ask for the token.
+     * With a token, everything needs {@code Authorization: Bearer <token>} but the probes and the page's own files
+     * (which hold no data), so that the page can load and ask for the token. One rule, decided on the normalised
+     * path: open only if both the path as sent and the path as Jetty decoded it are one of {@link #OPEN_PATHS}
+     * after collapsing slashes; any other spelling ({@code /metrics/}, {@code //metrics}, {@code /Metrics},
+     * {@code /v1/../metrics}, unknown paths) needs the token.
      */
     private void authorise(Context ctx) {
-        String path = ctx.path();
-        if (token == null || !(path.startsWith("/v1/") || path.equals("/v1") || path.equals("/metrics"))) {
+        if (token == null || (OPEN_PATHS.contains(normalise(ctx.req().getRequestURI()))
+                && OPEN_PATHS.contains(normalise(ctx.req().getServletPath() + Objects.toString(
+                        ctx.req().getPathInfo(), ""))))) {
             return;
         }
         String header = ctx.header(Header.AUTHORIZATION);
@@ -262,18 +324,43 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private void predict(Context ctx, ServedModel model) throws InterruptedException {
-        try (Admission.Permit held = admission.reserve(PredictInput.heapNeeded(ctx, config))) {
-            PredictInput input = PredictInput.from(ctx, config, admission);
-            List<Prediction> predictions = model.predict(input.images());
+    /** Repeated slashes collapsed and a trailing one dropped: {@code //metrics/} is {@code /metrics}. */
+    static String normalise(String path) {
+        String collapsed = path == null || path.isEmpty() ? "/" : path.replaceAll("/{2,}", "/");
+        return collapsed.length() > 1 && collapsed.endsWith("/")
+                ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
+    }
+
+    /**
+     * Reads the body without holding a thread ({@link BodyReader}), then answers on the thread that delivered its
+     * last bytes. Headers are checked first: a declared oversize body or a wrong type is refused unread.
+     */
+    private void predict(Context ctx, ServedModel model) {
+        String type = PredictInput.checkHeaders(ctx, config);
+        long declared = ctx.contentLength();
+        String contentType = ctx.contentType();
+        ctx.future(() -> {
+            return BodyReader.read(ctx.req(), declared, config.maxBodyBytes(), config.timing().body(), admission, timer)
+                    .thenAccept(body -> {
+                        try (body) {
+                            answer(ctx, model, type, contentType, body.bytes());
+                        }
+                    });
+        });
+    }
+
+    private void answer(Context ctx, ServedModel model, String type, String contentType, byte[] bytes) {
+        try (Admission.Permit parsing = admission.reserve(PredictInput.parseBytes(type, bytes.length))) {
+            PredictInput input = PredictInput.from(type, contentType, bytes, config, admission);
+            ServedModel.Answer answer = model.predict(input.images());
             ObjectNode body = JSON.createObjectNode();
             if (input.instances()) {
                 ArrayNode list = body.putArray("predictions");
-                predictions.forEach(p -> p.writeTo(list.addObject()));
+                answer.predictions().forEach(p -> p.writeTo(list.addObject()));
             } else {
-                predictions.get(0).writeTo(body);
+                answer.predictions().get(0).writeTo(body);
             }
-            body.set("model", model.id());
+            body.set("model", answer.model()); // the model that computed it, even if another serves by now
             if (input.preprocessed()) {
                 ArrayNode pixels = body.putArray("preprocessed"); // the 28x28 the model saw, for the page to draw
                 for (float v : input.images().get(0)) {
@@ -281,6 +368,9 @@ public final class ModelServer implements AutoCloseable {
                 }
             }
             send(ctx, HttpStatus.OK, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Predictor.ServerBusyException("the server is shutting down", "stopping");
         }
     }
 
@@ -322,7 +412,7 @@ public final class ModelServer implements AutoCloseable {
 
     private void readyz(Context ctx) {
         if (!ready) {
-            throw new ServiceUnavailableResponse(stopped ? "stopping" : "loading the model");
+            throw new ServiceUnavailableResponse(stopping ? "stopping" : "loading the model");
         }
         send(ctx, HttpStatus.OK, JSON.createObjectNode().put("status", "ready"));
     }

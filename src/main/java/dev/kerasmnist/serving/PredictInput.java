@@ -14,13 +14,16 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.UnsupportedMediaTypeResponse;
-import io.javalin.http.UploadedFile;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.http.Part;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.server.MultiPartFormInputStream;
 
 /**
  * The images in one {@code POST /v1/predict} body, validated: an image file (raw or multipart), JSON
@@ -41,31 +44,26 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /**
-     * The heap a request will hold while it is answered, known before its body is read: the body (the limit when
-     * its length is not declared), twice for multipart (Jetty's part and our copy), and the parsed tree for JSON.
+     * Checks what can be checked before a body is read: its declared length and its content type.
      *
-     * @throws ContentTooLargeResponse if the declared body is over the limit
+     * @return the media type, lower case, without parameters
+     * @throws ContentTooLargeResponse       if the declared body is over the limit
+     * @throws UnsupportedMediaTypeResponse  if the type is not one this server reads
      */
-    static long heapNeeded(Context ctx, ServeConfig config) {
+    static String checkHeaders(Context ctx, ServeConfig config) {
         long declared = ctx.contentLength();
         if (declared > config.maxBodyBytes()) {
             throw new ContentTooLargeResponse("the body is " + declared + " bytes; the limit is "
                     + config.maxBodyBytes() + " bytes: send a smaller image");
         }
-        long body = declared >= 0 ? declared : config.maxBodyBytes();
-        String type = mediaType(ctx.contentType());
-        return switch (type) {
-            case "application/json" -> body * Admission.JSON_TREE_FACTOR;
-            case "multipart/form-data" -> 2 * body;
-            default -> body;
-        };
-    }
-
-    /** Reads and checks the request's images; decoding takes one of {@code admission}'s decode slots. */
-    static PredictInput from(Context ctx, ServeConfig config, Admission admission) throws InterruptedException {
         String type = mediaType(ctx.contentType());
         if (type.equals("multipart/form-data")) {
-            return fromImage(upload(ctx, config), config, admission);
+            String boundary = parameter(ctx.contentType(), "boundary");
+            if (boundary == null || boundary.isEmpty()) {
+                throw new BadRequestResponse("multipart/form-data needs its boundary: send the header 'Content-Type: "
+                        + "multipart/form-data; boundary=...' that your HTTP client writes with the form");
+            }
+            return type;
         }
         if (!type.equals("application/json") && !IMAGE_TYPES.contains(type)) {
             throw new UnsupportedMediaTypeResponse("content type '" + type + "' is not accepted: " + EXPECTED);
@@ -76,7 +74,27 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             throw new UnsupportedMediaTypeResponse("JSON is read as UTF-8 (RFC 8259), not charset '" + charset
                     + "': send it as UTF-8, with no charset or charset=utf-8");
         }
-        byte[] body = ctx.bodyAsBytes();
+        return type;
+    }
+
+    /**
+     * The heap that parsing a body of {@code length} bytes takes besides the body: the tree for JSON, a copy of the
+     * file for multipart; an image's decode reserves its own ({@link Admission#decode}).
+     */
+    static long parseBytes(String type, long length) {
+        return switch (type) {
+            case "application/json" -> length * Admission.JSON_TREE_FACTOR;
+            case "multipart/form-data" -> length;
+            default -> 0;
+        };
+    }
+
+    /** Checks the images in a body read in full; decoding takes one of {@code admission}'s decode slots. */
+    static PredictInput from(String type, String contentType, byte[] body, ServeConfig config, Admission admission)
+            throws InterruptedException {
+        if (type.equals("multipart/form-data")) {
+            return fromImage(upload(contentType, body, config), config, admission);
+        }
         if (body.length == 0) {
             throw new BadRequestResponse("the body is empty: " + EXPECTED);
         }
@@ -107,53 +125,63 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static byte[] upload(Context ctx, ServeConfig config) {
-        String boundary = parameter(ctx.contentType(), "boundary");
-        if (boundary == null || boundary.isEmpty()) {
-            throw new BadRequestResponse("multipart/form-data needs its boundary: send the header 'Content-Type: "
-                    + "multipart/form-data; boundary=...' that your HTTP client writes with the form");
-        }
-        List<UploadedFile> files;
+    /** The first file of a multipart form, parsed by Jetty's own parser from the body already read. */
+    private static byte[] upload(String contentType, byte[] body, ServeConfig config) {
+        MultipartConfigElement limits = new MultipartConfigElement(null, config.maxBodyBytes(),
+                config.maxBodyBytes(), (int) config.maxBodyBytes()); // in memory: the body is within the limit
+        MultiPartFormInputStream form = new MultiPartFormInputStream(new ByteArrayInputStream(body), contentType,
+                limits, null, 16);
         try {
-            files = ctx.uploadedFiles();
-        } catch (Exception e) { // Jetty's parser: IOException (malformed, truncated) or IllegalStateException (size)
-            String why = String.valueOf(e.getMessage());
-            if (why.contains("exceeds max") || why.contains("maxRequestSize") || why.contains("too large")) {
-                throw new ContentTooLargeResponse("the upload is over the limit of " + config.maxBodyBytes()
-                        + " bytes: send a smaller image");
+            for (Part part : form.getParts()) {
+                if (part.getSubmittedFileName() == null) {
+                    continue;
+                }
+                try (InputStream in = part.getInputStream()) {
+                    byte[] bytes = in.readAllBytes();
+                    if (bytes.length == 0) {
+                        throw new BadRequestResponse("the uploaded file is empty: " + EXPECTED);
+                    }
+                    return bytes;
+                }
             }
+        } catch (IOException | IllegalStateException e) { // Jetty's parser: malformed, truncated, too many parts
             throw new BadRequestResponse("the multipart body is malformed or truncated: send multipart/form-data "
                     + "with the image as a file field, every part ending with the boundary");
+        } finally {
+            form.deleteParts();
         }
-        if (files.isEmpty()) {
-            throw new BadRequestResponse("the multipart form has no file: add the image as a file field");
-        }
-        UploadedFile file = files.get(0);
-        if (file.size() > config.maxBodyBytes()) {
-            throw new ContentTooLargeResponse("the file is " + file.size() + " bytes; the limit is "
-                    + config.maxBodyBytes() + " bytes");
-        }
-        try (InputStream in = file.content()) {
-            byte[] bytes = in.readAllBytes();
-            if (bytes.length == 0) {
-                throw new BadRequestResponse("the uploaded file is empty: " + EXPECTED);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new BadRequestResponse("the upload could not be read: send the image as a file field");
-        }
+        throw new BadRequestResponse("the multipart form has no file: add the image as a file field");
     }
 
     private static PredictInput fromImage(byte[] bytes, ServeConfig config, Admission admission)
             throws InterruptedException {
-        try (Admission.Permit decoding = admission.decode()) {
-            float[] pixels = MnistPreprocessor.toMnist(ImageDecoder.decode(bytes, config.maxPixels()));
-            return new PredictInput(List.of(pixels), false, true);
+        ImageBounds bounds;
+        try {
+            bounds = ImageBounds.of(bytes, config.maxPixels());
         } catch (ImageTooLargeException e) {
             throw new ContentTooLargeResponse(e.getMessage());
         } catch (ImageLoadException e) {
             throw new BadRequestResponse(e.getMessage() + ": " + EXPECTED);
         }
+        try (Admission.Permit decoding = admission.decode(bounds.decoderBytes())) {
+            float[] pixels = MnistPreprocessor.toMnist(ImageDecoder.decode(bytes, config.maxPixels()));
+            return new PredictInput(List.of(pixels), false, true);
+        } catch (ImageTooLargeException e) {
+            throw new ContentTooLargeResponse(e.getMessage());
+        } catch (ImageLoadException e) {
+            if (ImageBounds.outOfMemory(e)) { // ImageIO wraps the error of a reader it could not finish
+                throw outOfMemory();
+            }
+            throw new BadRequestResponse(e.getMessage() + ": " + EXPECTED);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory();
+        }
+    }
+
+    /** The heap ran out while decoding: the server's state, not the image's fault. */
+    private static Predictor.ServerBusyException outOfMemory() {
+        return new Predictor.ServerBusyException("the server ran out of memory decoding this image: retry shortly, "
+                + "or send a smaller one", "memory");
     }
 
     private static PredictInput fromJson(byte[] body, ServeConfig config) {

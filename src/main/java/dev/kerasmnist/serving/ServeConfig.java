@@ -22,9 +22,10 @@ import java.util.Optional;
  *                         request waits briefly, then gets 503 with {@code Retry-After}
  * @param maxDecodes       the most images decoded at once
  * @param access           the token and TLS settings
+ * @param timing           the body deadline and how a stop drains
  */
 public record ServeConfig(String host, int port, boolean batching, int maxBatch, Duration maxWait, long maxBodyBytes,
-        long maxPixels, int maxInstances, long maxBufferedBytes, int maxDecodes, Access access) {
+        long maxPixels, int maxInstances, long maxBufferedBytes, int maxDecodes, Access access, Timing timing) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 64;
@@ -43,7 +44,29 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
 
     public static final ServeConfig DEFAULTS = new ServeConfig(DEFAULT_HOST, DEFAULT_PORT, true, DEFAULT_MAX_BATCH,
             DEFAULT_MAX_WAIT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_INSTANCES,
-            DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_DECODES, Access.OPEN);
+            DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_DECODES, Access.OPEN, Timing.DEFAULTS);
+
+    /**
+     * How long a request body may take, and how a stop goes.
+     *
+     * @param body  the deadline for a whole request body from its first byte on; past it, 408 (a slow client
+     *              cannot hold a connection open by trickling one byte at a time)
+     * @param grace after SIGTERM, how long {@code /readyz} says 503 while the port still serves, so that a load
+     *              balancer stops sending new requests before the listener closes
+     * @param drain then how long requests in flight (bodies still arriving included) may take to finish before
+     *              what is left is cut
+     */
+    public record Timing(Duration body, Duration grace, Duration drain) {
+        public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(20), Duration.ofSeconds(3),
+                Duration.ofSeconds(10));
+
+        public Timing {
+            if (body.isNegative() || body.isZero() || grace.isNegative() || drain.isNegative()) {
+                throw new IllegalArgumentException("the body deadline must be positive, the stop's grace and drain "
+                        + "0 or more, not " + body + ", " + grace + ", " + drain);
+            }
+        }
+    }
 
     /**
      * Who may use the server.
@@ -126,56 +149,61 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
 
     public ServeConfig host(String newHost) {
         return new ServeConfig(newHost, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig port(int newPort) {
         return new ServeConfig(host, newPort, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig batching(boolean on) {
         return new ServeConfig(host, port, on, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxBatch(int images) {
         return new ServeConfig(host, port, batching, images, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxWait(Duration wait) {
         return new ServeConfig(host, port, batching, maxBatch, wait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxBodyBytes(long bytes) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, bytes, maxPixels, maxInstances,
-                Math.max(maxBufferedBytes, bytes), maxDecodes, access);
+                Math.max(maxBufferedBytes, bytes), maxDecodes, access, timing);
     }
 
     public ServeConfig maxPixels(long pixels) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, pixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxInstances(int images) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, images,
-                maxBufferedBytes, maxDecodes, access);
+                maxBufferedBytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxBufferedBytes(long bytes) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                bytes, maxDecodes, access);
+                bytes, maxDecodes, access, timing);
     }
 
     public ServeConfig maxDecodes(int decodes) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, decodes, access);
+                maxBufferedBytes, decodes, access, timing);
+    }
+
+    public ServeConfig timing(Timing times) {
+        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
+                maxBufferedBytes, maxDecodes, access, times);
     }
 
     public ServeConfig access(Access who) {
         return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, who);
+                maxBufferedBytes, maxDecodes, who, timing);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kerasmnist.serving;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.data.Mnist;
@@ -67,12 +68,19 @@ final class ServedModel {
         return name;
     }
 
+    /**
+     * Predictions and the {@code {"file", "sha256"}} of the model that computed them, taken from the same loaded
+     * model: a reload between the two cannot make an answer name another model.
+     */
+    record Answer(List<Prediction> predictions, ObjectNode model) {
+    }
+
     /** Predicts with the model served now; one replaced while the request waited hands it to its successor. */
-    List<Prediction> predict(List<float[]> images) throws InterruptedException {
+    Answer predict(List<float[]> images) throws InterruptedException {
         while (true) {
             Loaded loaded = current;
             try {
-                return loaded.predictor().predict(images);
+                return new Answer(loaded.predictor().predict(images), loaded.id());
             } catch (Predictor.ClosedException e) {
                 if (current == loaded) {
                     throw new Predictor.ServerBusyException("the server is shutting down", "stopping");
@@ -132,6 +140,30 @@ final class ServedModel {
         current.predictor().close();
     }
 
+    /**
+     * Why the sidecar does not describe this zip, or null. A sidecar that records the zip's SHA-256 is checked
+     * against it; one that does not (this version's) is trusted only if it was written after the zip, as every save
+     * writes them: a zip replaced on its own (copied over) is newer than its sidecar, whose numbers are another
+     * model's.
+     */
+    private static String staleSidecar(ModelFiles files, String sha256) throws IOException {
+        JsonNode recorded = json(files.provenance()).path("modelSha256");
+        if (recorded.isTextual()) {
+            return recorded.asText().equalsIgnoreCase(sha256) ? null : "the sidecar " + files.provenance()
+                    .getFileName() + " records SHA-256 " + recorded.asText() + ", not this zip's: its numbers are "
+                    + "unknown for this model (train or import it again to get a matching one)";
+        }
+        if (Files.getLastModifiedTime(files.zip()).compareTo(Files.getLastModifiedTime(files.provenance())) > 0) {
+            return "the zip is newer than its sidecar " + files.provenance().getFileName() + " (replaced on its "
+                    + "own?): its numbers are unknown for this model (train or import it again to get a matching one)";
+        }
+        return null;
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
     private Loaded load() throws IOException {
         ModelStore.requireFile(file);
         byte[] bytes = Files.readAllBytes(file); // the id of the file as loaded: train and import-keras replace it
@@ -140,8 +172,14 @@ final class ServedModel {
         ObjectNode id = json.createObjectNode().put("file", file.getFileName().toString())
                 .put("sha256", Mnist.sha256(bytes));
         ObjectNode sidecar;
+        ModelFiles files = new ModelFiles(file);
         try {
-            sidecar = json.valueToTree(ModelStore.readProvenance(new ModelFiles(file)));
+            sidecar = json.valueToTree(ModelStore.readProvenance(files));
+            String stale = staleSidecar(files, id.get("sha256").asText());
+            if (stale != null) {
+                LOG.warn("model {}: {}", name, stale);
+                sidecar = json.createObjectNode().put("note", stale);
+            }
         } catch (ModelLoadException e) {
             sidecar = json.createObjectNode().put("note", e.getMessage());
         }

@@ -64,6 +64,7 @@ final class ServerMetrics {
             case 401 -> "unauthorized";
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
+            case 408 -> "body_timeout";
             case 409 -> "reload_failed";
             case 413 -> "too_large";
             case 415 -> "unsupported_media_type";

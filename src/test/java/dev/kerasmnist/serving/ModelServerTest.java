@@ -41,7 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class ModelServerTest {
     static final MnistSplit DIGITS = Fixtures.synthetic(400, 3);
     /** Small limits so that the tests can cross them cheaply; a long wait so that concurrent requests batch. */
-    static final ServeConfig CONFIG = ServeConfig.DEFAULTS.port(0).maxWait(Duration.ofMillis(20))
+    /** Tests stop at once: no grace period for a load balancer that is not there. */
+    static final ServeConfig.Timing QUICK_STOP = new ServeConfig.Timing(Duration.ofSeconds(20), Duration.ZERO,
+            Duration.ofSeconds(10));
+    static final ServeConfig CONFIG = ServeConfig.DEFAULTS.port(0).timing(QUICK_STOP).maxWait(Duration.ofMillis(20))
             .maxBodyBytes(64 * 1024).maxPixels(1_000_000).maxInstances(8);
     /** Batched rows go through one GEMM, single images through DL4J's own per-image output: rounding may differ. */
     static final float TOLERANCE = 1e-6f;

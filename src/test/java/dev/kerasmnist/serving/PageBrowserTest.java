@@ -63,7 +63,7 @@ class PageBrowserTest {
         if (real == null) {
             Fixtures.trainTinyModel(DIGITS, model);
         }
-        server = ModelServer.start(model, ServeConfig.DEFAULTS.port(0));
+        server = ModelServer.start(model, ServeConfig.DEFAULTS.port(0).timing(ModelServerTest.QUICK_STOP));
         http = new Http(server.uri());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -169,7 +169,7 @@ class PageBrowserTest {
     @Test
     void aServerWithATokenAsksForItOnce() throws IOException {
         String token = "page-test-token-0123456789";
-        try (ModelServer guarded = ModelServer.start(model, ServeConfig.DEFAULTS.port(0)
+        try (ModelServer guarded = ModelServer.start(model, ServeConfig.DEFAULTS.port(0).timing(ModelServerTest.QUICK_STOP)
                 .access(ServeConfig.Access.OPEN.token(token)))) {
             browser.get(guarded.uri().toString());
             Alert ask = new WebDriverWait(browser, Duration.ofSeconds(20))

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServingAccessTest {
     static final MnistSplit DIGITS = Fixtures.synthetic(300, 5);
     static final String TOKEN = "s3cret-token-of-32-characters-ok";
-    static final ServeConfig LOCAL = ServeConfig.DEFAULTS.port(0);
+    static final ServeConfig LOCAL = ServeConfig.DEFAULTS.port(0).timing(ModelServerTest.QUICK_STOP);
 
     @TempDir
     static Path dir;
