@@ -62,6 +62,8 @@ final class Remedies {
         } else if (remedy instanceof Remedy.OtherPort r) {
             return r.listener() == Remedy.OtherPort.Listener.DASHBOARD ? "pick another with --ui-port"
                     : "pick another with --port, or --port 0 for any free one";
+        } else if (remedy instanceof Remedy.TokenOrInsecure) {
+            return "add --token-file FILE (and --tls-keystore), or --insecure to do it anyway";
         } else if (remedy instanceof Remedy.SampleCount) {
             return "add --samples N, or list the values to try";
         } else if (remedy instanceof Remedy.BuildWithSpark) {

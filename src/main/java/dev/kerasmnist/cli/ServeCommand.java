@@ -27,8 +27,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** Serves a model over HTTP until Ctrl-C or SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -120,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = ModelServer.start(models, config);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw new ParameterException(command.commandLine(), Remedies.line(e));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "serve-shutdown")); // other exits
         stopOnSignals(server, out);
@@ -145,9 +143,9 @@ final class ServeCommand implements Callable<Integer> {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : List.of("TERM", "INT")) {
             try {
-                Signal.handle(new Signal(name), signal -> {
+                Signals.handle(name, number -> {
                     if (!stopping.compareAndSet(false, true)) {
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
+                        Runtime.getRuntime().halt(128 + number);
                     }
                     out.println("SIG" + name + ": /readyz now answers 503; stopping (" + name.toLowerCase(Locale.ROOT)
                             + " again to stop at once)");
@@ -168,12 +166,12 @@ final class ServeCommand implements Callable<Integer> {
      */
     private static boolean reloadOnSighup(ModelServer server, PrintStream out) {
         try {
-            SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
+            boolean ignoredBefore = Signals.handle("HUP", number -> {
                 List<String> reloaded = server.reloadAll();
                 out.println("SIGHUP: reloaded " + (reloaded.isEmpty() ? "none" : String.join(", ", reloaded))
                         + " of " + String.join(", ", server.modelNames()) + " (GET /v1/models says why not)");
             });
-            if (before == SignalHandler.SIG_IGN) {
+            if (ignoredBefore) {
                 out.println("note: SIGHUP is ignored here (started under nohup?), so it does not reload; reload with "
                         + "POST /v1/models/NAME/reload");
                 return false;
@@ -204,7 +202,7 @@ final class ServeCommand implements Callable<Integer> {
                     .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6))).access(access)
                     .timing(new ServeConfig.Timing(seconds(bodyTimeout), seconds(stopGrace), seconds(drain)));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw new ParameterException(command.commandLine(), Remedies.line(e));
         }
     }
 

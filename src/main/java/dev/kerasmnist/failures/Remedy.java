@@ -113,6 +113,14 @@ public sealed interface Remedy {
         }
     }
 
+    /** A server reachable beyond this machine needs a token, or the explicit choice to go without. */
+    record TokenOrInsecure() implements Remedy {
+        @Override
+        public String inJava() {
+            return "give ServeConfig a token (and TLS), or allow access without one explicitly";
+        }
+    }
+
     /** A range of values is sampled, so the number of samples is needed. */
     record SampleCount() implements Remedy {
         @Override

@@ -1,5 +1,9 @@
 package dev.kerasmnist.serving;
 
+import dev.kerasmnist.failures.SettingException;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.FailureIOException;
+import dev.kerasmnist.failures.Failure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -193,12 +197,11 @@ public final class ModelServer implements AutoCloseable {
     /** As {@link #start(Path, ServeConfig)}, serving each model under its file name; the first is the default. */
     public static ModelServer start(List<Path> models, ServeConfig config) throws IOException {
         if (models.isEmpty()) {
-            throw new IllegalArgumentException("no model to serve: give at least one --model");
+            throw new IllegalArgumentException("no model to serve: give at least one");
         }
         if (!config.loopbackOnly() && config.access().token().isEmpty() && !config.access().insecure()) {
-            throw new IllegalArgumentException("serving on " + config.host() + " without a token lets anyone who "
-                    + "can reach the port use it: add --token-file FILE (and --tls-keystore), or --insecure to do it "
-                    + "anyway");
+            throw new SettingException("serving on " + config.host() + " without a token lets anyone who can reach "
+                    + "the port use it", List.of(new Remedy.TokenOrInsecure()));
         }
         ModelServer server = new ModelServer(models, config);
         try {
@@ -206,8 +209,9 @@ public final class ModelServer implements AutoCloseable {
         } catch (JavalinBindException e) {
             server.timer.shutdownNow();
             server.models.values().forEach(ServedModel::close);
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage()
-                    + "): pick another with --port, or --port 0 for any free one", e);
+            throw new FailureIOException(Failure.Kind.ENVIRONMENT, "cannot listen on " + config.host() + ":"
+                    + config.port() + " (" + e.getMessage() + ")", e,
+                    List.of(new Remedy.OtherPort(Remedy.OtherPort.Listener.SERVER)));
         }
         // Jetty's graceful stop: connectors close first, then requests in flight (counted by Javalin's
         // StatisticsHandler, asynchronous bodies included) get this long to finish. Set once started: a server that
@@ -320,7 +324,7 @@ public final class ModelServer implements AutoCloseable {
         if (!MessageDigest.isEqual(token, given)) { // constant time: the comparison leaks nothing of the token
             ctx.header(Header.WWW_AUTHENTICATE, "Bearer realm=\"keras-mnist\"");
             throw new UnauthorizedResponse("this server needs its token: send the header 'Authorization: Bearer "
-                    + "<the contents of its --token-file>'");
+                    + "<the server's token>'");
         }
     }
 

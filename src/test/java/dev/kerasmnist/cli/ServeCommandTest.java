@@ -62,8 +62,8 @@ class ServeCommandTest extends CliHarness {
         Path model = tmp.resolve("m.zip");
         Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
         assertEquals(2, run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0"));
-        assertTrue(stderr.toString().contains("without a token lets anyone who can reach the port use it: add "
-                + "--token-file FILE"), stderr.toString());
+        assertTrue(stderr.toString().contains("without a token lets anyone who can reach the port use it; add "
+                + "--token-file FILE (and --tls-keystore), or --insecure"), stderr.toString());
         stderr = new java.io.StringWriter();
         Path shortToken = Files.writeString(tmp.resolve("token"), "tiny\n");
         assertEquals(2, run("serve", "--model", model.toString(), "--token-file", shortToken.toString(), "--port", "0"));

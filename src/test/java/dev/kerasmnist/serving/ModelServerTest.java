@@ -336,6 +336,9 @@ class ModelServerTest {
     void aTakenPortIsOneClearError() {
         IOException e = assertThrows(IOException.class, () -> ModelServer.start(model,
                 CONFIG.port(server.port())));
-        assertTrue(e.getMessage().contains("pick another with --port"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port()), e.getMessage());
+        assertEquals(java.util.List.of(new dev.kerasmnist.failures.Remedy.OtherPort(
+                dev.kerasmnist.failures.Remedy.OtherPort.Listener.SERVER)),
+                ((dev.kerasmnist.failures.Failure) e).remedies());
     }
 }
