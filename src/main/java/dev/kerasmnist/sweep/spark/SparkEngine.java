@@ -168,8 +168,7 @@ public final class SparkEngine implements TrialEngine {
         }
         if (!self.toString().endsWith(".jar")) {
             throw new IllegalStateException("a Spark cluster runs this program's jar, and this run comes from "
-                    + self + ": build it with `mvn -Pspark package` and run `bin/keras-mnist sweep ...` or "
-                    + "spark-submit target/keras-mnist-dl4j.jar");
+                    + self + ": build the jar with `mvn -Pspark package` and run from it (or spark-submit it)");
         }
         List<Path> jars = new ArrayList<>();
         Arrays.stream(conf.get("spark.jars", "").split(",")).filter(j -> !j.isBlank())
