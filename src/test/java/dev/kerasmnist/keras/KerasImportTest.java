@@ -158,8 +158,7 @@ class KerasImportTest {
                 {FIXTURES.resolve("bad-escaping-entry.keras"), "has an entry named '../../model.weights.h5', outside"
                         + " the archive"},
                 {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
-                {concatenate(), "layer 'join' (Concatenate) takes [a, b]; of the layers that join branches only Add is"
-                        + " supported"},
+                {multiply(), "layer 'join' is a Multiply of several inputs, which this importer does not support"},
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -216,8 +215,8 @@ class KerasImportTest {
         return bomb;
     }
 
-    /** A Keras 3 Functional model whose branches a Concatenate joins. */
-    private Path concatenate() throws IOException {
+    /** A Keras 3 Functional model whose branches a Multiply joins. */
+    private Path multiply() throws IOException {
         String node = "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
                 + " \"kwargs\": {}}]";
         String add = "[{\"args\": [[{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"a\", 0,"
@@ -230,7 +229,7 @@ class KerasImportTest {
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
                 + "{\"class_name\": \"Dense\", \"name\": \"b\", \"config\": {\"name\": \"b\", \"units\": 10},"
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
-                + "{\"class_name\": \"Concatenate\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
+                + "{\"class_name\": \"Multiply\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
                 + " \"inbound_nodes\": "
                 + add + "}]}}";
         Path file = tmp.resolve("residual.keras");
