@@ -98,12 +98,17 @@ interface Dl4jMapping<L extends LayerSpec> {
     /**
      * What a layer's mapping is given.
      *
-     * @param shape the Keras shape it takes (of its first input)
-     * @param out   its Keras output shape
-     * @param flows how each of its inputs flows in DL4J
-     * @param last  whether it is the model's last layer (a Dense one carries the loss)
+     * @param shapes the Keras shapes of its inputs
+     * @param out    its Keras output shape
+     * @param flows  how each of its inputs flows in DL4J
+     * @param last   whether it is the model's last layer (a Dense one carries the loss)
      */
-    record Input(ModelSpec spec, int[] shape, int[] out, List<Flow> flows, boolean last) {
+    record Input(ModelSpec spec, List<int[]> shapes, int[] out, List<Flow> flows, boolean last) {
+        /** The Keras shape of its (first) input. */
+        int[] shape() {
+            return shapes.get(0);
+        }
+
         Flow flow() {
             return flows.get(0);
         }
@@ -113,11 +118,11 @@ interface Dl4jMapping<L extends LayerSpec> {
             if (flow().form() != Form.FLAT) {
                 return null;
             }
-            if (format == DataFormat.CHANNELS_LAST && shape[2] != 1) {
-                throw new IllegalArgumentException(layer + " on flat values as " + Arrays.toString(shape)
+            if (format == DataFormat.CHANNELS_LAST && shape()[2] != 1) {
+                throw new IllegalArgumentException(layer + " on flat values as " + Arrays.toString(shape())
                         + " channels-last: only one channel can be read from a flat vector");
             }
-            return new FeedForwardToCnnPreProcessor(format.rows(shape), format.cols(shape), format.channels(shape));
+            return new FeedForwardToCnnPreProcessor(format.rows(shape()), format.cols(shape()), format.channels(shape()));
         }
 
         /** The layer as DL4J's NCHW feature maps give it: read in {@code format} unless maps already. */

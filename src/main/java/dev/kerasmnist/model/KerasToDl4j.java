@@ -89,12 +89,13 @@ public final class KerasToDl4j {
         List<int[]> inputOrder = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             List<Flow> in = new ArrayList<>();
+            List<int[]> inShapes = new ArrayList<>();
             for (int f : spec.inputsOf(k)) {
                 in.add(f < 0 ? input : flows[f]);
+                inShapes.add(f < 0 ? spec.inputShapeOf(0, shapes) : shapes.get(f));
             }
             inputOrder.add(in.get(0).order());
-            pieces[k] = piece(layers.get(k), new Dl4jMapping.Input(spec, spec.inputShapeOf(k, shapes), shapes.get(k),
-                    in, k == n - 1));
+            pieces[k] = piece(layers.get(k), new Dl4jMapping.Input(spec, inShapes, shapes.get(k), in, k == n - 1));
             flows[k] = pieces[k].after();
             if (!spec.chain() && pieces[k].layer() == null && flows[k].pending() != null) {
                 // in a graph, a Flatten of feature maps is a vertex of its own, so its successors take flat values
