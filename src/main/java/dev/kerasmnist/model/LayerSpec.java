@@ -29,10 +29,12 @@ import java.util.List;
     @JsonSubTypes.Type(value = LeakyReLUSpec.class, name = "LeakyReLU"),
     @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM"),
     @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
-    @JsonSubTypes.Type(value = AddSpec.class, name = "Add")})
+    @JsonSubTypes.Type(value = AddSpec.class, name = "Add"),
+    @JsonSubTypes.Type(value = ConcatenateSpec.class, name = "Concatenate"),
+    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D")})
 public sealed interface LayerSpec permits DenseSpec, Conv2DSpec, Pooling2DSpec, GlobalPooling2DSpec, FlattenSpec,
         ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec,
-        SimpleRnnSpec, MergeSpec {
+        SimpleRnnSpec, ZeroPadding2DSpec, MergeSpec {
     /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
     String kerasClass();
 

@@ -34,7 +34,9 @@ public final class Layers {
             entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
             entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM"),
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
-            entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"));
+            entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
+            entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
+            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"));
 
     private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();
     private static final Map<String, Entry<?>> BY_KERAS_CLASS = new LinkedHashMap<>();

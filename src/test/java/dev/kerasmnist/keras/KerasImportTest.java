@@ -120,6 +120,23 @@ class KerasImportTest {
                 "the nested Sequential's layers, inlined");
     }
 
+    /** ZeroPadding2D and Concatenate, in files real Keras 3.15.1 saved (src/test/keras/make_keras_fixtures.py). */
+    @Test
+    void zeroPaddingAndConcatenateImportAsKerasBuiltThem() throws IOException {
+        KerasImport.Imported padded = KerasImport.read(FIXTURES.resolve("keras3-zero-padding.h5"));
+        assertEquals(List.of("Input((28, 28, 1))", "ZeroPadding2D(((1, 2), (0, 1)))", "Conv2D(2, (3, 3), relu)",
+                "MaxPooling2D((3, 3))", "Flatten", "Dense(10, softmax)"), padded.layers());
+        assertEquals(1_650, padded.spec().parameterCount());
+        KerasImport.Imported joined = KerasImport.read(FIXTURES.resolve("keras3-concatenate.keras"));
+        assertInstanceOf(ComputationGraph.class, joined.net());
+        assertEquals("Concatenate([conv2d_1, conv2d_2])", joined.layers().get(4), "the channels of two convolutions");
+        assertEquals("Concatenate([flatten_1, global_average_pooling2d])", joined.layers().get(8),
+                "flat features and pooled ones");
+        assertEquals(List.of(List.of(-1), List.of(0), List.of(0), List.of(1, 2), List.of(3), List.of(4), List.of(3),
+                List.of(5, 6), List.of(7)), joined.spec().inbound());
+        assertEquals(130, joined.spec().outputShapes().get(7)[0], "125 flattened + 5 pooled features");
+    }
+
     /**
      * The LSTM layout that crashed the JVM in DL4J's KerasModelImport, which import-keras used before: on
      * keras2-lstm.h5 it died with SIGSEGV in sd::NDArray::getOffset (an hs_err file left behind) in 2 of 3 runs

@@ -34,7 +34,9 @@ class LayerCoverageTest {
             Map.entry(LeakyReLUSpec.class, new LeakyReLUSpec(0.1)),
             Map.entry(LstmSpec.class, new LstmSpec(5, KerasActivation.RELU, KerasActivation.TANH, true)),
             Map.entry(SimpleRnnSpec.class, new SimpleRnnSpec(6, KerasActivation.RELU, true)),
-            Map.entry(AddSpec.class, new AddSpec()));
+            Map.entry(AddSpec.class, new AddSpec()),
+            Map.entry(ConcatenateSpec.class, new ConcatenateSpec(1)),
+            Map.entry(ZeroPadding2DSpec.class, new ZeroPadding2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_FIRST)));
 
     static List<Class<?>> layerRecords(Class<?> type) {
         List<Class<?>> records = new ArrayList<>();
