@@ -3,7 +3,6 @@ package dev.kerasmnist.model;
 import dev.kerasmnist.model.Dl4jMapping.Flow;
 import dev.kerasmnist.model.Dl4jMapping.Form;
 import dev.kerasmnist.model.Dl4jMapping.Piece;
-import dev.kerasmnist.model.fast.FastPath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +29,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * {@link #kerasWeights}).
  *
  * <p>Layouts. The network takes the 784 pixels flat (row-major, which is every MNIST input shape's own order).
- * Feature maps are DL4J's NCHW whatever the Keras data_format, because the oneDNN convolutions of {@link FastPath}
- * run on NCHW: a channels-last model's kernels are permuted from Keras's {@code (kh, kw, in, out)} to
+ * Feature maps are DL4J's NCHW whatever the Keras data_format, because the oneDNN convolutions of the fast path
+ * ({@code model.fast}) run on NCHW: a channels-last model's kernels are permuted from Keras's {@code (kh, kw, in, out)} to
  * {@code [out, in, kh, kw]}, and where it flattens feature maps of more than one channel, the next Dense layer's rows
  * are permuted from Keras's {@code (h, w, c)} order to DL4J's {@code (c, h, w)}. (DL4J M2.1 also has NHWC
  * convolution, pooling and normalisation layers, which would keep Keras's order, but no fast path.) Sequences are
@@ -53,7 +52,7 @@ public final class KerasToDl4j {
 
     private static Plan plan(ModelSpec spec) {
         RmsPropSpec rms = spec.optimizer();
-        // DL4J's op places epsilon as Keras 2 does; Keras 3's placement is FastPath's (see build)
+        // DL4J's op places epsilon as Keras 2 does; Keras 3's placement is the fast path's (see build)
         return plan(spec, new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()));
     }
 
@@ -195,12 +194,12 @@ public final class KerasToDl4j {
 
     /**
      * An initialised network for {@code spec}, its RMSprop accumulators at zero as Keras starts them, with the
-     * faster run-time implementations of {@link FastPath} installed.
+     * faster run-time implementations of the fast path ({@code model.fast}, through {@link FastPathHook}) installed.
      * (ND4J's updater fills them with epsilon; with epsilon 1e-7 they decay into subnormal floats that make every
      * step ~30% slower. Zeroing the state keeps the stock updater, so plain DL4J loads our files.)
      */
     public static MultiLayerNetwork build(ModelSpec spec) {
-        return FastPath.install(buildStock(spec), spec.optimizer().epsilonPlacement());
+        return FastPathHook.install(buildStock(spec), spec.optimizer().epsilonPlacement());
     }
 
     /** {@link #build} with DL4J's stock implementations: the reference the fast ones are tested against. */
