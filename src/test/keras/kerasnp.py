@@ -209,6 +209,8 @@ def forward(path, x, layers=None):
             values[name] = a
         elif layer["class_name"] == "Add":
             values[name] = sum(values[s] for s in srcs)
+        elif layer["class_name"] == "Concatenate":  # the axis counts the batch axis, as NumPy's does here
+            values[name] = np.concatenate([values[s] for s in srcs], axis=layer["config"].get("axis", -1))
         else:
             values[name] = apply(layer, w, values[srcs[0]] if srcs else (a if previous is None else values[previous]),
                                  major)
@@ -245,6 +247,12 @@ def apply(layer, w, a, major):
     if kind in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
         axes = (2, 3) if cf else (1, 2)
         return a.mean(axis=axes) if "Average" in kind else a.max(axis=axes)
+    if kind == "ZeroPadding2D":
+        p = c.get("padding", 1)
+        rows, cols = (p, p) if isinstance(p, int) else p
+        rows, cols = pair(rows), pair(cols)
+        pads = ((0, 0), (0, 0), rows, cols) if cf else ((0, 0), rows, cols, (0, 0))
+        return np.pad(a, pads)
     if kind == "Flatten":
         if cf and a.ndim > 2:
             a = np.moveaxis(a, 1, -1)

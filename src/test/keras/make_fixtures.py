@@ -671,7 +671,11 @@ def more_fixtures():
         z.writestr(zipfile.ZipInfo("config.json", date_time=(2024, 5, 2, 10, 0, 0)), json.dumps(small))
         z.writestr(zipfile.ZipInfo("../../model.weights.h5", date_time=(2024, 5, 2, 10, 0, 0)), b"x")
 
-    with open(os.path.join(OUT, "expected.json"), "w") as f:
+    path = os.path.join(OUT, "expected.json")
+    if os.path.exists(path):  # keep the entries of make_keras_fixtures.py, whose files need real Keras
+        with open(path) as f:
+            expected = {**expected, **{k: v for k, v in json.load(f).items() if k not in expected}}
+    with open(path, "w") as f:
         json.dump(expected, f, indent=1)
 
 

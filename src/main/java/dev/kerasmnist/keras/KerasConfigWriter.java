@@ -3,24 +3,10 @@ package dev.kerasmnist.keras;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kerasmnist.model.ActivationSpec;
-import dev.kerasmnist.model.AddSpec;
-import dev.kerasmnist.model.BatchNormalizationSpec;
-import dev.kerasmnist.model.Conv2DSpec;
-import dev.kerasmnist.model.DenseSpec;
-import dev.kerasmnist.model.DropoutSpec;
-import dev.kerasmnist.model.FlattenSpec;
-import dev.kerasmnist.model.GlobalPooling2DSpec;
-import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.LayerSpec;
-import dev.kerasmnist.model.LeakyReLUSpec;
-import dev.kerasmnist.model.LstmSpec;
+import dev.kerasmnist.model.MergeSpec;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.ModelSummary;
-import dev.kerasmnist.model.Pooling2DSpec;
-import dev.kerasmnist.model.ReshapeSpec;
-import dev.kerasmnist.model.RescalingSpec;
-import dev.kerasmnist.model.Size2D;
 import java.util.List;
 
 /**
@@ -64,17 +50,26 @@ final class KerasConfigWriter {
         for (int k = 0; k < spec.layers().size(); k++) {
             LayerSpec layer = spec.layers().get(k);
             ObjectNode l = layers.addObject();
-            l.put("module", "keras.layers").put("class_name", ModelSummary.kerasClass(layer));
+            l.put("module", "keras.layers").put("class_name", layer.kerasClass());
             ObjectNode c = l.putObject("config");
             c.put("name", names.get(k)).put("trainable", true);
             c.set("dtype", dtype());
-            fill(c, layer);
+            layer.writeConfig(c);
             l.putNull("registered_name");
-            l.putObject("build_config").set("input_shape", batchShape(in));
+            if (layer instanceof MergeSpec) {
+                // a merge layer is built with a list of shapes, one per input (Keras's Merge.build refuses one)
+                ArrayNode each = l.putObject("build_config").putArray("input_shape");
+                for (int from : spec.inputsOf(k)) {
+                    each.add(batchShape(from < 0 ? spec.inputShape().stream().mapToInt(Integer::intValue).toArray()
+                            : shapes.get(from)));
+                }
+            } else {
+                l.putObject("build_config").set("input_shape", batchShape(in));
+            }
             if (graph) {
                 l.put("name", names.get(k));
                 ArrayNode args = l.putArray("inbound_nodes").addObject().putArray("args");
-                ArrayNode tensors = layer instanceof AddSpec ? args.addArray() : args;
+                ArrayNode tensors = layer instanceof MergeSpec ? args.addArray() : args;
                 for (int from : spec.inputsOf(k)) {
                     ObjectNode tensor = tensors.addObject();
                     tensor.put("class_name", "__keras_tensor__");
@@ -109,85 +104,12 @@ final class KerasConfigWriter {
         return model;
     }
 
-    private static void fill(ObjectNode c, LayerSpec layer) {
-        if (layer instanceof DenseSpec d) {
-            c.put("units", d.units()).put("activation", activation(d.activation())).put("use_bias", true);
-            initializers(c);
-        } else if (layer instanceof Conv2DSpec conv) {
-            c.put("filters", conv.filters());
-            c.set("kernel_size", pair(conv.kernelSize()));
-            c.set("strides", pair(conv.strides()));
-            c.put("padding", conv.padding().kerasName()).put("data_format", conv.dataFormat().kerasName());
-            c.set("dilation_rate", pair(Size2D.square(1)));
-            c.put("groups", 1).put("activation", activation(conv.activation())).put("use_bias", conv.useBias());
-            initializers(c);
-        } else if (layer instanceof Pooling2DSpec p) {
-            c.set("pool_size", pair(p.poolSize()));
-            c.put("padding", p.padding().kerasName());
-            c.set("strides", pair(p.strides()));
-            c.put("data_format", p.dataFormat().kerasName());
-        } else if (layer instanceof GlobalPooling2DSpec g) {
-            c.put("data_format", g.dataFormat().kerasName()).put("keepdims", false);
-        } else if (layer instanceof FlattenSpec f) {
-            c.put("data_format", f.dataFormat().kerasName());
-        } else if (layer instanceof ReshapeSpec r) {
-            ArrayNode target = c.putArray("target_shape");
-            r.targetShape().forEach(target::add);
-        } else if (layer instanceof DropoutSpec d) {
-            c.put("rate", d.rate()).putNull("seed").putNull("noise_shape");
-        } else if (layer instanceof RescalingSpec r) {
-            c.put("scale", r.scale()).put("offset", r.offset());
-        } else if (layer instanceof BatchNormalizationSpec b) {
-            c.put("axis", b.axis()).put("momentum", b.momentum()).put("epsilon", b.epsilon())
-                    .put("center", b.center()).put("scale", b.scale());
-        } else if (layer instanceof ActivationSpec a) {
-            c.put("activation", activation(a.activation()));
-        } else if (layer instanceof LeakyReLUSpec l) {
-            c.put("negative_slope", l.negativeSlope());
-        } else if (layer instanceof dev.kerasmnist.model.SimpleRnnSpec r) {
-            c.put("units", r.units()).put("activation", activation(r.activation())).put("use_bias", true)
-                    .put("return_sequences", r.returnSequences()).put("return_state", false)
-                    .put("go_backwards", false).put("stateful", false).put("unroll", false).put("dropout", 0.0)
-                    .put("recurrent_dropout", 0.0);
-        } else if (layer instanceof LstmSpec l) {
-            c.put("units", l.units()).put("activation", activation(l.activation()))
-                    .put("recurrent_activation", activation(l.recurrentActivation())).put("use_bias", true)
-                    .put("return_sequences", l.returnSequences()).put("return_state", false)
-                    .put("go_backwards", false).put("stateful", false).put("unroll", false)
-                    .put("unit_forget_bias", true).put("dropout", 0.0).put("recurrent_dropout", 0.0);
-        }
-    }
-
-    /** Keras 3 names; Keras 2's hard_sigmoid is not Keras 3's, so a model with it cannot be written as Keras 3. */
-    private static String activation(KerasActivation a) {
-        if (a == KerasActivation.HARD_SIGMOID) {
-            throw new IllegalArgumentException("the model uses Keras 2's hard_sigmoid (clip(0.2 x + 0.5)), which"
-                    + " Keras 3's hard_sigmoid (clip(x / 6 + 0.5)) is not; it cannot be written as a Keras 3 model");
-        }
-        return a.kerasName();
-    }
-
-    private static void initializers(ObjectNode c) {
-        ObjectNode kernel = c.putObject("kernel_initializer");
-        kernel.put("module", "keras.initializers").put("class_name", "GlorotUniform");
-        kernel.putObject("config").putNull("seed");
-        kernel.putNull("registered_name");
-        ObjectNode bias = c.putObject("bias_initializer");
-        bias.put("module", "keras.initializers").put("class_name", "Zeros");
-        bias.putObject("config");
-        bias.putNull("registered_name");
-    }
-
     private static ObjectNode dtype() {
         ObjectNode d = JSON.createObjectNode();
         d.put("module", "keras").put("class_name", "DTypePolicy");
         d.putObject("config").put("name", "float32");
         d.putNull("registered_name");
         return d;
-    }
-
-    private static ArrayNode pair(Size2D s) {
-        return JSON.createArrayNode().add(s.rows()).add(s.cols());
     }
 
     private static ArrayNode batchShape(int[] shape) {

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.model.KerasToDl4j;
-import dev.kerasmnist.model.LayerSpec;
-import dev.kerasmnist.model.LstmSpec;
+import dev.kerasmnist.model.KerasVariable;
 import dev.kerasmnist.model.ModelSpec;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -110,8 +109,7 @@ public final class KerasExport {
                     continue;
                 }
                 WritableGroup layer = layers.putGroup(names.get(k));
-                if (spec.layers().get(k) instanceof LstmSpec
-                        || spec.layers().get(k) instanceof dev.kerasmnist.model.SimpleRnnSpec) { // a cell's variables
+                if (spec.layers().get(k).variablesInCell()) {
                     layer = layer.putGroup("cell");
                 }
                 WritableGroup vars = layer.putGroup("vars");
@@ -140,9 +138,10 @@ public final class KerasExport {
             WritableGroup model = h5.putGroup("model_weights");
             // Keras's loader reads the layers that list weight_names, in order; the others are left out (see above)
             List<String> withWeights = new ArrayList<>();
+            List<int[]> shapes = spec.outputShapes();
             for (int k = 0; k < spec.layers().size(); k++) {
-                LayerSpec layer = spec.layers().get(k);
-                List<String> variables = KerasToDl4j.variables(layer);
+                List<String> variables = spec.layers().get(k).variables(spec.inputShapeOf(k, shapes)).stream()
+                        .map(KerasVariable::name).toList();
                 if (variables.isEmpty()) {
                     continue;
                 }

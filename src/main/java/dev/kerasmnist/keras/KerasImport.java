@@ -2,12 +2,17 @@ package dev.kerasmnist.keras;
 
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.KerasVariable;
 import dev.kerasmnist.model.LayerSpec;
+import dev.kerasmnist.model.MergeSpec;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.RescalingSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,9 +63,12 @@ public final class KerasImport {
             }
             List<List<INDArray>> weights = new ArrayList<>();
             List<int[]> shapes = spec.outputShapes();
+            Map<String, Integer> h5Offsets = new HashMap<>(); // a nested model's layers share its top-level group
             for (int k = 0; k < spec.layers().size(); k++) {
-                weights.add(read(keras, file, spec.layers().get(k), t.names().get(k), t.weights().get(k),
-                        spec.inputShapeOf(k, shapes), shapes.get(k)));
+                List<KerasVariable> variables = spec.layers().get(k).variables(spec.inputShapeOf(k, shapes));
+                KerasTranslation.WeightRef ref = t.weights().get(k);
+                int offset = h5Offsets.merge(ref.h5Layer(), variables.size(), Integer::sum) - variables.size();
+                weights.add(read(keras, file, variables, t.names().get(k), ref, offset));
             }
             Model net = spec.chain() ? KerasToDl4j.buildStock(spec) : KerasToDl4j.buildGraph(spec);
             try {
@@ -72,11 +80,12 @@ public final class KerasImport {
             described.add("Input(" + spec.inputShape().toString().replace('[', '(').replace(']', ')')
                     .replaceAll("^\\((\\d+)\\)$", "($1,)") + ")");
             for (int k = 0; k < spec.layers().size(); k++) {
-                String call = dev.kerasmnist.model.ModelSummary.describe(spec.layers().get(k));
-                if (spec.layers().get(k) instanceof dev.kerasmnist.model.AddSpec) {
+                LayerSpec layer = spec.layers().get(k);
+                String call = layer.describe();
+                if (layer instanceof MergeSpec) {
                     List<String> from = spec.inputsOf(k).stream().map(i -> i < 0 ? "input" : t.names().get(i))
                             .toList();
-                    call = "Add([" + String.join(", ", from) + "])"; // the file's layer names
+                    call = layer.kerasClass() + "([" + String.join(", ", from) + "])"; // the file's layer names
                 }
                 described.add(call);
             }
@@ -85,12 +94,14 @@ public final class KerasImport {
         }
     }
 
-    /** One layer's variables, their shapes checked against the config before any is read. */
-    private static List<INDArray> read(KerasFile keras, Path file, LayerSpec layer, String name,
-                                       KerasTranslation.WeightRef ref, int[] in, int[] out)
+    /**
+     * One layer's variables, their shapes checked against the config before any is read; in legacy .h5, from
+     * {@code h5Offset} on in its group.
+     */
+    private static List<INDArray> read(KerasFile keras, Path file, List<KerasVariable> variables, String name,
+                                       KerasTranslation.WeightRef ref, int h5Offset)
             throws KerasImportException {
-        List<String> names = KerasToDl4j.variables(layer);
-        List<long[]> expected = KerasToDl4j.variableShapes(layer, in, out);
+        List<String> names = variables.stream().map(KerasVariable::name).toList();
         if (names.isEmpty()) {
             return List.of();
         }
@@ -103,8 +114,8 @@ public final class KerasImport {
             }
         } else {
             List<KerasFile.Variable> all = keras.h5Variables(ref.h5Layer());
-            stored = all == null || all.size() < ref.h5Offset() + names.size() ? null
-                    : all.subList(ref.h5Offset(), ref.h5Offset() + names.size());
+            stored = all == null || all.size() < h5Offset + names.size() ? null
+                    : all.subList(h5Offset, h5Offset + names.size());
         }
         if (stored == null || stored.size() < names.size()) {
             throw new KerasImportException(file + ": no weights for " + names + " of layer '" + name + "'"
@@ -114,10 +125,10 @@ public final class KerasImport {
         List<INDArray> arrays = new ArrayList<>();
         for (int v = 0; v < names.size(); v++) {
             KerasFile.Variable variable = stored.get(v);
-            if (!Arrays.equals(variable.shape(), expected.get(v))) {
+            if (!Arrays.equals(variable.shape(), variables.get(v).shape())) {
                 throw new KerasImportException(file + ": weights " + names.get(v) + " of layer '" + name
                         + "' have shape " + Arrays.toString(variable.shape()) + " but the config says "
-                        + Arrays.toString(expected.get(v)));
+                        + Arrays.toString(variables.get(v).shape()));
             }
             float[] values = keras.read(variable);
             arrays.add(Nd4j.create(values, variable.shape(), 'c').castTo(DataType.FLOAT));
@@ -130,11 +141,13 @@ public final class KerasImport {
      * offset -1) before any layer with weights.
      */
     static boolean rescalesRawPixels(ModelSpec spec) {
-        for (LayerSpec layer : spec.layers()) {
-            if (layer instanceof dev.kerasmnist.model.RescalingSpec r) {
+        List<int[]> shapes = spec.outputShapes();
+        for (int k = 0; k < spec.layers().size(); k++) {
+            LayerSpec layer = spec.layers().get(k);
+            if (layer instanceof RescalingSpec r) {
                 return Math.abs(r.scale()) < 0.1;
             }
-            if (!KerasToDl4j.variables(layer).isEmpty()) {
+            if (!layer.variables(spec.inputShapeOf(k, shapes)).isEmpty()) {
                 return false;
             }
         }

@@ -1,27 +1,13 @@
 package dev.kerasmnist.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kerasmnist.model.ActivationSpec;
-import dev.kerasmnist.model.BatchNormalizationSpec;
-import dev.kerasmnist.model.Conv2DSpec;
-import dev.kerasmnist.model.DataFormat;
-import dev.kerasmnist.model.DenseSpec;
-import dev.kerasmnist.model.DropoutSpec;
-import dev.kerasmnist.model.FlattenSpec;
-import dev.kerasmnist.model.GlobalPooling2DSpec;
-import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
+import dev.kerasmnist.model.LayerConfig;
 import dev.kerasmnist.model.LayerSpec;
-import dev.kerasmnist.model.LeakyReLUSpec;
-import dev.kerasmnist.model.LstmSpec;
+import dev.kerasmnist.model.Layers;
+import dev.kerasmnist.model.MergeSpec;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.model.Padding;
-import dev.kerasmnist.model.PoolType;
-import dev.kerasmnist.model.Pooling2DSpec;
-import dev.kerasmnist.model.ReshapeSpec;
-import dev.kerasmnist.model.RescalingSpec;
 import dev.kerasmnist.model.RmsPropSpec;
-import dev.kerasmnist.model.Size2D;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,8 +23,11 @@ import java.util.Map;
  * Sequential and Functional chains, which are inlined.
  */
 final class KerasTranslation {
-    /** Where one layer's weights live: legacy .h5 by top-level layer name and offset, .keras by path. */
-    record WeightRef(String h5Layer, int h5Offset, String zipPath) {
+    /**
+     * Where one layer's weights live: legacy .h5 in the top-level layer's group (a nested model's layers share it,
+     * in order), .keras by path.
+     */
+    record WeightRef(String h5Layer, String zipPath) {
     }
 
     /** A translated model: the spec, and per spec layer its Keras name and weights. */
@@ -65,7 +54,7 @@ final class KerasTranslation {
         KerasTranslation t = new KerasTranslation(file, keras.kerasMajor());
         JsonNode model = keras.model();
         t.inputShape = shapeOf(model.path("build_config").path("input_shape"));
-        t.model(model, null, "", new HashMap<>(), -1);
+        t.model(model, null, "", -1);
         if (t.inputShape == null) {
             throw new KerasImportException(file + ": the config gives no input shape (no InputLayer, no"
                     + " batch_input_shape); " + KerasImportException.SUPPORTED);
@@ -88,15 +77,11 @@ final class KerasTranslation {
     }
 
     /**
-     * Appends the layers of a Sequential or a Functional chain. {@code h5Layer} is the top-level layer whose
-     * weight_names hold a nested model's weights; {@code zipPrefix} the .keras path of a nested model's layers.
-     */
-    /**
      * Appends the layers of a Sequential or Functional model whose input is spec layer {@code entry} (-1: the
      * model's input) and returns the spec layer of its output. {@code h5Layer} is the top-level layer whose
      * weight_names hold a nested model's weights; {@code zipPrefix} the .keras path of a nested model's layers.
      */
-    private int model(JsonNode model, String h5Layer, String zipPrefix, Map<String, Integer> h5Offsets, int entry)
+    private int model(JsonNode model, String h5Layer, String zipPrefix, int entry)
             throws KerasImportException {
         String className = model.path("class_name").asText();
         JsonNode config = model.path("config");
@@ -130,15 +115,24 @@ final class KerasTranslation {
                     indexOf.put(name(layer), entry);
                     continue;
                 }
-                from = inboundOf(layer, kind);
             }
             if ("Sequential".equals(kind) || "Functional".equals(kind) || "Model".equals(kind)) {
+                if (functional) {
+                    from = inboundOf(layer, kind, false);
+                }
                 if (inputShape == null) {
                     inputShape = shapeOf(layer.path("build_config").path("input_shape"));
                 }
-                current = model(layer, top, zipPath + "/", h5Offsets, from.get(0));
+                current = model(layer, top, zipPath + "/", from.get(0));
             } else {
-                current = layer(layer, kind, top, zipPath, h5Offsets, from);
+                if (inputShape == null) {
+                    inputShape = declaredShape(layer.path("config"));
+                }
+                LayerSpec spec = spec(layer, kind);
+                if (functional) {
+                    from = inboundOf(layer, kind, spec instanceof MergeSpec);
+                }
+                current = spec == null ? from.get(0) : add(spec, layer, top, zipPath, from);
             }
             indexOf.put(name(layer), current);
         }
@@ -168,19 +162,19 @@ final class KerasTranslation {
         return name(list.get(list.size() - 1));
     }
 
-    /** The spec layers a Functional layer takes; refuses shared layers, joins other than Add, unknown names. */
-    private List<Integer> inboundOf(JsonNode layer, String kind) throws KerasImportException {
+    /** The spec layers a Functional layer takes; refuses shared layers, unknown names, joins of one input. */
+    private List<Integer> inboundOf(JsonNode layer, String kind, boolean merge) throws KerasImportException {
         JsonNode nodes = layer.path("inbound_nodes");
         if (nodes.size() > 1) {
             throw new KerasImportException(file + ": layer '" + name(layer) + "' is called " + nodes.size()
                     + " times (a shared layer), which this importer does not support; " + KerasImportException.SUPPORTED);
         }
         List<String> sources = sources(nodes);
-        if (sources.size() > 1 && !"Add".equals(kind)) {
+        if (sources.size() > 1 && !merge) {
             throw new KerasImportException(file + ": layer '" + name(layer) + "' (" + kind + ") takes " + sources
-                    + "; of the layers that join branches only Add is supported; " + KerasImportException.SUPPORTED);
+                    + ", but only a layer that joins branches takes several; " + KerasImportException.SUPPORTED);
         }
-        if (sources.isEmpty() || ("Add".equals(kind) && sources.size() < 2)) {
+        if (sources.isEmpty() || (merge && sources.size() < 2)) {
             throw new KerasImportException(file + ": layer '" + name(layer) + "' takes " + sources + "; "
                     + KerasImportException.SUPPORTED);
         }
@@ -197,174 +191,43 @@ final class KerasTranslation {
     }
 
     /** Appends one layer taking spec layers {@code from}; returns the spec layer of its output. */
-    private int layer(JsonNode layer, String kind, String h5Layer, String zipPath, Map<String, Integer> h5Offsets,
-                      List<Integer> from) throws KerasImportException {
-        JsonNode c = layer.path("config");
-        if (inputShape == null) {
-            inputShape = declaredShape(c);
-        }
-        LayerSpec spec;
-        try {
-            spec = spec(layer, kind, c);
-        } catch (IllegalArgumentException e) {
-            throw unsupported(layer, e.getMessage());
-        }
-        if (spec == null) {
-            return from.get(0); // InputLayer, or a layer that computes nothing at inference (Dropout(0))
-        }
-        int offset = h5Offsets.getOrDefault(h5Layer, 0);
-        h5Offsets.put(h5Layer, offset + dev.kerasmnist.model.KerasToDl4j.variables(spec).size());
+    private int add(LayerSpec spec, JsonNode layer, String h5Layer, String zipPath, List<Integer> from) {
         layers.add(spec);
         names.add(name(layer));
-        refs.add(new WeightRef(h5Layer, offset, zipPath));
+        refs.add(new WeightRef(h5Layer, zipPath));
         inbound.add(from);
         return layers.size() - 1;
     }
 
-    private LayerSpec spec(JsonNode layer, String kind, JsonNode c) throws KerasImportException {
-        DataFormat format = c.hasNonNull("data_format") ? DataFormat.of(c.path("data_format").asText())
-                : DataFormat.CHANNELS_LAST;
-        switch (kind) {
-            case "InputLayer":
-                if (declaredShape(c) == null) {
-                    throw unsupported(layer, "an InputLayer without batch_shape");
-                }
-                return null;
-            case "Dense":
-                if (!c.path("use_bias").asBoolean(true)) {
-                    throw unsupported(layer, "Dense(use_bias=False)");
-                }
-                return new DenseSpec(c.path("units").asInt(), activation(layer, c.path("activation")));
-            case "Conv2D":
-            case "Convolution2D":
-                for (String one : new String[] {"dilation_rate"}) {
-                    if (c.has(one) && !(size(c.path(one)).rows() == 1 && size(c.path(one)).cols() == 1)) {
-                        throw unsupported(layer, "Conv2D(" + one + "=" + c.path(one) + ")");
-                    }
-                }
-                if (c.path("groups").asInt(1) != 1) {
-                    throw unsupported(layer, "Conv2D(groups=" + c.path("groups") + ")");
-                }
-                return new Conv2DSpec(c.path("filters").asInt(), size(c.path("kernel_size")),
-                        c.has("strides") ? size(c.path("strides")) : Size2D.square(1),
-                        Padding.of(c.path("padding").asText("valid")), format, activation(layer, c.path("activation")),
-                        c.path("use_bias").asBoolean(true));
-            case "MaxPooling2D":
-            case "AveragePooling2D":
-            case "MaxPool2D":
-            case "AvgPool2D": {
-                Size2D pool = c.has("pool_size") ? size(c.path("pool_size")) : Size2D.square(2);
-                Size2D strides = c.hasNonNull("strides") ? size(c.path("strides")) : pool;
-                return new Pooling2DSpec(kind.startsWith("Max") ? PoolType.MAX : PoolType.AVERAGE, pool, strides,
-                        Padding.of(c.path("padding").asText("valid")), format);
+    /**
+     * The layer record a Keras layer config describes, read by the layer's own reader; null for an InputLayer or a
+     * layer that computes nothing at inference (Dropout(0)).
+     */
+    private LayerSpec spec(JsonNode layer, String kind) throws KerasImportException {
+        if ("InputLayer".equals(kind)) {
+            if (declaredShape(layer.path("config")) == null) {
+                throw unsupported(layer, "an InputLayer without batch_shape");
             }
-            case "GlobalAveragePooling2D":
-            case "GlobalMaxPooling2D":
-            case "GlobalAvgPool2D":
-            case "GlobalMaxPool2D":
-                if (c.path("keepdims").asBoolean(false)) {
-                    throw unsupported(layer, kind + "(keepdims=True)");
-                }
-                return new GlobalPooling2DSpec(kind.startsWith("GlobalMax") ? PoolType.MAX : PoolType.AVERAGE, format);
-            case "Flatten":
-                return new FlattenSpec(format);
-            case "Reshape": {
-                List<Integer> target = new ArrayList<>();
-                c.path("target_shape").forEach(d -> target.add(d.asInt()));
-                return new ReshapeSpec(target);
-            }
-            case "Dropout":
-                double rate = c.path("rate").asDouble();
-                return rate == 0 ? null : new DropoutSpec(rate);
-            case "Rescaling":
-                if (!c.path("scale").isNumber() || !c.path("offset").isMissingNode() && !c.path("offset").isNumber()) {
-                    throw unsupported(layer, "Rescaling by per-channel values " + c.path("scale"));
-                }
-                return new RescalingSpec(c.path("scale").asDouble(), c.path("offset").asDouble(0));
-            case "BatchNormalization": {
-                JsonNode axis = c.path("axis");
-                if (axis.isArray() && axis.size() != 1) {
-                    throw unsupported(layer, "BatchNormalization over axes " + axis);
-                }
-                if (c.path("renorm").asBoolean(false) || c.hasNonNull("virtual_batch_size")) {
-                    throw unsupported(layer, "BatchNormalization with renorm or virtual batches");
-                }
-                return new BatchNormalizationSpec(axis.isArray() ? axis.get(0).asInt() : axis.asInt(-1),
-                        c.path("momentum").asDouble(0.99), c.path("epsilon").asDouble(1e-3),
-                        c.path("center").asBoolean(true), c.path("scale").asBoolean(true));
-            }
-            case "Activation":
-                return new ActivationSpec(activation(layer, c.path("activation")));
-            case "ReLU": {
-                double max = c.path("max_value").isNumber() ? c.path("max_value").asDouble() : Double.NaN;
-                double slope = c.path("negative_slope").asDouble(0);
-                if (c.path("threshold").asDouble(0) != 0 || (slope != 0 && !Double.isNaN(max))
-                        || !(Double.isNaN(max) || max == 6)) {
-                    throw unsupported(layer, "ReLU(max_value=" + c.path("max_value") + ", negative_slope="
-                            + c.path("negative_slope") + ", threshold=" + c.path("threshold") + ")");
-                }
-                return slope != 0 ? new LeakyReLUSpec(slope)
-                        : new ActivationSpec(Double.isNaN(max) ? KerasActivation.RELU : KerasActivation.RELU6);
-            }
-            case "LeakyReLU":
-                return new LeakyReLUSpec(c.has("negative_slope") ? c.path("negative_slope").asDouble()
-                        : c.path("alpha").asDouble(LeakyReLUSpec.KERAS_DEFAULT_SLOPE));
-            case "Softmax":
-                if (c.path("axis").asInt(-1) != -1) {
-                    throw unsupported(layer, "Softmax(axis=" + c.path("axis") + ")");
-                }
-                return new ActivationSpec(KerasActivation.SOFTMAX);
-            case "LSTM": {
-                for (String flag : new String[] {"go_backwards", "stateful", "return_state", "time_major"}) {
-                    if (c.path(flag).asBoolean(false)) {
-                        throw unsupported(layer, "LSTM(" + flag + "=True)");
-                    }
-                }
-                if (!c.path("use_bias").asBoolean(true)) {
-                    throw unsupported(layer, "LSTM(use_bias=False)");
-                }
-                return new LstmSpec(c.path("units").asInt(), activation(layer, c.path("activation")),
-                        activation(layer, c.path("recurrent_activation").isMissingNode()
-                                ? JSON_HARD_SIGMOID : c.path("recurrent_activation")),
-                        c.path("return_sequences").asBoolean(false));
-            }
-            case "SimpleRNN": {
-                for (String flag : new String[] {"go_backwards", "stateful", "return_state"}) {
-                    if (c.path(flag).asBoolean(false)) {
-                        throw unsupported(layer, "SimpleRNN(" + flag + "=True)");
-                    }
-                }
-                if (!c.path("use_bias").asBoolean(true)) {
-                    throw unsupported(layer, "SimpleRNN(use_bias=False)");
-                }
-                return new dev.kerasmnist.model.SimpleRnnSpec(c.path("units").asInt(),
-                        activation(layer, c.path("activation").isMissingNode()
-                                ? com.fasterxml.jackson.databind.node.TextNode.valueOf("tanh") : c.path("activation")),
-                        c.path("return_sequences").asBoolean(false));
-            }
-            case "Lambda":
-                throw new KerasImportException(file + ": layer '" + name(layer) + "' is a Lambda layer (Python code,"
-                        + " which cannot be imported); " + KerasImportException.SUPPORTED);
-            case "Add":
-                return new dev.kerasmnist.model.AddSpec();
-            case "Concatenate":
-            case "Multiply":
-            case "Subtract":
-            case "Average":
-                throw new KerasImportException(file + ": layer '" + name(layer) + "' is a " + kind + " of several"
-                        + " inputs; of the layers that join branches only Add is supported; "
-                        + KerasImportException.SUPPORTED);
-            default:
-                boolean custom = !layer.path("module").asText("keras").startsWith("keras");
-                throw new KerasImportException(file + ": layer '" + name(layer) + "' is "
-                        + (custom ? "a custom layer (" + kind + ")" : "a " + kind)
-                        + ", which this importer does not support; " + KerasImportException.SUPPORTED);
+            return null;
+        }
+        if (!Layers.reads(kind)) {
+            boolean custom = !layer.path("module").asText("keras").startsWith("keras");
+            String what = "Lambda".equals(kind) ? "a Lambda layer (Python code, which cannot be imported)"
+                    : JOINS.contains(kind) ? "a " + kind + " of several inputs, which this importer does not support"
+                    : (custom ? "a custom layer (" + kind + ")" : "a " + kind) + ", which this importer does not support";
+            throw new KerasImportException(file + ": layer '" + name(layer) + "' is " + what + "; "
+                    + KerasImportException.SUPPORTED);
+        }
+        try {
+            return Layers.read(new LayerConfig(kind, layer.path("config"), kerasMajor));
+        } catch (IllegalArgumentException e) {
+            throw unsupported(layer, e.getMessage());
         }
     }
 
-    /** Keras 1's LSTM default, for configs that predate recurrent_activation. */
-    private static final JsonNode JSON_HARD_SIGMOID = com.fasterxml.jackson.databind.node.TextNode
-            .valueOf("hard_sigmoid");
+    /** Keras's layers that join branches and have no record yet. */
+    private static final java.util.Set<String> JOINS = java.util.Set.of("Multiply", "Subtract", "Average",
+            "Maximum", "Minimum", "Dot");
 
     /**
      * The layers a Functional layer takes: Keras 3 {@code [{"args": [{"class_name": "__keras_tensor__", "config":
@@ -381,29 +244,6 @@ final class KerasTranslation {
             }));
         }
         return sources;
-    }
-
-    private KerasActivation activation(JsonNode layer, JsonNode name) throws KerasImportException {
-        if (name.isObject()) { // Keras 3 serialises non-builtin activations as objects
-            String cls = name.path("class_name").asText();
-            name = "function".equals(cls) || name.path("module").asText().startsWith("keras")
-                    ? name.path("config") : name;
-            if (!name.isTextual()) {
-                throw unsupported(layer, "a custom activation " + cls);
-            }
-        }
-        try {
-            return KerasActivation.of(name.asText("linear"), kerasMajor);
-        } catch (IllegalArgumentException e) {
-            throw unsupported(layer, e.getMessage());
-        }
-    }
-
-    private static Size2D size(JsonNode n) {
-        if (n.isArray()) {
-            return n.size() == 1 ? Size2D.square(n.get(0).asInt()) : new Size2D(n.get(0).asInt(), n.get(1).asInt());
-        }
-        return Size2D.square(n.asInt());
     }
 
     /** The compiled loss, categorical crossentropy if none or unknown (inference does not use it). */

@@ -1,5 +1,11 @@
 package dev.kerasmnist.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Keras's {@code layers.BatchNormalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True)}.
  * Its weights are {@code gamma} (if scale), {@code beta} (if center), {@code moving_mean}, {@code moving_variance}.
@@ -17,5 +23,59 @@ public record BatchNormalizationSpec(int axis, double momentum, double epsilon, 
 
     public BatchNormalizationSpec withAxis(int a) {
         return new BatchNormalizationSpec(a, momentum, epsilon, center, scale);
+    }
+
+    static BatchNormalizationSpec read(LayerConfig c) {
+        JsonNode axis = c.path("axis");
+        c.require(!axis.isArray() || axis.size() == 1, "BatchNormalization over axes " + axis);
+        c.require(!c.flag("renorm", false) && !c.has("virtual_batch_size"),
+                "BatchNormalization with renorm or virtual batches");
+        BatchNormalizationSpec k = KERAS_DEFAULTS;
+        return new BatchNormalizationSpec(axis.isArray() ? axis.get(0).asInt() : axis.asInt(k.axis),
+                c.real("momentum", k.momentum), c.real("epsilon", k.epsilon), c.flag("center", k.center),
+                c.flag("scale", k.scale));
+    }
+
+    @Override
+    public void writeConfig(ObjectNode c) {
+        c.put("axis", axis).put("momentum", momentum).put("epsilon", epsilon).put("center", center)
+                .put("scale", scale);
+    }
+
+    @Override
+    public String kerasClass() {
+        return "BatchNormalization";
+    }
+
+    /** Only over the features of a vector or the channels of feature maps. */
+    @Override
+    public int[] outputShape(int[] input, DataFormat format) {
+        int a = axis < 0 ? input.length + 1 + axis : axis; // Keras counts the batch axis as 0
+        int channel = input.length == 1 ? 1 : format == DataFormat.CHANNELS_LAST ? 3 : 1;
+        if (input.length == 2 || a != channel) {
+            throw new IllegalArgumentException("BatchNormalization(axis=" + axis + ") on " + Arrays.toString(input)
+                    + ": only over the features of a vector or the channels of feature maps");
+        }
+        return input;
+    }
+
+    @Override
+    public List<KerasVariable> variables(int[] input) {
+        long n = input.length == 1 ? input[0] : axis == 1 ? input[0] : input[2]; // channels-first or -last
+        List<KerasVariable> v = new ArrayList<>();
+        if (scale) {
+            v.add(new KerasVariable("gamma", n));
+        }
+        if (center) {
+            v.add(new KerasVariable("beta", n));
+        }
+        v.add(new KerasVariable("moving_mean", new long[] {n}, false));
+        v.add(new KerasVariable("moving_variance", new long[] {n}, false));
+        return v;
+    }
+
+    @Override
+    public String describe() {
+        return "BatchNormalization(axis=" + axis + ")";
     }
 }

@@ -2,6 +2,9 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Keras's {@code layers.Conv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
@@ -40,6 +43,60 @@ public record Conv2DSpec(int filters, Size2D kernelSize, Size2D strides, Padding
         return new Conv2DSpec(filters, kernelSize != null ? kernelSize : Size2D.square(kernel == null ? 0 : kernel),
                 strides != null ? strides : Size2D.square(1), padding != null ? padding : Padding.VALID,
                 dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST, activation, useBias == null || useBias);
+    }
+
+    static Conv2DSpec read(LayerConfig c) {
+        Size2D dilation = c.size("dilation_rate", Size2D.square(1));
+        c.require(dilation.rows() == 1 && dilation.cols() == 1, "Conv2D(dilation_rate=" + c.path("dilation_rate") + ")");
+        c.require(c.integer("groups", 1) == 1, "Conv2D(groups=" + c.path("groups") + ")");
+        return new Conv2DSpec(c.integer("filters"), c.size("kernel_size", null), c.size("strides", Size2D.square(1)),
+                Padding.of(c.path("padding").asText("valid")), c.dataFormat(),
+                c.activation("activation", KerasActivation.LINEAR), c.flag("use_bias", true));
+    }
+
+    @Override
+    public void writeConfig(ObjectNode c) {
+        c.put("filters", filters);
+        c.set("kernel_size", LayerConfig.pair(kernelSize));
+        c.set("strides", LayerConfig.pair(strides));
+        c.put("padding", padding.kerasName()).put("data_format", dataFormat.kerasName());
+        c.set("dilation_rate", LayerConfig.pair(Size2D.square(1)));
+        c.put("groups", 1).put("activation", LayerConfig.activationName(activation)).put("use_bias", useBias);
+        LayerConfig.writeInitializers(c);
+    }
+
+    @Override
+    public String kerasClass() {
+        return "Conv2D";
+    }
+
+    @Override
+    public DataFormat readsFeatureMaps() {
+        return dataFormat;
+    }
+
+    @Override
+    public int[] outputShape(int[] input, DataFormat format) {
+        return Shapes.window(kerasClass(), input, dataFormat, kernelSize, strides, padding, filters);
+    }
+
+    @Override
+    public List<KerasVariable> variables(int[] input) {
+        List<KerasVariable> v = new ArrayList<>();
+        v.add(new KerasVariable("kernel", kernelSize.rows(), kernelSize.cols(), dataFormat.channels(input), filters));
+        if (useBias) {
+            v.add(new KerasVariable("bias", filters));
+        }
+        return v;
+    }
+
+    @Override
+    public String describe() {
+        return "Conv2D(" + filters + ", " + kernelSize + ", " + activation.kerasName()
+                + (strides.rows() * strides.cols() != 1 ? ", strides=" + strides : "")
+                + (padding != Padding.VALID ? ", padding='" + padding.kerasName() + "'" : "")
+                + (dataFormat != DataFormat.CHANNELS_LAST ? ", " + dataFormat.kerasName() : "")
+                + (useBias ? "" : ", use_bias=False") + ")";
     }
 
     public Conv2DSpec withKernelSize(Size2D size) {

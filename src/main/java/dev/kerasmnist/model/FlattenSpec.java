@@ -2,6 +2,7 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Keras's {@code layers.Flatten(data_format="channels_last")}: from feature maps to the flat vector a Dense layer
@@ -24,5 +25,24 @@ public record FlattenSpec(DataFormat dataFormat) implements LayerSpec {
     @JsonCreator
     static FlattenSpec json(@JsonProperty("dataFormat") DataFormat dataFormat) {
         return new FlattenSpec(dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat);
+    }
+
+    static FlattenSpec read(LayerConfig c) {
+        return new FlattenSpec(c.dataFormat());
+    }
+
+    @Override
+    public void writeConfig(ObjectNode c) {
+        c.put("data_format", dataFormat.kerasName());
+    }
+
+    @Override
+    public String kerasClass() {
+        return "Flatten";
+    }
+
+    @Override
+    public int[] outputShape(int[] input, DataFormat format) {
+        return new int[] {Shapes.product(input)};
     }
 }

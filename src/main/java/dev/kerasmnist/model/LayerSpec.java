@@ -2,11 +2,17 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * One Keras layer of a {@link ModelSpec}, by its Keras class name: the one description of a network that recipes,
- * imports, exports, summaries and lessons share. Saved sidecars name the type ({@code "type": "Conv2D"}); records
- * written before there were other layers than Dense have none and read as Dense.
+ * imports, exports, summaries and lessons share. Each record knows its Keras facts: its class name, its output shape,
+ * its variables and its config (read by a static {@code read(LayerConfig)}, written by {@link #writeConfig}). How it
+ * becomes DL4J is its mapping in {@link Layers}, the one registry of layers.
+ *
+ * <p>Saved sidecars name the type ({@code "type": "Conv2D"}); records written before there were other layers than
+ * Dense have none and read as Dense.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = DenseSpec.class)
 @JsonSubTypes({
@@ -23,7 +29,46 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = LeakyReLUSpec.class, name = "LeakyReLU"),
     @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM"),
     @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
-    @JsonSubTypes.Type(value = AddSpec.class, name = "Add")})
+    @JsonSubTypes.Type(value = AddSpec.class, name = "Add"),
+    @JsonSubTypes.Type(value = ConcatenateSpec.class, name = "Concatenate"),
+    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D")})
 public sealed interface LayerSpec permits DenseSpec, Conv2DSpec, Pooling2DSpec, GlobalPooling2DSpec, FlattenSpec,
-        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec, SimpleRnnSpec, AddSpec {
+        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec,
+        SimpleRnnSpec, ZeroPadding2DSpec, MergeSpec {
+    /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
+    String kerasClass();
+
+    /**
+     * Keras's {@code compute_output_shape}, without the batch dimension, refusing an input it cannot take.
+     *
+     * @param input  the shape it takes, in Keras's layout
+     * @param format the data format of the model's feature maps (channels-last until an image layer says otherwise)
+     */
+    int[] outputShape(int[] input, DataFormat format);
+
+    /** Its Keras variables for {@code input}, in Keras's order ({@code kernel, bias}, ...); none by default. */
+    default List<KerasVariable> variables(int[] input) {
+        return List.of();
+    }
+
+    /**
+     * The data format in which it reads feature maps, or null for a layer that takes any shape. Such a layer
+     * needs {@code (rows, cols, channels)} and one format per model.
+     */
+    default DataFormat readsFeatureMaps() {
+        return null;
+    }
+
+    /** Whether Keras keeps its variables in a cell sublayer ({@code layers/lstm/cell/vars}), as recurrent layers do. */
+    default boolean variablesInCell() {
+        return false;
+    }
+
+    /** Its config's own entries, as Keras 3's {@code get_config()} writes them (name, trainable, dtype aside). */
+    void writeConfig(ObjectNode config);
+
+    /** The layer as a Keras call, for the import's line of layers: {@code Conv2D(32, (3, 3), relu)}. */
+    default String describe() {
+        return kerasClass();
+    }
 }

@@ -72,8 +72,11 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
 
     private static void checkGraph(List<LayerSpec> layers, List<List<Integer>> inbound) {
         if (inbound.isEmpty()) {
-            if (layers.stream().anyMatch(l -> l instanceof AddSpec)) {
-                throw new IllegalArgumentException("Add takes several layers: give the model's inbound layers");
+            for (LayerSpec layer : layers) {
+                if (layer instanceof MergeSpec) {
+                    throw new IllegalArgumentException(layer.kerasClass() + " takes several layers: give the model's"
+                            + " inbound layers");
+                }
             }
             return;
         }
@@ -83,12 +86,13 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         }
         for (int k = 0; k < layers.size(); k++) {
             List<Integer> in = inbound.get(k);
-            boolean add = layers.get(k) instanceof AddSpec;
+            boolean merge = layers.get(k) instanceof MergeSpec;
             int at = k;
-            if (in.isEmpty() || (add ? in.size() < 2 : in.size() != 1)
+            if (in.isEmpty() || (merge ? in.size() < 2 : in.size() != 1)
                     || in.stream().anyMatch(i -> i < -1 || i >= at)) {
-                throw new IllegalArgumentException("layer " + k + " (" + ModelSummary.kerasClass(layers.get(k))
-                        + ") takes " + in + ": " + (add ? "Add takes two or more earlier layers"
+                String name = layers.get(k).kerasClass();
+                throw new IllegalArgumentException("layer " + k + " (" + name + ") takes " + in + ": " + (merge
+                        ? name + " takes two or more earlier layers"
                         : "a layer takes one earlier layer (or the input, -1)"));
             }
         }
@@ -182,7 +186,7 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         return shapes(inputShape, layers, inbound);
     }
 
-    /** The shape layer {@code k} takes (of its first input; an Add's are all alike). */
+    /** The shape layer {@code k} takes (of its first input, for a layer that joins several). */
     public int[] inputShapeOf(int k, List<int[]> outputShapes) {
         int from = inputsOf(k).get(0);
         return from < 0 ? inputShape.stream().mapToInt(Integer::intValue).toArray() : outputShapes.get(from);
@@ -197,31 +201,11 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
                                        List<List<Integer>> inbound, List<int[]> out) {
         long count = 0;
         int[] input = inputShape.stream().mapToInt(Integer::intValue).toArray();
-        DataFormat format = DataFormat.CHANNELS_LAST;
         try {
             for (int i = 0; i < layers.size(); i++) {
-                LayerSpec layer = layers.get(i);
                 int from = inbound.isEmpty() ? i - 1 : inbound.get(i).get(0);
-                int[] in = from < 0 ? input : out.get(from);
-                long n = 0;
-                if (layer instanceof DenseSpec d) {
-                    n = Math.multiplyExact((long) in[0] + 1, d.units());
-                } else if (layer instanceof Conv2DSpec c) {
-                    n = Math.addExact(Math.multiplyExact(Math.multiplyExact((long) c.kernelSize().rows()
-                            * c.kernelSize().cols(), c.dataFormat().channels(in)), c.filters()),
-                            c.useBias() ? c.filters() : 0);
-                } else if (layer instanceof BatchNormalizationSpec b) {
-                    n = (long) in[channelAxis(b, in, format)] * (2 + (b.center() ? 1 : 0) + (b.scale() ? 1 : 0));
-                } else if (layer instanceof LstmSpec l) {
-                    n = Math.multiplyExact(4L * l.units(), (long) in[1] + l.units() + 1);
-                } else if (layer instanceof SimpleRnnSpec r) {
-                    n = Math.multiplyExact((long) r.units(), (long) in[1] + r.units() + 1);
-                }
-                count = Math.addExact(count, n);
-                if (layer instanceof Conv2DSpec c) {
-                    format = c.dataFormat();
-                } else if (layer instanceof Pooling2DSpec p) {
-                    format = p.dataFormat();
+                for (KerasVariable v : layers.get(i).variables(from < 0 ? input : out.get(from))) {
+                    count = Math.addExact(count, v.size());
                 }
             }
         } catch (ArithmeticException e) {
@@ -235,17 +219,6 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         return count;
     }
 
-    /** The index of the channel axis in {@code shape} that a BatchNormalization normalises over. */
-    static int channelAxis(BatchNormalizationSpec b, int[] shape, DataFormat format) {
-        int axis = b.axis() < 0 ? shape.length + 1 + b.axis() : b.axis(); // Keras counts the batch axis as 0
-        int channel = shape.length == 1 ? 1 : format == DataFormat.CHANNELS_LAST ? 3 : 1;
-        if (shape.length == 2 || axis != channel) {
-            throw new IllegalArgumentException("BatchNormalization(axis=" + b.axis() + ") on " + Arrays.toString(shape)
-                    + ": only over the features of a vector or the channels of feature maps");
-        }
-        return channel - 1;
-    }
-
     /** Follows the shapes through the layers, as Keras's {@code compute_output_shape}, refusing what does not fit. */
     private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers,
                                       List<List<Integer>> inbound) {
@@ -254,50 +227,15 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         DataFormat format = null; // of the feature maps, once an image layer has read them
         for (int k = 0; k < layers.size(); k++) {
             LayerSpec layer = layers.get(k);
-            List<Integer> from = inbound.isEmpty() ? List.of(k - 1) : inbound.get(k);
-            int[] shape = from.get(0) < 0 ? input : shapes.get(from.get(0));
-            String at = ModelSummary.kerasClass(layer);
-            if (layer instanceof AddSpec) {
-                for (int f : from) {
-                    int[] other = f < 0 ? input : shapes.get(f);
-                    if (!Arrays.equals(other, shape)) {
-                        throw new IllegalArgumentException("Add of " + Arrays.toString(shape) + " and "
-                                + Arrays.toString(other) + ": its inputs must have one shape");
-                    }
-                }
-            } else if (layer instanceof Conv2DSpec c) {
-                format = imageFormat(at, shape, format, c.dataFormat());
-                shape = window(at, shape, c.dataFormat(), c.kernelSize(), c.strides(), c.padding(), c.filters());
-            } else if (layer instanceof Pooling2DSpec p) {
-                format = imageFormat(at, shape, format, p.dataFormat());
-                shape = window(at, shape, p.dataFormat(), p.poolSize(), p.strides(), p.padding(),
-                        p.dataFormat().channels(shape));
-            } else if (layer instanceof GlobalPooling2DSpec g) {
-                format = imageFormat(at, shape, format, g.dataFormat());
-                shape = new int[] {g.dataFormat().channels(shape)};
-            } else if (layer instanceof FlattenSpec) {
-                shape = new int[] {product(shape)};
-            } else if (layer instanceof ReshapeSpec r) {
-                shape = reshape(shape, r.targetShape());
-            } else if (layer instanceof DenseSpec d) {
-                if (shape.length != 1) {
-                    throw new IllegalArgumentException("Dense needs a flat vector, not " + Arrays.toString(shape)
-                            + ": put Flatten() before it");
-                }
-                shape = new int[] {d.units()};
-            } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
-                if (shape.length != 2) {
-                    throw new IllegalArgumentException(at + " needs a sequence (timesteps, features), not "
-                            + Arrays.toString(shape) + ": the input (28, 28) gives the image's rows");
-                }
-                int units = layer instanceof LstmSpec l ? l.units() : ((SimpleRnnSpec) layer).units();
-                boolean sequences = layer instanceof LstmSpec l ? l.returnSequences()
-                        : ((SimpleRnnSpec) layer).returnSequences();
-                shape = sequences ? new int[] {shape[0], units} : new int[] {units};
-            } else if (layer instanceof BatchNormalizationSpec b) {
-                channelAxis(b, shape, format == null ? DataFormat.CHANNELS_LAST : format);
-            } // Dropout, Rescaling, Activation, LeakyReLU keep the shape
-            shapes.add(shape);
+            List<int[]> in = new ArrayList<>();
+            for (int f : inbound.isEmpty() ? List.of(k - 1) : inbound.get(k)) {
+                in.add(f < 0 ? input : shapes.get(f));
+            }
+            if (layer.readsFeatureMaps() != null) {
+                format = imageFormat(layer.kerasClass(), in.get(0), format, layer.readsFeatureMaps());
+            }
+            shapes.add(layer instanceof MergeSpec merge ? merge.outputShape(in)
+                    : layer.outputShape(in.get(0), format == null ? DataFormat.CHANNELS_LAST : format));
         }
         return shapes;
     }
@@ -312,46 +250,5 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
                     + " wrote it " + before.kerasName() + "; one data_format per model is supported");
         }
         return wanted;
-    }
-
-    private static int[] window(String at, int[] shape, DataFormat format, Size2D k, Size2D s, Padding padding,
-                                int channels) {
-        int rows = padding.outputSize(format.rows(shape), k.rows(), s.rows());
-        int cols = padding.outputSize(format.cols(shape), k.cols(), s.cols());
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException(at + " with a " + k + " window needs feature maps of at least that,"
-                    + " not " + Arrays.toString(shape));
-        }
-        return format.shape(rows, cols, channels);
-    }
-
-    private static int[] reshape(int[] shape, List<Integer> target) {
-        long size = product(shape);
-        long known = 1;
-        for (int d : target) {
-            known *= d == -1 ? 1 : d;
-        }
-        int[] out = target.stream().mapToInt(Integer::intValue).toArray();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] == -1) {
-                out[i] = known > 0 && size % known == 0 ? (int) (size / known) : -1;
-            }
-        }
-        if (Arrays.stream(out).anyMatch(d -> d < 1) || product(out) != size) {
-            throw new IllegalArgumentException("Reshape" + target + " cannot take " + Arrays.toString(shape)
-                    + " (" + size + " values)");
-        }
-        return out;
-    }
-
-    private static int product(int[] shape) {
-        long p = 1;
-        for (int d : shape) {
-            p *= d;
-            if (p > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("a layer of more than 2^31 values: " + Arrays.toString(shape));
-            }
-        }
-        return (int) p;
     }
 }

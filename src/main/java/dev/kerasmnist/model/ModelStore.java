@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.files.Json;
-import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +146,7 @@ public final class ModelStore {
      */
     public static MultiLayerNetwork restore(Path zip, EpsilonPlacement epsilon) throws ModelLoadException {
         try {
-            return FastPath.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true), epsilon);
+            return FastPathHook.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true), epsilon);
         } catch (Exception | LinkageError e) {
             throw new ModelLoadException(zip.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")", e,
                     List.of(new Remedy.TrainOrChooseModel()));

@@ -2,6 +2,7 @@ package dev.kerasmnist.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Keras's {@code layers.MaxPooling2D(pool_size=(2, 2), strides=None, padding="valid")} and
@@ -38,9 +39,41 @@ public record Pooling2DSpec(PoolType poolType, Size2D poolSize, Size2D strides, 
                 padding != null ? padding : Padding.VALID, dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST);
     }
 
+    /** {@code MaxPooling2D} (or {@code MaxPool2D}) and {@code AveragePooling2D} (or {@code AvgPool2D}). */
+    static Pooling2DSpec read(LayerConfig c) {
+        Size2D pool = c.size("pool_size", Size2D.square(2));
+        return new Pooling2DSpec(c.className().startsWith("Max") ? PoolType.MAX : PoolType.AVERAGE, pool,
+                c.size("strides", pool), Padding.of(c.path("padding").asText("valid")), c.dataFormat());
+    }
+
+    @Override
+    public void writeConfig(ObjectNode c) {
+        c.set("pool_size", LayerConfig.pair(poolSize));
+        c.put("padding", padding.kerasName());
+        c.set("strides", LayerConfig.pair(strides));
+        c.put("data_format", dataFormat.kerasName());
+    }
+
     /** Keras's class name, {@code MaxPooling2D} or {@code AveragePooling2D}. */
+    @Override
     public String kerasClass() {
         return poolType.kerasPrefix() + "Pooling2D";
+    }
+
+    @Override
+    public DataFormat readsFeatureMaps() {
+        return dataFormat;
+    }
+
+    @Override
+    public int[] outputShape(int[] input, DataFormat format) {
+        return Shapes.window(kerasClass(), input, dataFormat, poolSize, strides, padding, dataFormat.channels(input));
+    }
+
+    @Override
+    public String describe() {
+        return kerasClass() + "(" + poolSize + (strides.equals(poolSize) ? "" : ", strides=" + strides)
+                + (padding != Padding.VALID ? ", padding='" + padding.kerasName() + "'" : "") + ")";
     }
 
     public Pooling2DSpec withType(PoolType t) {

@@ -86,6 +86,33 @@ class KerasExportTest {
         }
     }
 
+    /**
+     * Keras builds a merge layer from a list of input shapes, one per input ({@code Merge.build} refuses a single
+     * shape), so that is what the export writes for Add and Concatenate.
+     */
+    @Test
+    void mergeLayersAreBuiltWithOneShapePerInput() throws Exception {
+        for (String name : new String[] {"keras3-residual.keras", "keras3-concatenate.keras"}) {
+            KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve(name));
+            Path file = tmp.resolve(name);
+            KerasExport.write(imported.net(), imported.spec(), file, KerasExport.Format.KERAS);
+            JsonNode config;
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+                config = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("config.json")));
+            }
+            int merges = 0;
+            for (JsonNode layer : config.path("config").path("layers")) {
+                if (List.of("Add", "Concatenate").contains(layer.path("class_name").asText())) {
+                    JsonNode shapes = layer.path("build_config").path("input_shape");
+                    assertEquals(2, shapes.size(), name + ": " + layer);
+                    assertTrue(shapes.get(0).isArray() && shapes.get(0).get(0).isNull(), name + ": " + shapes);
+                    merges++;
+                }
+            }
+            assertEquals(name.contains("residual") ? 1 : 2, merges, name);
+        }
+    }
+
     /** The convnet trained here (one short epoch), exported: NumPy's pass scores 1,000 test images as we do. */
     @Test
     void aConvnetTrainedHereExportsWithTheSameAccuracy() throws Exception {

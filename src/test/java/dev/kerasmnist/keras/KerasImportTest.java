@@ -120,6 +120,23 @@ class KerasImportTest {
                 "the nested Sequential's layers, inlined");
     }
 
+    /** ZeroPadding2D and Concatenate, in files real Keras 3.15.1 saved (src/test/keras/make_keras_fixtures.py). */
+    @Test
+    void zeroPaddingAndConcatenateImportAsKerasBuiltThem() throws IOException {
+        KerasImport.Imported padded = KerasImport.read(FIXTURES.resolve("keras3-zero-padding.h5"));
+        assertEquals(List.of("Input((28, 28, 1))", "ZeroPadding2D(((1, 2), (0, 1)))", "Conv2D(2, (3, 3), relu)",
+                "MaxPooling2D((3, 3))", "Flatten", "Dense(10, softmax)"), padded.layers());
+        assertEquals(1_650, padded.spec().parameterCount());
+        KerasImport.Imported joined = KerasImport.read(FIXTURES.resolve("keras3-concatenate.keras"));
+        assertInstanceOf(ComputationGraph.class, joined.net());
+        assertEquals("Concatenate([conv2d_1, conv2d_2])", joined.layers().get(4), "the channels of two convolutions");
+        assertEquals("Concatenate([flatten_1, global_average_pooling2d])", joined.layers().get(8),
+                "flat features and pooled ones");
+        assertEquals(List.of(List.of(-1), List.of(0), List.of(0), List.of(1, 2), List.of(3), List.of(4), List.of(3),
+                List.of(5, 6), List.of(7)), joined.spec().inbound());
+        assertEquals(130, joined.spec().outputShapes().get(7)[0], "125 flattened + 5 pooled features");
+    }
+
     /**
      * The LSTM layout that crashed the JVM in DL4J's KerasModelImport, which import-keras used before: on
      * keras2-lstm.h5 it died with SIGSEGV in sd::NDArray::getOffset (an hs_err file left behind) in 2 of 3 runs
@@ -158,8 +175,7 @@ class KerasImportTest {
                 {FIXTURES.resolve("bad-escaping-entry.keras"), "has an entry named '../../model.weights.h5', outside"
                         + " the archive"},
                 {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
-                {concatenate(), "layer 'join' (Concatenate) takes [a, b]; of the layers that join branches only Add is"
-                        + " supported"},
+                {multiply(), "layer 'join' is a Multiply of several inputs, which this importer does not support"},
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -216,8 +232,8 @@ class KerasImportTest {
         return bomb;
     }
 
-    /** A Keras 3 Functional model whose branches a Concatenate joins. */
-    private Path concatenate() throws IOException {
+    /** A Keras 3 Functional model whose branches a Multiply joins. */
+    private Path multiply() throws IOException {
         String node = "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
                 + " \"kwargs\": {}}]";
         String add = "[{\"args\": [[{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"a\", 0,"
@@ -230,7 +246,7 @@ class KerasImportTest {
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
                 + "{\"class_name\": \"Dense\", \"name\": \"b\", \"config\": {\"name\": \"b\", \"units\": 10},"
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
-                + "{\"class_name\": \"Concatenate\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
+                + "{\"class_name\": \"Multiply\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
                 + " \"inbound_nodes\": "
                 + add + "}]}}";
         Path file = tmp.resolve("residual.keras");

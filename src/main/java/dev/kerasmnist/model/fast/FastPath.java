@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Swaps a network's in-memory dense layers, output layer and updater for the faster implementations of this package,
  * sharing the same parameter, gradient and updater-state arrays. The configuration objects are untouched, so the
  * network saves to a stock DL4J zip. Installed once where a network is built or
- * loaded ({@code KerasToDl4j.build}, {@code ModelStore.load} and {@code restore}), with the optimiser settings of its
+ * loaded ({@code KerasToDl4j.build}, {@code ModelStore.load} and {@code restore}, through {@link FastPathProvider}),
+ * with the optimiser settings of its
  * spec or provenance.
  *
  * <p>Only public DL4J API is used ({@code setLayers}, {@code setUpdater}). One hook is missing: DL4J has no setter

@@ -1,0 +1,12 @@
+package dev.kerasmnist.model;
+
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+
+/** Activation (and ReLU, Softmax): DL4J's ActivationLayer. */
+final class ActivationMapping implements Dl4jMapping<ActivationSpec> {
+    @Override
+    public Piece build(ActivationSpec activation, Input in) {
+        return new Piece(new ActivationLayer.Builder().activation(activation.activation().dl4j()).build(), null,
+                in.flow());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kerasmnist.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * BatchNormalization: DL4J's, over a vector's features or NCHW maps' channels. A missing gamma (scale=False)
+ * becomes 1, a missing beta (center=False) 0. Vectors after a Flatten follow its feature order.
+ */
+final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationSpec> {
+    @Override
+    public Piece build(BatchNormalizationSpec bn, Input in) {
+        DataFormat format = in.flow().format();
+        int[] shape = in.shape();
+        int channels = shape.length == 1 ? shape[0] : format.channels(shape);
+        BatchNormalization layer = new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(bn.epsilon())
+                .decay(bn.momentum()).useLogStd(false).build();
+        return shape.length == 3 ? in.onImage(bn.kerasClass(), format, layer) : new Piece(layer, null, in.flow());
+    }
+
+    @Override
+    public void setWeights(BatchNormalizationSpec bn, Layer dl4j, List<INDArray> w, int[] order) {
+        int i = 0;
+        long n = w.get(w.size() - 1).length();
+        Dl4jParams.set(dl4j, "gamma", bn.scale() ? Dl4jParams.features(w.get(i++), order)
+                : Nd4j.ones(DataType.FLOAT, n));
+        Dl4jParams.set(dl4j, "beta", bn.center() ? Dl4jParams.features(w.get(i++), order)
+                : Nd4j.zeros(DataType.FLOAT, n));
+        Dl4jParams.set(dl4j, "mean", Dl4jParams.features(w.get(i++), order));
+        Dl4jParams.set(dl4j, "var", Dl4jParams.features(w.get(i), order));
+    }
+
+    @Override
+    public List<INDArray> kerasWeights(BatchNormalizationSpec bn, Layer dl4j, int[] order) {
+        int[] back = order == null ? null : Dl4jParams.inverse(order);
+        List<INDArray> w = new ArrayList<>();
+        if (bn.scale()) {
+            w.add(Dl4jParams.features(dl4j.getParam("gamma"), back));
+        }
+        if (bn.center()) {
+            w.add(Dl4jParams.features(dl4j.getParam("beta"), back));
+        }
+        w.add(Dl4jParams.features(dl4j.getParam("mean"), back));
+        w.add(Dl4jParams.features(dl4j.getParam("var"), back));
+        return w;
+    }
+}

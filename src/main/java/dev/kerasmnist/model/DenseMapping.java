@@ -1,0 +1,39 @@
+package dev.kerasmnist.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Dense: DL4J's DenseLayer, or its OutputLayer as the last layer (DL4J puts the loss there, Keras on the model). */
+final class DenseMapping implements Dl4jMapping<DenseSpec> {
+    @Override
+    public Piece build(DenseSpec dense, Input in) {
+        if (in.flow().form() == Form.SEQUENCE) {
+            throw new IllegalArgumentException("Dense after a sequence: add LSTM(return_sequences=False)");
+        }
+        org.deeplearning4j.nn.conf.layers.Layer layer = in.last()
+                ? new OutputLayer.Builder(in.spec().loss().dl4j(dense.units())).nIn(in.shape()[0])
+                        .nOut(dense.units()).activation(dense.activation().dl4j()).build()
+                : new DenseLayer.Builder().nIn(in.shape()[0]).nOut(dense.units())
+                        .activation(dense.activation().dl4j()).build();
+        return new Piece(layer, null, in.flow().flat(null));
+    }
+
+    /** The kernel's rows follow the features: after a Flatten of channels-last maps, DL4J's (c, h, w) order. */
+    @Override
+    public void setWeights(DenseSpec dense, Layer dl4j, List<INDArray> w, int[] order) {
+        INDArray kernel = w.get(0).castTo(DataType.FLOAT);
+        Dl4jParams.set(dl4j, "W", order == null ? kernel : kernel.getRows(order));
+        Dl4jParams.set(dl4j, "b", w.get(1));
+    }
+
+    @Override
+    public List<INDArray> kerasWeights(DenseSpec dense, Layer dl4j, int[] order) {
+        INDArray kernel = dl4j.getParam("W").dup();
+        return List.of(order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order)),
+                Dl4jParams.flat(dl4j.getParam("b")));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.kerasmnist.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one registry of layers: per layer record, the Keras class names its config is read from (its reader) and its
+ * DL4J mapping. A new layer is its record, its mapping and one line here (and its place in {@link LayerSpec}'s
+ * sealed list).
+ */
+public final class Layers {
+    /** One layer kind: its record, how its config is read, and how it becomes DL4J. */
+    record Entry<L extends LayerSpec>(Class<L> type, Function<LayerConfig, LayerSpec> reader,
+                                      Dl4jMapping<L> mapping, List<String> kerasClasses) {
+    }
+
+    private static final List<Entry<?>> ALL = List.of(
+            entry(DenseSpec.class, DenseSpec::read, new DenseMapping(), "Dense"),
+            entry(Conv2DSpec.class, Conv2DSpec::read, new Conv2DMapping(), "Conv2D", "Convolution2D"),
+            entry(Pooling2DSpec.class, Pooling2DSpec::read, new Pooling2DMapping(),
+                    "MaxPooling2D", "AveragePooling2D", "MaxPool2D", "AvgPool2D"),
+            entry(GlobalPooling2DSpec.class, GlobalPooling2DSpec::read, new GlobalPooling2DMapping(),
+                    "GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAvgPool2D", "GlobalMaxPool2D"),
+            entry(FlattenSpec.class, FlattenSpec::read, new FlattenMapping(), "Flatten"),
+            entry(ReshapeSpec.class, ReshapeSpec::read, new ReshapeMapping(), "Reshape"),
+            entry(DropoutSpec.class, DropoutSpec::read, new DropoutMapping(), "Dropout"),
+            entry(RescalingSpec.class, RescalingSpec::read, new RescalingMapping(), "Rescaling"),
+            entry(BatchNormalizationSpec.class, BatchNormalizationSpec::read, new BatchNormalizationMapping(),
+                    "BatchNormalization"),
+            entry(ActivationSpec.class, ActivationSpec::read, new ActivationMapping(), "Activation", "ReLU", "Softmax"),
+            entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
+            entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM"),
+            entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
+            entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
+            entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
+            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"));
+
+    private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();
+    private static final Map<String, Entry<?>> BY_KERAS_CLASS = new LinkedHashMap<>();
+
+    static {
+        for (Entry<?> e : ALL) {
+            BY_TYPE.put(e.type(), e);
+            e.kerasClasses().forEach(name -> BY_KERAS_CLASS.put(name, e));
+        }
+    }
+
+    private Layers() {
+    }
+
+    private static <L extends LayerSpec> Entry<L> entry(Class<L> type, Function<LayerConfig, LayerSpec> reader,
+                                                        Dl4jMapping<L> mapping, String... kerasClasses) {
+        return new Entry<>(type, reader, mapping, List.of(kerasClasses));
+    }
+
+    /** Whether a layer of Keras class {@code kerasClass} can be read. */
+    public static boolean reads(String kerasClass) {
+        return BY_KERAS_CLASS.containsKey(kerasClass);
+    }
+
+    /**
+     * The layer a Keras config describes, or null for one that computes nothing (Dropout(0)).
+     *
+     * @throws IllegalArgumentException naming an option that cannot be expressed
+     */
+    public static LayerSpec read(LayerConfig config) {
+        Entry<?> e = BY_KERAS_CLASS.get(config.className());
+        if (e == null) {
+            throw new IllegalArgumentException("a " + config.className());
+        }
+        return e.reader().apply(config);
+    }
+
+    /** Every Keras class name that can be read, in the registry's order. */
+    public static List<String> kerasClasses() {
+        return new ArrayList<>(BY_KERAS_CLASS.keySet());
+    }
+
+    /** The DL4J mapping of {@code layer}'s kind. */
+    @SuppressWarnings("unchecked")
+    static <L extends LayerSpec> Dl4jMapping<L> mapping(L layer) {
+        Entry<?> e = BY_TYPE.get(layer.getClass());
+        if (e == null) {
+            throw new IllegalStateException("no DL4J mapping for " + layer.getClass().getSimpleName());
+        }
+        return (Dl4jMapping<L>) e.mapping();
+    }
+
+    /** The registry's entry for a layer record class, or null (for the coverage test). */
+    static Entry<?> entry(Class<?> type) {
+        return BY_TYPE.get(type);
+    }
+}

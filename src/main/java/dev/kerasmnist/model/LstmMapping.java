@@ -1,0 +1,67 @@
+package dev.kerasmnist.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * LSTM: DL4J's LSTM over NWC sequences, wrapped in LastTimeStep unless it returns sequences. Keras's gates are
+ * i, f, c, o; DL4J's c, f, o, i (DL4J's own KerasLSTM permutes them alike).
+ */
+final class LstmMapping implements Dl4jMapping<LstmSpec> {
+    private static final int[] KERAS_TO_DL4J_GATES = {2, 1, 3, 0};
+    private static final int[] DL4J_TO_KERAS_GATES = {3, 1, 0, 2};
+
+    @Override
+    public Piece build(LstmSpec lstm, Input in) {
+        InputPreProcessor before = sequence(lstm, in);
+        LSTM cell = new LSTM.Builder().nIn(in.shape()[1]).nOut(lstm.units()).activation(lstm.activation().dl4j())
+                .gateActivationFunction(lstm.recurrentActivation().dl4j()).dataFormat(RNNFormat.NWC).build();
+        return lstm.returnSequences() ? new Piece(cell, before, in.flow().sequence())
+                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+    }
+
+    /** The rows of flat values as a sequence (timesteps, features), as they are; null for a sequence already. */
+    static InputPreProcessor sequence(LayerSpec layer, Input in) {
+        if (in.flow().form() == Form.FLAT) {
+            return new ReshapePreprocessor(new long[] {Shapes.product(in.shape())},
+                    new long[] {in.shape()[0], in.shape()[1]}, false);
+        } else if (in.flow().form() != Form.SEQUENCE) {
+            throw new IllegalArgumentException(layer.kerasClass() + " on feature maps: give it (timesteps, features)");
+        }
+        return null;
+    }
+
+    @Override
+    public void setWeights(LstmSpec lstm, Layer dl4j, List<INDArray> w, int[] order) {
+        Dl4jParams.set(dl4j, "W", gates(w.get(0), KERAS_TO_DL4J_GATES));
+        Dl4jParams.set(dl4j, "RW", gates(w.get(1), KERAS_TO_DL4J_GATES));
+        Dl4jParams.set(dl4j, "b", gates(w.get(2).reshape(1, w.get(2).length()), KERAS_TO_DL4J_GATES));
+    }
+
+    @Override
+    public List<INDArray> kerasWeights(LstmSpec lstm, Layer dl4j, int[] order) {
+        INDArray b = dl4j.getParam("b");
+        return List.of(gates(dl4j.getParam("W"), DL4J_TO_KERAS_GATES), gates(dl4j.getParam("RW"), DL4J_TO_KERAS_GATES),
+                Dl4jParams.flat(gates(b.reshape(1, b.length()), DL4J_TO_KERAS_GATES)));
+    }
+
+    /** The four column blocks of {@code m} in the order {@code from}: block j of the result is block from[j]. */
+    private static INDArray gates(INDArray m, int[] from) {
+        long units = m.size(1) / 4;
+        INDArray out = Nd4j.create(DataType.FLOAT, m.shape());
+        for (int j = 0; j < 4; j++) {
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(j * units, (j + 1) * units))
+                    .assign(m.get(NDArrayIndex.all(), NDArrayIndex.interval(from[j] * units, (from[j] + 1) * units)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kerasmnist.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** SimpleRNN: DL4J's SimpleRnn over NWC sequences (the same formula and layout), LastTimeStep unless sequences. */
+final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
+    @Override
+    public Piece build(SimpleRnnSpec rnn, Input in) {
+        var before = LstmMapping.sequence(rnn, in);
+        SimpleRnn cell = new SimpleRnn.Builder().nIn(in.shape()[1]).nOut(rnn.units())
+                .activation(rnn.activation().dl4j()).dataFormat(RNNFormat.NWC).build();
+        return rnn.returnSequences() ? new Piece(cell, before, in.flow().sequence())
+                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+    }
+
+    @Override
+    public void setWeights(SimpleRnnSpec rnn, Layer dl4j, List<INDArray> w, int[] order) {
+        Dl4jParams.set(dl4j, SimpleRnnParamInitializer.WEIGHT_KEY, w.get(0));
+        Dl4jParams.set(dl4j, SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY, w.get(1));
+        Dl4jParams.set(dl4j, SimpleRnnParamInitializer.BIAS_KEY, w.get(2));
+    }
+
+    @Override
+    public List<INDArray> kerasWeights(SimpleRnnSpec rnn, Layer dl4j, int[] order) {
+        return List.of(dl4j.getParam(SimpleRnnParamInitializer.WEIGHT_KEY).dup(),
+                dl4j.getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY).dup(),
+                Dl4jParams.flat(dl4j.getParam(SimpleRnnParamInitializer.BIAS_KEY)));
+    }
+}
