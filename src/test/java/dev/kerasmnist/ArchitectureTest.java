@@ -1,6 +1,7 @@
 package dev.kerasmnist;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -44,6 +45,12 @@ class ArchitectureTest {
                     STAGES.subList(0, i).toArray(String[]::new));
         }
         layers.check(MAIN);
+    }
+
+    @Test
+    void noPackagesDependOnEachOtherInACycle() {
+        // model.fast plugs into model through FastPathHook (a service), not by model importing it
+        slices().matching("dev.kerasmnist.(**)").should().beFreeOfCycles().check(MAIN);
     }
 
     @Test
