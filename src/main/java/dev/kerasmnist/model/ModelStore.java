@@ -4,6 +4,7 @@ import dev.kerasmnist.failures.Remedy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.files.Json;
 import java.util.List;
@@ -67,11 +68,22 @@ public final class ModelStore {
         return Optional.of(new Replaced(files, previous, test));
     }
 
+    /**
+     * The sidecar's field with the SHA-256 of the zip it was written with: a fact of the pair of files, not of the
+     * provenance, so that a zip replaced on its own is told from its model's (serve shows such numbers as unknown).
+     */
+    public static final String MODEL_SHA256 = "modelSha256";
+
     private static Map<Path, AtomicFiles.Writer> writers(Model net, Provenance provenance, String historyCsv,
-                                                         ModelFiles files) {
+                                                         ModelFiles files) throws IOException {
+        java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, zip, true);
+        byte[] bytes = zip.toByteArray();
+        ObjectNode sidecar = JSON.valueToTree(provenance);
+        sidecar.put(MODEL_SHA256, Mnist.sha256(bytes));
         Map<Path, AtomicFiles.Writer> all = new LinkedHashMap<>();
-        all.put(files.zip(), out -> ModelSerializer.writeModel(net, out, true));
-        all.put(files.provenance(), out -> JSON.writeValue(out, provenance));
+        all.put(files.zip(), out -> out.write(bytes));
+        all.put(files.provenance(), out -> JSON.writeValue(out, sidecar));
         all.put(files.history(), out -> out.write(historyCsv.getBytes(StandardCharsets.UTF_8)));
         return all;
     }
@@ -183,6 +195,7 @@ public final class ModelStore {
                         + " format " + Provenance.FORMAT + " (the model zip itself still loads; retrain or re-import"
                         + " to get a current record)", null);
             }
+            ((ObjectNode) tree).remove(MODEL_SHA256);
             return JSON.treeToValue(tree, Provenance.class);
         } catch (ModelLoadException e) {
             throw e;
