@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The import against real Keras {@value RealKeras#VERSION}: every fixture Keras 3 can load
+ * The import against real Keras {@value RealKeras#VERSION}: every fixture Keras 3 can load (the hand-written ones
+ * and those Keras saved itself, make_real_fixtures.py)
  * ({@code keras.saving.load_model}) predicts the same probabilities here as there (within 1e-5), on real MNIST test images.
  * Keras 2-era files that Keras 3 itself refuses (keras2-convnet.h5, keras2-lstm.h5, keras2-windows.keras) are
  * checked against the NumPy pass only ({@link KerasImportTest}).
@@ -33,7 +34,8 @@ class RealKerasImportTest {
             "keras2-residual.h5", "keras2-sequential.h5", "keras213-convnet.keras", "keras3-allconv.keras",
             "keras3-convnet-legacy.h5", "keras3-convnet.keras", "keras3-functional.keras", "keras3-lstm.keras",
             "keras3-nested.keras", "keras3-raw-pixels.keras", "keras3-rescaling.keras", "keras3-residual.keras",
-            "keras3-sequential-legacy.h5", "keras3-sequential.keras", "keras3-simple-rnn.keras");
+            "keras3-sequential-legacy.h5", "keras3-sequential.keras", "keras3-simple-rnn.keras",
+            "keras3-adam-rescaling.keras", "keras3-adam-rescaling.h5");
     /**
      * The residual model's Dense reads 1,568 features into logits that float32 itself cannot sum within 1e-5 of the
      * exact value: on test image 266 (a near tie, 0.508 vs 0.459) real Keras is 7.3e-5 from NumPy's float64 pass,
