@@ -85,6 +85,7 @@ class KerasImportTest {
         double scale = name.contains("raw-pixels") ? 255 : 1;
         KerasImport.Imported imported = KerasImport.read(FIXTURES.resolve(name), scale);
         assertEquals(e.path("scale").asDouble(), imported.spec().inputScale(), "input scale");
+        assertEquals(List.of(), imported.warnings(), "nothing suspicious at the right scale");
         double worst = worst(Networks.output(imported.net(), inputs()), e.path("outputs"));
         System.out.printf("%s: max |DL4J - NumPy| = %.2e on 32 images%n", name, worst);
         assertTrue(worst <= 1e-5, name + ": differs from NumPy by " + worst);
