@@ -79,6 +79,9 @@ final class ImportKerasCommand implements Callable<Integer> {
                 + imported.kerasVersion() + " (" + imported.backend() + ")");
         out.println("Keras layers: " + String.join(" -> ", imported.layers()));
         out.println("Input scale: " + details.get("input_scale"));
+        for (KerasImport.Warning w : imported.warnings()) {
+            command.commandLine().getErr().println("warning: " + w.message() + "; " + Remedies.words(w.remedies()));
+        }
         out.print(ModelSummary.of(imported.spec()));
         out.println("Saved " + files.zip() + " (+ " + files.provenance().getFileName() + "); evaluate it with "
                 + "`keras-mnist evaluate --model " + files.zip() + "`");

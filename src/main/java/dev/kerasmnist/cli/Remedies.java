@@ -55,6 +55,8 @@ final class Remedies {
             return "train one with `keras-mnist train` or pass --model";
         } else if (remedy instanceof Remedy.ImportAgain) {
             return "import it again with `keras-mnist import-keras`";
+        } else if (remedy instanceof Remedy.InputScale r) {
+            return "import it again with --input-scale " + (int) r.scale();
         } else if (remedy instanceof Remedy.ValidationSplit r) {
             return "add --validation-split " + r.example();
         } else if (remedy instanceof Remedy.EpsilonOutsideSqrt) {

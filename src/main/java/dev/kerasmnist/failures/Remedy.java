@@ -87,6 +87,14 @@ public sealed interface Remedy {
         }
     }
 
+    /** Read the Keras file again, saying what a white pixel was when the model was trained (255: raw pixels). */
+    record InputScale(double scale) implements Remedy {
+        @Override
+        public String inJava() {
+            return "import it with KerasImport.read(file, " + (int) scale + ")";
+        }
+    }
+
     /** Hold out part of the training data for validation. */
     record ValidationSplit(double example) implements Remedy {
         @Override

@@ -20,6 +20,8 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -140,6 +142,7 @@ public final class KerasFile implements AutoCloseable {
     private static KerasFile openHdf5(Path file) throws IOException {
         HdfFile h5 = new HdfFile(file);
         try {
+            requireWhole(h5, file.toString());
             String config = stringAttribute(h5, "model_config");
             if (config == null) {
                 throw new KerasImportException(file + " has no model_config: it holds weights only (from"
@@ -199,6 +202,7 @@ public final class KerasFile implements AutoCloseable {
             }
             byte[] h5 = read(zip, weightsEntry, MAX_WEIGHTS_BYTES, file);
             HdfFile weights = HdfFile.fromBytes(h5);
+            requireWhole(weights, file + ": model.weights.h5");
             String version = metadata.path("keras_version").asText(config.path("keras_version").asText("3"));
             KerasFile k = new KerasFile(file, KerasFormat.KERAS3_ZIP, version, config.path("backend")
                     .asText("unknown"), config, config.path("compile_config"), weights, h5.length);
@@ -207,13 +211,30 @@ public final class KerasFile implements AutoCloseable {
         }
     }
 
-    /** An entry's bytes, refusing it as soon as it inflates past {@code limit} (whatever its header claims). */
+    /**
+     * Refuses an HDF5 file shorter than its superblock's end-of-file address, as HDF5 itself does ("truncated file"):
+     * a file cut after the weights still has them all, but it is not the file Keras wrote.
+     */
+    private static void requireWhole(HdfFile h5, String what) throws KerasImportException {
+        long end = h5.getHdfBackingStorage().getSuperblock().getEndOfFileAddress() + h5.getUserBlockSize();
+        long size = h5.getHdfBackingStorage().size();
+        if (end > size) {
+            throw new KerasImportException(what + " is truncated: its HDF5 superblock says it ends at byte " + end
+                    + " but it has " + size + " bytes; copy or save it again");
+        }
+    }
+
+    /**
+     * An entry's bytes, refusing it as soon as it inflates past {@code limit} (whatever its header claims), or when
+     * they do not have the CRC-32 the zip records for them (ZipFile itself does not check it).
+     */
     private static byte[] read(ZipFile zip, ZipEntry entry, long limit, Path file) throws IOException {
         if (entry.getSize() > limit) {
             throw new KerasImportException(file + ": " + entry.getName() + " would inflate to " + entry.getSize()
                     + " bytes, more than the " + limit + " allowed; refused (a zip bomb or a damaged file)");
         }
-        try (InputStream in = zip.getInputStream(entry)) {
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[1 << 16];
             long total = 0;
@@ -224,6 +245,11 @@ public final class KerasFile implements AutoCloseable {
                             + " bytes; refused (a zip bomb or a damaged file)");
                 }
                 out.write(buffer, 0, n);
+            }
+            if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+                throw new KerasImportException(String.format("%s: %s is damaged: its CRC-32 is %08x, not the %08x the"
+                        + " zip records; copy or save it again", file, entry.getName(), crc.getValue(),
+                        entry.getCrc()));
             }
             return out.toByteArray();
         }

@@ -1,6 +1,7 @@
 package dev.kerasmnist.keras;
 
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.KerasVariable;
 import dev.kerasmnist.model.LayerSpec;
@@ -36,7 +37,11 @@ public final class KerasImport {
      * @param layers the original Keras layers, e.g. {@code Dense(16, relu)}
      */
     public record Imported(Model net, ModelSpec spec, KerasFormat format, String kerasVersion,
-                           String backend, List<String> layers, KerasOptimizer optimizer) {
+                           String backend, List<String> layers, KerasOptimizer optimizer, List<Warning> warnings) {
+    }
+
+    /** Something about an imported model that looks wrong but cannot be known, and what would fix it. */
+    public record Warning(String message, List<Remedy> remedies) {
     }
 
     /** Reads {@code file} as a model that takes pixels / 255, or a {@code Rescaling} layer's raw pixels. */
@@ -89,8 +94,18 @@ public final class KerasImport {
                 }
                 described.add(call);
             }
+            List<Warning> warnings = new ArrayList<>();
+            if (spec.inputScale() == 1) { // neither given nor read from a Rescaling layer: look
+                RawPixels.Spread spread = RawPixels.spread(net);
+                if (spread.suspicious()) {
+                    warnings.add(new Warning(String.format("%s looks trained on raw 0..255 pixels: fed pixels / 255,"
+                            + " its outputs barely change from one digit to the next (%.3g, against %.3g fed raw"
+                            + " pixels)", file.getFileName(), spread.atOne(), spread.at255()),
+                            List.of(new Remedy.InputScale(255))));
+                }
+            }
             return new Imported(net, spec, keras.format(), keras.kerasVersion(), keras.backend(), described,
-                    KerasOptimizer.of(keras.training()));
+                    KerasOptimizer.of(keras.training()), List.copyOf(warnings));
         }
     }
 

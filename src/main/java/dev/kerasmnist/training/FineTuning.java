@@ -12,6 +12,7 @@ import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -81,13 +82,20 @@ final class FineTuning {
     }
 
     /**
-     * The same network and weights with {@code updater} on every trained layer (not Rescaling's, which Keras does
-     * not train), its state at zero.
+     * The same network and weights with {@code updater} on every trained layer, and Rescaling and the input scale,
+     * which Keras does not train, frozen; its state at zero.
      */
     static MultiLayerNetwork withUpdater(MultiLayerNetwork net, IUpdater updater, EpsilonPlacement epsilon) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         for (NeuralNetConfiguration layer : conf.getConfs()) {
-            if (layer.getLayer() instanceof BaseLayer base && !(base.getIUpdater() instanceof NoOp)) {
+            if (layer.getLayer() instanceof FrozenLayerWithBackprop) {
+                continue; // a constant, frozen by an earlier fine-tuning
+            }
+            if (layer.getLayer() instanceof BaseLayer base && base.getIUpdater() instanceof NoOp) {
+                // Rescaling or the input scale. NoOp alone does not keep them: DL4J then applies the raw gradient
+                // as the step. Frozen, their gradient is zero and they pass the input's on.
+                layer.setLayer(new FrozenLayerWithBackprop(base));
+            } else if (layer.getLayer() instanceof BaseLayer base) {
                 base.setIUpdater(updater.clone());
             } else if (layer.getLayer() instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w
                     && w.getUnderlying() instanceof BaseLayer base) {

@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Accuracy needs the predictions of the forward pass, before the update, as Keras computes it: the argmax of
  * the output layer's logits (softmax keeps the order). With {@link FastPath}'s output layer those logits are kept
- * from the step itself; otherwise DL4J hands listeners the activations up to the last hidden layer only, and the
- * logits are one small product with the output layer's weights.
+ * from the step itself; otherwise DL4J hands listeners the activations up to the output layer's input only, and the
+ * logits are one small product with the output layer's weights, or, where a weightless loss layer ends the model
+ * ({@code Dense(linear) -> Activation(softmax)}), that input is the network's output already.
  */
 final class KerasMetricsListener extends BaseTrainingListener {
     /** Receives each batch's running metrics. */
@@ -65,9 +66,18 @@ final class KerasMetricsListener extends BaseTrainingListener {
         if (FastPath.hasFastOutputLayer(net)) {
             return; // counted in iterationDone from the logits the output layer computed anyway
         }
-        Layer out = net.getOutputLayer();
-        INDArray logits = hidden.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-        correct += countCorrect(logits, net.getLabels());
+        correct += countCorrect(scores(net.getOutputLayer(), hidden), net.getLabels());
+    }
+
+    /**
+     * What the network's output ranks classes by, from the output layer's input: an output layer's logits, or, for
+     * a loss layer without weights (a model ending in {@code Activation(softmax)}), the network's output itself.
+     */
+    private static INDArray scores(Layer out, INDArray input) {
+        if (out.numParams() == 0) {
+            return input.rank() == 2 ? input : input.reshape(input.size(0), -1);
+        }
+        return input.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
     }
 
     /** Rows whose largest logit is at the label's one-hot position (first maximum wins, as in argmax). */

@@ -85,6 +85,7 @@ class KerasImportTest {
         double scale = name.contains("raw-pixels") ? 255 : 1;
         KerasImport.Imported imported = KerasImport.read(FIXTURES.resolve(name), scale);
         assertEquals(e.path("scale").asDouble(), imported.spec().inputScale(), "input scale");
+        assertEquals(List.of(), imported.warnings(), "nothing suspicious at the right scale");
         double worst = worst(Networks.output(imported.net(), inputs()), e.path("outputs"));
         System.out.printf("%s: max |DL4J - NumPy| = %.2e on 32 images%n", name, worst);
         assertTrue(worst <= 1e-5, name + ": differs from NumPy by " + worst);
@@ -161,7 +162,7 @@ class KerasImportTest {
                 {FIXTURES.resolve("bad-lambda.keras"), "layer 'lambda' is a Lambda layer"},
                 {FIXTURES.resolve("bad-keras1.h5"), "layer 'tdd_1' is a TimeDistributedDense, which this importer"
                         + " does not support"},
-                {truncated, "no weights for [kernel, bias] of layer 'dense'"},
+                {truncated, "truncated.h5 is truncated: its HDF5 superblock says it ends at byte 127952 but it has 30000"},
                 {text, "is neither an HDF5 file nor a .keras zip"},
                 {FIXTURES.resolve("bad-no-config.keras"), "is a zip without config.json"},
                 {FIXTURES.resolve("bad-weight-shapes.keras"), "weights kernel of layer 'dense' have shape [784, 8] but"

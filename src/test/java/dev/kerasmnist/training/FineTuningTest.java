@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
@@ -50,8 +51,9 @@ class FineTuningTest {
 
         MultiLayerNetwork net = KerasToDl4j.buildStock(SPEC);
         MultiLayerNetwork tuned = FineTuning.withUpdater(net, c.updater(), EpsilonPlacement.OUTSIDE_SQRT);
-        assertInstanceOf(NoOp.class, ((BaseLayer) tuned.getLayer(1).conf().getLayer()).getIUpdater(),
-                "Rescaling is not trained");
+        FrozenLayerWithBackprop rescaling = assertInstanceOf(FrozenLayerWithBackprop.class,
+                tuned.getLayerWiseConfigurations().getConf(1).getLayer(), "Rescaling is not trained");
+        assertInstanceOf(NoOp.class, ((BaseLayer) rescaling.getUnderlying()).getIUpdater());
         assertInstanceOf(Adam.class, ((BaseLayer) tuned.getLayer(2).conf().getLayer()).getIUpdater());
         assertEquals(net.params(), tuned.params(), "the same weights");
     }

@@ -1,0 +1,59 @@
+"""Writes the fixtures that real Keras itself saves (model.save), in both formats.
+
+Run with the tests' Keras (.ci/run installs it):  KERAS_BACKEND=jax target/keras-venv/bin/python src/test/keras/make_real_fixtures.py
+Needs real MNIST in data/mnist (or $MNIST_DIR). Seeded; JAX on the CPU gives the same weights every run.
+
+keras3-adam-rescaling.{keras,h5}: Rescaling(1/255) -> Conv2D(8, 3, relu) -> MaxPooling2D(4) -> Flatten -> Dense(10)
+-> Activation(softmax), trained for one epoch on 12,000 raw-pixel images with Adam. It has what fine-tuning must
+keep (a Rescaling layer, a softmax that is a layer of its own, Adam), and its .h5 holds Adam's state after the
+weights, so a copy cut at 50% still has every weight (they end at about a third) yet is not the file Keras wrote.
+"""
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import h5py  # noqa: E402
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "resources", "keras")
+DATA = os.environ.get("MNIST_DIR", os.path.join(HERE, "..", "..", "..", "data", "mnist"))
+
+
+def mnist(prefix, n):
+    with open(os.path.join(DATA, prefix + "-images-idx3-ubyte"), "rb") as f:
+        x = np.frombuffer(f.read()[16:], np.uint8).reshape(-1, 28, 28, 1)[:n].astype("float32")
+    with open(os.path.join(DATA, prefix + "-labels-idx1-ubyte"), "rb") as f:
+        y = np.frombuffer(f.read()[8:], np.uint8)[:n]
+    return x, y
+
+
+def main():
+    keras.utils.set_random_seed(7)
+    x, y = mnist("train", 12000)
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        keras.layers.Rescaling(1 / 255),
+        keras.layers.Conv2D(8, 3, activation="relu"),
+        keras.layers.MaxPooling2D(4),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10),
+        keras.layers.Activation("softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    xt, yt = mnist("t10k", 10000)
+    print("test accuracy", model.evaluate(xt, yt, verbose=0)[1])
+    for ext in ("keras", "h5"):
+        model.save(os.path.join(OUT, "keras3-adam-rescaling." + ext))
+    with h5py.File(os.path.join(OUT, "keras3-adam-rescaling.h5"), "r") as f:
+        ends = []
+        f["model_weights"].visititems(lambda name, d: ends.append(d.id.get_offset() + d.id.get_storage_size())
+                                      if isinstance(d, h5py.Dataset) else None)
+        size = os.path.getsize(os.path.join(OUT, "keras3-adam-rescaling.h5"))
+        print("h5: %d bytes, the model's weights end at byte %d (%.0f%%)" % (size, max(ends), 100 * max(ends) / size))
+
+
+if __name__ == "__main__":
+    main()
