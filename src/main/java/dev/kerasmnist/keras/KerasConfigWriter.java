@@ -27,6 +27,15 @@ final class KerasConfigWriter {
     }
 
     static ObjectNode model(ModelSpec spec) {
+        return model(spec, ExportedOptimizer.of(null, spec));
+    }
+
+    /**
+     * The model's config with {@code optimizer} in its compile_config, which holds what Keras's
+     * {@code Trainer.compile} records ({@code trainers/trainer.py} compile, {@code SerializableDict} of optimizer,
+     * loss, loss_weights, metrics, weighted_metrics, run_eagerly, steps_per_execution, jit_compile).
+     */
+    static ObjectNode model(ModelSpec spec, ExportedOptimizer exported) {
         boolean graph = !spec.chain();
         ObjectNode model = JSON.createObjectNode();
         model.put("module", graph ? "keras.src.models.functional" : "keras")
@@ -91,17 +100,51 @@ final class KerasConfigWriter {
         model.putObject("build_config").set("input_shape",
                 batchShape(spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
         ObjectNode compile = model.putObject("compile_config");
-        ObjectNode optimizer = compile.putObject("optimizer");
-        optimizer.put("module", "keras.optimizers").put("class_name", "RMSprop");
-        optimizer.putObject("config").put("name", "rmsprop").put("learning_rate", spec.optimizer().learningRate())
-                .put("rho", spec.optimizer().rho()).put("momentum", 0.0).put("epsilon", spec.optimizer().epsilon())
-                .put("centered", false);
-        optimizer.putNull("registered_name");
-        compile.put("loss", spec.loss().kerasName());
+        compile.set("optimizer", exported.kerasConfig());
+        compile.set("loss", loss(spec, true));
+        compile.putNull("loss_weights");
         compile.putArray("metrics").add("accuracy");
-        compile.putNull("loss_weights").putNull("weighted_metrics").put("run_eagerly", false)
-                .put("steps_per_execution", 1).put("jit_compile", false);
+        compile.putNull("weighted_metrics").put("run_eagerly", false).put("steps_per_execution", 1)
+                .put("jit_compile", false);
         return model;
+    }
+
+    /**
+     * The legacy {@code .h5}'s training_config, as {@code legacy/saving/saving_utils.py} model_metadata writes it:
+     * the compile config without its optimizer, its objects serialised in the legacy style (no module, no
+     * registered_name), then {@code optimizer_config}. Keras's compile_args_from_training_config reads
+     * {@code optimizer_config} and {@code loss_weights} without a default, the others with one.
+     */
+    static ObjectNode trainingConfig(ModelSpec spec, ExportedOptimizer exported) {
+        ObjectNode training = JSON.createObjectNode();
+        training.set("loss", loss(spec, false));
+        training.putNull("loss_weights");
+        training.putArray("metrics").add("accuracy");
+        training.putNull("weighted_metrics").put("run_eagerly", false).put("steps_per_execution", 1)
+                .put("jit_compile", false);
+        training.set("optimizer_config", exported.legacyConfig());
+        return training;
+    }
+
+    /**
+     * The loss as Keras serialises it: a name for the built-in functions, or a {@code keras.losses} object
+     * ({@code CategoricalCrossentropy(from_logits=True)}: its config from {@code losses/losses.py} get_config).
+     */
+    private static com.fasterxml.jackson.databind.JsonNode loss(ModelSpec spec, boolean withModule) {
+        if (!spec.loss().fromLogits()) {
+            return JSON.getNodeFactory().textNode(spec.loss().kerasName());
+        }
+        ObjectNode l = JSON.createObjectNode();
+        if (withModule) {
+            l.put("module", "keras.losses");
+        }
+        l.put("class_name", "CategoricalCrossentropy");
+        l.putObject("config").put("name", "categorical_crossentropy").put("reduction", "sum_over_batch_size")
+                .put("from_logits", true).put("label_smoothing", 0.0).put("axis", -1);
+        if (withModule) {
+            l.putNull("registered_name");
+        }
+        return l;
     }
 
     private static ObjectNode dtype() {

@@ -56,9 +56,10 @@ public final class KerasExport {
 
     /** Writes {@code net} (built from {@code spec}) to {@code out}, atomically. */
     public static void write(Model net, ModelSpec spec, Path out, Format format) throws IOException {
+        ExportedOptimizer optimizer = ExportedOptimizer.of(net, spec);
         ObjectNode config;
         try {
-            config = KerasConfigWriter.model(spec);
+            config = KerasConfigWriter.model(spec, optimizer);
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot export: " + e.getMessage(), e);
         }
@@ -80,7 +81,7 @@ public final class KerasExport {
                     zip.finish();
                 });
             } else {
-                writeLegacyH5(h5, spec, names, weights, config);
+                writeLegacyH5(h5, spec, names, weights, config, KerasConfigWriter.trainingConfig(spec, optimizer));
                 byte[] bytes = Files.readAllBytes(h5);
                 AtomicFiles.write(out, stream -> stream.write(bytes));
             }
@@ -124,16 +125,12 @@ public final class KerasExport {
 
     /** legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>. */
     private static void writeLegacyH5(Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights,
-                                      ObjectNode config) {
+                                      ObjectNode config, ObjectNode training) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             h5.putAttribute("keras_version", KERAS_VERSION);
             h5.putAttribute("backend", "tensorflow");
             h5.putAttribute("model_config", config.toString());
-            ObjectNode training = JSON.createObjectNode();
-            training.set("optimizer_config", config.path("compile_config").path("optimizer"));
-            training.put("loss", spec.loss().kerasName());
-            training.putArray("metrics").add("accuracy");
             h5.putAttribute("training_config", training.toString());
             WritableGroup model = h5.putGroup("model_weights");
             // Keras's loader reads the layers that list weight_names, in order; the others are left out (see above)

@@ -250,6 +250,11 @@ final class KerasTranslation {
     static KerasLoss loss(JsonNode training) {
         JsonNode loss = training.path("loss");
         String name = loss.isObject() ? snakeCase(loss.path("class_name").asText()) : loss.asText("");
+        if (loss.path("config").path("from_logits").asBoolean(false)
+                && name.matches("(sparse_)?categorical_crossentropy")) {
+            // CategoricalCrossentropy(from_logits=True): the model ends in logits (losses/losses.py get_config)
+            return KerasLoss.CATEGORICAL_CROSSENTROPY_FROM_LOGITS;
+        }
         return switch (name) {
             case "binary_crossentropy" -> KerasLoss.BINARY_CROSSENTROPY;
             case "mse", "mean_squared_error" -> KerasLoss.MSE;

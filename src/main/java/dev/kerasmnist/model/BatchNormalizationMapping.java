@@ -18,8 +18,18 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
         DataFormat format = in.flow().format();
         int[] shape = in.shape();
         int channels = shape.length == 1 ? shape[0] : format.channels(shape);
-        BatchNormalization layer = new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(bn.epsilon())
-                .decay(bn.momentum()).useLogStd(false).build();
+        int normalised = shape[bn.axisIndex(shape)];
+        // over the width (not the channels) of DL4J's NCHW maps: its axis 3, which BatchNormalization normalises
+        // when told the maps are NHWC (the spec refuses the rows)
+        boolean width = shape.length == 3 && bn.axisIndex(shape) != (format == DataFormat.CHANNELS_LAST ? 2 : 0);
+        BatchNormalization.Builder builder = new BatchNormalization.Builder().nIn(normalised).nOut(normalised)
+                .eps(bn.epsilon()).decay(bn.momentum()).useLogStd(false);
+        if (width) {
+            builder.dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
+        } else if (normalised != channels) {
+            throw new IllegalStateException("BatchNormalization over " + normalised + " features, not " + channels);
+        }
+        BatchNormalization layer = builder.build();
         return shape.length == 3 ? in.onImage(bn.kerasClass(), format, layer) : new Piece(layer, null, in.flow());
     }
 

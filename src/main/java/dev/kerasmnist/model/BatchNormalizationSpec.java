@@ -47,21 +47,36 @@ public record BatchNormalizationSpec(int axis, double momentum, double epsilon, 
         return "BatchNormalization";
     }
 
-    /** Only over the features of a vector or the channels of feature maps. */
+    /**
+     * Over the features of a vector, the channels of feature maps, or their width: DL4J's BatchNormalization holds
+     * its maps as NCHW and normalises either axis 1 (the channels) or, read as NHWC, axis 3 (the width), so
+     * {@code axis=3} of a channels-first model (as some Keras 2 code wrote it) is exact, in training too. Over the
+     * rows DL4J has no such layer.
+     */
     @Override
     public int[] outputShape(int[] input, DataFormat format) {
         int a = axis < 0 ? input.length + 1 + axis : axis; // Keras counts the batch axis as 0
-        int channel = input.length == 1 ? 1 : format == DataFormat.CHANNELS_LAST ? 3 : 1;
-        if (input.length == 2 || a != channel) {
+        if (input.length == 2 || a < 1 || a > input.length) {
             throw new IllegalArgumentException("BatchNormalization(axis=" + axis + ") on " + Arrays.toString(input)
-                    + ": only over the features of a vector or the channels of feature maps");
+                    + ": only over the features of a vector or an axis of feature maps");
+        }
+        if (input.length == 3 && a - 1 == (format == DataFormat.CHANNELS_LAST ? 0 : 1)) {
+            throw new IllegalArgumentException("BatchNormalization(axis=" + axis + ") normalises the rows of "
+                    + format.kerasName() + " maps " + Arrays.toString(input) + ": DL4J's BatchNormalization"
+                    + " normalises only the channels or (read as NHWC) the width of its NCHW maps, so it cannot be"
+                    + " expressed exactly");
         }
         return input;
     }
 
+    /** The index of the normalised axis in Keras's shape without the batch axis. */
+    int axisIndex(int[] input) {
+        return (axis < 0 ? input.length + 1 + axis : axis) - 1;
+    }
+
     @Override
     public List<KerasVariable> variables(int[] input) {
-        long n = input.length == 1 ? input[0] : axis == 1 ? input[0] : input[2]; // channels-first or -last
+        long n = input[axisIndex(input)];
         List<KerasVariable> v = new ArrayList<>();
         if (scale) {
             v.add(new KerasVariable("gamma", n));

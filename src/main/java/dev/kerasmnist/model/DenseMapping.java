@@ -16,10 +16,25 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
         }
         org.deeplearning4j.nn.conf.layers.Layer layer = in.last()
                 ? new OutputLayer.Builder(in.spec().loss().dl4j(dense.units())).nIn(in.shape()[0])
-                        .nOut(dense.units()).activation(dense.activation().dl4j()).build()
+                        .nOut(dense.units()).activation(outputActivation(in.spec(), dense.activation())).build()
                 : new DenseLayer.Builder().nIn(in.shape()[0]).nOut(dense.units())
                         .activation(dense.activation().dl4j()).build();
         return new Piece(layer, null, in.flow().flat(null));
+    }
+
+    /**
+     * The last layer's activation in DL4J: a linear layer giving logits for a from-logits loss applies the softmax
+     * that Keras's loss would (the same loss and gradient), so the network gives probabilities.
+     */
+    static org.nd4j.linalg.activations.IActivation outputActivation(ModelSpec spec, KerasActivation activation) {
+        if (spec.loss().fromLogits()) {
+            if (activation != KerasActivation.LINEAR) {
+                throw new IllegalArgumentException("a from_logits loss needs a linear last layer (logits), not "
+                        + activation.kerasName());
+            }
+            return KerasActivation.SOFTMAX.dl4j();
+        }
+        return activation.dl4j();
     }
 
     /** The kernel's rows follow the features: after a Flatten of channels-last maps, DL4J's (c, h, w) order. */

@@ -18,6 +18,13 @@ public enum KerasLoss {
     /** {@code -sum(y log p)} per example: DL4J's MCXENT, the same formula. */
     CATEGORICAL_CROSSENTROPY("categorical_crossentropy"),
     /**
+     * {@code CategoricalCrossentropy(from_logits=True)} on a model whose last layer is linear (it gives logits):
+     * Keras applies the softmax inside the loss. DL4J's last layer applies it instead, with MCXENT, the same loss
+     * and gradient; so the DL4J network gives probabilities, as evaluation and serving want, and the Keras layer
+     * stays linear for export.
+     */
+    CATEGORICAL_CROSSENTROPY_FROM_LOGITS("categorical_crossentropy_from_logits"),
+    /**
      * Keras averages {@code -(y log p + (1 - y) log(1 - p))} over the outputs, with p clipped to
      * {@code [1e-7, 1 - 1e-7]}. DL4J's XENT sums over the outputs and clips at 1e-5 by default; here it gets
      * Keras's clip and a weight of 1/outputs on every output, which makes its sum Keras's mean (loss and gradient).
@@ -43,11 +50,16 @@ public enum KerasLoss {
     /** DL4J's loss function for an output layer of {@code outputs} units. */
     public ILossFunction dl4j(int outputs) {
         return switch (this) {
-            case CATEGORICAL_CROSSENTROPY -> new LossMCXENT();
+            case CATEGORICAL_CROSSENTROPY, CATEGORICAL_CROSSENTROPY_FROM_LOGITS -> new LossMCXENT();
             case BINARY_CROSSENTROPY -> new LossBinaryXENT(KERAS_EPSILON,
                     Nd4j.valueArrayOf(new long[] {1, outputs}, 1.0 / outputs, DataType.FLOAT));
             case MSE -> new LossMSE();
         };
+    }
+
+    /** Whether the model gives logits and the loss applies the softmax (Keras's {@code from_logits=True}). */
+    public boolean fromLogits() {
+        return this == CATEGORICAL_CROSSENTROPY_FROM_LOGITS;
     }
 
     /** The loss Keras calls {@code name}, e.g. {@code "categorical_crossentropy"}. */

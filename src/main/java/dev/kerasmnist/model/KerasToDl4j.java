@@ -106,7 +106,8 @@ public final class KerasToDl4j {
         int[] shape = shapes.get(n - 1);
         LossLayer loss = pieces[n - 1].layer() instanceof BaseOutputLayer ? null
                 // the model ends in an activation, pooling or normalisation: DL4J puts the loss on a LossLayer
-                : new LossLayer.Builder(spec.loss().dl4j(shape[0])).activation(Activation.IDENTITY).build();
+                : new LossLayer.Builder(spec.loss().dl4j(shape[0])).activation(spec.loss().fromLogits()
+                        ? Activation.SOFTMAX : Activation.IDENTITY).build();
         if (spec.chain()) {
             NeuralNetConfiguration.ListBuilder builder = base(spec, updater).list();
             int[] dl4jIndex = new int[n];

@@ -79,7 +79,9 @@ class KerasExportTest {
             assertTrue(reimported <= 1e-6, format + " re-imported differs by " + reimported);
             JsonNode numpy = numpy(file, spec.inputScale());
             if (numpy != null) {
-                double worst = KerasImportTest.worst(ours, numpy.path("outputs"));
+                // a logits model: NumPy gives the logits, DL4J the probabilities the loss's softmax makes of them
+                JsonNode outputs = spec.loss().fromLogits() ? softmax(numpy.path("outputs")) : numpy.path("outputs");
+                double worst = KerasImportTest.worst(ours, outputs);
                 System.out.printf("%s as .%s: max |DL4J - NumPy| = %.2e%n", name, format.extension(), worst);
                 assertTrue(worst <= 1e-5, format + ": NumPy's forward pass differs by " + worst);
             }
@@ -141,6 +143,56 @@ class KerasExportTest {
         System.out.printf("convnet trained here: test accuracy %.4f in DL4J, %.4f in NumPy over the exported file%n",
                 ours, right / (double) test.size());
         assertEquals(ours, right / (double) test.size(), 1e-9, "the same images right");
+    }
+
+    static JsonNode softmax(JsonNode logits) {
+        com.fasterxml.jackson.databind.node.ArrayNode rows = new ObjectMapper().createArrayNode();
+        for (JsonNode row : logits) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (JsonNode v : row) {
+                max = Math.max(max, v.asDouble());
+            }
+            double sum = 0;
+            for (JsonNode v : row) {
+                sum += Math.exp(v.asDouble() - max);
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode r = rows.addArray();
+            for (JsonNode v : row) {
+                r.add(Math.exp(v.asDouble() - max) / sum);
+            }
+        }
+        return rows;
+    }
+
+    /** A logits model (linear last layer, from_logits loss) exports back as it was: linear, from_logits=True. */
+    @Test
+    void aLogitsModelExportsBackAsItWas() throws Exception {
+        KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve("keras3-logits.keras"));
+        assertTrue(imported.spec().loss().fromLogits(), "the loss applies the softmax");
+        INDArray out = Networks.output(imported.net(), KerasImportTest.inputs());
+        assertEquals(1.0, out.getRow(0).sumNumber().doubleValue(), 1e-5, "DL4J serves probabilities");
+        for (KerasExport.Format format : KerasExport.Format.values()) {
+            Path file = tmp.resolve("logits." + format.extension());
+            KerasExport.write(imported.net(), imported.spec(), file, format);
+            JsonNode config;
+            JsonNode loss;
+            if (format == KerasExport.Format.KERAS) {
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+                    config = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("config.json")));
+                }
+                loss = config.path("compile_config").path("loss");
+            } else {
+                try (io.jhdf.HdfFile h5 = new io.jhdf.HdfFile(file)) {
+                    config = new ObjectMapper().readTree((String) h5.getAttribute("model_config").getData());
+                    loss = new ObjectMapper().readTree((String) h5.getAttribute("training_config").getData())
+                            .path("loss");
+                }
+            }
+            JsonNode layers = config.path("config").path("layers");
+            assertEquals("linear", layers.get(layers.size() - 1).path("config").path("activation").asText());
+            assertEquals("CategoricalCrossentropy", loss.path("class_name").asText(), format + ": " + loss);
+            assertTrue(loss.path("config").path("from_logits").asBoolean(), format + ": " + loss);
+        }
     }
 
     static JsonNode numpy(Path model, double scale) throws Exception {

@@ -259,4 +259,14 @@ class KerasImportTest {
         }
         return file;
     }
+
+    /** BatchNormalization over the rows of feature maps has no exact DL4J layer: refused in one line, saying why. */
+    @Test
+    void batchNormalizationOverTheRowsIsRefusedSayingWhy() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new dev.kerasmnist.model.BatchNormalizationSpec(2, 0.99, 1e-3, true, true)
+                        .outputShape(new int[] {1, 28, 28}, dev.kerasmnist.model.DataFormat.CHANNELS_FIRST));
+        assertTrue(e.getMessage().contains("rows") && e.getMessage().contains("cannot be expressed exactly")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
 }
