@@ -100,10 +100,16 @@ public final class OnnxRuntimeCheck {
 
     /** {@link #compare}, asserting agreement within {@link #TOLERANCE} and identical predictions. */
     public static Agreement check(String what, byte[] onnx, Model net) throws IOException, OrtException {
+        return check(what, onnx, net, TOLERANCE);
+    }
+
+    /** {@link #check} within {@code tolerance}. */
+    public static Agreement check(String what, byte[] onnx, Model net, double tolerance)
+            throws IOException, OrtException {
         Agreement a = compare(onnx, net);
         System.out.printf("ONNX %s: max |ORT - DL4J| = %.3g over %d images, predictions identical: %d/%d%n", what,
                 a.maxDifference(), a.rows(), a.sameArgmax(), a.rows());
-        assertTrue(a.maxDifference() <= TOLERANCE, what + ": ORT differs from DL4J by " + a.maxDifference());
+        assertTrue(a.maxDifference() <= tolerance, what + ": ORT differs from DL4J by " + a.maxDifference());
         assertTrue(a.predictionsIdentical(), what + ": " + (a.rows() - a.sameArgmax()) + " predictions differ");
         return a;
     }
