@@ -107,7 +107,7 @@ public final class OnnxRuntimeCheck {
     public static Agreement check(String what, byte[] onnx, Model net, double tolerance)
             throws IOException, OrtException {
         Agreement a = compare(onnx, net);
-        System.out.printf("ONNX %s: max |ORT - DL4J| = %.3g over %d images, predictions identical: %d/%d%n", what,
+        System.err.printf("ONNX %s: max |ORT - DL4J| = %.3g over %d images, predictions identical: %d/%d%n", what,
                 a.maxDifference(), a.rows(), a.sameArgmax(), a.rows());
         assertTrue(a.maxDifference() <= tolerance, what + ": ORT differs from DL4J by " + a.maxDifference());
         assertTrue(a.predictionsIdentical(), what + ": " + (a.rows() - a.sameArgmax()) + " predictions differ");
