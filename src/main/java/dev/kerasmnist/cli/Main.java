@@ -14,7 +14,8 @@ import picocli.CommandLine;
 @Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The Keras MNIST tutorial (Dense 512 relu -> Dense 10 softmax, RMSprop) on Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, LessonsCommand.class,
-                ImportKerasCommand.class, ExportKerasCommand.class, CompareCommand.class, ServeCommand.class, SweepCommand.class,
+                ImportKerasCommand.class, ExportKerasCommand.class, ExportOnnxCommand.class,
+                CompareCommand.class, ServeCommand.class, SweepCommand.class,
                 FetchDataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

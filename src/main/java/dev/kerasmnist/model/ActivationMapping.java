@@ -9,4 +9,9 @@ final class ActivationMapping implements Dl4jMapping<ActivationSpec> {
         return new Piece(new ActivationLayer.Builder().activation(activation.activation().dl4j()).build(), null,
                 in.flow());
     }
+
+    @Override
+    public OnnxGraph.Value onnx(ActivationSpec activation, OnnxGraph g, OnnxGraph.In in) {
+        return g.activation(in.value(), activation.activation(), activation);
+    }
 }

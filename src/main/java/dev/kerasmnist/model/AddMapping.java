@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 
 /** Add: DL4J's ElementWiseVertex(Add) of inputs laid out alike. */
@@ -12,5 +13,11 @@ final class AddMapping implements Dl4jMapping<AddSpec> {
             }
         }
         return Piece.vertex(new ElementWiseVertex(ElementWiseVertex.Op.Add), in.flow());
+    }
+
+    @Override
+    public OnnxGraph.Value onnx(AddSpec add, OnnxGraph g, OnnxGraph.In in) {
+        List<OnnxGraph.Value> xs = OnnxGraph.alike(g, in.values());
+        return xs.get(0).to(g.node("Sum", xs.stream().map(OnnxGraph.Value::name).toList()), in.out());
     }
 }

@@ -59,4 +59,20 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
         w.add(Dl4jParams.features(dl4j.getParam("var"), back));
         return w;
     }
+
+    @Override
+    public OnnxGraph.Value onnx(BatchNormalizationSpec bn, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = in.value();
+        if (x.shape().length == 3) {
+            x = g.nchw(x, bn.axis() == 1 ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST);
+        }
+        int n = (int) in.weights().get(in.weights().size() - 1).length();
+        int i = 0;
+        String gamma = bn.scale() ? g.constant("gamma", in.weight(i++)) : g.constant("gamma", Nd4j.ones(DataType.FLOAT, n));
+        String beta = bn.center() ? g.constant("beta", in.weight(i++)) : g.constant("beta", Nd4j.zeros(DataType.FLOAT, n));
+        String mean = g.constant("moving_mean", in.weight(i++));
+        String variance = g.constant("moving_variance", in.weight(i));
+        return x.to(g.node("BatchNormalization", List.of(x.name(), gamma, beta, mean, variance),
+                OnnxGraph.attr("epsilon", bn.epsilon())), in.out());
+    }
 }

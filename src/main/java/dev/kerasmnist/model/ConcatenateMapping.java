@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 
 /**
@@ -43,5 +44,13 @@ final class ConcatenateMapping implements Dl4jMapping<ConcatenateSpec> {
             at += n;
         }
         return order;
+    }
+
+    @Override
+    public OnnxGraph.Value onnx(ConcatenateSpec concat, OnnxGraph g, OnnxGraph.In in) {
+        List<OnnxGraph.Value> xs = OnnxGraph.alike(g, in.values());
+        int axis = OnnxGraph.onnxAxis(xs.get(0), concat.axisIn(xs.get(0).shape().length));
+        return xs.get(0).to(g.node("Concat", xs.stream().map(OnnxGraph.Value::name).toList(),
+                OnnxGraph.attr("axis", axis)), in.out());
     }
 }

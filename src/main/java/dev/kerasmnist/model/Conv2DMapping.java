@@ -44,4 +44,19 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
         }
         return w;
     }
+
+    @Override
+    public OnnxGraph.Value onnx(Conv2DSpec conv, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = g.nchw(in.value(), conv.dataFormat());
+        List<String> inputs = new ArrayList<>(List.of(x.name(), g.constant("kernel", in.weight(0).permute(3, 2, 0, 1))));
+        if (conv.useBias()) {
+            inputs.add(g.constant("bias", in.weight(1)));
+        }
+        long[] p = OnnxGraph.pads(conv.padding(), OnnxGraph.chw(x.shape(), conv.dataFormat()), conv.kernelSize(),
+                conv.strides());
+        String y = g.node("Conv", inputs, OnnxGraph.ints("kernel_shape", conv.kernelSize().rows(),
+                conv.kernelSize().cols()), OnnxGraph.ints("strides", conv.strides().rows(), conv.strides().cols()),
+                OnnxGraph.ints("pads", p), OnnxGraph.ints("dilations", 1, 1));
+        return g.activation(x.to(y, in.out()), conv.activation(), conv);
+    }
 }

@@ -51,4 +51,11 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
         return List.of(order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order)),
                 Dl4jParams.flat(dl4j.getParam("b")));
     }
+
+    @Override
+    public OnnxGraph.Value onnx(DenseSpec dense, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = in.value();
+        String y = g.node("Gemm", List.of(x.name(), g.constant("kernel", in.weight(0)), g.constant("bias", in.weight(1))));
+        return g.activation(x.to(y, in.out()), dense.activation(), dense);
+    }
 }

@@ -36,6 +36,13 @@ interface Dl4jMapping<L extends LayerSpec> {
         return List.of();
     }
 
+    /**
+     * The layer as ONNX operators ({@link OnnxExport}), computing what Keras and the DL4J layer compute, with the
+     * DL4J model's trained weights; or, for a layer with no exact ONNX form, {@link OnnxGraph#refuse} naming it.
+     * Every mapping says one or the other.
+     */
+    OnnxGraph.Value onnx(L layer, OnnxGraph g, OnnxGraph.In in);
+
     /** What a DL4J layer's input is: a flat vector, NCHW feature maps, or an NWC sequence. */
     enum Form { FLAT, IMAGE, SEQUENCE }
 

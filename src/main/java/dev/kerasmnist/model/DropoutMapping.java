@@ -14,4 +14,9 @@ final class DropoutMapping implements Dl4jMapping<DropoutSpec> {
         return new Piece(in.flow().form() == Form.FLAT ? b.nIn(in.shape()[0]).nOut(in.shape()[0]).build() : b.build(),
                 null, in.flow());
     }
+
+    @Override
+    public OnnxGraph.Value onnx(DropoutSpec dropout, OnnxGraph g, OnnxGraph.In in) {
+        return in.value(); // inference: Dropout passes its input through
+    }
 }

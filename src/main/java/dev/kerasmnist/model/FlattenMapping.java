@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 
 /**
@@ -51,5 +52,24 @@ final class FlattenMapping implements Dl4jMapping<FlattenSpec> {
             }
         }
         return order;
+    }
+
+    @Override
+    public OnnxGraph.Value onnx(FlattenSpec flatten, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = g.keras(in.value());
+        int rank = x.shape().length;
+        if (rank == 1) {
+            return x;
+        }
+        String from = x.name();
+        if (flatten.dataFormat() == DataFormat.CHANNELS_FIRST) {
+            long[] perm = new long[rank + 1]; // Keras moves the channels last before flattening
+            for (int i = 1; i < rank; i++) {
+                perm[i] = i + 1;
+            }
+            perm[rank] = 1;
+            from = g.node("Transpose", List.of(from), OnnxGraph.ints("perm", perm));
+        }
+        return x.to(g.node("Flatten", List.of(from), OnnxGraph.attr("axis", 1)), in.out());
     }
 }

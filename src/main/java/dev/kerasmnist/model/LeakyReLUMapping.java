@@ -10,4 +10,9 @@ final class LeakyReLUMapping implements Dl4jMapping<LeakyReLUSpec> {
         return new Piece(new ActivationLayer.Builder().activation(new ActivationLReLU(leaky.negativeSlope())).build(),
                 null, in.flow());
     }
+
+    @Override
+    public OnnxGraph.Value onnx(LeakyReLUSpec leaky, OnnxGraph g, OnnxGraph.In in) {
+        return g.unary("LeakyRelu", in.value(), OnnxGraph.attr("alpha", leaky.negativeSlope()));
+    }
 }

@@ -64,4 +64,22 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
         }
         return out;
     }
+
+    @Override
+    public OnnxGraph.Value onnx(LstmSpec lstm, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = g.keras(in.value()); // [N, T, F]
+        int h = lstm.units();
+        long features = in.value().shape()[1];
+        // Keras's gates i, f, c, o; ONNX's i, o, f, c
+        INDArray w = OnnxGraph.blocks(in.weight(0).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, features);
+        INDArray r = OnnxGraph.blocks(in.weight(1).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, h);
+        INDArray b = OnnxGraph.blocks(in.weight(2).reshape(4L * h, 1), h, 0, 3, 1, 2).reshape(1, 4L * h);
+        INDArray bias = Nd4j.concat(1, b.castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 1, 4L * h));
+        String gate = OnnxGraph.recurrentActivation(lstm.recurrentActivation(), lstm);
+        String act = OnnxGraph.recurrentActivation(lstm.activation(), lstm);
+        String seq = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 1, 0, 2));
+        List<String> out = g.nodes("LSTM", List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
+                2, OnnxGraph.attr("hidden_size", h), OnnxGraph.strings("activations", List.of(gate, act, act)));
+        return OnnxGraph.recurrentOutput(g, out, lstm.returnSequences(), in.out());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.nd4j.linalg.activations.Activation;
@@ -25,5 +26,13 @@ final class RescalingMapping implements Dl4jMapping<RescalingSpec> {
     static ElementWiseMultiplicationLayer scale(int n) {
         return new ElementWiseMultiplicationLayer.Builder().nIn(n).nOut(n).activation(Activation.IDENTITY)
                 .updater(new NoOp()).build();
+    }
+
+    @Override
+    public OnnxGraph.Value onnx(RescalingSpec rescaling, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = in.value();
+        OnnxGraph.Value y = x.to(g.node("Mul", List.of(x.name(), g.scalar("scale", rescaling.scale()))), in.out());
+        return rescaling.offset() == 0 ? y
+                : y.to(g.node("Add", List.of(y.name(), g.scalar("offset", rescaling.offset()))), in.out());
     }
 }

@@ -6,7 +6,9 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.params.SimpleRnnParamInitializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** SimpleRNN: DL4J's SimpleRnn over NWC sequences (the same formula and layout), LastTimeStep unless sequences. */
 final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
@@ -31,5 +33,20 @@ final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
         return List.of(dl4j.getParam(SimpleRnnParamInitializer.WEIGHT_KEY).dup(),
                 dl4j.getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY).dup(),
                 Dl4jParams.flat(dl4j.getParam(SimpleRnnParamInitializer.BIAS_KEY)));
+    }
+
+    @Override
+    public OnnxGraph.Value onnx(SimpleRnnSpec rnn, OnnxGraph g, OnnxGraph.In in) {
+        OnnxGraph.Value x = g.keras(in.value()); // [N, T, F]
+        int h = rnn.units();
+        INDArray w = in.weight(0).transpose().reshape(1, h, in.value().shape()[1]);
+        INDArray r = in.weight(1).transpose().reshape(1, h, h);
+        INDArray bias = Nd4j.concat(1, in.weight(2).castTo(DataType.FLOAT).reshape(1, h),
+                Nd4j.zeros(DataType.FLOAT, 1, h));
+        String seq = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 1, 0, 2));
+        List<String> out = g.nodes("RNN", List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
+                2, OnnxGraph.attr("hidden_size", h), OnnxGraph.strings("activations",
+                        List.of(OnnxGraph.recurrentActivation(rnn.activation(), rnn))));
+        return OnnxGraph.recurrentOutput(g, out, rnn.returnSequences(), in.out());
     }
 }

@@ -3,20 +3,26 @@ package dev.kerasmnist.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every layer record of the sealed {@link LayerSpec} hierarchy has what a layer needs: a DL4J mapping and a config
- * reader in {@link Layers}, and a writer whose config its reader reads back to the same record.
+ * reader in {@link Layers}, a writer whose config its reader reads back to the same record, and an ONNX form that
+ * ONNX Runtime computes as DL4J does, or a refusal in one line naming it.
  */
 class LayerCoverageTest {
+    /** The examples that have no exact ONNX form: each is refused in one line naming it. */
+    private static final List<Class<?>> NO_ONNX_FORM = List.of(ActivationSpec.class); // its example is GELU
+
     /** One instance of each layer record, with options off Keras's defaults where it has them. */
     private static final Map<Class<?>, LayerSpec> EXAMPLES = Map.ofEntries(
             Map.entry(DenseSpec.class, new DenseSpec(7, "tanh")),
@@ -71,5 +77,80 @@ class LayerCoverageTest {
             assertEquals(example, Layers.read(new LayerConfig(example.kerasClass(), config, 3)),
                     name + ": its written config " + config + " reads back to another layer");
         }
+    }
+
+    @Test
+    void everyLayerHasAnOnnxFormThatOnnxRuntimeAgreesWithOrARefusal() throws Exception {
+        for (Class<?> type : layerRecords(LayerSpec.class)) {
+            LayerSpec example = EXAMPLES.get(type);
+            ModelSpec spec = around(example);
+            org.deeplearning4j.nn.api.Model net = KerasToDl4j.buildAny(spec);
+            if (NO_ONNX_FORM.contains(type)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()), type.getSimpleName());
+                assertTrue(e.getMessage().startsWith(example.describe() + " has no exact ONNX form")
+                        && !e.getMessage().contains("\n"), e.getMessage());
+                continue;
+            }
+            OnnxRuntimeCheck.check(example.describe() + " in " + spec.layers().stream().map(LayerSpec::describe)
+                    .toList(), OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()), net);
+        }
+    }
+
+    /** A small MNIST classifier around {@code layer}: the input it takes, and Flatten and Dense(10) after it. */
+    static ModelSpec around(LayerSpec layer) {
+        List<Integer> input = List.of(784);
+        List<LayerSpec> layers = new ArrayList<>();
+        List<List<Integer>> inbound = new ArrayList<>();
+        if (layer instanceof MergeSpec) {
+            layers.addAll(List.of(new DenseSpec(8, KerasActivation.TANH), new DenseSpec(8, KerasActivation.RELU), layer));
+            inbound.addAll(List.of(List.of(-1), List.of(-1), List.of(0, 1)));
+        } else {
+            if (layer.readsFeatureMaps() != null) {
+                input = layer.readsFeatureMaps() == DataFormat.CHANNELS_FIRST ? List.of(1, 28, 28) : List.of(28, 28, 1);
+            } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
+                input = List.of(28, 28);
+            }
+            if (layer instanceof Pooling2DSpec || layer instanceof GlobalPooling2DSpec
+                    || layer instanceof ZeroPadding2DSpec || layer instanceof BatchNormalizationSpec) {
+                // on maps of several channels, so that layouts matter
+                DataFormat f = layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST : layer.readsFeatureMaps();
+                layers.add(new Conv2DSpec(3, 3, KerasActivation.RELU).withDataFormat(f));
+                if (layer instanceof BatchNormalizationSpec bn && bn.axis() == 1) {
+                    layers.set(0, new Conv2DSpec(3, 3, KerasActivation.RELU).withDataFormat(DataFormat.CHANNELS_FIRST));
+                    input = List.of(1, 28, 28);
+                } else if (layer instanceof BatchNormalizationSpec) {
+                    input = List.of(28, 28, 1);
+                }
+            }
+            layers.add(layer);
+        }
+        int[] out = input.stream().mapToInt(Integer::intValue).toArray();
+        if (layer instanceof MergeSpec) {
+            out = new int[] {8};
+        } else {
+            for (LayerSpec l : layers) {
+                DataFormat f = l.readsFeatureMaps() != null ? l.readsFeatureMaps() : input.get(0) == 1
+                        ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST;
+                out = l.outputShape(out, f);
+            }
+        }
+        if (out.length == 2) {
+            layers.add(new SimpleRnnSpec(4, KerasActivation.TANH, false)); // DL4J flattens no sequence
+        } else if (out.length > 1) {
+            layers.add(new FlattenSpec(layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST
+                    : layer.readsFeatureMaps()));
+        }
+        if (out.length > 1 && !inbound.isEmpty()) {
+            inbound.add(List.of(layers.size() - 2));
+        }
+        layers.add(new DenseSpec(10, KerasActivation.SOFTMAX));
+        if (!inbound.isEmpty()) {
+            inbound.add(List.of(layers.size() - 2));
+        }
+        ModelSpec spec = new ModelSpec(input, layers, inbound, RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY, 3, 1);
+        assertEquals(1, spec.outputShapes().get(layers.size() - 1).length, Arrays.toString(out));
+        return spec;
     }
 }
