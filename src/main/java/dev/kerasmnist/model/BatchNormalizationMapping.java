@@ -63,8 +63,13 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
     @Override
     public OnnxGraph.Value onnx(BatchNormalizationSpec bn, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = in.value();
+        // ONNX normalises axis 1: the channels of NCHW maps. Over the width (see build), the width is swapped there
+        // and back.
+        int width = 0;
         if (x.shape().length == 3) {
-            x = g.nchw(x, bn.axis() == 1 ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST);
+            boolean channels = bn.axisIndex(x.shape()) == (g.modelFormat() == DataFormat.CHANNELS_LAST ? 2 : 0);
+            x = g.nchw(x, g.modelFormat());
+            width = channels ? 0 : 3;
         }
         int n = (int) in.weights().get(in.weights().size() - 1).length();
         int i = 0;
@@ -72,7 +77,10 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
         String beta = bn.center() ? g.constant("beta", in.weight(i++)) : g.constant("beta", Nd4j.zeros(DataType.FLOAT, n));
         String mean = g.constant("moving_mean", in.weight(i++));
         String variance = g.constant("moving_variance", in.weight(i));
-        return x.to(g.node("BatchNormalization", List.of(x.name(), gamma, beta, mean, variance),
-                OnnxGraph.attr("epsilon", bn.epsilon())), in.out());
+        String input = width == 0 ? x.name()
+                : g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 0, 3, 2, 1));
+        String y = g.node("BatchNormalization", List.of(input, gamma, beta, mean, variance),
+                OnnxGraph.attr("epsilon", bn.epsilon()));
+        return x.to(width == 0 ? y : g.node("Transpose", List.of(y), OnnxGraph.ints("perm", 0, 3, 2, 1)), in.out());
     }
 }

@@ -147,6 +147,9 @@ public final class OnnxExport {
         }
         g.layer("output");
         OnnxGraph.Value last = g.keras(values[n - 1]);
+        if (spec.loss().fromLogits()) { // a model ending in logits: DL4J's output layer applies the softmax, so here too
+            last = last.to(g.node("Softmax", List.of(last.name()), OnnxGraph.attr("axis", -1L)), last.shape());
+        }
         g.proto().addNodeBuilder().setOpType("Identity").setName("output").addInput(last.name()).addOutput(OUTPUT);
         int classes = shapes.get(n - 1)[0];
         g.proto().setName("keras_mnist").addInput(tensor(INPUT, MnistSplit.PIXELS))

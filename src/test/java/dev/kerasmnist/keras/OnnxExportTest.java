@@ -1,5 +1,6 @@
 package dev.kerasmnist.keras;
 
+import dev.kerasmnist.RealKeras;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,8 +71,8 @@ class OnnxExportTest {
         Assumptions.assumeFalse(EXPORTS.isEmpty(), "no exports to check (run the whole class)");
         Optional<String> python = pythonWithOnnx();
         if (python.isEmpty()) {
-            System.err.println("SKIPPED: onnx.checker (no Python with the onnx package: set ONNX_PYTHON, or"
-                    + " pip install onnx into /tmp/kvenv)");
+            System.err.println("SKIPPED: onnx.checker (no Python with the onnx package: .ci/run installs it into "
+                    + RealKeras.VENV + ", or set ONNX_PYTHON)");
             Assumptions.abort("no Python with the onnx package");
         }
         // the checker, then each export evaluated in float64 by ONNX's reference evaluator against NumPy's own pass
@@ -106,11 +107,11 @@ class OnnxExportTest {
         System.out.println("onnx.checker.check_model(full_check=True) and float64 evaluation:\n" + out.trim());
     }
 
-    /** A Python that imports onnx: {@code ONNX_PYTHON}, /tmp/kvenv's, or python3. */
+    /** A Python that imports onnx: {@code ONNX_PYTHON}, CI's venv (with Keras), or python3. */
     static Optional<String> pythonWithOnnx() {
         List<String> candidates = new ArrayList<>();
         Optional.ofNullable(System.getenv("ONNX_PYTHON")).ifPresent(candidates::add);
-        candidates.add("/tmp/kvenv/bin/python");
+        candidates.add(RealKeras.VENV.resolve("bin").resolve("python").toString());
         candidates.add("python3");
         for (String python : candidates) {
             if (python.contains("/") && !Files.isExecutable(Path.of(python))) {

@@ -2,12 +2,12 @@ package dev.kerasmnist.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kerasmnist.RealKeras;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.data.MnistSplit;
@@ -57,11 +57,7 @@ class RealKerasExportTest {
 
     @Test
     void everyExportLoadsCompiledPredictsAndFitsInRealKeras() throws Exception {
-        Optional<Path> python = RealKeras.python();
-        if (python.isEmpty()) {
-            System.err.println(RealKeras.missing());
-        }
-        assumeTrue(python.isPresent(), RealKeras.missing());
+        Path python = RealKeras.python(); // skips the test, saying so, where CI's Keras venv is missing
         byte[] pixels = testImages();
         Path pixelFile = Files.write(tmp.resolve("images.u8"), pixels);
         float[][] x = new float[pixels.length / MnistSplit.PIXELS][MnistSplit.PIXELS];
@@ -119,7 +115,7 @@ class RealKerasExportTest {
             n++;
         }
         Path list = Files.writeString(tmp.resolve("cases.json"), cases.toString());
-        List<JsonNode> results = run(python.get(), list);
+        List<JsonNode> results = run(python, list);
         assertEquals(cases.size(), results.size(), "one result per file");
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
@@ -186,9 +182,6 @@ class RealKerasExportTest {
     /** The first test images of real MNIST, or the fixtures' 32 real test images where MNIST is not here. */
     static byte[] testImages() throws IOException {
         Optional<Path> dir = MnistLocator.fromEnvironment(Optional.empty()).find();
-        if (dir.isEmpty() && Files.isDirectory(Path.of("/work/main/data/mnist"))) {
-            dir = Optional.of(Path.of("/work/main/data/mnist"));
-        }
         if (dir.isPresent()) {
             MnistSplit test = Mnist.load(dir.get()).test().first(IMAGES);
             return Arrays.copyOf(test.images().pixels(), test.size() * MnistSplit.PIXELS);
@@ -197,8 +190,10 @@ class RealKerasExportTest {
     }
 
     static List<JsonNode> run(Path python, Path cases) throws Exception {
-        Process p = new ProcessBuilder(python.toString(), "src/test/keras/realkeras.py", cases.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(python.toString(), "src/test/keras/realkeras.py", cases.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("KERAS_BACKEND", "jax"); // the backend CI's venv has
+        Process p = pb.start();
         byte[] out;
         try (OutputStream ignored = p.getOutputStream()) {
             out = p.getInputStream().readAllBytes();
