@@ -26,8 +26,21 @@ class ArchitectureTest {
      * are helpers low down; {@code robustness}, {@code serving}, {@code lessons} and {@code sweep} sit on the stages
      * they use; {@code cli} parses, renders and prints, on top of everything.
      */
-    static final List<String> STAGES = List.of("failures", "files", "data", "plots", "model", "keras", "training", "evaluation",
-            "inference", "robustness", "serving", "lessons", "sweep", "cli");
+    static final List<String> STAGES = List.of(
+            "failures",
+            "files",
+            "data",
+            "plots",
+            "model",
+            "keras",
+            "training",
+            "evaluation",
+            "inference",
+            "robustness",
+            "serving",
+            "lessons",
+            "sweep",
+            "cli");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -41,8 +54,8 @@ class ArchitectureTest {
         }
         layers = layers.whereLayer(STAGES.get(0)).mayNotAccessAnyLayer();
         for (int i = 1; i < STAGES.size(); i++) {
-            layers = layers.whereLayer(STAGES.get(i)).mayOnlyAccessLayers(
-                    STAGES.subList(0, i).toArray(String[]::new));
+            layers = layers.whereLayer(STAGES.get(i))
+                    .mayOnlyAccessLayers(STAGES.subList(0, i).toArray(String[]::new));
         }
         layers.check(MAIN);
     }
@@ -57,7 +70,9 @@ class ArchitectureTest {
     void everyPackageIsAStageAndSaysWhatItIs() throws IOException {
         Path root = Path.of("src/main/java/dev/kerasmnist");
         try (Stream<Path> dirs = Files.walk(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).filter(ArchitectureTest::hasJava).toList()) {
+            for (Path dir : dirs.filter(Files::isDirectory)
+                    .filter(ArchitectureTest::hasJava)
+                    .toList()) {
                 assertEquals(true, Files.exists(dir.resolve("package-info.java")), dir + " has no package-info.java");
                 String top = root.relativize(dir).getName(0).toString();
                 assertEquals(true, STAGES.contains(top), dir + " is in no stage of " + STAGES);

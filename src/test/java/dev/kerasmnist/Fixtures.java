@@ -28,8 +28,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** Small IDX files and MNIST-shaped data sets made by the tests themselves. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** An IDX3 image file: header, then {@code pixels}. */
     public static byte[] idxImages(int magic, int count, int rows, int cols, byte[] pixels) {
@@ -47,9 +46,13 @@ public final class Fixtures {
 
     /** A provenance record as `train` writes it, for models the tests save themselves. */
     public static Provenance provenance(ModelSpec spec, double accuracy) {
-        return new Provenance(Provenance.FORMAT, Provenance.Origin.recipe("test"), Optional.of(spec),
+        return new Provenance(
+                Provenance.FORMAT,
+                Provenance.Origin.recipe("test"),
+                Optional.of(spec),
                 Optional.of(new Provenance.Training(FitSpec.keras(spec.seed()).limit(100), 1, 100, 0, 0.5)),
-                Map.of("train-images-idx3-ubyte", "abc"), Optional.of(new Provenance.Test(0.1, accuracy)),
+                Map.of("train-images-idx3-ubyte", "abc"),
+                Optional.of(new Provenance.Test(0.1, accuracy)),
                 Provenance.Build.now(List.of("test")));
     }
 
@@ -59,8 +62,12 @@ public final class Fixtures {
      * @return the trained network (the same parameters as the saved file)
      */
     public static MultiLayerNetwork trainTinyModel(MnistSplit digits, Path zip) throws IOException {
-        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 2);
+        ModelSpec spec = new ModelSpec(
+                784,
+                List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                2);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         Trainer.fit(net, digits, FitSpec.keras(2).epochs(1).batchSize(32));
         ModelStore.save(net, provenance(spec, 0.5), "", new ModelFiles(zip));
@@ -111,8 +118,12 @@ public final class Fixtures {
     }
 
     private static void write(Path dir, MnistFile images, MnistFile labels, MnistSplit split) throws IOException {
-        Files.write(dir.resolve(images.fileName()), idxImages(0x803, split.size(), 28, 28, split.images().pixels()));
-        Files.write(dir.resolve(labels.fileName()), idxLabels(0x801, split.size(), split.labels().labels()));
+        Files.write(
+                dir.resolve(images.fileName()),
+                idxImages(0x803, split.size(), 28, 28, split.images().pixels()));
+        Files.write(
+                dir.resolve(labels.fileName()),
+                idxLabels(0x801, split.size(), split.labels().labels()));
     }
 
     /** The same images with labels shuffled: nothing can be learned from it. */

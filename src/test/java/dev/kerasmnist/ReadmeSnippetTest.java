@@ -70,8 +70,12 @@ class ReadmeSnippetTest {
     void theReadmeSnippetPredictsADigit() throws Exception {
         // A tiny model and a PNG of a digit it knows stand in for models/mnist-mlp.zip and samples/digit.png.
         MnistSplit digits = Fixtures.synthetic(300, 1);
-        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
+        ModelSpec spec = new ModelSpec(
+                784,
+                List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                1);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         Trainer.fit(net, digits, FitSpec.keras(1).epochs(1).batchSize(32));
         Path model = tmp.resolve("model.zip");
@@ -83,7 +87,9 @@ class ReadmeSnippetTest {
         Path png = tmp.resolve("digit.png");
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
 
-        String code = snippet().replace("\"models/mnist-mlp.zip\"", quote(model)).replace("\"samples/digit.png\"", quote(png));
+        String code = snippet()
+                .replace("\"models/mnist-mlp.zip\"", quote(model))
+                .replace("\"samples/digit.png\"", quote(png));
         String printed = compileAndRun(code);
 
         assertTrue(printed.startsWith(digits.label(0) + " ("), "predicted " + printed + " for a " + digits.label(0));
@@ -95,8 +101,10 @@ class ReadmeSnippetTest {
         Path back = tmp.resolve("back.keras");
         String code = snippet("keras").replace("\"models/keras3-residual-back.keras\"", quote(back));
         String printed = compileAndRun(code);
-        assertTrue(printed.startsWith("Keras 3 native (.keras): Input((28, 28, 1)) -> Conv2D(8, (3, 3), relu,"
-                + " padding='same')"), printed);
+        assertTrue(
+                printed.startsWith(
+                        "Keras 3 native (.keras): Input((28, 28, 1)) -> Conv2D(8, (3, 3), relu," + " padding='same')"),
+                printed);
         assertTrue(printed.contains("Add([conv2d, conv2d_1])"), printed);
         assertTrue(printed.matches("(?s).*a blank image is a \\d.*"), printed);
         assertTrue(Files.size(back) > 10_000, "exported");
@@ -104,8 +112,12 @@ class ReadmeSnippetTest {
 
     @Test
     void thePlainDl4jSnippetLoadsOurModelFile() throws Exception {
-        ModelSpec spec = new ModelSpec(784, List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
+        ModelSpec spec = new ModelSpec(
+                784,
+                List.of(new DenseSpec(32, "relu"), new DenseSpec(10, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                1);
         Path model = tmp.resolve("model.zip");
         ModelStore.save(KerasToDl4j.build(spec), Fixtures.provenance(spec, 0.5), "", new ModelFiles(model));
         String printed = compileAndRun(snippet("plain-dl4j").replace("\"models/mnist-mlp.zip\"", quote(model)));
@@ -115,8 +127,10 @@ class ReadmeSnippetTest {
     @Test
     void theLowerLayersSnippetTrainsAndEvaluates() throws Exception {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
-        String code = snippet("lower-layers").replace("Mnist.load(Path.of(\"data/mnist\"))",
-                "Mnist.load(Path.of(" + quote(data) + "), Mnist.Checksums.SKIP)");
+        String code = snippet("lower-layers")
+                .replace(
+                        "Mnist.load(Path.of(\"data/mnist\"))",
+                        "Mnist.load(Path.of(" + quote(data) + "), Mnist.Checksums.SKIP)");
         String printed = compileAndRun(code);
         assertTrue(printed.contains("test_acc: "), printed);
         assertTrue(printed.contains("tutorial: 0.9801"), printed);
@@ -127,15 +141,17 @@ class ReadmeSnippetTest {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 600, 100);
         Path model = tmp.resolve("validated.zip");
         String code = snippet("train")
-                .replace("Mnist.load(Path.of(\"data/mnist\"))", "Mnist.load(Path.of(" + quote(data)
-                        + "), Mnist.Checksums.SKIP)")
+                .replace(
+                        "Mnist.load(Path.of(\"data/mnist\"))",
+                        "Mnist.load(Path.of(" + quote(data) + "), Mnist.Checksums.SKIP)")
                 .replace("\"models/validated.zip\"", quote(model));
         String printed = compileAndRun(code);
         assertTrue(printed.startsWith("epoch 1: loss "), printed);
         assertTrue(printed.contains("test_acc 0.9") || printed.contains("test_acc 1.0"), printed);
         assertTrue(Files.isRegularFile(model), "saved");
         var provenance = ModelStore.readProvenance(new ModelFiles(model));
-        assertEquals(0.1, provenance.training().orElseThrow().fit().validationSplit().orElseThrow());
+        assertEquals(
+                0.1, provenance.training().orElseThrow().fit().validationSplit().orElseThrow());
         assertEquals(60, provenance.training().orElseThrow().validationExamples());
     }
 
@@ -146,12 +162,18 @@ class ReadmeSnippetTest {
                 // the Spark engine exists only in the -Pspark build; the sequential one runs the same trials
                 .replace("TrialEngine.spark(\"local[*]\")", "TrialEngine.sequential()")
                 .replace("Optional.empty()", "Optional.of(300)")
-                .replace("Path.of(\"data/mnist\")).run(engine)", "Path.of(" + quote(data) + "))"
-                        + ".checksums(dev.kerasmnist.data.Mnist.Checksums.SKIP).dir(Path.of(" + quote(tmp.resolve("sweep"))
-                        + ")).run(engine)");
+                .replace(
+                        "Path.of(\"data/mnist\")).run(engine)",
+                        "Path.of(" + quote(data) + "))"
+                                + ".checksums(dev.kerasmnist.data.Mnist.Checksums.SKIP).dir(Path.of("
+                                + quote(tmp.resolve("sweep"))
+                                + ")).run(engine)");
         String printed = compileAndRun(code);
         assertTrue(printed.startsWith("best: [learning-rate="), printed);
-        assertTrue(printed.contains(" over 2 seeds, model in " + tmp.resolve("sweep").resolve("best.zip")), printed);
+        assertTrue(
+                printed.contains(
+                        " over 2 seeds, model in " + tmp.resolve("sweep").resolve("best.zip")),
+                printed);
         assertTrue(Files.isRegularFile(tmp.resolve("sweep").resolve("results.csv")));
     }
 
@@ -173,7 +195,8 @@ class ReadmeSnippetTest {
 
         PrintStream realOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {tmp.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {tmp.toUri().toURL()}, getClass().getClassLoader())) {
             Method main = loader.loadClass("Snippet").getMethod("main", String[].class);
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             main.invoke(null, (Object) new String[0]);

@@ -21,10 +21,10 @@ public final class RealKeras {
             + VERSION + " 'jax[cpu]==0.10.2' h5py (what .ci/run does)";
     /** The scripts the tests run in it. */
     public static final Path SCRIPTS = Path.of("src", "test", "keras");
+
     private static Boolean installed;
 
-    private RealKeras() {
-    }
+    private RealKeras() {}
 
     /** The venv's python, or the calling test is skipped (loudly) when Keras {@value VERSION} is not in it. */
     public static Path python() {
@@ -33,8 +33,8 @@ public final class RealKeras {
             installed = Files.isExecutable(python) && VERSION.equals(kerasVersion(python));
         }
         if (!installed) {
-            String why = "SKIPPED: real Keras " + VERSION + " is not installed in " + VENV + "; install it with: "
-                    + INSTALL;
+            String why =
+                    "SKIPPED: real Keras " + VERSION + " is not installed in " + VENV + "; install it with: " + INSTALL;
             System.err.println(why);
             Assumptions.assumeTrue(false, why);
         }
@@ -43,7 +43,8 @@ public final class RealKeras {
 
     /** Runs {@code script} (in src/test/keras) with real Keras; its output when it succeeds, else the test fails. */
     public static String run(String script, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(python().toString(), SCRIPTS.resolve(script).toString()));
+        List<String> command = new ArrayList<>(
+                List.of(python().toString(), SCRIPTS.resolve(script).toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("KERAS_BACKEND", "jax");
@@ -62,8 +63,10 @@ public final class RealKeras {
     /** The keras distribution's version in {@code python}'s environment (without importing Keras), or null. */
     private static String kerasVersion(Path python) {
         try {
-            Process p = new ProcessBuilder(python.toString(), "-c",
-                    "import importlib.metadata as m; print(m.version('keras'))").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            python.toString(), "-c", "import importlib.metadata as m; print(m.version('keras'))")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 ? out : null;
         } catch (IOException | InterruptedException e) {

@@ -36,22 +36,28 @@ class RealMnistTest {
         assertEquals(10_000, mnist.test().size());
 
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(FitSpec.DEFAULT_SEED));
-        History history = Trainer.fit(net, mnist.train(), FitSpec.keras(FitSpec.DEFAULT_SEED).epochs(1).batchSize(128));
+        History history = Trainer.fit(
+                net,
+                mnist.train(),
+                FitSpec.keras(FitSpec.DEFAULT_SEED).epochs(1).batchSize(128));
         TestResult test = Evaluator.evaluate(net, mnist.test());
 
         assertEquals(10_000, test.examples());
         assertTrue(test.accuracy() >= 0.95, "test accuracy " + test.accuracy());
-        assertTrue(history.last().loss() < 0.35, "training loss " + history.last().loss());
+        assertTrue(
+                history.last().loss() < 0.35, "training loss " + history.last().loss());
 
         // One image at a time takes the fast path's matrix-vector product, which sums in another order than the
         // batch's (stock) matrix product: on every test image the same digit, and probabilities within 1e-6 (a
         // logit is a sum of 784 then 512 float products, each order rounding to about 1e-7 of it).
-        org.nd4j.linalg.api.ndarray.INDArray x = dev.kerasmnist.data.MnistIterators.inOrder(mnist.test(), 10_000).next()
+        org.nd4j.linalg.api.ndarray.INDArray x = dev.kerasmnist.data.MnistIterators.inOrder(mnist.test(), 10_000)
+                .next()
                 .getFeatures();
         org.nd4j.linalg.api.ndarray.INDArray batch = net.output(x);
         double worst = 0;
         for (int i = 0; i < mnist.test().size(); i++) {
-            org.nd4j.linalg.api.ndarray.INDArray one = net.output(x.getRow(i, true).dup());
+            org.nd4j.linalg.api.ndarray.INDArray one =
+                    net.output(x.getRow(i, true).dup());
             assertEquals(batch.getRow(i).argMax().getInt(0), one.argMax(1).getInt(0), "test image " + i);
             worst = Math.max(worst, one.sub(batch.getRow(i, true)).amaxNumber().doubleValue());
         }

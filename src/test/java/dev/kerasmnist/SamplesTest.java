@@ -33,8 +33,11 @@ public class SamplesTest {
         for (int n = 0; n < test.size(); n++) {
             int label = test.label(n);
             if (taken[label]++ < PER_DIGIT) {
-                pictures.put(SAMPLES.resolve("digits").resolve(Integer.toString(label))
-                        .resolve(String.format("mnist-test-%05d.png", n)), n);
+                pictures.put(
+                        SAMPLES.resolve("digits")
+                                .resolve(Integer.toString(label))
+                                .resolve(String.format("mnist-test-%05d.png", n)),
+                        n);
             }
         }
         return pictures;
@@ -43,7 +46,12 @@ public class SamplesTest {
     static BufferedImage picture(MnistSplit test, int n) {
         BufferedImage image = new BufferedImage(MnistSplit.COLS, MnistSplit.ROWS, BufferedImage.TYPE_BYTE_GRAY);
         for (int p = 0; p < MnistSplit.PIXELS; p++) {
-            image.getRaster().setSample(p % MnistSplit.COLS, p / MnistSplit.COLS, 0, test.images().pixel(n, p));
+            image.getRaster()
+                    .setSample(
+                            p % MnistSplit.COLS,
+                            p / MnistSplit.COLS,
+                            0,
+                            test.images().pixel(n, p));
         }
         return image;
     }
@@ -68,8 +76,9 @@ public class SamplesTest {
         for (Map.Entry<Path, Integer> e : pictures.entrySet()) {
             BufferedImage committed = ImageIO.read(e.getKey().toFile());
             int[] pixels = committed.getRaster().getPixels(0, 0, MnistSplit.COLS, MnistSplit.ROWS, (int[]) null);
-            int[] expected = picture(test, e.getValue()).getRaster().getPixels(0, 0, MnistSplit.COLS, MnistSplit.ROWS,
-                    (int[]) null);
+            int[] expected = picture(test, e.getValue())
+                    .getRaster()
+                    .getPixels(0, 0, MnistSplit.COLS, MnistSplit.ROWS, (int[]) null);
             assertArrayEquals(expected, pixels, e.getKey().toString());
         }
     }

@@ -10,16 +10,15 @@ final class BackendCheck {
             + "GPU with its driver and CUDA 11.6 with cuDNN 8.3; on a machine without them, build without -Pcuda for the "
             + "CPU backend";
 
-    private BackendCheck() {
-    }
+    private BackendCheck() {}
 
     /**
      * In a -Pcuda build, before any command but help and version: why CUDA's runtime does not load here, if it does
      * not (said before ND4J tries, which prints a stack trace of its own).
      */
     static Optional<String> beforeStart(String... args) {
-        boolean helpOrVersion = List.of(args).stream().anyMatch(a -> List.of("--help", "-h", "--version", "-V")
-                .contains(a));
+        boolean helpOrVersion = List.of(args).stream()
+                .anyMatch(a -> List.of("--help", "-h", "--version", "-V").contains(a));
         if (!onClassPath(CUDA_BACKEND) || helpOrVersion) {
             return Optional.empty();
         }
@@ -39,10 +38,13 @@ final class BackendCheck {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getClass().getName().endsWith("NoAvailableBackendException")
                     || String.valueOf(t.getMessage()).contains("org.nd4j.linalg.factory.Nd4j")) {
-                return Optional.of(onClassPath(CUDA_BACKEND) ? NO_CUDA + " (" + e + ")"
-                        : "ND4J has no backend for this machine (" + System.getProperty("os.name") + ", "
-                                + System.getProperty("os.arch") + "): build on it, or with -Djavacpp.platform=<its "
-                                + "platform>");
+                return Optional.of(
+                        onClassPath(CUDA_BACKEND)
+                                ? NO_CUDA + " (" + e + ")"
+                                : "ND4J has no backend for this machine (" + System.getProperty("os.name") + ", "
+                                        + System.getProperty("os.arch")
+                                        + "): build on it, or with -Djavacpp.platform=<its "
+                                        + "platform>");
             }
         }
         return Optional.empty();

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Two models on the 10,000 test images, side by side. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Run two saved models (trained here or imported from Keras) on the 10,000 test images: "
                 + "accuracy and loss vs 98.01%%, per-class F1, agreement, and a PNG of the images only one gets right.")
 final class CompareCommand implements Callable<Integer> {
@@ -27,7 +29,9 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "MODEL_B", description = "Another saved model.")
     Path modelB;
 
-    @Option(names = "--png", paramLabel = "FILE",
+    @Option(
+            names = "--png",
+            paramLabel = "FILE",
             description = "Where to draw the images exactly one model gets right (default: ${DEFAULT-VALUE}).")
     Path png = Path.of("target", "compare.png");
 
@@ -43,8 +47,8 @@ final class CompareCommand implements Callable<Integer> {
         Mnist mnist = data.load(false, out);
         TestResult ra = Evaluator.evaluate(a, mnist.test());
         TestResult rb = Evaluator.evaluate(b, mnist.test());
-        Comparison comparison = Comparison.of(modelA.getFileName().toString(), ra, modelB.getFileName().toString(), rb,
-                mnist.test());
+        Comparison comparison = Comparison.of(
+                modelA.getFileName().toString(), ra, modelB.getFileName().toString(), rb, mnist.test());
         out.println("A: " + modelA + "\nB: " + modelB);
         out.print(comparison.table());
         comparison.writeGrid(mnist.test(), png);

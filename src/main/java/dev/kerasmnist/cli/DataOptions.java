@@ -11,12 +11,15 @@ import picocli.CommandLine.Option;
 
 /** Where MNIST comes from: options shared by the commands that read it. */
 final class DataOptions {
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "Folder holding the four MNIST IDX files (default: $" + MnistLocator.ENV_VAR + ", then "
                     + MnistLocator.PROJECT_DIR + ", then DL4J's cache in ~/.deeplearning4j).")
     Path dataDir;
 
-    @Option(names = "--skip-checksum",
+    @Option(
+            names = "--skip-checksum",
             description = "Accept IDX files that are not byte-for-byte MNIST (your own 28x28 data).")
     boolean skipChecksum;
 

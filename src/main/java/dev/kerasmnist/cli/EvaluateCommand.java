@@ -35,7 +35,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Evaluates a saved model on MNIST's test set against the tutorial's accuracy, or on the user's own pictures. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
         description = "Evaluate a saved model on the 10,000 test images and compare with the tutorial's 98.01%%, "
                 + "or on your own labelled pictures (--images).")
 final class EvaluateCommand implements Callable<Integer> {
@@ -48,44 +50,62 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
     Path model = ModelFiles.DEFAULT.zip();
 
-    @Option(names = "--min-accuracy", paramLabel = "A",
+    @Option(
+            names = "--min-accuracy",
+            paramLabel = "A",
             description = "Exit with status 1 when test accuracy (or with --images, accuracy on the pictures) is "
                     + "below A (0..1), e.g. 0.98.")
     Double minAccuracy;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Score your own pictures instead, through "
-            + "predict's preprocessing: DIR/0/*.png ... DIR/9/*.png (class folders, as Keras's "
-            + "image_dataset_from_directory reads them), or files listed in DIR/labels.csv as file,label rows.")
+    @Option(
+            names = "--images",
+            paramLabel = "DIR",
+            description = "Score your own pictures instead, through "
+                    + "predict's preprocessing: DIR/0/*.png ... DIR/9/*.png (class folders, as Keras's "
+                    + "image_dataset_from_directory reads them), or files listed in DIR/labels.csv as file,label rows.")
     Path images;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "With --images: the CSV of file,label rows "
-            + "(files relative to DIR), instead of DIR/labels.csv or class folders.")
+    @Option(
+            names = "--labels",
+            paramLabel = "FILE",
+            description = "With --images: the CSV of file,label rows "
+                    + "(files relative to DIR), instead of DIR/labels.csv or class folders.")
     Path labels;
 
-    @Option(names = "--report", paramLabel = "DIR",
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
             description = "Also write PNG pictures (confusion heat map, misclassified digits, training curves) and an "
                     + "index.html into DIR.")
     Path reportDir;
 
-    @Option(names = "--robustness", description = "Run the robustness suite instead: the test digits as real "
-            + "pictures (thicker, thinner, shifted, rotated, small, blurry, on paper, JPEG) through predict's "
-            + "preprocessing; a table per model (--model, or every recipe's model in models/) and --png examples.")
+    @Option(
+            names = "--robustness",
+            description =
+                    "Run the robustness suite instead: the test digits as real "
+                            + "pictures (thicker, thinner, shifted, rotated, small, blurry, on paper, JPEG) through predict's "
+                            + "preprocessing; a table per model (--model, or every recipe's model in models/) and --png examples.")
     boolean robustness;
 
-    @Option(names = "--limit", paramLabel = "N", description = "With --robustness: the first N test digits "
-            + "(default: all 10,000).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "With --robustness: the first N test digits " + "(default: all 10,000).")
     int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "With --robustness: the examples picture "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--png",
+            paramLabel = "FILE",
+            description = "With --robustness: the examples picture " + "(default: ${DEFAULT-VALUE}).")
     Path png = Path.of("target", "robustness.png");
 
-    @Option(names = "--compare-preprocessing", description = "With --robustness: also score each optional "
-            + "preprocessing step (contrast, stroke width, deskew) against MNIST's procedure alone.")
+    @Option(
+            names = "--compare-preprocessing",
+            description = "With --robustness: also score each optional "
+                    + "preprocessing step (contrast, stroke width, deskew) against MNIST's procedure alone.")
     boolean comparePreprocessing;
 
-    record Report(TestResult test, boolean passed, List<Path> reportFiles) {
-    }
+    record Report(TestResult test, boolean passed, List<Path> reportFiles) {}
 
     @Override
     public Integer call() throws Exception {
@@ -94,15 +114,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
     Report run(PrintStream out) throws Exception {
         if (minAccuracy != null && !(minAccuracy >= 0 && minAccuracy <= 1)) {
-            throw new ParameterException(command.commandLine(),
+            throw new ParameterException(
+                    command.commandLine(),
                     "invalid option: --min-accuracy must be between 0 and 1, got " + minAccuracy);
         }
         if (labels != null && images == null) {
             throw new ParameterException(command.commandLine(), "invalid option: --labels needs --images DIR");
         }
         if (images != null && (robustness || reportDir != null)) {
-            throw new ParameterException(command.commandLine(), "invalid option: --images cannot be combined with "
-                    + (robustness ? "--robustness" : "--report"));
+            throw new ParameterException(
+                    command.commandLine(),
+                    "invalid option: --images cannot be combined with " + (robustness ? "--robustness" : "--report"));
         }
         if (images != null) {
             return images(out);
@@ -136,11 +158,15 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
             }
             files = EvaluationReport.write(reportDir, test, mnist.test(), history);
-            out.println("Report written to " + reportDir.resolve(EvaluationReport.INDEX_HTML).toAbsolutePath());
+            out.println("Report written to "
+                    + reportDir.resolve(EvaluationReport.INDEX_HTML).toAbsolutePath());
         }
         boolean passed = minAccuracy == null || test.accuracy() >= minAccuracy;
         if (!passed) {
-            out.printf(Locale.ROOT, "FAILED: test accuracy %.4f is below --min-accuracy %.4f%n", test.accuracy(),
+            out.printf(
+                    Locale.ROOT,
+                    "FAILED: test accuracy %.4f is below --min-accuracy %.4f%n",
+                    test.accuracy(),
                     minAccuracy);
         }
         return new Report(test, passed, files);
@@ -152,13 +178,17 @@ final class EvaluateCommand implements Callable<Integer> {
         DigitClassifier classifier = DigitClassifier.load(model);
         printTrainedOn(out);
         ImageEvaluation result = ImageEvaluation.run(classifier, labelled);
-        out.printf(Locale.ROOT, "%d images in %s (labels from %s)%n", result.count(), images,
+        out.printf(
+                Locale.ROOT,
+                "%d images in %s (labels from %s)%n",
+                result.count(),
+                images,
                 result.images().labelsFrom());
-        out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d)%n%n", result.accuracy(), result.correct(),
-                result.count());
+        out.printf(Locale.ROOT, "accuracy: %.4f (%d of %d)%n%n", result.accuracy(), result.correct(), result.count());
         out.println("digit  recall  images");
-        result.recallByDigit().forEach((digit, recall) -> out.printf(Locale.ROOT, "%5d  %6.4f  %6d%n", digit,
-                recall, result.support(digit)));
+        result.recallByDigit()
+                .forEach((digit, recall) ->
+                        out.printf(Locale.ROOT, "%5d  %6.4f  %6d%n", digit, recall, result.support(digit)));
         List<ImageEvaluation.Confusion> confusions = result.topConfusions(5);
         if (confusions.isEmpty()) {
             out.println("\nNo confusions: every image was predicted right.");
@@ -168,8 +198,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         boolean passed = minAccuracy == null || result.accuracy() >= minAccuracy;
         if (!passed) {
-            out.printf(Locale.ROOT, "FAILED: accuracy %.4f on the images is below --min-accuracy %.4f%n",
-                    result.accuracy(), minAccuracy);
+            out.printf(
+                    Locale.ROOT,
+                    "FAILED: accuracy %.4f on the images is below --min-accuracy %.4f%n",
+                    result.accuracy(),
+                    minAccuracy);
         }
         return new Report(null, passed, List.of());
     }
@@ -208,8 +241,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Mnist mnist = data.load(false, out);
         Set<MnistPreprocessor.Step> chosen = MnistPreprocessor.DEFAULT_STEPS;
         Robustness.Result result = Robustness.run(models, mnist.test(), limit, chosen);
-        out.printf("Accuracy on %d test digits per picture, through predict's preprocessing (MNIST's procedure "
-                + "with contrast and stroke-width normalisation):%n%n", result.images());
+        out.printf(
+                "Accuracy on %d test digits per picture, through predict's preprocessing (MNIST's procedure "
+                        + "with contrast and stroke-width normalisation):%n%n",
+                result.images());
         out.println(result.table());
         Files.createDirectories(png.toAbsolutePath().getParent());
         Charts.savePng(Robustness.examples(mnist.test(), 8, chosen), png);
@@ -222,10 +257,11 @@ final class EvaluateCommand implements Callable<Integer> {
             variants.put("+ deskew", EnumSet.of(MnistPreprocessor.Step.DESKEW));
             variants.put("default: contrast + stroke width", MnistPreprocessor.DEFAULT_STEPS);
             Map<String, Robustness.Result> results = new LinkedHashMap<>();
-            variants.forEach((name, options) -> results.put(name, Robustness.run(models, mnist.test(), limit,
-                    options)));
+            variants.forEach(
+                    (name, options) -> results.put(name, Robustness.run(models, mnist.test(), limit, options)));
             for (int m = 0; m < result.models().size(); m++) {
-                out.printf("%n%s, each preprocessing step on its own (%d digits):%n%n| picture |",
+                out.printf(
+                        "%n%s, each preprocessing step on its own (%d digits):%n%n| picture |",
                         result.models().get(m), result.images());
                 variants.keySet().forEach(v -> out.print(" " + v + " |"));
                 out.println("\n|---|" + "---|".repeat(variants.size()));

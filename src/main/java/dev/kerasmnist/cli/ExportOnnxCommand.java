@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Writes one of our models as ONNX, for ONNX Runtime and the other runtimes that read it. */
-@Command(name = "export-onnx", mixinStandardHelpOptions = true,
+@Command(
+        name = "export-onnx",
+        mixinStandardHelpOptions = true,
         description = "Export a saved model (any recipe, import or fine-tune) as ONNX: input \"" + OnnxExport.INPUT
                 + "\" float32 [N, 784] (pixels / 255), output \"" + OnnxExport.OUTPUT + "\" float32 [N, 10]."
                 + " In Python: onnxruntime.InferenceSession(\"FILE\").")
@@ -20,11 +22,16 @@ final class ExportOnnxCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "A saved model zip (with its .json provenance).")
     Path model;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write it (default: MODEL with .onnx for"
-            + " .zip).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Where to write it (default: MODEL with .onnx for" + " .zip).")
     Path out;
 
-    @Option(names = "--opset", paramLabel = "N", defaultValue = "" + OnnxExport.DEFAULT_OPSET,
+    @Option(
+            names = "--opset",
+            paramLabel = "N",
+            defaultValue = "" + OnnxExport.DEFAULT_OPSET,
             description = "The ONNX opset, " + OnnxExport.MIN_OPSET + " to " + OnnxExport.MAX_OPSET
                     + ". Default: ${DEFAULT-VALUE}.")
     int opset;

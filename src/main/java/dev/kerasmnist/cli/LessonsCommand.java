@@ -10,12 +10,14 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Runs the tutorial's lessons as experiments. */
-@Command(name = "lessons", mixinStandardHelpOptions = true,
+@Command(
+        name = "lessons",
+        mixinStandardHelpOptions = true,
         description = "Run the tutorial's lessons as experiments: each prints a table and writes a PNG plot.")
 final class LessonsCommand implements Callable<Integer> {
     @Spec
@@ -41,9 +43,13 @@ final class LessonsCommand implements Callable<Integer> {
             chosen.addAll(Lessons.all());
         } else {
             for (String name : names) {
-                chosen.add(Lessons.named(name).orElseThrow(() -> new ParameterException(command.commandLine(),
-                        "unknown lesson '" + name + "'; choose from: all, " + Lessons.all().stream().map(Lesson::name)
-                                .collect(Collectors.joining(", ")))));
+                chosen.add(Lessons.named(name)
+                        .orElseThrow(() -> new ParameterException(
+                                command.commandLine(),
+                                "unknown lesson '" + name + "'; choose from: all, "
+                                        + Lessons.all().stream()
+                                                .map(Lesson::name)
+                                                .collect(Collectors.joining(", ")))));
             }
         }
         Outputs.requireWritable(out, "--out");

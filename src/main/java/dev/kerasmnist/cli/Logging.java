@@ -9,16 +9,15 @@ import org.slf4j.LoggerFactory;
 final class Logging {
     private static boolean verbose;
 
-    private Logging() {
-    }
+    private Logging() {}
 
     static void setVerbose(boolean on) {
         verbose = on;
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(on ? Level.INFO : Level.WARN);
         if (on) { // also the loggers logback.xml quietens (Spark's notes on failed tasks, ...)
-            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLoggerList().stream()
-                    .filter(logger -> logger != root).forEach(logger -> logger.setLevel(null));
+            ((LoggerContext) LoggerFactory.getILoggerFactory())
+                    .getLoggerList().stream().filter(logger -> logger != root).forEach(logger -> logger.setLevel(null));
         }
     }
 

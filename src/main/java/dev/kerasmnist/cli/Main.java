@@ -6,18 +6,30 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine;
 
 /** {@code keras-mnist}: the tutorial's MNIST model on DL4J. */
-@Command(name = "keras-mnist", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "keras-mnist",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "The Keras MNIST tutorial (Dense 512 relu -> Dense 10 softmax, RMSprop) on Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, LessonsCommand.class,
-                ImportKerasCommand.class, ExportKerasCommand.class, ExportOnnxCommand.class,
-                CompareCommand.class, ServeCommand.class, SweepCommand.class,
-                FetchDataCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            LessonsCommand.class,
+            ImportKerasCommand.class,
+            ExportKerasCommand.class,
+            ExportOnnxCommand.class,
+            CompareCommand.class,
+            ServeCommand.class,
+            SweepCommand.class,
+            FetchDataCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     /** The version from the pom. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -55,7 +67,8 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main()).registerConverter(Recipe.class, Recipe::of)
+        CommandLine cli = new CommandLine(new Main())
+                .registerConverter(Recipe.class, Recipe::of)
                 .setCaseInsensitiveEnumValuesAllowed(true); // --engine spark, --rmsprop-epsilon inside_sqrt
         // A bad option is its one line and where the options are, not the whole usage, which would bury it.
         cli.setParameterExceptionHandler((e, args) -> {

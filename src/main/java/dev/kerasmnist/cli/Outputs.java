@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Output folders checked before the work starts, so that a long run cannot fail at its end for want of one. */
 final class Outputs {
-    private Outputs() {
-    }
+    private Outputs() {}
 
     /** {@code folder} (or the nearest one above it, where it is made) takes new files; else a one-line error. */
     static void requireWritable(Path folder, String option) {

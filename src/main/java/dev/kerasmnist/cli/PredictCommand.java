@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Predicts the digit in image files. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
         description = "Predict the digit in image files (PNG, JPEG, BMP, GIF), preprocessed as MNIST was made.")
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -36,8 +38,7 @@ final class PredictCommand implements Callable<Integer> {
     boolean json;
 
     /** One file's outcome: a prediction, or why there is none. */
-    record Result(Path file, Prediction prediction, String error) {
-    }
+    record Result(Path file, Prediction prediction, String error) {}
 
     @Override
     public Integer call() throws Exception {
@@ -75,8 +76,8 @@ final class PredictCommand implements Callable<Integer> {
 
     private static String text(Result r) {
         Prediction p = r.prediction();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: %d (%.4f)   top 3:", r.file(), p.digit(),
-                p.probability()));
+        StringBuilder sb = new StringBuilder(
+                String.format(Locale.ROOT, "%s: %d (%.4f)   top 3:", r.file(), p.digit(), p.probability()));
         for (int d : p.top(3)) {
             sb.append(String.format(Locale.ROOT, " %d %.4f", d, p.probabilities()[d]));
         }

@@ -4,8 +4,8 @@ import dev.kerasmnist.failures.Failure;
 import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.training.Recipe;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +16,7 @@ import java.util.stream.Collectors;
  * expected failure is one line (what went wrong, then its remedies); anything else is a bug.
  */
 final class Remedies {
-    private Remedies() {
-    }
+    private Remedies() {}
 
     /** {@code message; remedy, or remedy}: an expected failure's line. */
     static String line(Throwable failure) {
@@ -40,8 +39,11 @@ final class Remedies {
             return "continue with `keras-mnist train --resume" + (ownModel ? "" : " --model " + r.model())
                     + (recipe == null || recipe == Recipe.TUTORIAL ? "" : " --recipe " + recipe.cliName())
                     + (r.epochs().isPresent() ? " --epochs " + r.epochs().getAsInt() : "")
-                    + (r.learningRate().isPresent() ? " --learning-rate "
-                            + BigDecimal.valueOf(r.learningRate().getAsDouble()).stripTrailingZeros() : "")
+                    + (r.learningRate().isPresent()
+                            ? " --learning-rate "
+                                    + BigDecimal.valueOf(r.learningRate().getAsDouble())
+                                            .stripTrailingZeros()
+                            : "")
                     + "`";
         } else if (remedy instanceof Remedy.StartAfresh r) {
             return "delete " + r.checkpoints() + " to start afresh";
@@ -62,7 +64,8 @@ final class Remedies {
         } else if (remedy instanceof Remedy.EpsilonOutsideSqrt) {
             return "train with --rmsprop-epsilon OUTSIDE_SQRT on the GPU";
         } else if (remedy instanceof Remedy.OtherPort r) {
-            return r.listener() == Remedy.OtherPort.Listener.DASHBOARD ? "pick another with --ui-port"
+            return r.listener() == Remedy.OtherPort.Listener.DASHBOARD
+                    ? "pick another with --ui-port"
                     : "pick another with --port, or --port 0 for any free one";
         } else if (remedy instanceof Remedy.TokenOrInsecure) {
             return "add --token-file FILE (and --tls-keystore), or --insecure to do it anyway";
@@ -84,8 +87,10 @@ final class Remedies {
     /** The failure itself, out of the wrappers that only carry it. */
     static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while ((t instanceof UncheckedIOException || t instanceof CompletionException
-                || t instanceof ExecutionException) && t.getCause() != null) {
+        while ((t instanceof UncheckedIOException
+                        || t instanceof CompletionException
+                        || t instanceof ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         return t;

@@ -29,7 +29,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Serves a model over HTTP until Ctrl-C or SIGTERM. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Serve models over HTTP: POST /v1/predict (image or JSON pixels), /v1/models/NAME/predict, "
                 + "GET /v1/models, POST /v1/models/NAME/reload, GET /v1/model, /healthz, /readyz, /metrics, and a "
                 + "draw-a-digit page at /. Ctrl-C or SIGTERM stops it cleanly (/readyz 503, --stop-grace, --drain, "
@@ -41,18 +43,26 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Saved model; repeat to serve several, each at "
-            + "/v1/models/NAME/predict (NAME: the file name without .zip), the first also at /v1/predict (default: "
-            + "models/mnist-mlp.zip, trained first if it does not exist yet).")
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "Saved model; repeat to serve several, each at "
+                    + "/v1/models/NAME/predict (NAME: the file name without .zip), the first also at /v1/predict (default: "
+                    + "models/mnist-mlp.zip, trained first if it does not exist yet).")
     List<Path> models = new ArrayList<>();
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Require 'Authorization: Bearer TOKEN' on the "
-            + "API and /metrics, TOKEN being this file's contents (at least 16 characters); /healthz, /readyz and the "
-            + "page's files stay open.")
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer TOKEN' on the "
+                    + "API and /metrics, TOKEN being this file's contents (at least 16 characters); /healthz, /readyz and the "
+                    + "page's files stay open.")
     Path tokenFile;
 
-    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with this PKCS#12 or JKS "
-            + "keystore (needs --tls-password-file).")
+    @Option(
+            names = "--tls-keystore",
+            paramLabel = "FILE",
+            description = "Serve HTTPS with this PKCS#12 or JKS " + "keystore (needs --tls-password-file).")
     Path tlsKeystore;
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The keystore's password.")
@@ -61,41 +71,58 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback --host without --token-file.")
     boolean insecure;
 
-    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}: this machine only; "
-            + "0.0.0.0 for every interface).")
+    @Option(
+            names = "--host",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}: this machine only; "
+                    + "0.0.0.0 for every interface).")
     String host = ServeConfig.DEFAULT_HOST;
 
     @Option(names = "--port", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
     int port = ServeConfig.DEFAULT_PORT;
 
-    @Option(names = "--max-batch", paramLabel = "N", description = "Most images coalesced into one forward pass "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-batch",
+            paramLabel = "N",
+            description = "Most images coalesced into one forward pass " + "(default: ${DEFAULT-VALUE}).")
     int maxBatch = ServeConfig.DEFAULT_MAX_BATCH;
 
-    @Option(names = "--max-wait-ms", paramLabel = "MS", description = "How long a request waits for others to join "
-            + "its batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-wait-ms",
+            paramLabel = "MS",
+            description = "How long a request waits for others to join " + "its batch (default: ${DEFAULT-VALUE}).")
     double maxWaitMs = ServeConfig.DEFAULT_MAX_WAIT.toNanos() / 1e6;
 
     @Option(names = "--no-batching", description = "One synchronised forward pass per request (the baseline).")
     boolean noBatching;
 
-    @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "Deadline for a whole request body, "
-            + "however it trickles in (default: ${DEFAULT-VALUE}); past it, 408.")
+    @Option(
+            names = "--body-timeout",
+            paramLabel = "SECONDS",
+            description = "Deadline for a whole request body, "
+                    + "however it trickles in (default: ${DEFAULT-VALUE}); past it, 408.")
     double bodyTimeout = ServeConfig.Timing.DEFAULTS.body().toMillis() / 1000.0;
 
-    @Option(names = "--stop-grace", paramLabel = "SECONDS", description = "On SIGTERM, how long /readyz answers 503 "
-            + "while requests are still served, before the port closes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stop-grace",
+            paramLabel = "SECONDS",
+            description = "On SIGTERM, how long /readyz answers 503 "
+                    + "while requests are still served, before the port closes (default: ${DEFAULT-VALUE}).")
     double stopGrace = ServeConfig.Timing.DEFAULTS.grace().toMillis() / 1000.0;
 
-    @Option(names = "--drain", paramLabel = "SECONDS", description = "Then how long requests in flight may take to "
-            + "finish before they are cut (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--drain",
+            paramLabel = "SECONDS",
+            description = "Then how long requests in flight may take to "
+                    + "finish before they are cut (default: ${DEFAULT-VALUE}).")
     double drain = ServeConfig.Timing.DEFAULTS.drain().toMillis() / 1000.0;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         ServeConfig config = config(); // bad options, keystore and token fail before anything is trained or loaded
-        if (!config.loopbackOnly() && config.access().token().isPresent() && config.access().tls().isEmpty()) {
+        if (!config.loopbackOnly()
+                && config.access().token().isPresent()
+                && config.access().tls().isEmpty()) {
             PrintWriter err = command.commandLine().getErr();
             err.println("warning: the token travels in clear text on " + host + ": add --tls-keystore FILE "
                     + "--tls-password-file FILE, or keep serve on 127.0.0.1 behind a proxy that terminates TLS");
@@ -106,11 +133,17 @@ final class ServeCommand implements Callable<Integer> {
             if (!Files.exists(model)) {
                 out.println("No model at " + model + " yet: training the tutorial's model first (keras-mnist train).");
                 Terminal.warnIfSpinning(out);
-                TrainingRun.Result trained = TrainingRun.fresh(Recipe.TUTORIAL, FitSpec.DEFAULT_SEED).saveTo(model)
-                        .output(out, Terminal.interactive()).commandLine(Main.commandLine(command))
+                TrainingRun.Result trained = TrainingRun.fresh(Recipe.TUTORIAL, FitSpec.DEFAULT_SEED)
+                        .saveTo(model)
+                        .output(out, Terminal.interactive())
+                        .commandLine(Main.commandLine(command))
                         .run(data.load(true, out));
-                out.printf(Locale.ROOT, "Trained in %.1f s (%s); saved %s%n", trained.history().totalSeconds(),
-                        TestResult.comparisonLine(trained.test().accuracy()), model);
+                out.printf(
+                        Locale.ROOT,
+                        "Trained in %.1f s (%s); saved %s%n",
+                        trained.history().totalSeconds(),
+                        TestResult.comparisonLine(trained.test().accuracy()),
+                        model);
             }
             models.add(model);
         }
@@ -125,9 +158,12 @@ final class ServeCommand implements Callable<Integer> {
         boolean hup = reloadOnSighup(server, out);
         out.println("Serving " + String.join(", ", server.modelNames()) + " (" + models.get(0) + ", sha256 "
                 + server.modelId().get("sha256").substring(0, 12) + "...) on " + server.uri()
-                + (!config.batching() ? " (one request per forward pass)" : " (concurrent requests batched, up to "
-                + config.maxBatch() + " images" + (maxWaitMs > 0 ? ", waiting up to " + maxWaitMs + " ms for more"
-                : "") + ")") + (config.access().token().isPresent() ? ", token required" : "")
+                + (!config.batching()
+                        ? " (one request per forward pass)"
+                        : " (concurrent requests batched, up to "
+                                + config.maxBatch() + " images"
+                                + (maxWaitMs > 0 ? ", waiting up to " + maxWaitMs + " ms for more" : "") + ")")
+                + (config.access().token().isPresent() ? ", token required" : "")
                 + ". Ctrl-C stops" + (hup ? "; SIGHUP reloads the model files." : "."));
         out.flush();
         server.awaitStop();
@@ -168,8 +204,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             boolean ignoredBefore = Signals.handle("HUP", number -> {
                 List<String> reloaded = server.reloadAll();
-                out.println("SIGHUP: reloaded " + (reloaded.isEmpty() ? "none" : String.join(", ", reloaded))
-                        + " of " + String.join(", ", server.modelNames()) + " (GET /v1/models says why not)");
+                out.println("SIGHUP: reloaded " + (reloaded.isEmpty() ? "none" : String.join(", ", reloaded)) + " of "
+                        + String.join(", ", server.modelNames()) + " (GET /v1/models says why not)");
             });
             if (ignoredBefore) {
                 out.println("note: SIGHUP is ignored here (started under nohup?), so it does not reload; reload with "
@@ -198,8 +234,13 @@ final class ServeCommand implements Callable<Integer> {
                 openKeystore(tls);
                 access = access.tls(tls);
             }
-            return ServeConfig.DEFAULTS.host(host).port(port).batching(!noBatching).maxBatch(maxBatch)
-                    .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6))).access(access)
+            return ServeConfig.DEFAULTS
+                    .host(host)
+                    .port(port)
+                    .batching(!noBatching)
+                    .maxBatch(maxBatch)
+                    .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6)))
+                    .access(access)
                     .timing(new ServeConfig.Timing(seconds(bodyTimeout), seconds(stopGrace), seconds(drain)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), Remedies.line(e));
@@ -212,7 +253,8 @@ final class ServeCommand implements Callable<Integer> {
      */
     private static void openKeystore(ServeConfig.Tls tls) {
         try {
-            KeyStore store = KeyStore.getInstance(tls.keystore().toFile(), tls.password().toCharArray());
+            KeyStore store =
+                    KeyStore.getInstance(tls.keystore().toFile(), tls.password().toCharArray());
             if (store.size() == 0) {
                 throw new IllegalArgumentException("--tls-keystore " + tls.keystore() + " holds no key and "
                         + "certificate: create one with keytool -genkeypair");
@@ -220,9 +262,11 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException | GeneralSecurityException e) {
             boolean password = e.getCause() instanceof UnrecoverableKeyException
                     || String.valueOf(e.getMessage()).contains("password");
-            throw new IllegalArgumentException("--tls-keystore " + tls.keystore() + " cannot be opened: " + (password
-                    ? "the password in --tls-password-file does not open it"
-                    : "it is not a PKCS#12 or JKS keystore") + " (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("--tls-keystore " + tls.keystore() + " cannot be opened: "
+                    + (password
+                            ? "the password in --tls-password-file does not open it"
+                            : "it is not a PKCS#12 or JKS keystore")
+                    + " (" + e.getMessage() + ")");
         }
     }
 

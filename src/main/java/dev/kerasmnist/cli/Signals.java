@@ -11,8 +11,7 @@ import java.util.function.IntConsumer;
  * the build treats warnings as errors.
  */
 final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     /**
      * Handles the signal {@code name} ({@code TERM}, {@code HUP}, ...) with {@code handler}, given its number.
@@ -25,7 +24,9 @@ final class Signals {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
             Method number = signal.getMethod("getNumber");
-            Object proxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerType},
+            Object proxy = Proxy.newProxyInstance(
+                    Signals.class.getClassLoader(),
+                    new Class<?>[] {handlerType},
                     (self, method, args) -> switch (method.getName()) {
                         case "handle" -> {
                             handler.accept((Integer) number.invoke(args[0]));

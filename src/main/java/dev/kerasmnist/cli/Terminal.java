@@ -11,8 +11,7 @@ final class Terminal {
     /** Set by the pom's {@code exec:exec} configuration, and only there. */
     static final String UNDER_MAVEN = "KERAS_MNIST_UNDER_MAVEN";
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /** OpenMP spin-waiting halves training speed on few cores, and only the environment can stop it. */
     static void warnIfSpinning(PrintStream out) {

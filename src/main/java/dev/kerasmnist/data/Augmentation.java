@@ -19,7 +19,11 @@ public record Augmentation(double maxShift, double maxRotationDegrees, double ma
     private static final double CENTRE = (SIDE - 1) / 2.0;
 
     public Augmentation {
-        if (maxShift < 0 || maxShift > 8 || maxRotationDegrees < 0 || maxRotationDegrees > 90 || maxZoom < 0
+        if (maxShift < 0
+                || maxShift > 8
+                || maxRotationDegrees < 0
+                || maxRotationDegrees > 90
+                || maxZoom < 0
                 || maxZoom >= 0.5) {
             throw new IllegalArgumentException("augmentation out of range: shift 0..8 px, rotation 0..90 degrees,"
                     + " zoom 0..0.5; got " + maxShift + ", " + maxRotationDegrees + ", " + maxZoom);

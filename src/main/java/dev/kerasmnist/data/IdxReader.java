@@ -22,8 +22,7 @@ public final class IdxReader {
     /** 0x00 0x00, type 0x08 (unsigned byte), 1 dimension. */
     public static final int LABELS_MAGIC = 0x00000801;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     public static IdxImages readImages(Path file) throws IOException {
         return parseImages(readBytes(file), file.toString());
@@ -79,14 +78,14 @@ public final class IdxReader {
     private static ByteBuffer header(byte[] bytes, String name, int size, int magic, String kind)
             throws IdxFormatException {
         if (bytes.length < size) {
-            throw new IdxFormatException(name + ": truncated: " + bytes.length + " bytes, shorter than the "
-                    + size + "-byte IDX header");
+            throw new IdxFormatException(
+                    name + ": truncated: " + bytes.length + " bytes, shorter than the " + size + "-byte IDX header");
         }
         ByteBuffer header = ByteBuffer.wrap(bytes, 0, size); // big-endian by default, as IDX is
         int found = header.getInt(0);
         if (found != magic) {
-            throw new IdxFormatException(String.format("%s: wrong magic number 0x%08X, expected 0x%08X for %s",
-                    name, found, magic, kind));
+            throw new IdxFormatException(
+                    String.format("%s: wrong magic number 0x%08X, expected 0x%08X for %s", name, found, magic, kind));
         }
         return header;
     }
@@ -97,8 +96,8 @@ public final class IdxReader {
                     + " bytes) but only " + actual + " follow");
         }
         if (actual > expected) {
-            throw new IdxFormatException(name + ": " + (actual - expected) + " unexpected trailing bytes after "
-                    + what);
+            throw new IdxFormatException(
+                    name + ": " + (actual - expected) + " unexpected trailing bytes after " + what);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.kerasmnist.data;
 
-import java.util.List;
 import dev.kerasmnist.failures.Remedy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,13 +35,16 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
         Map<MnistFile, String> sums = new EnumMap<>(MnistFile.class);
         Map<MnistFile, Path> paths = new EnumMap<>(MnistFile.class);
         for (MnistFile f : MnistFile.values()) {
-            Path path = f.findIn(dir).orElseThrow(() -> new MnistNotFoundException(
-                    "MNIST file " + f.fileName() + " is missing from " + dir.toAbsolutePath()));
+            Path path = f.findIn(dir)
+                    .orElseThrow(() -> new MnistNotFoundException(
+                            "MNIST file " + f.fileName() + " is missing from " + dir.toAbsolutePath()));
             byte[] content = IdxReader.readBytes(path);
             String sum = sha256(content);
             if (checksums == Checksums.VERIFY && !sum.equals(f.sha256())) {
-                throw new IdxFormatException(path + ": SHA-256 " + sum + " does not match MNIST's " + f.sha256()
-                        + "; the file is corrupt or not MNIST", List.of(new Remedy.FetchAgainOrSkipChecksum()));
+                throw new IdxFormatException(
+                        path + ": SHA-256 " + sum + " does not match MNIST's " + f.sha256()
+                                + "; the file is corrupt or not MNIST",
+                        List.of(new Remedy.FetchAgainOrSkipChecksum()));
             }
             bytes.put(f, content);
             sums.put(f, sum);
@@ -53,11 +56,15 @@ public record Mnist(MnistSplit train, MnistSplit test, Map<MnistFile, String> sh
     }
 
     /** Errors name the files as found (dotted or gzipped names included). */
-    private static MnistSplit split(Map<MnistFile, byte[]> bytes, Map<MnistFile, Path> paths, MnistFile imgs,
-                                    MnistFile lbls) throws IdxFormatException {
-        IdxImages images = IdxReader.parseImages(bytes.get(imgs), paths.get(imgs).toString());
-        IdxLabels labels = IdxReader.parseLabels(bytes.get(lbls), paths.get(lbls).toString());
-        return MnistSplit.of(images, labels, paths.get(imgs) + " + " + paths.get(lbls).getFileName());
+    private static MnistSplit split(
+            Map<MnistFile, byte[]> bytes, Map<MnistFile, Path> paths, MnistFile imgs, MnistFile lbls)
+            throws IdxFormatException {
+        IdxImages images =
+                IdxReader.parseImages(bytes.get(imgs), paths.get(imgs).toString());
+        IdxLabels labels =
+                IdxReader.parseLabels(bytes.get(lbls), paths.get(lbls).toString());
+        return MnistSplit.of(
+                images, labels, paths.get(imgs) + " + " + paths.get(lbls).getFileName());
     }
 
     public static String sha256(byte[] content) {

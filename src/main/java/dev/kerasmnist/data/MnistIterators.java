@@ -7,8 +7,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * copies ({@link MnistBatchIterator}) rather than by DataVec's generic {@code RecordReaderDataSetIterator}.
  */
 public final class MnistIterators {
-    private MnistIterators() {
-    }
+    private MnistIterators() {}
 
     /**
      * Shuffled anew at every reset, like Keras's {@code fit(shuffle=True)}. Batches share their arrays: each is valid

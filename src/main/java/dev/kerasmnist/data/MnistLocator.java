@@ -29,8 +29,12 @@ public final class MnistLocator {
      * @param home             the user's home folder (DL4J's cache lives under it)
      * @param dl4jResourcesDir the {@code org.deeplearning4j.resources.directory} property, if set
      */
-    public MnistLocator(Optional<Path> explicitDir, Optional<String> envDir, Path projectDir, Path home,
-                        Optional<String> dl4jResourcesDir) {
+    public MnistLocator(
+            Optional<Path> explicitDir,
+            Optional<String> envDir,
+            Path projectDir,
+            Path home,
+            Optional<String> dl4jResourcesDir) {
         this.explicitDir = explicitDir;
         this.envDir = envDir.filter(s -> !s.isBlank());
         this.projectDir = projectDir;
@@ -40,7 +44,10 @@ public final class MnistLocator {
 
     /** A locator reading this process's environment, home folder and DL4J's resources property. */
     public static MnistLocator fromEnvironment(Optional<Path> explicitDir) {
-        return new MnistLocator(explicitDir, Optional.ofNullable(System.getenv(ENV_VAR)), Path.of(PROJECT_DIR),
+        return new MnistLocator(
+                explicitDir,
+                Optional.ofNullable(System.getenv(ENV_VAR)),
+                Path.of(PROJECT_DIR),
                 Path.of(System.getProperty("user.home")),
                 Optional.ofNullable(System.getProperty("org.deeplearning4j.resources.directory")));
     }
@@ -66,7 +73,9 @@ public final class MnistLocator {
 
     /** The first candidate holding all four files, if any. */
     public Optional<Path> find() {
-        return candidates().stream().map(Candidate::dir).filter(d -> Files.isDirectory(d) && MnistFile.allIn(d))
+        return candidates().stream()
+                .map(Candidate::dir)
+                .filter(d -> Files.isDirectory(d) && MnistFile.allIn(d))
                 .findFirst();
     }
 
@@ -79,12 +88,15 @@ public final class MnistLocator {
         StringBuilder sb = new StringBuilder("MNIST not found (looked in: ");
         List<Candidate> c = candidates();
         for (int i = 0; i < c.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(c.get(i).dir()).append(" [").append(c.get(i).source()).append(']');
+            sb.append(i == 0 ? "" : ", ")
+                    .append(c.get(i).dir())
+                    .append(" [")
+                    .append(c.get(i).source())
+                    .append(']');
         }
         return sb.append(")").toString();
     }
 
     /** A folder to look in and why. */
-    public record Candidate(Path dir, String source) {
-    }
+    public record Candidate(Path dir, String source) {}
 }

@@ -88,8 +88,7 @@ public class MnistRecordReader extends BaseRecordReader {
     }
 
     @Override
-    public void initialize(org.datavec.api.conf.Configuration conf, InputSplit inputSplit) {
-    }
+    public void initialize(org.datavec.api.conf.Configuration conf, InputSplit inputSplit) {}
 
     @Override
     public boolean batchesSupported() {
@@ -205,8 +204,8 @@ public class MnistRecordReader extends BaseRecordReader {
     public Record nextRecord() {
         int example = order[cursor];
         List<Writable> record = next();
-        return new org.datavec.api.records.impl.Record(record,
-                new RecordMetaDataIndex(example, null, MnistRecordReader.class));
+        return new org.datavec.api.records.impl.Record(
+                record, new RecordMetaDataIndex(example, null, MnistRecordReader.class));
     }
 
     @Override
@@ -225,12 +224,10 @@ public class MnistRecordReader extends BaseRecordReader {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
-    public void setConf(org.datavec.api.conf.Configuration conf) {
-    }
+    public void setConf(org.datavec.api.conf.Configuration conf) {}
 
     @Override
     public org.datavec.api.conf.Configuration getConf() {

@@ -17,13 +17,13 @@ public record MnistSplit(IdxImages images, IdxLabels labels) {
                     + " labels; the image and label files must come from the same set");
         }
         if (images.rows() != ROWS || images.cols() != COLS) {
-            throw new IdxFormatException(name + ": images are " + images.rows() + "x" + images.cols()
-                    + ", expected 28x28");
+            throw new IdxFormatException(
+                    name + ": images are " + images.rows() + "x" + images.cols() + ", expected 28x28");
         }
         for (int i = 0; i < labels.count(); i++) {
             if (labels.label(i) >= CLASSES) {
-                throw new IdxFormatException(name + ": label " + labels.label(i) + " at index " + i
-                        + " is out of range 0..9");
+                throw new IdxFormatException(
+                        name + ": label " + labels.label(i) + " at index " + i + " is out of range 0..9");
             }
         }
         return new MnistSplit(images, labels);

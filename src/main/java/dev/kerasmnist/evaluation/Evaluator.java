@@ -7,8 +7,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 
 /** Evaluates a network (a MultiLayerNetwork or an imported ComputationGraph) on MNIST's test images. */
 public final class Evaluator {
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     /** Keras's {@code evaluate} numbers (the one scorer, {@link Validation}) with DL4J's full {@link Evaluation}. */
     public static TestResult evaluate(Model net, MnistSplit test) {

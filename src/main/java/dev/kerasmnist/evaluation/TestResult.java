@@ -22,8 +22,14 @@ public record TestResult(double loss, double accuracy, int examples, Evaluation 
     public String perClassTable() {
         StringBuilder sb = new StringBuilder("digit  precision  recall  f1-score  support\n");
         for (int d = 0; d < 10; d++) {
-            sb.append(String.format(Locale.ROOT, "%5d  %9.4f  %6.4f  %8.4f  %7d%n", d, evaluation.precision(d),
-                    evaluation.recall(d), evaluation.f1(d), evaluation.getConfusion().getActualTotal(d)));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%5d  %9.4f  %6.4f  %8.4f  %7d%n",
+                    d,
+                    evaluation.precision(d),
+                    evaluation.recall(d),
+                    evaluation.f1(d),
+                    evaluation.getConfusion().getActualTotal(d)));
         }
         return sb.toString();
     }
@@ -46,7 +52,11 @@ public record TestResult(double loss, double accuracy, int examples, Evaluation 
 
     /** {@link #comparisonLine()} for an accuracy from elsewhere (e.g. a training run's test score). */
     public static String comparisonLine(double accuracy) {
-        return String.format(Locale.ROOT, "test_acc: %.4f   tutorial: %.4f   difference: %+.2f points",
-                accuracy, TUTORIAL_ACCURACY, (accuracy - TUTORIAL_ACCURACY) * 100);
+        return String.format(
+                Locale.ROOT,
+                "test_acc: %.4f   tutorial: %.4f   difference: %+.2f points",
+                accuracy,
+                TUTORIAL_ACCURACY,
+                (accuracy - TUTORIAL_ACCURACY) * 100);
     }
 }

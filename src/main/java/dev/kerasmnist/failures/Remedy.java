@@ -113,7 +113,10 @@ public sealed interface Remedy {
 
     /** Listen on another port. */
     record OtherPort(Listener listener) implements Remedy {
-        public enum Listener { DASHBOARD, SERVER }
+        public enum Listener {
+            DASHBOARD,
+            SERVER
+        }
 
         @Override
         public String inJava() {

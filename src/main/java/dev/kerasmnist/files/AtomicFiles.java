@@ -27,8 +27,7 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes {@code target} atomically. */
     public static void write(Path target, Writer writer) throws IOException {
@@ -100,7 +99,8 @@ public final class AtomicFiles {
         if (e instanceof NoSuchFileException) {
             return "it takes no new files"; // /proc and the like: the folder exists, a file cannot be made in it
         }
-        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase(Locale.ROOT)
+        return e instanceof FileSystemException f && f.getReason() != null
+                ? f.getReason().toLowerCase(Locale.ROOT)
                 : e.toString();
     }
 
@@ -136,8 +136,8 @@ public final class AtomicFiles {
         try {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         } catch (IOException e) {
-            throw new IOException("cannot write into " + dir + " (" + e + "); the previous file, if any, is untouched",
-                    e);
+            throw new IOException(
+                    "cannot write into " + dir + " (" + e + "); the previous file, if any, is untouched", e);
         }
         try (OutputStream out = Files.newOutputStream(tmp)) {
             // Temp files are created owner-only; a saved file should be readable like any file the user writes.
@@ -147,8 +147,10 @@ public final class AtomicFiles {
             writer.writeTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
-            throw new IOException("saving " + target + " failed (" + e.getMessage() + "); the previous file, if any,"
-                    + " is untouched", e);
+            throw new IOException(
+                    "saving " + target + " failed (" + e.getMessage() + "); the previous file, if any,"
+                            + " is untouched",
+                    e);
         }
         return tmp;
     }

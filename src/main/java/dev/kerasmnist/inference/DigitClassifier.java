@@ -2,8 +2,8 @@ package dev.kerasmnist.inference;
 
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.ModelLoadException;
-import dev.kerasmnist.model.Networks;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Networks;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,8 +164,8 @@ public final class DigitClassifier {
         if (outside > 0) {
             for (float v : pixels) {
                 if (!(v >= 0f && v <= 1f)) {
-                    throw new IllegalArgumentException("image " + index + " has pixel value " + v
-                            + "; expected [0, 1] (pixel / 255f)");
+                    throw new IllegalArgumentException(
+                            "image " + index + " has pixel value " + v + "; expected [0, 1] (pixel / 255f)");
                 }
             }
         }

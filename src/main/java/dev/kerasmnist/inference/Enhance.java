@@ -6,8 +6,7 @@ public final class Enhance {
     /** MNIST's strokes are about 1/8 of the digit's height (measured: ink area / half its perimeter). */
     static final double MNIST_STROKE_FRACTION = 0.125;
 
-    private Enhance() {
-    }
+    private Enhance() {}
 
     /**
      * Evens out the lighting of dark ink on paper: the paper's brightness is estimated as the brightest value in
@@ -118,8 +117,8 @@ public final class Enhance {
             sumBackground += (long) v * histogram[v];
             double meanBackground = (double) sumBackground / weightBackground;
             double meanInk = (double) (sum - sumBackground) / weightInk;
-            double between = (double) weightBackground * weightInk * (meanBackground - meanInk) * (meanBackground
-                    - meanInk);
+            double between =
+                    (double) weightBackground * weightInk * (meanBackground - meanInk) * (meanBackground - meanInk);
             if (between > best) {
                 best = between;
                 threshold = v;
@@ -140,7 +139,10 @@ public final class Enhance {
             for (int x = box[0]; x <= box[2]; x++) {
                 if (ink[y][x] > 127) {
                     area++;
-                    if (!inked(ink, x - 1, y) || !inked(ink, x + 1, y) || !inked(ink, x, y - 1) || !inked(ink, x, y + 1)) {
+                    if (!inked(ink, x - 1, y)
+                            || !inked(ink, x + 1, y)
+                            || !inked(ink, x, y - 1)
+                            || !inked(ink, x, y + 1)) {
                         perimeter++;
                     }
                 }

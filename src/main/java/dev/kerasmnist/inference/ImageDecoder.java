@@ -25,8 +25,7 @@ public final class ImageDecoder {
     /** The most heap one decoded image takes: {@code MAX_DECODED_SIDE^2} pixels of 4 bytes. */
     public static final long MAX_DECODED_BYTES = 4L * MAX_DECODED_SIDE * MAX_DECODED_SIDE;
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /** Reads a PNG, JPEG, BMP or GIF file, checking its declared size before decoding it. */
     public static BufferedImage read(Path file) throws ImageLoadException {

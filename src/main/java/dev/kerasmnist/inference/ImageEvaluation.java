@@ -29,8 +29,7 @@ public record ImageEvaluation(LabelledImages images, List<Integer> predictions, 
     }
 
     /** One kind of mistake: {@code count} pictures of {@code actual} taken for {@code predicted}. */
-    public record Confusion(int actual, int predicted, int count) {
-    }
+    public record Confusion(int actual, int predicted, int count) {}
 
     /**
      * Predicts every picture and counts the answers.
@@ -96,7 +95,9 @@ public record ImageEvaluation(LabelledImages images, List<Integer> predictions, 
                 }
             }
         }
-        all.sort(Comparator.comparingInt(Confusion::count).reversed().thenComparingInt(Confusion::actual)
+        all.sort(Comparator.comparingInt(Confusion::count)
+                .reversed()
+                .thenComparingInt(Confusion::actual)
                 .thenComparingInt(Confusion::predicted));
         return List.copyOf(all.subList(0, Math.min(k, all.size())));
     }

@@ -33,8 +33,7 @@ public record LabelledImages(Path dir, String labelsFrom, List<Image> images) {
     }
 
     /** One picture and its digit. */
-    public record Image(Path file, int label) {
-    }
+    public record Image(Path file, int label) {}
 
     /**
      * The labelled pictures in {@code dir}: labelled by {@code labels} when given, else by {@code dir}'s
@@ -58,8 +57,10 @@ public record LabelledImages(Path dir, String labelsFrom, List<Image> images) {
         List<Image> images = new ArrayList<>();
         List<Path> folders;
         try (Stream<Path> children = Files.list(dir)) {
-            folders = children.filter(Files::isDirectory).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+            folders = children.filter(Files::isDirectory)
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
         }
         for (Path folder : folders) {
             String name = folder.getFileName().toString();
@@ -68,15 +69,18 @@ public record LabelledImages(Path dir, String labelsFrom, List<Image> images) {
                         + "after their digit, 0 to 9 (or list the labels in " + dir.resolve(LABELS_CSV) + ")");
             }
             try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.filter(Files::isRegularFile).filter(LabelledImages::isImage).sorted()
+                for (Path file : files.filter(Files::isRegularFile)
+                        .filter(LabelledImages::isImage)
+                        .sorted()
                         .toList()) {
                     images.add(new Image(file, name.charAt(0) - '0'));
                 }
             }
         }
         if (images.isEmpty()) {
-            throw new LabelsException("no images (" + String.join(", ", EXTENSIONS.stream().sorted().toList())
-                    + ") in class folders 0 to 9 under " + dir + ", and no " + LABELS_CSV + " there");
+            throw new LabelsException("no images ("
+                    + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ") in class folders 0 to 9 under "
+                    + dir + ", and no " + LABELS_CSV + " there");
         }
         return new LabelledImages(dir, "class folders", images);
     }
@@ -95,8 +99,10 @@ public record LabelledImages(Path dir, String labelsFrom, List<Image> images) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
                 String row = line.strip();
-                if (row.isEmpty() || row.startsWith("#")
-                        || lineNumber == 1 && row.toLowerCase(Locale.ROOT).replace(" ", "").equals("file,label")) {
+                if (row.isEmpty()
+                        || row.startsWith("#")
+                        || lineNumber == 1
+                                && row.toLowerCase(Locale.ROOT).replace(" ", "").equals("file,label")) {
                     continue;
                 }
                 int comma = row.lastIndexOf(','); // the last: file names may hold commas, labels do not

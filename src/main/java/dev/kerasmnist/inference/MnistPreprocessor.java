@@ -22,8 +22,7 @@ public final class MnistPreprocessor {
     /** Ink below this (0..1) is background when looking for the digit's bounding box. */
     private static final double INK_THRESHOLD = 0.2;
 
-    private MnistPreprocessor() {
-    }
+    private MnistPreprocessor() {}
 
     /**
      * Optional steps beyond how MNIST was made, for real images (measured on {@code evaluate --robustness}, see
@@ -44,8 +43,8 @@ public final class MnistPreprocessor {
     /** MNIST's own procedure only. */
     public static final Set<Step> NO_STEPS = Collections.unmodifiableSet(EnumSet.noneOf(Step.class));
     /** What {@code predict}, the API and the server use: the steps that helped on the robustness suite. */
-    public static final Set<Step> DEFAULT_STEPS = Collections.unmodifiableSet(EnumSet.of(Step.CONTRAST,
-            Step.STROKE_WIDTH));
+    public static final Set<Step> DEFAULT_STEPS =
+            Collections.unmodifiableSet(EnumSet.of(Step.CONTRAST, Step.STROKE_WIDTH));
 
     /** The 784 MNIST-style pixels of {@code image}, with the {@link #DEFAULT_STEPS}. */
     public static float[] toMnist(BufferedImage image) {
@@ -92,7 +91,8 @@ public final class MnistPreprocessor {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] gray = new int[h][w];
-        if (image.getRaster().getNumBands() == 1 && !(image.getColorModel() instanceof java.awt.image.IndexColorModel)
+        if (image.getRaster().getNumBands() == 1
+                && !(image.getColorModel() instanceof java.awt.image.IndexColorModel)
                 && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
             // Gray images: read the stored values. getRGB would gamma-convert them (linear gray to sRGB).
             int max = (1 << image.getColorModel().getComponentSize(0)) - 1;

@@ -52,7 +52,9 @@ public record Prediction(int digit, float probability, float[] probabilities) {
     /** Records compare arrays by identity; predictions are equal when their numbers are. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Prediction p && p.digit == digit && p.probability == probability
+        return o instanceof Prediction p
+                && p.digit == digit
+                && p.probability == probability
                 && java.util.Arrays.equals(p.probabilities, probabilities);
     }
 

@@ -37,7 +37,9 @@ record ExportedOptimizer(String className, String name, ObjectNode specific, dou
         int iteration = iteration(net);
         ObjectNode c = JSON.createObjectNode();
         if (updater instanceof Adam a) {
-            c.put("beta_1", a.getBeta1()).put("beta_2", a.getBeta2()).put("epsilon", a.getEpsilon())
+            c.put("beta_1", a.getBeta1())
+                    .put("beta_2", a.getBeta2())
+                    .put("epsilon", a.getEpsilon())
                     .put("amsgrad", false);
             return new ExportedOptimizer("Adam", "adam", c, a.getLearningRate(iteration, 0), a);
         }
@@ -90,14 +92,18 @@ record ExportedOptimizer(String className, String name, ObjectNode specific, dou
         ObjectNode c = JSON.createObjectNode();
         c.put("name", name).put("learning_rate", learningRate);
         c.putNull("weight_decay").putNull("clipnorm").putNull("global_clipnorm").putNull("clipvalue");
-        c.put("use_ema", false).put("ema_momentum", 0.99).putNull("ema_overwrite_frequency")
-                .putNull("loss_scale_factor").putNull("gradient_accumulation_steps");
+        c.put("use_ema", false)
+                .put("ema_momentum", 0.99)
+                .putNull("ema_overwrite_frequency")
+                .putNull("loss_scale_factor")
+                .putNull("gradient_accumulation_steps");
         c.setAll(specific);
         return c;
     }
 
     private static IUpdater trainedUpdater(Model net) {
-        Layer[] layers = net instanceof MultiLayerNetwork m ? m.getLayers()
+        Layer[] layers = net instanceof MultiLayerNetwork m
+                ? m.getLayers()
                 : net instanceof ComputationGraph g ? g.getLayers() : new Layer[0];
         for (Layer layer : layers) {
             for (String param : layer.paramTable().keySet()) {
@@ -112,7 +118,8 @@ record ExportedOptimizer(String className, String name, ObjectNode specific, dou
 
     /** How many updates the network has taken (Keras's optimizer.iterations). */
     static int iteration(Model net) {
-        return net instanceof MultiLayerNetwork m ? m.getIterationCount()
+        return net instanceof MultiLayerNetwork m
+                ? m.getIterationCount()
                 : net instanceof ComputationGraph g ? g.getIterationCount() : 0;
     }
 }

@@ -18,8 +18,7 @@ import java.util.List;
 final class KerasConfigWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private KerasConfigWriter() {
-    }
+    private KerasConfigWriter() {}
 
     /** The layer names Keras gives them: dense, dense_1, ... per class (the names the weights files use too). */
     static List<String> names(ModelSpec spec) {
@@ -47,7 +46,10 @@ final class KerasConfigWriter {
         ObjectNode input = layers.addObject();
         input.put("module", "keras.layers").put("class_name", "InputLayer");
         ObjectNode ic = input.putObject("config");
-        ic.set("batch_shape", batchShape(spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
+        ic.set(
+                "batch_shape",
+                batchShape(
+                        spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
         ic.put("dtype", "float32").put("sparse", false).put("name", "input_layer");
         input.putNull("registered_name");
         if (graph) {
@@ -69,8 +71,12 @@ final class KerasConfigWriter {
                 // a merge layer is built with a list of shapes, one per input (Keras's Merge.build refuses one)
                 ArrayNode each = l.putObject("build_config").putArray("input_shape");
                 for (int from : spec.inputsOf(k)) {
-                    each.add(batchShape(from < 0 ? spec.inputShape().stream().mapToInt(Integer::intValue).toArray()
-                            : shapes.get(from)));
+                    each.add(batchShape(
+                            from < 0
+                                    ? spec.inputShape().stream()
+                                            .mapToInt(Integer::intValue)
+                                            .toArray()
+                                    : shapes.get(from)));
                 }
             } else {
                 l.putObject("build_config").set("input_shape", batchShape(in));
@@ -83,10 +89,19 @@ final class KerasConfigWriter {
                     ObjectNode tensor = tensors.addObject();
                     tensor.put("class_name", "__keras_tensor__");
                     ObjectNode tc = tensor.putObject("config");
-                    tc.set("shape", batchShape(from < 0 ? spec.inputShape().stream().mapToInt(Integer::intValue)
-                            .toArray() : shapes.get(from)));
+                    tc.set(
+                            "shape",
+                            batchShape(
+                                    from < 0
+                                            ? spec.inputShape().stream()
+                                                    .mapToInt(Integer::intValue)
+                                                    .toArray()
+                                            : shapes.get(from)));
                     tc.put("dtype", "float32");
-                    tc.putArray("keras_history").add(from < 0 ? "input_layer" : names.get(from)).add(0).add(0);
+                    tc.putArray("keras_history")
+                            .add(from < 0 ? "input_layer" : names.get(from))
+                            .add(0)
+                            .add(0);
                 }
                 ((ObjectNode) l.path("inbound_nodes").get(0)).putObject("kwargs");
             }
@@ -94,17 +109,27 @@ final class KerasConfigWriter {
         }
         if (graph) {
             config.putArray("input_layers").addArray().add("input_layer").add(0).add(0);
-            config.putArray("output_layers").addArray().add(names.get(names.size() - 1)).add(0).add(0);
+            config.putArray("output_layers")
+                    .addArray()
+                    .add(names.get(names.size() - 1))
+                    .add(0)
+                    .add(0);
         }
         model.put("registered_name", graph ? "Functional" : null);
-        model.putObject("build_config").set("input_shape",
-                batchShape(spec.inputShape().stream().mapToInt(Integer::intValue).toArray()));
+        model.putObject("build_config")
+                .set(
+                        "input_shape",
+                        batchShape(spec.inputShape().stream()
+                                .mapToInt(Integer::intValue)
+                                .toArray()));
         ObjectNode compile = model.putObject("compile_config");
         compile.set("optimizer", exported.kerasConfig());
         compile.set("loss", loss(spec, true));
         compile.putNull("loss_weights");
         compile.putArray("metrics").add("accuracy");
-        compile.putNull("weighted_metrics").put("run_eagerly", false).put("steps_per_execution", 1)
+        compile.putNull("weighted_metrics")
+                .put("run_eagerly", false)
+                .put("steps_per_execution", 1)
                 .put("jit_compile", false);
         return model;
     }
@@ -120,7 +145,9 @@ final class KerasConfigWriter {
         training.set("loss", loss(spec, false));
         training.putNull("loss_weights");
         training.putArray("metrics").add("accuracy");
-        training.putNull("weighted_metrics").put("run_eagerly", false).put("steps_per_execution", 1)
+        training.putNull("weighted_metrics")
+                .put("run_eagerly", false)
+                .put("steps_per_execution", 1)
                 .put("jit_compile", false);
         training.set("optimizer_config", exported.legacyConfig());
         return training;
@@ -139,8 +166,12 @@ final class KerasConfigWriter {
             l.put("module", "keras.losses");
         }
         l.put("class_name", "CategoricalCrossentropy");
-        l.putObject("config").put("name", "categorical_crossentropy").put("reduction", "sum_over_batch_size")
-                .put("from_logits", true).put("label_smoothing", 0.0).put("axis", -1);
+        l.putObject("config")
+                .put("name", "categorical_crossentropy")
+                .put("reduction", "sum_over_batch_size")
+                .put("from_logits", true)
+                .put("label_smoothing", 0.0)
+                .put("axis", -1);
         if (withModule) {
             l.putNull("registered_name");
         }

@@ -34,14 +34,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class KerasExport {
     /** The Keras release whose saving format these files follow (its saving_lib.py and legacy_h5_format.py). */
     public static final String KERAS_VERSION = "3.3.3";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private KerasExport() {
-    }
+    private KerasExport() {}
 
     /** {@code model.save("m.keras")} or {@code model.save("m.h5")}. */
     public enum Format {
-        KERAS("keras"), H5("h5");
+        KERAS("keras"),
+        H5("h5");
 
         private final String extension;
 
@@ -70,8 +71,11 @@ public final class KerasExport {
             if (format == Format.KERAS) {
                 writeWeightsH5(h5, spec, names, weights);
                 byte[] weightBytes = Files.readAllBytes(h5);
-                String metadata = JSON.createObjectNode().put("keras_version", KERAS_VERSION)
-                        .put("date_saved", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")))
+                String metadata = JSON.createObjectNode()
+                        .put("keras_version", KERAS_VERSION)
+                        .put(
+                                "date_saved",
+                                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")))
                         .toString();
                 AtomicFiles.write(out, stream -> {
                     ZipOutputStream zip = new ZipOutputStream(stream);
@@ -124,8 +128,13 @@ public final class KerasExport {
     }
 
     /** legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>. */
-    private static void writeLegacyH5(Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights,
-                                      ObjectNode config, ObjectNode training) {
+    private static void writeLegacyH5(
+            Path file,
+            ModelSpec spec,
+            List<String> names,
+            List<List<INDArray>> weights,
+            ObjectNode config,
+            ObjectNode training) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             h5.putAttribute("keras_version", KERAS_VERSION);
@@ -138,7 +147,8 @@ public final class KerasExport {
             List<int[]> shapes = spec.outputShapes();
             for (int k = 0; k < spec.layers().size(); k++) {
                 List<String> variables = spec.layers().get(k).variables(spec.inputShapeOf(k, shapes)).stream()
-                        .map(KerasVariable::name).toList();
+                        .map(KerasVariable::name)
+                        .toList();
                 if (variables.isEmpty()) {
                     continue;
                 }

@@ -48,6 +48,7 @@ public final class KerasFile implements AutoCloseable {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     /** No real MNIST model comes near these; a zip entry inflating past them is a zip bomb or a damaged file. */
     static final long MAX_WEIGHTS_BYTES = 512L << 20;
+
     static final long MAX_JSON_BYTES = 16L << 20;
     private static final int MAX_ZIP_ENTRIES = 64;
 
@@ -62,8 +63,15 @@ public final class KerasFile implements AutoCloseable {
     /** .keras: every group of model.weights.h5 by its path with '/' separators. */
     private final Map<String, Group> groups = new HashMap<>();
 
-    private KerasFile(Path file, KerasFormat format, String kerasVersion, String backend, JsonNode model,
-                      JsonNode training, HdfFile weights, long weightsBytes) {
+    private KerasFile(
+            Path file,
+            KerasFormat format,
+            String kerasVersion,
+            String backend,
+            JsonNode model,
+            JsonNode training,
+            HdfFile weights,
+            long weightsBytes) {
         this.file = file;
         this.format = format;
         this.kerasVersion = kerasVersion;
@@ -113,8 +121,8 @@ public final class KerasFile implements AutoCloseable {
         byte[] head = new byte[8];
         try (InputStream in = Files.newInputStream(file)) {
             if (in.readNBytes(head, 0, head.length) < ZIP_MAGIC.length) {
-                throw new KerasImportException(file + " is empty or too short to be a Keras model; "
-                        + KerasImportException.SUPPORTED);
+                throw new KerasImportException(
+                        file + " is empty or too short to be a Keras model; " + KerasImportException.SUPPORTED);
             }
         } catch (KerasImportException e) {
             throw e;
@@ -132,11 +140,13 @@ public final class KerasFile implements AutoCloseable {
         } catch (KerasImportException e) {
             throw e;
         } catch (RuntimeException | IOException | StackOverflowError | OutOfMemoryError e) {
-            throw new KerasImportException(file + " is damaged or not a Keras model (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + "); " + KerasImportException.SUPPORTED, e);
+            throw new KerasImportException(
+                    file + " is damaged or not a Keras model (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + "); " + KerasImportException.SUPPORTED,
+                    e);
         }
-        throw new KerasImportException(file + " is neither an HDF5 file nor a .keras zip; "
-                + KerasImportException.SUPPORTED);
+        throw new KerasImportException(
+                file + " is neither an HDF5 file nor a .keras zip; " + KerasImportException.SUPPORTED);
     }
 
     private static KerasFile openHdf5(Path file) throws IOException {
@@ -153,9 +163,14 @@ public final class KerasFile implements AutoCloseable {
             String training = stringAttribute(h5, "training_config");
             JsonNode model = json(config, file, "model_config");
             int major = version == null ? 1 : majorOf(version);
-            KerasFile k = new KerasFile(file, major >= 3 ? KerasFormat.KERAS3_H5 : KerasFormat.KERAS2_H5,
-                    version == null ? "1" : version, backend == null ? "unknown" : backend, model,
-                    training == null ? JSON.createObjectNode() : json(training, file, "training_config"), h5,
+            KerasFile k = new KerasFile(
+                    file,
+                    major >= 3 ? KerasFormat.KERAS3_H5 : KerasFormat.KERAS2_H5,
+                    version == null ? "1" : version,
+                    backend == null ? "unknown" : backend,
+                    model,
+                    training == null ? JSON.createObjectNode() : json(training, file, "training_config"),
+                    h5,
                     Files.size(file));
             return k;
         } catch (IOException | RuntimeException e) {
@@ -176,11 +191,12 @@ public final class KerasFile implements AutoCloseable {
                             + " bytes, more than the " + limit + " allowed; refused (a zip bomb or a damaged file)");
                 }
                 if (++entries > MAX_ZIP_ENTRIES) {
-                    throw new KerasImportException(file + " has more than " + MAX_ZIP_ENTRIES + " entries; a .keras"
-                            + " file has three");
+                    throw new KerasImportException(
+                            file + " has more than " + MAX_ZIP_ENTRIES + " entries; a .keras" + " file has three");
                 }
-                if (name.startsWith("/") || name.startsWith("\\") || Arrays.asList(name.split("[/\\\\]"))
-                        .contains("..")) {
+                if (name.startsWith("/")
+                        || name.startsWith("\\")
+                        || Arrays.asList(name.split("[/\\\\]")).contains("..")) {
                     throw new KerasImportException(file + " has an entry named '" + name + "', outside the archive;"
                             + " refused (nothing is extracted)");
                 }
@@ -190,12 +206,19 @@ public final class KerasFile implements AutoCloseable {
                 throw new KerasImportException(file + " is a zip without config.json, so not a .keras model; "
                         + KerasImportException.SUPPORTED);
             }
-            JsonNode config = json(new String(read(zip, configEntry, MAX_JSON_BYTES, file),
-                    java.nio.charset.StandardCharsets.UTF_8), file, "config.json");
+            JsonNode config = json(
+                    new String(read(zip, configEntry, MAX_JSON_BYTES, file), java.nio.charset.StandardCharsets.UTF_8),
+                    file,
+                    "config.json");
             ZipEntry metadataEntry = zip.getEntry("metadata.json");
-            JsonNode metadata = metadataEntry == null ? JSON.createObjectNode()
-                    : json(new String(read(zip, metadataEntry, MAX_JSON_BYTES, file),
-                    java.nio.charset.StandardCharsets.UTF_8), file, "metadata.json");
+            JsonNode metadata = metadataEntry == null
+                    ? JSON.createObjectNode()
+                    : json(
+                            new String(
+                                    read(zip, metadataEntry, MAX_JSON_BYTES, file),
+                                    java.nio.charset.StandardCharsets.UTF_8),
+                            file,
+                            "metadata.json");
             ZipEntry weightsEntry = zip.getEntry("model.weights.h5");
             if (weightsEntry == null) {
                 throw new KerasImportException(file + " has no model.weights.h5; " + KerasImportException.SUPPORTED);
@@ -203,9 +226,17 @@ public final class KerasFile implements AutoCloseable {
             byte[] h5 = read(zip, weightsEntry, MAX_WEIGHTS_BYTES, file);
             HdfFile weights = HdfFile.fromBytes(h5);
             requireWhole(weights, file + ": model.weights.h5");
-            String version = metadata.path("keras_version").asText(config.path("keras_version").asText("3"));
-            KerasFile k = new KerasFile(file, KerasFormat.KERAS3_ZIP, version, config.path("backend")
-                    .asText("unknown"), config, config.path("compile_config"), weights, h5.length);
+            String version = metadata.path("keras_version")
+                    .asText(config.path("keras_version").asText("3"));
+            KerasFile k = new KerasFile(
+                    file,
+                    KerasFormat.KERAS3_ZIP,
+                    version,
+                    config.path("backend").asText("unknown"),
+                    config,
+                    config.path("compile_config"),
+                    weights,
+                    h5.length);
             k.index(weights, "");
             return k;
         }
@@ -247,9 +278,10 @@ public final class KerasFile implements AutoCloseable {
                 out.write(buffer, 0, n);
             }
             if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
-                throw new KerasImportException(String.format("%s: %s is damaged: its CRC-32 is %08x, not the %08x the"
-                        + " zip records; copy or save it again", file, entry.getName(), crc.getValue(),
-                        entry.getCrc()));
+                throw new KerasImportException(String.format(
+                        "%s: %s is damaged: its CRC-32 is %08x, not the %08x the"
+                                + " zip records; copy or save it again",
+                        file, entry.getName(), crc.getValue(), entry.getCrc()));
             }
             return out.toByteArray();
         }
@@ -267,8 +299,10 @@ public final class KerasFile implements AutoCloseable {
 
     /** A file whose HDF5 structure breaks while its weights are read (jHDF reads lazily): truncated or damaged. */
     private KerasImportException damaged(Throwable e) {
-        return new KerasImportException(file + " is damaged (" + e.getClass().getSimpleName() + ": "
-                + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); save it again from Keras", e);
+        return new KerasImportException(
+                file + " is damaged (" + e.getClass().getSimpleName() + ": "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); save it again from Keras",
+                e);
     }
 
     /** Reads a variable's values, refusing a damaged dataset in one line. */
@@ -326,8 +360,8 @@ public final class KerasFile implements AutoCloseable {
             String name = String.valueOf(Array.get(data, i));
             Node n = find(group, name);
             if (!(n instanceof Dataset d)) {
-                throw new KerasImportException(file + ": layer '" + layerName + "' lists weight '" + name
-                        + "', which the file does not hold");
+                throw new KerasImportException(
+                        file + ": layer '" + layerName + "' lists weight '" + name + "', which the file does not hold");
             }
             out.add(variable(name, d));
         }
@@ -368,8 +402,8 @@ public final class KerasFile implements AutoCloseable {
         }
         Class<?> type = d.getJavaType();
         if (type != float.class && type != double.class && type != Float.class && type != Double.class) {
-            throw new KerasImportException(file + ": weight '" + name + "' holds " + type.getSimpleName()
-                    + ", not floats");
+            throw new KerasImportException(
+                    file + ": weight '" + name + "' holds " + type.getSimpleName() + ", not floats");
         }
         return new Variable(name, shape, d);
     }
@@ -397,16 +431,19 @@ public final class KerasFile implements AutoCloseable {
         if (data != null && data.getClass().isArray()) {
             data = Array.getLength(data) == 0 ? null : Array.get(data, 0);
         }
-        return data == null ? null : data instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
-                : data.toString();
+        return data == null
+                ? null
+                : data instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : data.toString();
     }
 
     private static JsonNode json(String text, Path file, String what) throws KerasImportException {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
-            throw new KerasImportException(file + ": " + what + " is not JSON (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")", e);
+            throw new KerasImportException(
+                    file + ": " + what + " is not JSON ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")",
+                    e);
         }
     }
 

@@ -27,8 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link KerasToDl4j}, and copy the weights in, every shape checked against the config before an array is read.
  */
 public final class KerasImport {
-    private KerasImport() {
-    }
+    private KerasImport() {}
 
     /**
      * A model read from a Keras file.
@@ -36,13 +35,18 @@ public final class KerasImport {
      * @param spec   the model in this program's Keras vocabulary
      * @param layers the original Keras layers, e.g. {@code Dense(16, relu)}
      */
-    public record Imported(Model net, ModelSpec spec, KerasFormat format, String kerasVersion,
-                           String backend, List<String> layers, KerasOptimizer optimizer, List<Warning> warnings) {
-    }
+    public record Imported(
+            Model net,
+            ModelSpec spec,
+            KerasFormat format,
+            String kerasVersion,
+            String backend,
+            List<String> layers,
+            KerasOptimizer optimizer,
+            List<Warning> warnings) {}
 
     /** Something about an imported model that looks wrong but cannot be known, and what would fix it. */
-    public record Warning(String message, List<Remedy> remedies) {
-    }
+    public record Warning(String message, List<Remedy> remedies) {}
 
     /** Reads {@code file} as a model that takes pixels / 255, or a {@code Rescaling} layer's raw pixels. */
     public static Imported read(Path file) throws KerasImportException {
@@ -82,13 +86,19 @@ public final class KerasImport {
                 throw new KerasImportException(file + ": " + e.getMessage(), e);
             }
             List<String> described = new ArrayList<>();
-            described.add("Input(" + spec.inputShape().toString().replace('[', '(').replace(']', ')')
-                    .replaceAll("^\\((\\d+)\\)$", "($1,)") + ")");
+            described.add("Input("
+                    + spec.inputShape()
+                            .toString()
+                            .replace('[', '(')
+                            .replace(']', ')')
+                            .replaceAll("^\\((\\d+)\\)$", "($1,)")
+                    + ")");
             for (int k = 0; k < spec.layers().size(); k++) {
                 LayerSpec layer = spec.layers().get(k);
                 String call = layer.describe();
                 if (layer instanceof MergeSpec) {
-                    List<String> from = spec.inputsOf(k).stream().map(i -> i < 0 ? "input" : t.names().get(i))
+                    List<String> from = spec.inputsOf(k).stream()
+                            .map(i -> i < 0 ? "input" : t.names().get(i))
                             .toList();
                     call = layer.kerasClass() + "([" + String.join(", ", from) + "])"; // the file's layer names
                 }
@@ -98,14 +108,24 @@ public final class KerasImport {
             if (spec.inputScale() == 1) { // neither given nor read from a Rescaling layer: look
                 RawPixels.Spread spread = RawPixels.spread(net);
                 if (spread.suspicious()) {
-                    warnings.add(new Warning(String.format("%s looks trained on raw 0..255 pixels: fed pixels / 255,"
-                            + " its outputs barely change from one digit to the next (%.3g, against %.3g fed raw"
-                            + " pixels)", file.getFileName(), spread.atOne(), spread.at255()),
+                    warnings.add(new Warning(
+                            String.format(
+                                    "%s looks trained on raw 0..255 pixels: fed pixels / 255,"
+                                            + " its outputs barely change from one digit to the next (%.3g, against %.3g fed raw"
+                                            + " pixels)",
+                                    file.getFileName(), spread.atOne(), spread.at255()),
                             List.of(new Remedy.InputScale(255))));
                 }
             }
-            return new Imported(net, spec, keras.format(), keras.kerasVersion(), keras.backend(), described,
-                    KerasOptimizer.of(keras.training()), List.copyOf(warnings));
+            return new Imported(
+                    net,
+                    spec,
+                    keras.format(),
+                    keras.kerasVersion(),
+                    keras.backend(),
+                    described,
+                    KerasOptimizer.of(keras.training()),
+                    List.copyOf(warnings));
         }
     }
 
@@ -113,8 +133,13 @@ public final class KerasImport {
      * One layer's variables, their shapes checked against the config before any is read; in legacy .h5, from
      * {@code h5Offset} on in its group.
      */
-    private static List<INDArray> read(KerasFile keras, Path file, List<KerasVariable> variables, String name,
-                                       KerasTranslation.WeightRef ref, int h5Offset)
+    private static List<INDArray> read(
+            KerasFile keras,
+            Path file,
+            List<KerasVariable> variables,
+            String name,
+            KerasTranslation.WeightRef ref,
+            int h5Offset)
             throws KerasImportException {
         List<String> names = variables.stream().map(KerasVariable::name).toList();
         if (names.isEmpty()) {
@@ -129,7 +154,8 @@ public final class KerasImport {
             }
         } else {
             List<KerasFile.Variable> all = keras.h5Variables(ref.h5Layer());
-            stored = all == null || all.size() < h5Offset + names.size() ? null
+            stored = all == null || all.size() < h5Offset + names.size()
+                    ? null
                     : all.subList(h5Offset, h5Offset + names.size());
         }
         if (stored == null || stored.size() < names.size()) {

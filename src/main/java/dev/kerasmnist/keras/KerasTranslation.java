@@ -27,12 +27,10 @@ final class KerasTranslation {
      * Where one layer's weights live: legacy .h5 in the top-level layer's group (a nested model's layers share it,
      * in order), .keras by path.
      */
-    record WeightRef(String h5Layer, String zipPath) {
-    }
+    record WeightRef(String h5Layer, String zipPath) {}
 
     /** A translated model: the spec, and per spec layer its Keras name and weights. */
-    record Result(ModelSpec spec, List<String> names, List<WeightRef> weights) {
-    }
+    record Result(ModelSpec spec, List<String> names, List<WeightRef> weights) {}
 
     private final String file;
     private final int kerasMajor;
@@ -43,6 +41,7 @@ final class KerasTranslation {
     private final List<List<Integer>> inbound = new ArrayList<>();
     /** A Keras layer's name: the spec layer whose output it is (-1: the input). */
     private final Map<String, Integer> indexOf = new HashMap<>();
+
     private List<Integer> inputShape;
 
     private KerasTranslation(String file, int kerasMajor) {
@@ -60,7 +59,8 @@ final class KerasTranslation {
                     + " batch_input_shape); " + KerasImportException.SUPPORTED);
         }
         if (t.layers.isEmpty()) {
-            throw new KerasImportException(file + ": the model config has no layers; " + KerasImportException.SUPPORTED);
+            throw new KerasImportException(
+                    file + ": the model config has no layers; " + KerasImportException.SUPPORTED);
         }
         ModelSpec spec;
         try {
@@ -68,8 +68,14 @@ final class KerasTranslation {
             for (int k = 0; k < t.inbound.size(); k++) {
                 chain &= t.inbound.get(k).equals(List.of(k - 1));
             }
-            spec = new ModelSpec(t.inputShape, t.layers, chain ? List.of() : t.inbound, RmsPropSpec.KERAS_DEFAULTS,
-                    loss(keras.training()), 0, inputScale);
+            spec = new ModelSpec(
+                    t.inputShape,
+                    t.layers,
+                    chain ? List.of() : t.inbound,
+                    RmsPropSpec.KERAS_DEFAULTS,
+                    loss(keras.training()),
+                    0,
+                    inputScale);
         } catch (IllegalArgumentException e) {
             throw new KerasImportException(file + ": " + e.getMessage() + "; " + KerasImportException.SUPPORTED, e);
         }
@@ -81,13 +87,13 @@ final class KerasTranslation {
      * model's input) and returns the spec layer of its output. {@code h5Layer} is the top-level layer whose
      * weight_names hold a nested model's weights; {@code zipPrefix} the .keras path of a nested model's layers.
      */
-    private int model(JsonNode model, String h5Layer, String zipPrefix, int entry)
-            throws KerasImportException {
+    private int model(JsonNode model, String h5Layer, String zipPrefix, int entry) throws KerasImportException {
         String className = model.path("class_name").asText();
         JsonNode config = model.path("config");
         JsonNode list = config.isArray() ? config : config.path("layers"); // Keras 1 Sequential: a bare list
         if (!list.isArray()) {
-            throw new KerasImportException(file + ": the model config has no layers; " + KerasImportException.SUPPORTED);
+            throw new KerasImportException(
+                    file + ": the model config has no layers; " + KerasImportException.SUPPORTED);
         }
         boolean functional = "Functional".equals(className) || "Model".equals(className);
         if (!functional && !"Sequential".equals(className)) {
@@ -138,13 +144,20 @@ final class KerasTranslation {
         }
         if (functional) {
             List<String> outputs = new ArrayList<>();
-            config.path("output_layers").findValues("keras_history").forEach(h -> outputs.add(h.get(0).asText()));
+            config.path("output_layers")
+                    .findValues("keras_history")
+                    .forEach(h -> outputs.add(h.get(0).asText()));
             if (outputs.isEmpty()) {
                 JsonNode o = config.path("output_layers");
                 // [["dense_1", 0, 0]] (Keras 2, Keras 3 before 3.4) or ["dense_1", 0, 0] (a single output)
-                JsonNode first = o.isArray() && o.size() > 0 && o.get(0).isArray() ? o
-                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(o);
-                first.forEach(t -> { if (t.isArray() && t.size() > 0) outputs.add(t.get(0).asText()); });
+                JsonNode first = o.isArray() && o.size() > 0 && o.get(0).isArray()
+                        ? o
+                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                                .arrayNode()
+                                .add(o);
+                first.forEach(t -> {
+                    if (t.isArray() && t.size() > 0) outputs.add(t.get(0).asText());
+                });
             }
             if (outputs.size() > 1) {
                 throw new KerasImportException(file + ": the model has " + outputs.size() + " outputs " + outputs
@@ -167,7 +180,8 @@ final class KerasTranslation {
         JsonNode nodes = layer.path("inbound_nodes");
         if (nodes.size() > 1) {
             throw new KerasImportException(file + ": layer '" + name(layer) + "' is called " + nodes.size()
-                    + " times (a shared layer), which this importer does not support; " + KerasImportException.SUPPORTED);
+                    + " times (a shared layer), which this importer does not support; "
+                    + KerasImportException.SUPPORTED);
         }
         List<String> sources = sources(nodes);
         if (sources.size() > 1 && !merge) {
@@ -175,8 +189,8 @@ final class KerasTranslation {
                     + ", but only a layer that joins branches takes several; " + KerasImportException.SUPPORTED);
         }
         if (sources.isEmpty() || (merge && sources.size() < 2)) {
-            throw new KerasImportException(file + ": layer '" + name(layer) + "' takes " + sources + "; "
-                    + KerasImportException.SUPPORTED);
+            throw new KerasImportException(
+                    file + ": layer '" + name(layer) + "' takes " + sources + "; " + KerasImportException.SUPPORTED);
         }
         List<Integer> from = new ArrayList<>();
         for (String source : sources) {
@@ -212,11 +226,14 @@ final class KerasTranslation {
         }
         if (!Layers.reads(kind)) {
             boolean custom = !layer.path("module").asText("keras").startsWith("keras");
-            String what = "Lambda".equals(kind) ? "a Lambda layer (Python code, which cannot be imported)"
-                    : JOINS.contains(kind) ? "a " + kind + " of several inputs, which this importer does not support"
-                    : (custom ? "a custom layer (" + kind + ")" : "a " + kind) + ", which this importer does not support";
-            throw new KerasImportException(file + ": layer '" + name(layer) + "' is " + what + "; "
-                    + KerasImportException.SUPPORTED);
+            String what = "Lambda".equals(kind)
+                    ? "a Lambda layer (Python code, which cannot be imported)"
+                    : JOINS.contains(kind)
+                            ? "a " + kind + " of several inputs, which this importer does not support"
+                            : (custom ? "a custom layer (" + kind + ")" : "a " + kind)
+                                    + ", which this importer does not support";
+            throw new KerasImportException(
+                    file + ": layer '" + name(layer) + "' is " + what + "; " + KerasImportException.SUPPORTED);
         }
         try {
             return Layers.read(new LayerConfig(kind, layer.path("config"), kerasMajor));
@@ -226,8 +243,8 @@ final class KerasTranslation {
     }
 
     /** Keras's layers that join branches and have no record yet. */
-    private static final java.util.Set<String> JOINS = java.util.Set.of("Multiply", "Subtract", "Average",
-            "Maximum", "Minimum", "Dot");
+    private static final java.util.Set<String> JOINS =
+            java.util.Set.of("Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot");
 
     /**
      * The layers a Functional layer takes: Keras 3 {@code [{"args": [{"class_name": "__keras_tensor__", "config":

@@ -6,10 +6,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.awt.Shape;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,8 +25,7 @@ final class RawPixels {
     /** At scale 1 the outputs vary less than this share of their variation at ×255: the model wants raw pixels. */
     static final double RATIO = 0.1;
 
-    private RawPixels() {
-    }
+    private RawPixels() {}
 
     /** How much the model's outputs vary over the strokes, at scale 1 and at ×255. */
     record Spread(double atOne, double at255) {
@@ -48,9 +47,14 @@ final class RawPixels {
 
     /** Eight digit-like white strokes on black, 28×28, drawn as MNIST's are (centred, 2-3 pixels wide, smoothed). */
     static INDArray strokes() {
-        List<Shape> shapes = List.of(new Ellipse2D.Double(9, 5, 10, 18), line(14, 4, 14, 24), line(8, 6, 20, 6, 11, 24),
-                line(18, 4, 8, 17, 21, 17, 18, 4, 18, 24), line(8, 8, 14, 5, 20, 9, 9, 23, 21, 23),
-                line(19, 5, 10, 5, 9, 13, 18, 14, 18, 22, 8, 23), line(18, 5, 10, 14, 10, 22, 18, 22, 18, 15, 10, 15),
+        List<Shape> shapes = List.of(
+                new Ellipse2D.Double(9, 5, 10, 18),
+                line(14, 4, 14, 24),
+                line(8, 6, 20, 6, 11, 24),
+                line(18, 4, 8, 17, 21, 17, 18, 4, 18, 24),
+                line(8, 8, 14, 5, 20, 9, 9, 23, 21, 23),
+                line(19, 5, 10, 5, 9, 13, 18, 14, 18, 22, 8, 23),
+                line(18, 5, 10, 14, 10, 22, 18, 22, 18, 15, 10, 15),
                 new Ellipse2D.Double(10, 4, 8, 9));
         float[] pixels = new float[shapes.size() * MnistSplit.PIXELS];
         for (int n = 0; n < shapes.size(); n++) {
@@ -62,8 +66,8 @@ final class RawPixels {
             g.draw(shapes.get(n));
             g.dispose();
             for (int p = 0; p < MnistSplit.PIXELS; p++) {
-                pixels[n * MnistSplit.PIXELS + p] = image.getRaster().getSample(p % MnistSplit.COLS,
-                        p / MnistSplit.COLS, 0) / 255f;
+                pixels[n * MnistSplit.PIXELS + p] =
+                        image.getRaster().getSample(p % MnistSplit.COLS, p / MnistSplit.COLS, 0) / 255f;
             }
         }
         return Nd4j.create(pixels, new long[] {shapes.size(), MnistSplit.PIXELS}, 'c');

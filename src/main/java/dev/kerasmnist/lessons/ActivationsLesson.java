@@ -76,7 +76,10 @@ public final class ActivationsLesson implements Lesson {
     /** The curves by name: step, sigmoid, tanh, relu, leaky relu (DL4J alpha 0.01), leaky relu (Keras 0.3), softmax. */
     public record Result(List<Curve> curves, String table, Path plot) implements Outcome {
         public Curve curve(String name) {
-            return curves.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+            return curves.stream()
+                    .filter(c -> c.name().equals(name))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -107,7 +110,13 @@ public final class ActivationsLesson implements Lesson {
 
         Table table = new Table("function", "min f", "max f", "max f'", "at x", "f'(-3)", "points with f' != 0");
         for (Curve c : curves) {
-            table.row(c.name(), c.minValue(), c.maxValue(), c.maxDerivative(), c.argMaxDerivative(), c.derivativeAt(-3),
+            table.row(
+                    c.name(),
+                    c.minValue(),
+                    c.maxValue(),
+                    c.maxDerivative(),
+                    c.argMaxDerivative(),
+                    c.derivativeAt(-3),
                     c.nonZeroDerivatives() + "/" + POINTS);
         }
         out.println("Activation functions on [-6, 6] (ND4J getActivation / backprop):");
@@ -142,7 +151,8 @@ public final class ActivationsLesson implements Lesson {
         INDArray in = Nd4j.createFromArray(x);
         double h = 1e-3;
         INDArray value = Transforms.step(in);
-        INDArray slope = Transforms.step(in.add(h)).sub(Transforms.step(in.sub(h))).div(2 * h);
+        INDArray slope =
+                Transforms.step(in.add(h)).sub(Transforms.step(in.sub(h))).div(2 * h);
         return new Curve("step", x, value.toDoubleVector(), slope.toDoubleVector());
     }
 
@@ -155,7 +165,11 @@ public final class ActivationsLesson implements Lesson {
         INDArray eps = Nd4j.zeros(DataType.FLOAT, x.length, 2);
         eps.getColumn(0).assign(1);
         INDArray grad = fn.backprop(logits.dup(), eps).getFirst();
-        return new Curve("softmax([x, 0])[0]", x, p.getColumn(0).toDoubleVector(), grad.getColumn(0).toDoubleVector());
+        return new Curve(
+                "softmax([x, 0])[0]",
+                x,
+                p.getColumn(0).toDoubleVector(),
+                grad.getColumn(0).toDoubleVector());
     }
 
     /** The step's spike (500) would flatten every other curve. */

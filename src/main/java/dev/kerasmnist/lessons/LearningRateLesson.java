@@ -26,6 +26,7 @@ public final class LearningRateLesson implements Lesson {
     static final double[] ETAS_1D = {0.001, 0.3, 1.05};
     /** The same three regimes for the network. */
     static final double[] ETAS_NET = {1e-4, 0.05, 1.5};
+
     static final int STEPS = 30;
     static final int NET_EPOCHS = 60;
 
@@ -45,8 +46,7 @@ public final class LearningRateLesson implements Lesson {
      *                   (largest absolute difference)
      */
     public record Result(List<Curve> oneDimensional, List<Curve> network, double stepChecks, String table, Path plot)
-            implements Outcome {
-    }
+            implements Outcome {}
 
     @Override
     public String name() {
@@ -84,8 +84,8 @@ public final class LearningRateLesson implements Lesson {
         List<Curve> net = new ArrayList<>();
         DataSet line = lineData();
         for (double eta : ETAS_NET) {
-            MultiLayerNetwork model = LessonNets.mlp(1, List.of(8), KerasActivation.TANH, 1, KerasActivation.LINEAR,
-                    KerasLoss.MSE, new Sgd(eta), 7);
+            MultiLayerNetwork model = LessonNets.mlp(
+                    1, List.of(8), KerasActivation.TANH, 1, KerasActivation.LINEAR, KerasLoss.MSE, new Sgd(eta), 7);
             double[] loss = new double[NET_EPOCHS + 1];
             loss[0] = model.score(line);
             for (int e = 1; e <= NET_EPOCHS; e++) {
@@ -97,12 +97,22 @@ public final class LearningRateLesson implements Lesson {
 
         Table table = new Table("problem", "eta", "loss at start", "loss at end", "end / start", "verdict");
         for (Curve c : oneD) {
-            table.row("S(w) = (w-3)^2, " + STEPS + " steps", c.eta(), c.first(), c.last(), c.last() / c.first(),
+            table.row(
+                    "S(w) = (w-3)^2, " + STEPS + " steps",
+                    c.eta(),
+                    c.first(),
+                    c.last(),
+                    c.last() / c.first(),
                     verdict(c));
         }
         for (Curve c : net) {
-            table.row("1-8-1 net, y = 2x - 1, " + NET_EPOCHS + " epochs", c.eta(), c.first(), c.last(),
-                    c.last() / c.first(), verdict(c));
+            table.row(
+                    "1-8-1 net, y = 2x - 1, " + NET_EPOCHS + " epochs",
+                    c.eta(),
+                    c.first(),
+                    c.last(),
+                    c.last() / c.first(),
+                    verdict(c));
         }
         out.println("Gradient descent, w <- w - eta * dS/dw (ND4J Sgd updater):");
         out.print(table);

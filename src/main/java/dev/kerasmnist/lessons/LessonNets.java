@@ -18,15 +18,21 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * and built by {@link KerasToDl4j}; unlike the tutorial's they vary the activation, optimiser and loss.
  */
 final class LessonNets {
-    private LessonNets() {
-    }
+    private LessonNets() {}
 
     /**
      * A fully connected network: {@code Dense(units, hiddenActivation)} per hidden layer, then
      * {@code Dense(outputs, outputActivation)}, compiled with {@code loss} and {@code updater}.
      */
-    static MultiLayerNetwork mlp(int inputs, List<Integer> hidden, KerasActivation hiddenActivation, int outputs,
-                                 KerasActivation outputActivation, KerasLoss loss, IUpdater updater, long seed) {
+    static MultiLayerNetwork mlp(
+            int inputs,
+            List<Integer> hidden,
+            KerasActivation hiddenActivation,
+            int outputs,
+            KerasActivation outputActivation,
+            KerasLoss loss,
+            IUpdater updater,
+            long seed) {
         List<LayerSpec> layers = new ArrayList<>();
         hidden.forEach(units -> layers.add(new DenseSpec(units, hiddenActivation)));
         layers.add(new DenseSpec(outputs, outputActivation));
@@ -35,7 +41,8 @@ final class LessonNets {
 
     /** The same network re-initialised with He initialisation (DL4J {@code WeightInit.RELU}, Keras he_normal). */
     static MultiLayerNetwork withHeInit(MultiLayerNetwork net) {
-        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf =
+                net.getLayerWiseConfigurations().clone();
         for (org.deeplearning4j.nn.conf.NeuralNetConfiguration layer : conf.getConfs()) {
             ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer.getLayer())
                     .setWeightInitFn(WeightInit.RELU.getWeightInitFunction());

@@ -5,11 +5,14 @@ import java.util.Optional;
 
 /** Every lesson, in the tutorial's order. */
 public final class Lessons {
-    private Lessons() {
-    }
+    private Lessons() {}
 
     public static List<Lesson> all() {
-        return List.of(new ActivationsLesson(), new VanishingGradientsLesson(), new LearningRateLesson(), new NonlinearityLesson(),
+        return List.of(
+                new ActivationsLesson(),
+                new VanishingGradientsLesson(),
+                new LearningRateLesson(),
+                new NonlinearityLesson(),
                 new OutputLayersLesson());
     }
 

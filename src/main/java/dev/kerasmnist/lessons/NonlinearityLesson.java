@@ -27,20 +27,23 @@ public final class NonlinearityLesson implements Lesson {
     static final int[] SINE_UNITS = {1, 2, 4};
 
     /** XOR accuracy (over its 4 points) of a network with the given hidden activation and depth. */
-    public record XorRun(String hidden, int depth, double accuracy) {
-    }
+    public record XorRun(String hidden, int depth, double accuracy) {}
 
     /** Mean squared error fitting sin(x), by hidden units (0 = a purely linear network). */
-    public record SineRun(String hidden, int units, double mse, double[] x, double[] fit) {
-    }
+    public record SineRun(String hidden, int units, double mse, double[] x, double[] fit) {}
 
     public record Result(List<XorRun> xor, List<SineRun> sine, String table, Path plot) implements Outcome {
         public XorRun xor(String hidden, int depth) {
-            return xor.stream().filter(r -> r.hidden().equals(hidden) && r.depth() == depth).findFirst().orElseThrow();
+            return xor.stream()
+                    .filter(r -> r.hidden().equals(hidden) && r.depth() == depth)
+                    .findFirst()
+                    .orElseThrow();
         }
 
         public SineRun sine(String hidden, int units) {
-            return sine.stream().filter(r -> r.hidden().equals(hidden) && r.units() == units).findFirst()
+            return sine.stream()
+                    .filter(r -> r.hidden().equals(hidden) && r.units() == units)
+                    .findFirst()
                     .orElseThrow();
         }
     }
@@ -57,7 +60,8 @@ public final class NonlinearityLesson implements Lesson {
 
     @Override
     public Result run(Path outDir, PrintStream out) throws IOException {
-        DataSet xor = new DataSet(Nd4j.createFromArray(new float[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}),
+        DataSet xor = new DataSet(
+                Nd4j.createFromArray(new float[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}),
                 Nd4j.createFromArray(new float[][] {{0}, {1}, {1}, {0}}));
         List<XorRun> xorRuns = new ArrayList<>();
         for (int depth : new int[] {1, 3}) {
@@ -84,10 +88,14 @@ public final class NonlinearityLesson implements Lesson {
 
         XYChart chart = Charts.lineChart("Fitting sin(x) with one hidden layer", "x", "y", 800, 500);
         SineRun reference = sineRuns.get(0);
-        Charts.addCurve(chart, "sin(x)", reference.x(), java.util.Arrays.stream(reference.x()).map(Math::sin).toArray());
+        Charts.addCurve(
+                chart,
+                "sin(x)",
+                reference.x(),
+                java.util.Arrays.stream(reference.x()).map(Math::sin).toArray());
         for (SineRun r : sineRuns) {
-            Charts.addCurve(chart, r.units() + " " + r.hidden() + " units (MSE " + Table.format(r.mse()) + ")", r.x(),
-                    r.fit());
+            Charts.addCurve(
+                    chart, r.units() + " " + r.hidden() + " units (MSE " + Table.format(r.mse()) + ")", r.x(), r.fit());
         }
         Path plot = outDir.resolve("nonlinearity.png");
         Charts.savePng(chart, plot);
@@ -96,8 +104,8 @@ public final class NonlinearityLesson implements Lesson {
 
     private static double xorAccuracy(DataSet xor, KerasActivation hidden, int depth) {
         List<Integer> layers = java.util.Collections.nCopies(depth, 8);
-        MultiLayerNetwork net = LessonNets.mlp(2, layers, hidden, 1, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY,
-                new Adam(0.05), 3);
+        MultiLayerNetwork net = LessonNets.mlp(
+                2, layers, hidden, 1, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY, new Adam(0.05), 3);
         for (int e = 0; e < XOR_EPOCHS; e++) {
             net.fit(xor);
         }
@@ -106,15 +114,14 @@ public final class NonlinearityLesson implements Lesson {
     }
 
     private static SineRun fitSine(DataSet sine, KerasActivation hidden, int units) {
-        MultiLayerNetwork net = LessonNets.mlp(1, List.of(units), hidden, 1, KerasActivation.LINEAR, KerasLoss.MSE,
-                new Adam(0.05), 5);
+        MultiLayerNetwork net =
+                LessonNets.mlp(1, List.of(units), hidden, 1, KerasActivation.LINEAR, KerasLoss.MSE, new Adam(0.05), 5);
         for (int e = 0; e < SINE_EPOCHS; e++) {
             net.fit(sine);
         }
         INDArray fit = net.output(sine.getFeatures());
         double mse = fit.squaredDistance(sine.getLabels()) / sine.numExamples();
-        return new SineRun(hidden.kerasName(), units, mse, sine.getFeatures().toDoubleVector(),
-                fit.toDoubleVector());
+        return new SineRun(hidden.kerasName(), units, mse, sine.getFeatures().toDoubleVector(), fit.toDoubleVector());
     }
 
     /** 100 points of sin(x) on [-pi, pi]. */
@@ -126,7 +133,7 @@ public final class NonlinearityLesson implements Lesson {
             x[i] = (float) (-Math.PI + 2 * Math.PI * i / (n - 1));
             y[i] = (float) Math.sin(x[i]);
         }
-        return new DataSet(Nd4j.create(x, new long[] {n, 1}, DataType.FLOAT),
-                Nd4j.create(y, new long[] {n, 1}, DataType.FLOAT));
+        return new DataSet(
+                Nd4j.create(x, new long[] {n, 1}, DataType.FLOAT), Nd4j.create(y, new long[] {n, 1}, DataType.FLOAT));
     }
 }

@@ -37,9 +37,16 @@ public final class OutputLayersLesson implements Lesson {
      * @param maxRowSumGap largest |row sum - 1| of the outputs
      * @param rowsWithTwoOn how many examples have two or more outputs above 0.5
      */
-    public record Task(String kind, String head, String loss, double score, double outputMin, double outputMax,
-                       double maxRowSumGap, int rowsWithTwoOn, int targetRowsWithTwoOn) {
-    }
+    public record Task(
+            String kind,
+            String head,
+            String loss,
+            double score,
+            double outputMin,
+            double outputMax,
+            double maxRowSumGap,
+            int rowsWithTwoOn,
+            int targetRowsWithTwoOn) {}
 
     public record Result(List<Task> tasks, String table, Path plot) implements Outcome {
         public Task task(String kind) {
@@ -84,36 +91,57 @@ public final class OutputLayersLesson implements Lesson {
         // Multi-label: "right half" and "upper half", often both.
         INDArray halves = labels(points, p -> new float[] {p[0] > 0 ? 1 : 0, p[1] > 0 ? 1 : 0});
         tasks.add(classify("multi-label", x, halves, 2, KerasActivation.SIGMOID, KerasLoss.BINARY_CROSSENTROPY));
-        tasks.add(classify("multi-label, wrong head", x, halves, 2, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
+        tasks.add(classify(
+                "multi-label, wrong head", x, halves, 2, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY));
 
         // Regression: y = 3 x0 - 2 x1 + 0.5, any real value.
         INDArray target = labels(points, p -> new float[] {3 * p[0] - 2 * p[1] + 0.5f});
         tasks.add(regress(x, target));
 
-        Table table = new Table("problem", "output layer", "loss", "score", "outputs in", "max |row sum - 1|",
+        Table table = new Table(
+                "problem",
+                "output layer",
+                "loss",
+                "score",
+                "outputs in",
+                "max |row sum - 1|",
                 "rows with 2 on (target)");
         for (Task t : tasks) {
-            table.row(t.kind(), t.head(), t.loss(), t.score(),
+            table.row(
+                    t.kind(),
+                    t.head(),
+                    t.loss(),
+                    t.score(),
                     "[" + Table.format(t.outputMin()) + ", " + Table.format(t.outputMax()) + "]",
                     t.kind().startsWith("multi") ? Table.format(t.maxRowSumGap()) : "-",
-                    t.kind().startsWith("multi-label") ? t.rowsWithTwoOn() + " (" + t.targetRowsWithTwoOn() + ")" : "-");
+                    t.kind().startsWith("multi-label")
+                            ? t.rowsWithTwoOn() + " (" + t.targetRowsWithTwoOn() + ")"
+                            : "-");
         }
         out.println("Output layers by problem kind (" + EXAMPLES + " 2-D points, 1 hidden layer of 16 relu, Adam):");
         out.println("score: accuracy (exact match for multi-label), R^2 for regression");
         out.print(table);
 
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(480)
-                .title("Score by problem kind and output layer").xAxisTitle("problem").yAxisTitle("score").build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(800)
+                .height(480)
+                .title("Score by problem kind and output layer")
+                .xAxisTitle("problem")
+                .yAxisTitle("score")
+                .build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendVisible(false);
-        chart.addSeries("score", tasks.stream().map(t -> t.kind() + "\n" + t.head()).toList(),
+        chart.addSeries(
+                "score",
+                tasks.stream().map(t -> t.kind() + "\n" + t.head()).toList(),
                 tasks.stream().map(t -> (Number) t.score()).toList());
         Path plot = outDir.resolve("output-layers.png");
         Charts.savePng(chart, plot);
         return new Result(tasks, table.toString(), plot);
     }
 
-    private static Task classify(String kind, INDArray x, INDArray y, int outputs, KerasActivation head, KerasLoss loss) {
+    private static Task classify(
+            String kind, INDArray x, INDArray y, int outputs, KerasActivation head, KerasLoss loss) {
         INDArray out = train(x, y, outputs, head, loss);
         INDArray predicted;
         if (head == KerasActivation.SOFTMAX && !kind.startsWith("multi-label")) {
@@ -127,8 +155,16 @@ public final class OutputLayersLesson implements Lesson {
         }
         INDArray rowMatches = predicted.eq(y).castTo(DataType.FLOAT).min(1);
         double accuracy = rowMatches.meanNumber().doubleValue();
-        return new Task(kind, head.name().toLowerCase(), loss.kerasName(), accuracy, out.minNumber().doubleValue(),
-                out.maxNumber().doubleValue(), rowSumGap(out), countTwoOn(predicted), countTwoOn(y));
+        return new Task(
+                kind,
+                head.name().toLowerCase(),
+                loss.kerasName(),
+                accuracy,
+                out.minNumber().doubleValue(),
+                out.maxNumber().doubleValue(),
+                rowSumGap(out),
+                countTwoOn(predicted),
+                countTwoOn(y));
     }
 
     private static Task regress(INDArray x, INDArray y) {
@@ -137,12 +173,21 @@ public final class OutputLayersLesson implements Lesson {
         double mean = y.meanNumber().doubleValue();
         double ssTot = y.sub(mean).norm2Number().doubleValue();
         ssTot *= ssTot;
-        return new Task("regression", "identity", "mse", 1 - ssRes / ssTot, out.minNumber().doubleValue(),
-                out.maxNumber().doubleValue(), rowSumGap(out), 0, 0);
+        return new Task(
+                "regression",
+                "identity",
+                "mse",
+                1 - ssRes / ssTot,
+                out.minNumber().doubleValue(),
+                out.maxNumber().doubleValue(),
+                rowSumGap(out),
+                0,
+                0);
     }
 
     private static INDArray train(INDArray x, INDArray y, int outputs, KerasActivation head, KerasLoss loss) {
-        MultiLayerNetwork net = LessonNets.mlp(2, List.of(16), KerasActivation.RELU, outputs, head, loss, new Adam(0.02), 9);
+        MultiLayerNetwork net =
+                LessonNets.mlp(2, List.of(16), KerasActivation.RELU, outputs, head, loss, new Adam(0.02), 9);
         DataSet data = new DataSet(x, y);
         for (int e = 0; e < EPOCHS; e++) {
             net.fit(data);
@@ -155,7 +200,9 @@ public final class OutputLayersLesson implements Lesson {
     }
 
     private static int countTwoOn(INDArray zeroOne) {
-        return zeroOne.columns() < 2 ? 0 : zeroOne.sum(1).gte(2).castTo(DataType.INT32).sumNumber().intValue();
+        return zeroOne.columns() < 2
+                ? 0
+                : zeroOne.sum(1).gte(2).castTo(DataType.INT32).sumNumber().intValue();
     }
 
     private interface LabelFn {

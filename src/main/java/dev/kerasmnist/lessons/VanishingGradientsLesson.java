@@ -65,7 +65,10 @@ public final class VanishingGradientsLesson implements Lesson {
 
     public record Result(List<Run> runs, String data, String table, Path plot) implements Outcome {
         public Run run(String activation) {
-            return runs.stream().filter(r -> r.activation().equals(activation)).findFirst().orElseThrow();
+            return runs.stream()
+                    .filter(r -> r.activation().equals(activation))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -100,9 +103,15 @@ public final class VanishingGradientsLesson implements Lesson {
         for (String variant : VARIANTS) {
             boolean he = variant.endsWith(HE_SUFFIX);
             KerasActivation activation = KerasActivation.of(variant.replace(HE_SUFFIX, ""));
-            MultiLayerNetwork net = LessonNets.mlp(MnistSplit.PIXELS, Collections.nCopies(HIDDEN_LAYERS, WIDTH),
-                    activation, MnistSplit.CLASSES, KerasActivation.SOFTMAX, KerasLoss.CATEGORICAL_CROSSENTROPY,
-                    new Sgd(0.1), 42);
+            MultiLayerNetwork net = LessonNets.mlp(
+                    MnistSplit.PIXELS,
+                    Collections.nCopies(HIDDEN_LAYERS, WIDTH),
+                    activation,
+                    MnistSplit.CLASSES,
+                    KerasActivation.SOFTMAX,
+                    KerasLoss.CATEGORICAL_CROSSENTROPY,
+                    new Sgd(0.1),
+                    42);
             if (he) {
                 net = LessonNets.withHeInit(net);
             }
@@ -116,17 +125,29 @@ public final class VanishingGradientsLesson implements Lesson {
             runs.add(new Run(variant, norms, evaluation.accuracy()));
         }
 
-        Table table = new Table("activation", "RMS dL/dW layer 1", "RMS dL/dW layer 10", "layer 10 / layer 1",
+        Table table = new Table(
+                "activation",
+                "RMS dL/dW layer 1",
+                "RMS dL/dW layer 10",
+                "layer 10 / layer 1",
                 "accuracy after " + epochs + " epochs");
         for (Run r : runs) {
-            table.row(r.activation(), r.gradientNorms()[0], r.gradientNorms()[HIDDEN_LAYERS - 1], r.shrinkage(),
+            table.row(
+                    r.activation(),
+                    r.gradientNorms()[0],
+                    r.gradientNorms()[HIDDEN_LAYERS - 1],
+                    r.shrinkage(),
                     r.accuracy());
         }
         out.println("Gradient size per layer in one backward pass (256 examples), then SGD lr 0.1 on " + data + ":");
         out.print(table);
 
-        XYChart chart = Charts.lineChart("Gradient norm per layer (one backward pass)", "layer (1 = next to input)",
-                "RMS of dL/dW (log scale)", 800, 500);
+        XYChart chart = Charts.lineChart(
+                "Gradient norm per layer (one backward pass)",
+                "layer (1 = next to input)",
+                "RMS of dL/dW (log scale)",
+                800,
+                500);
         chart.getStyler().setYAxisLogarithmic(true);
         ((AxesChartStyler) chart.getStyler()).setYAxisDecimalPattern("0.##E0");
         double[] layers = new double[HIDDEN_LAYERS + 1];

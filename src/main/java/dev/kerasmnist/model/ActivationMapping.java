@@ -6,7 +6,11 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 final class ActivationMapping implements Dl4jMapping<ActivationSpec> {
     @Override
     public Piece build(ActivationSpec activation, Input in) {
-        return new Piece(new ActivationLayer.Builder().activation(activation.activation().dl4j()).build(), null,
+        return new Piece(
+                new ActivationLayer.Builder()
+                        .activation(activation.activation().dl4j())
+                        .build(),
+                null,
                 in.flow());
     }
 

@@ -23,12 +23,17 @@ public record ActivationSpec(KerasActivation activation) implements LayerSpec {
                 c.require(c.integer("axis", -1) == -1, "Softmax(axis=" + c.path("axis") + ")");
                 return new ActivationSpec(KerasActivation.SOFTMAX);
             case "ReLU": {
-                double max = c.path("max_value").isNumber() ? c.path("max_value").asDouble() : Double.NaN;
+                double max =
+                        c.path("max_value").isNumber() ? c.path("max_value").asDouble() : Double.NaN;
                 double slope = c.real("negative_slope", 0);
-                c.require(c.real("threshold", 0) == 0 && (slope == 0 || Double.isNaN(max))
-                        && (Double.isNaN(max) || max == 6), "ReLU(max_value=" + c.path("max_value")
-                        + ", negative_slope=" + c.path("negative_slope") + ", threshold=" + c.path("threshold") + ")");
-                return slope != 0 ? new LeakyReLUSpec(slope)
+                c.require(
+                        c.real("threshold", 0) == 0
+                                && (slope == 0 || Double.isNaN(max))
+                                && (Double.isNaN(max) || max == 6),
+                        "ReLU(max_value=" + c.path("max_value") + ", negative_slope=" + c.path("negative_slope")
+                                + ", threshold=" + c.path("threshold") + ")");
+                return slope != 0
+                        ? new LeakyReLUSpec(slope)
                         : new ActivationSpec(Double.isNaN(max) ? KerasActivation.RELU : KerasActivation.RELU6);
             }
             default:

@@ -11,8 +11,7 @@ public record AddSpec() implements MergeSpec {
     }
 
     @Override
-    public void writeConfig(ObjectNode c) {
-    }
+    public void writeConfig(ObjectNode c) {}
 
     @Override
     public String kerasClass() {

@@ -2,8 +2,7 @@ package dev.kerasmnist.model;
 
 /** Keras's {@code argmax(axis=-1)} over rows of class scores: the first maximum wins, as in NumPy. */
 public final class Argmax {
-    private Argmax() {
-    }
+    private Argmax() {}
 
     /** The index of the largest of {@code classes} values starting at {@code row * classes}. */
     public static int of(float[] rows, int row, int classes) {

@@ -22,8 +22,12 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
         // over the width (not the channels) of DL4J's NCHW maps: its axis 3, which BatchNormalization normalises
         // when told the maps are NHWC (the spec refuses the rows)
         boolean width = shape.length == 3 && bn.axisIndex(shape) != (format == DataFormat.CHANNELS_LAST ? 2 : 0);
-        BatchNormalization.Builder builder = new BatchNormalization.Builder().nIn(normalised).nOut(normalised)
-                .eps(bn.epsilon()).decay(bn.momentum()).useLogStd(false);
+        BatchNormalization.Builder builder = new BatchNormalization.Builder()
+                .nIn(normalised)
+                .nOut(normalised)
+                .eps(bn.epsilon())
+                .decay(bn.momentum())
+                .useLogStd(false);
         if (width) {
             builder.dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NHWC);
         } else if (normalised != channels) {
@@ -37,10 +41,10 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
     public void setWeights(BatchNormalizationSpec bn, Layer dl4j, List<INDArray> w, int[] order) {
         int i = 0;
         long n = w.get(w.size() - 1).length();
-        Dl4jParams.set(dl4j, "gamma", bn.scale() ? Dl4jParams.features(w.get(i++), order)
-                : Nd4j.ones(DataType.FLOAT, n));
-        Dl4jParams.set(dl4j, "beta", bn.center() ? Dl4jParams.features(w.get(i++), order)
-                : Nd4j.zeros(DataType.FLOAT, n));
+        Dl4jParams.set(
+                dl4j, "gamma", bn.scale() ? Dl4jParams.features(w.get(i++), order) : Nd4j.ones(DataType.FLOAT, n));
+        Dl4jParams.set(
+                dl4j, "beta", bn.center() ? Dl4jParams.features(w.get(i++), order) : Nd4j.zeros(DataType.FLOAT, n));
         Dl4jParams.set(dl4j, "mean", Dl4jParams.features(w.get(i++), order));
         Dl4jParams.set(dl4j, "var", Dl4jParams.features(w.get(i), order));
     }
@@ -73,13 +77,17 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
         }
         int n = (int) in.weights().get(in.weights().size() - 1).length();
         int i = 0;
-        String gamma = bn.scale() ? g.constant("gamma", in.weight(i++)) : g.constant("gamma", Nd4j.ones(DataType.FLOAT, n));
-        String beta = bn.center() ? g.constant("beta", in.weight(i++)) : g.constant("beta", Nd4j.zeros(DataType.FLOAT, n));
+        String gamma =
+                bn.scale() ? g.constant("gamma", in.weight(i++)) : g.constant("gamma", Nd4j.ones(DataType.FLOAT, n));
+        String beta =
+                bn.center() ? g.constant("beta", in.weight(i++)) : g.constant("beta", Nd4j.zeros(DataType.FLOAT, n));
         String mean = g.constant("moving_mean", in.weight(i++));
         String variance = g.constant("moving_variance", in.weight(i));
-        String input = width == 0 ? x.name()
-                : g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 0, 3, 2, 1));
-        String y = g.node("BatchNormalization", List.of(input, gamma, beta, mean, variance),
+        String input =
+                width == 0 ? x.name() : g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 0, 3, 2, 1));
+        String y = g.node(
+                "BatchNormalization",
+                List.of(input, gamma, beta, mean, variance),
                 OnnxGraph.attr("epsilon", bn.epsilon()));
         return x.to(width == 0 ? y : g.node("Transpose", List.of(y), OnnxGraph.ints("perm", 0, 3, 2, 1)), in.out());
     }

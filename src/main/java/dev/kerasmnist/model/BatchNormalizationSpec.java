@@ -16,8 +16,8 @@ public record BatchNormalizationSpec(int axis, double momentum, double epsilon, 
 
     public BatchNormalizationSpec {
         if (!(epsilon > 0) || !(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("BatchNormalization needs epsilon > 0 and momentum in [0, 1), got "
-                    + epsilon + " and " + momentum);
+            throw new IllegalArgumentException(
+                    "BatchNormalization needs epsilon > 0 and momentum in [0, 1), got " + epsilon + " and " + momentum);
         }
     }
 
@@ -28,17 +28,24 @@ public record BatchNormalizationSpec(int axis, double momentum, double epsilon, 
     static BatchNormalizationSpec read(LayerConfig c) {
         JsonNode axis = c.path("axis");
         c.require(!axis.isArray() || axis.size() == 1, "BatchNormalization over axes " + axis);
-        c.require(!c.flag("renorm", false) && !c.has("virtual_batch_size"),
+        c.require(
+                !c.flag("renorm", false) && !c.has("virtual_batch_size"),
                 "BatchNormalization with renorm or virtual batches");
         BatchNormalizationSpec k = KERAS_DEFAULTS;
-        return new BatchNormalizationSpec(axis.isArray() ? axis.get(0).asInt() : axis.asInt(k.axis),
-                c.real("momentum", k.momentum), c.real("epsilon", k.epsilon), c.flag("center", k.center),
+        return new BatchNormalizationSpec(
+                axis.isArray() ? axis.get(0).asInt() : axis.asInt(k.axis),
+                c.real("momentum", k.momentum),
+                c.real("epsilon", k.epsilon),
+                c.flag("center", k.center),
                 c.flag("scale", k.scale));
     }
 
     @Override
     public void writeConfig(ObjectNode c) {
-        c.put("axis", axis).put("momentum", momentum).put("epsilon", epsilon).put("center", center)
+        c.put("axis", axis)
+                .put("momentum", momentum)
+                .put("epsilon", epsilon)
+                .put("center", center)
                 .put("scale", scale);
     }
 

@@ -21,8 +21,9 @@ final class ConcatenateMapping implements Dl4jMapping<ConcatenateSpec> {
         }
         boolean ok = first.form() == Form.FLAT ? rank == 1 : first.form() == Form.IMAGE && rank == 3;
         if (!ok || concat.axisIn(rank) != channels) {
-            throw new IllegalArgumentException("Concatenate(axis=" + concat.axis() + ") of " + first.form()
-                    .name().toLowerCase() + " values of rank " + rank + ": only along the features of vectors or"
+            throw new IllegalArgumentException("Concatenate(axis=" + concat.axis() + ") of "
+                    + first.form().name().toLowerCase() + " values of rank " + rank
+                    + ": only along the features of vectors or"
                     + " the channels of feature maps");
         }
         return Piece.vertex(new MergeVertex(), first.form() == Form.FLAT ? first.flat(order(in)) : first);
@@ -50,7 +51,9 @@ final class ConcatenateMapping implements Dl4jMapping<ConcatenateSpec> {
     public OnnxGraph.Value onnx(ConcatenateSpec concat, OnnxGraph g, OnnxGraph.In in) {
         List<OnnxGraph.Value> xs = OnnxGraph.alike(g, in.values());
         int axis = OnnxGraph.onnxAxis(xs.get(0), concat.axisIn(xs.get(0).shape().length));
-        return xs.get(0).to(g.node("Concat", xs.stream().map(OnnxGraph.Value::name).toList(),
-                OnnxGraph.attr("axis", axis)), in.out());
+        return xs.get(0)
+                .to(
+                        g.node("Concat", xs.stream().map(OnnxGraph.Value::name).toList(), OnnxGraph.attr("axis", axis)),
+                        in.out());
     }
 }

@@ -13,9 +13,14 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
     public Piece build(Conv2DSpec conv, Input in) {
         // glorot_uniform has Keras's fans in DL4J's ConvolutionParamInitializer (fan_in = channels_in * k * k,
         // fan_out = filters * k * k / strides)
-        ConvolutionLayer layer = new ConvolutionLayer.Builder(conv.kernelSize().array(), conv.strides().array())
-                .convolutionMode(mode(conv.padding())).nIn(conv.dataFormat().channels(in.shape()))
-                .nOut(conv.filters()).hasBias(conv.useBias()).activation(conv.activation().dl4j()).build();
+        ConvolutionLayer layer = new ConvolutionLayer.Builder(
+                        conv.kernelSize().array(), conv.strides().array())
+                .convolutionMode(mode(conv.padding()))
+                .nIn(conv.dataFormat().channels(in.shape()))
+                .nOut(conv.filters())
+                .hasBias(conv.useBias())
+                .activation(conv.activation().dl4j())
+                .build();
         return in.onImage(conv.kerasClass(), conv.dataFormat(), layer);
     }
 
@@ -48,15 +53,23 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
     @Override
     public OnnxGraph.Value onnx(Conv2DSpec conv, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = g.nchw(in.value(), conv.dataFormat());
-        List<String> inputs = new ArrayList<>(List.of(x.name(), g.constant("kernel", in.weight(0).permute(3, 2, 0, 1))));
+        List<String> inputs = new ArrayList<>(
+                List.of(x.name(), g.constant("kernel", in.weight(0).permute(3, 2, 0, 1))));
         if (conv.useBias()) {
             inputs.add(g.constant("bias", in.weight(1)));
         }
-        long[] p = OnnxGraph.pads(conv.padding(), OnnxGraph.chw(x.shape(), conv.dataFormat()), conv.kernelSize(),
-                conv.strides());
-        String y = g.node("Conv", inputs, OnnxGraph.ints("kernel_shape", conv.kernelSize().rows(),
-                conv.kernelSize().cols()), OnnxGraph.ints("strides", conv.strides().rows(), conv.strides().cols()),
-                OnnxGraph.ints("pads", p), OnnxGraph.ints("dilations", 1, 1));
+        long[] p = OnnxGraph.pads(
+                conv.padding(), OnnxGraph.chw(x.shape(), conv.dataFormat()), conv.kernelSize(), conv.strides());
+        String y = g.node(
+                "Conv",
+                inputs,
+                OnnxGraph.ints(
+                        "kernel_shape",
+                        conv.kernelSize().rows(),
+                        conv.kernelSize().cols()),
+                OnnxGraph.ints("strides", conv.strides().rows(), conv.strides().cols()),
+                OnnxGraph.ints("pads", p),
+                OnnxGraph.ints("dilations", 1, 1));
         return g.activation(x.to(y, in.out()), conv.activation(), conv);
     }
 }

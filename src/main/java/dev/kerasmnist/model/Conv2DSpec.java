@@ -11,21 +11,34 @@ import java.util.List;
  * activation=None, use_bias=True)}, with {@code kernel_initializer="glorot_uniform"} and {@code bias_initializer=
  * "zeros"}. Read it like the Keras call: {@code new Conv2DSpec(32, 3, RELU).withStrides(2).withPadding(SAME)}.
  */
-public record Conv2DSpec(int filters, Size2D kernelSize, Size2D strides, Padding padding, DataFormat dataFormat,
-                         KerasActivation activation, boolean useBias) implements LayerSpec {
+public record Conv2DSpec(
+        int filters,
+        Size2D kernelSize,
+        Size2D strides,
+        Padding padding,
+        DataFormat dataFormat,
+        KerasActivation activation,
+        boolean useBias)
+        implements LayerSpec {
     public Conv2DSpec {
         if (filters < 1) {
             throw new IllegalArgumentException("Conv2D needs at least 1 filter, got " + filters);
         }
         if (kernelSize == null || strides == null || padding == null || dataFormat == null || activation == null) {
-            throw new IllegalArgumentException("Conv2D needs a kernel size, strides, padding, data format and"
-                    + " activation");
+            throw new IllegalArgumentException(
+                    "Conv2D needs a kernel size, strides, padding, data format and" + " activation");
         }
     }
 
     /** {@code Conv2D(filters, (kernel, kernel), activation=...)} with Keras's other defaults. */
     public Conv2DSpec(int filters, int kernel, KerasActivation activation) {
-        this(filters, Size2D.square(kernel), Size2D.square(1), Padding.VALID, DataFormat.CHANNELS_LAST, activation,
+        this(
+                filters,
+                Size2D.square(kernel),
+                Size2D.square(1),
+                Padding.VALID,
+                DataFormat.CHANNELS_LAST,
+                activation,
                 true);
     }
 
@@ -35,23 +48,38 @@ public record Conv2DSpec(int filters, Size2D kernelSize, Size2D strides, Padding
 
     /** Reads saved specs, including those written before strides and padding were recorded ({@code kernel}). */
     @JsonCreator
-    static Conv2DSpec json(@JsonProperty("filters") int filters, @JsonProperty("kernelSize") Size2D kernelSize,
-                           @JsonProperty("kernel") Integer kernel, @JsonProperty("strides") Size2D strides,
-                           @JsonProperty("padding") Padding padding, @JsonProperty("dataFormat") DataFormat dataFormat,
-                           @JsonProperty("activation") KerasActivation activation,
-                           @JsonProperty("useBias") Boolean useBias) {
-        return new Conv2DSpec(filters, kernelSize != null ? kernelSize : Size2D.square(kernel == null ? 0 : kernel),
-                strides != null ? strides : Size2D.square(1), padding != null ? padding : Padding.VALID,
-                dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST, activation, useBias == null || useBias);
+    static Conv2DSpec json(
+            @JsonProperty("filters") int filters,
+            @JsonProperty("kernelSize") Size2D kernelSize,
+            @JsonProperty("kernel") Integer kernel,
+            @JsonProperty("strides") Size2D strides,
+            @JsonProperty("padding") Padding padding,
+            @JsonProperty("dataFormat") DataFormat dataFormat,
+            @JsonProperty("activation") KerasActivation activation,
+            @JsonProperty("useBias") Boolean useBias) {
+        return new Conv2DSpec(
+                filters,
+                kernelSize != null ? kernelSize : Size2D.square(kernel == null ? 0 : kernel),
+                strides != null ? strides : Size2D.square(1),
+                padding != null ? padding : Padding.VALID,
+                dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST,
+                activation,
+                useBias == null || useBias);
     }
 
     static Conv2DSpec read(LayerConfig c) {
         Size2D dilation = c.size("dilation_rate", Size2D.square(1));
-        c.require(dilation.rows() == 1 && dilation.cols() == 1, "Conv2D(dilation_rate=" + c.path("dilation_rate") + ")");
+        c.require(
+                dilation.rows() == 1 && dilation.cols() == 1, "Conv2D(dilation_rate=" + c.path("dilation_rate") + ")");
         c.require(c.integer("groups", 1) == 1, "Conv2D(groups=" + c.path("groups") + ")");
-        return new Conv2DSpec(c.integer("filters"), c.size("kernel_size", null), c.size("strides", Size2D.square(1)),
-                Padding.of(c.path("padding").asText("valid")), c.dataFormat(),
-                c.activation("activation", KerasActivation.LINEAR), c.flag("use_bias", true));
+        return new Conv2DSpec(
+                c.integer("filters"),
+                c.size("kernel_size", null),
+                c.size("strides", Size2D.square(1)),
+                Padding.of(c.path("padding").asText("valid")),
+                c.dataFormat(),
+                c.activation("activation", KerasActivation.LINEAR),
+                c.flag("use_bias", true));
     }
 
     @Override
@@ -61,7 +89,9 @@ public record Conv2DSpec(int filters, Size2D kernelSize, Size2D strides, Padding
         c.set("strides", LayerConfig.pair(strides));
         c.put("padding", padding.kerasName()).put("data_format", dataFormat.kerasName());
         c.set("dilation_rate", LayerConfig.pair(Size2D.square(1)));
-        c.put("groups", 1).put("activation", LayerConfig.activationName(activation)).put("use_bias", useBias);
+        c.put("groups", 1)
+                .put("activation", LayerConfig.activationName(activation))
+                .put("use_bias", useBias);
         LayerConfig.writeInitializers(c);
     }
 

@@ -42,8 +42,10 @@ public enum DataFormat {
 
     @JsonCreator
     public static DataFormat of(String name) {
-        return Arrays.stream(values()).filter(p -> p.kerasName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unsupported data_format '" + name
-                        + "'; use channels_last or channels_first"));
+        return Arrays.stream(values())
+                .filter(p -> p.kerasName.equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unsupported data_format '" + name + "'; use channels_last or channels_first"));
     }
 }

@@ -15,10 +15,16 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
             throw new IllegalArgumentException("Dense after a sequence: add LSTM(return_sequences=False)");
         }
         org.deeplearning4j.nn.conf.layers.Layer layer = in.last()
-                ? new OutputLayer.Builder(in.spec().loss().dl4j(dense.units())).nIn(in.shape()[0])
-                        .nOut(dense.units()).activation(outputActivation(in.spec(), dense.activation())).build()
-                : new DenseLayer.Builder().nIn(in.shape()[0]).nOut(dense.units())
-                        .activation(dense.activation().dl4j()).build();
+                ? new OutputLayer.Builder(in.spec().loss().dl4j(dense.units()))
+                        .nIn(in.shape()[0])
+                        .nOut(dense.units())
+                        .activation(outputActivation(in.spec(), dense.activation()))
+                        .build()
+                : new DenseLayer.Builder()
+                        .nIn(in.shape()[0])
+                        .nOut(dense.units())
+                        .activation(dense.activation().dl4j())
+                        .build();
         return new Piece(layer, null, in.flow().flat(null));
     }
 
@@ -29,8 +35,8 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
     static org.nd4j.linalg.activations.IActivation outputActivation(ModelSpec spec, KerasActivation activation) {
         if (spec.loss().fromLogits()) {
             if (activation != KerasActivation.LINEAR) {
-                throw new IllegalArgumentException("a from_logits loss needs a linear last layer (logits), not "
-                        + activation.kerasName());
+                throw new IllegalArgumentException(
+                        "a from_logits loss needs a linear last layer (logits), not " + activation.kerasName());
             }
             return KerasActivation.SOFTMAX.dl4j();
         }
@@ -48,14 +54,16 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
     @Override
     public List<INDArray> kerasWeights(DenseSpec dense, Layer dl4j, int[] order) {
         INDArray kernel = dl4j.getParam("W").dup();
-        return List.of(order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order)),
+        return List.of(
+                order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order)),
                 Dl4jParams.flat(dl4j.getParam("b")));
     }
 
     @Override
     public OnnxGraph.Value onnx(DenseSpec dense, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = in.value();
-        String y = g.node("Gemm", List.of(x.name(), g.constant("kernel", in.weight(0)), g.constant("bias", in.weight(1))));
+        String y =
+                g.node("Gemm", List.of(x.name(), g.constant("kernel", in.weight(0)), g.constant("bias", in.weight(1))));
         return g.activation(x.to(y, in.out()), dense.activation(), dense);
     }
 }

@@ -30,7 +30,9 @@ public record DenseSpec(int units, KerasActivation activation) implements LayerS
 
     @Override
     public void writeConfig(ObjectNode c) {
-        c.put("units", units).put("activation", LayerConfig.activationName(activation)).put("use_bias", true);
+        c.put("units", units)
+                .put("activation", LayerConfig.activationName(activation))
+                .put("use_bias", true);
         LayerConfig.writeInitializers(c);
     }
 
@@ -42,8 +44,8 @@ public record DenseSpec(int units, KerasActivation activation) implements LayerS
     @Override
     public int[] outputShape(int[] input, DataFormat format) {
         if (input.length != 1) {
-            throw new IllegalArgumentException("Dense needs a flat vector, not " + Arrays.toString(input)
-                    + ": put Flatten() before it");
+            throw new IllegalArgumentException(
+                    "Dense needs a flat vector, not " + Arrays.toString(input) + ": put Flatten() before it");
         }
         return new int[] {units};
     }

@@ -20,16 +20,14 @@ interface Dl4jMapping<L extends LayerSpec> {
     Piece build(L layer, Input in);
 
     /** Sets parameters that Keras keeps constant and does not store (Rescaling's). */
-    default void setConstants(L layer, Layer dl4j) {
-    }
+    default void setConstants(L layer, Layer dl4j) {}
 
     /**
      * Copies Keras's variables (in Keras's order and shapes, already checked against {@link LayerSpec#variables})
      * into the DL4J layer, converting the layout. {@code order} is the Keras order of the flat features the layer
      * takes, null when DL4J's order is Keras's.
      */
-    default void setWeights(L layer, Layer dl4j, List<INDArray> keras, int[] order) {
-    }
+    default void setWeights(L layer, Layer dl4j, List<INDArray> keras, int[] order) {}
 
     /** The DL4J layer's parameters as Keras's variables, in Keras's order and layout. */
     default List<INDArray> kerasWeights(L layer, Layer dl4j, int[] order) {
@@ -44,7 +42,11 @@ interface Dl4jMapping<L extends LayerSpec> {
     OnnxGraph.Value onnx(L layer, OnnxGraph g, OnnxGraph.In in);
 
     /** What a DL4J layer's input is: a flat vector, NCHW feature maps, or an NWC sequence. */
-    enum Form { FLAT, IMAGE, SEQUENCE }
+    enum Form {
+        FLAT,
+        IMAGE,
+        SEQUENCE
+    }
 
     /**
      * What flows out of a layer in DL4J.
@@ -69,7 +71,8 @@ interface Dl4jMapping<L extends LayerSpec> {
 
         /** Another preprocessor after the pending one. */
         Flow then(InputPreProcessor next) {
-            return new Flow(form, format, order, pending == null ? next : new ComposableInputPreProcessor(pending, next));
+            return new Flow(
+                    form, format, order, pending == null ? next : new ComposableInputPreProcessor(pending, next));
         }
 
         Flow withoutPending() {
@@ -78,7 +81,8 @@ interface Dl4jMapping<L extends LayerSpec> {
 
         /** Whether two flows lay out their values alike (the inputs of an element-wise join must). */
         boolean alike(Flow other) {
-            return form == other.form && Arrays.equals(order, other.order)
+            return form == other.form
+                    && Arrays.equals(order, other.order)
                     && (pending == null) == (other.pending == null);
         }
     }
@@ -87,8 +91,8 @@ interface Dl4jMapping<L extends LayerSpec> {
      * One layer in DL4J: its layer or vertex (or neither: Flatten and Reshape of flat values), the preprocessor before
      * it, and what flows out.
      */
-    record Piece(org.deeplearning4j.nn.conf.layers.Layer layer, GraphVertex vertex, InputPreProcessor before,
-                 Flow after) {
+    record Piece(
+            org.deeplearning4j.nn.conf.layers.Layer layer, GraphVertex vertex, InputPreProcessor before, Flow after) {
         Piece(org.deeplearning4j.nn.conf.layers.Layer layer, InputPreProcessor before, Flow after) {
             this(layer, null, before, after);
         }
@@ -129,7 +133,8 @@ interface Dl4jMapping<L extends LayerSpec> {
                 throw new IllegalArgumentException(layer + " on flat values as " + Arrays.toString(shape())
                         + " channels-last: only one channel can be read from a flat vector");
             }
-            return new FeedForwardToCnnPreProcessor(format.rows(shape()), format.cols(shape()), format.channels(shape()));
+            return new FeedForwardToCnnPreProcessor(
+                    format.rows(shape()), format.cols(shape()), format.channels(shape()));
         }
 
         /** The layer as DL4J's NCHW feature maps give it: read in {@code format} unless maps already. */

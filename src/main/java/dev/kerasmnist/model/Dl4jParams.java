@@ -7,15 +7,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Moving arrays between Keras's variables and DL4J's parameters, which the layer mappings share. */
 final class Dl4jParams {
-    private Dl4jParams() {
-    }
+    private Dl4jParams() {}
 
     /** Assigns {@code value} (any shape of the same length) to the DL4J parameter {@code key}. */
     static void set(Layer layer, String key, INDArray value) {
         INDArray target = layer.getParam(key);
         if (target.length() != value.length()) {
-            throw new IllegalArgumentException("parameter " + key + " of " + layer.getClass().getSimpleName()
-                    + " has " + target.length() + " values, not " + value.length());
+            throw new IllegalArgumentException("parameter " + key + " of "
+                    + layer.getClass().getSimpleName() + " has " + target.length() + " values, not " + value.length());
         }
         target.assign(value.castTo(DataType.FLOAT).dup('c').reshape(target.shape()));
     }

@@ -11,8 +11,12 @@ final class DropoutMapping implements Dl4jMapping<DropoutSpec> {
     @Override
     public Piece build(DropoutSpec dropout, Input in) {
         DropoutLayer.Builder b = new DropoutLayer.Builder().dropOut(new Dropout(1 - dropout.rate()));
-        return new Piece(in.flow().form() == Form.FLAT ? b.nIn(in.shape()[0]).nOut(in.shape()[0]).build() : b.build(),
-                null, in.flow());
+        return new Piece(
+                in.flow().form() == Form.FLAT
+                        ? b.nIn(in.shape()[0]).nOut(in.shape()[0]).build()
+                        : b.build(),
+                null,
+                in.flow());
     }
 
     @Override

@@ -15,12 +15,12 @@ public final class FastPathHook {
     }
 
     // a build without model.fast would train differently (and could not place epsilon as Keras 3 does): refused
-    private static final Provider PROVIDER = ServiceLoader.load(Provider.class).findFirst()
+    private static final Provider PROVIDER = ServiceLoader.load(Provider.class)
+            .findFirst()
             .orElseThrow(() -> new IllegalStateException("no fast path on the class path: model.fast's"
                     + " META-INF/services/" + Provider.class.getName() + " is missing"));
 
-    private FastPathHook() {
-    }
+    private FastPathHook() {}
 
     static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
         return PROVIDER.install(net, epsilon);

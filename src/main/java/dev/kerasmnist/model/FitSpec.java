@@ -1,8 +1,8 @@
 package dev.kerasmnist.model;
 
+import dev.kerasmnist.data.Augmentation;
 import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.failures.SettingException;
-import dev.kerasmnist.data.Augmentation;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,14 +27,23 @@ import java.util.Optional;
  * @param learningRateDecay the learning rate is multiplied by this before every epoch after the first, as Keras's
  *                          {@code LearningRateScheduler(lambda epoch, lr: lr if epoch == 0 else lr * decay)}
  */
-public record FitSpec(int epochs, int batchSize, long seed, int initialEpoch, Optional<Integer> limit,
-        Optional<Double> validationSplit, Optional<EarlyStoppingSpec> earlyStopping,
-        Optional<Augmentation> augmentation, Optional<Double> learningRateDecay) {
+public record FitSpec(
+        int epochs,
+        int batchSize,
+        long seed,
+        int initialEpoch,
+        Optional<Integer> limit,
+        Optional<Double> validationSplit,
+        Optional<EarlyStoppingSpec> earlyStopping,
+        Optional<Augmentation> augmentation,
+        Optional<Double> learningRateDecay) {
     /** Keras's own {@code fit} defaults: {@code epochs=1, batch_size=32}. */
     public static final int KERAS_EPOCHS = 1;
+
     public static final int KERAS_BATCH_SIZE = 32;
     /** The tutorial's {@code fit(epochs=5, batch_size=128)}. */
     public static final int TUTORIAL_EPOCHS = 5;
+
     public static final int TUTORIAL_BATCH_SIZE = 128;
     /** Our fixed default seed; the tutorial's run was not seeded. */
     public static final long DEFAULT_SEED = 1;
@@ -65,15 +74,24 @@ public record FitSpec(int epochs, int batchSize, long seed, int initialEpoch, Op
             throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + learningRateDecay.get());
         }
         if (earlyStopping.isPresent() && validationSplit.isEmpty()) {
-            throw new SettingException("early stopping watches val_loss, and there is no "
-                    + "validation split", List.of(new Remedy.ValidationSplit(0.1)));
+            throw new SettingException(
+                    "early stopping watches val_loss, and there is no " + "validation split",
+                    List.of(new Remedy.ValidationSplit(0.1)));
         }
     }
 
     /** {@code model.fit(x, y)} with Keras's defaults (epochs=1, batch_size=32), shuffled by {@code seed}. */
     public static FitSpec keras(long seed) {
-        return new FitSpec(KERAS_EPOCHS, KERAS_BATCH_SIZE, seed, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        return new FitSpec(
+                KERAS_EPOCHS,
+                KERAS_BATCH_SIZE,
+                seed,
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** The tutorial's {@code fit(epochs=5, batch_size=128)}. */
@@ -82,54 +100,134 @@ public record FitSpec(int epochs, int batchSize, long seed, int initialEpoch, Op
     }
 
     public FitSpec epochs(int newEpochs) {
-        return new FitSpec(newEpochs, batchSize, seed, initialEpoch, limit, validationSplit, earlyStopping,
-                augmentation, learningRateDecay);
+        return new FitSpec(
+                newEpochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec batchSize(int newBatchSize) {
-        return new FitSpec(epochs, newBatchSize, seed, initialEpoch, limit, validationSplit, earlyStopping,
-                augmentation, learningRateDecay);
+        return new FitSpec(
+                epochs,
+                newBatchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec seed(long newSeed) {
-        return new FitSpec(epochs, batchSize, newSeed, initialEpoch, limit, validationSplit, earlyStopping,
-                augmentation, learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                newSeed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec initialEpoch(int epochsDone) {
-        return new FitSpec(epochs, batchSize, seed, epochsDone, limit, validationSplit, earlyStopping, augmentation,
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                epochsDone,
+                limit,
+                validationSplit,
+                earlyStopping,
+                augmentation,
                 learningRateDecay);
     }
 
     /** Only the first {@code examples} training examples (before the validation split). */
     public FitSpec limit(int examples) {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, Optional.of(examples), validationSplit,
-                earlyStopping, augmentation, learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                Optional.of(examples),
+                validationSplit,
+                earlyStopping,
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec validationSplit(double fraction) {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, limit, Optional.of(fraction), earlyStopping,
-                augmentation, learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                Optional.of(fraction),
+                earlyStopping,
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec earlyStopping(EarlyStoppingSpec callback) {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, limit, validationSplit, Optional.of(callback),
-                augmentation, learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                Optional.of(callback),
+                augmentation,
+                learningRateDecay);
     }
 
     public FitSpec augmentation(Augmentation distortions) {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, limit, validationSplit, earlyStopping,
-                Optional.of(distortions), learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                Optional.of(distortions),
+                learningRateDecay);
     }
 
     public FitSpec noAugmentation() {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, limit, validationSplit, earlyStopping,
-                Optional.empty(), learningRateDecay);
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                Optional.empty(),
+                learningRateDecay);
     }
 
     public FitSpec learningRateDecay(double factor) {
-        return new FitSpec(epochs, batchSize, seed, initialEpoch, limit, validationSplit, earlyStopping,
-                augmentation, Optional.of(factor));
+        return new FitSpec(
+                epochs,
+                batchSize,
+                seed,
+                initialEpoch,
+                limit,
+                validationSplit,
+                earlyStopping,
+                augmentation,
+                Optional.of(factor));
     }
 
     /** The training examples used out of {@code available}: all of them, or the limit. */
@@ -149,8 +247,8 @@ public record FitSpec(int epochs, int batchSize, long seed, int initialEpoch, Op
         double split = validationSplit.get();
         int at = (int) Math.floor(examples * (1.0 - split));
         if (at < 1 || at >= examples) {
-            throw new IllegalArgumentException("validation split " + split + " of " + examples
-                    + " examples leaves " + at + " to train on and " + (examples - at) + " to validate");
+            throw new IllegalArgumentException("validation split " + split + " of " + examples + " examples leaves "
+                    + at + " to train on and " + (examples - at) + " to validate");
         }
         return at;
     }

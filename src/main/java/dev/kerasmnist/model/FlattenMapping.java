@@ -20,15 +20,15 @@ final class FlattenMapping implements Dl4jMapping<FlattenSpec> {
         if (flow.form() == Form.IMAGE) {
             DataFormat format = flow.format();
             int[] shape = in.shape();
-            Flow flat = flow.then(new CnnToFeedForwardPreProcessor(format.rows(shape), format.cols(shape),
-                    format.channels(shape)));
+            Flow flat = flow.then(
+                    new CnnToFeedForwardPreProcessor(format.rows(shape), format.cols(shape), format.channels(shape)));
             if (format == DataFormat.CHANNELS_LAST && channelsFirst) {
-                throw new IllegalArgumentException("Flatten(data_format='channels_first') of channels-last"
-                        + " feature maps");
+                throw new IllegalArgumentException(
+                        "Flatten(data_format='channels_first') of channels-last" + " feature maps");
             }
             boolean hwc = format == DataFormat.CHANNELS_LAST || channelsFirst;
-            return Piece.none(flat.flat(hwc ? hwcOrder(format.rows(shape), format.cols(shape),
-                    format.channels(shape)) : null));
+            return Piece.none(
+                    flat.flat(hwc ? hwcOrder(format.rows(shape), format.cols(shape), format.channels(shape)) : null));
         } else if (flow.form() == Form.SEQUENCE) {
             throw new IllegalArgumentException(layer.kerasClass() + " of a sequence: use LSTM(return_sequences=False)");
         }

@@ -13,8 +13,8 @@ public record GlobalPooling2DSpec(PoolType poolType, DataFormat dataFormat) impl
     /** {@code GlobalAveragePooling2D} (or {@code GlobalAvgPool2D}), {@code GlobalMaxPooling2D} (or ...Pool2D). */
     static GlobalPooling2DSpec read(LayerConfig c) {
         c.require(!c.flag("keepdims", false), c.className() + "(keepdims=True)");
-        return new GlobalPooling2DSpec(c.className().startsWith("GlobalMax") ? PoolType.MAX : PoolType.AVERAGE,
-                c.dataFormat());
+        return new GlobalPooling2DSpec(
+                c.className().startsWith("GlobalMax") ? PoolType.MAX : PoolType.AVERAGE, c.dataFormat());
     }
 
     @Override

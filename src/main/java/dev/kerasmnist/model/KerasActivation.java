@@ -57,9 +57,13 @@ public enum KerasActivation {
     @JsonCreator
     public static KerasActivation of(String name) {
         String canonical = "swish".equals(name) ? "silu" : name;
-        return Arrays.stream(values()).filter(a -> a.kerasName.equals(canonical)).findFirst()
+        return Arrays.stream(values())
+                .filter(a -> a.kerasName.equals(canonical))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unsupported activation '" + name + "'; use one of "
-                        + Arrays.stream(values()).map(KerasActivation::kerasName).toList()));
+                        + Arrays.stream(values())
+                                .map(KerasActivation::kerasName)
+                                .toList()));
     }
 
     /** The activation {@code name} in a file of Keras generation {@code kerasMajor} (2 or 3). */

@@ -51,8 +51,9 @@ public enum KerasLoss {
     public ILossFunction dl4j(int outputs) {
         return switch (this) {
             case CATEGORICAL_CROSSENTROPY, CATEGORICAL_CROSSENTROPY_FROM_LOGITS -> new LossMCXENT();
-            case BINARY_CROSSENTROPY -> new LossBinaryXENT(KERAS_EPSILON,
-                    Nd4j.valueArrayOf(new long[] {1, outputs}, 1.0 / outputs, DataType.FLOAT));
+            case BINARY_CROSSENTROPY ->
+                new LossBinaryXENT(
+                        KERAS_EPSILON, Nd4j.valueArrayOf(new long[] {1, outputs}, 1.0 / outputs, DataType.FLOAT));
             case MSE -> new LossMSE();
         };
     }
@@ -65,7 +66,9 @@ public enum KerasLoss {
     /** The loss Keras calls {@code name}, e.g. {@code "categorical_crossentropy"}. */
     @JsonCreator
     public static KerasLoss of(String name) {
-        return Arrays.stream(values()).filter(l -> l.kerasName.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(l -> l.kerasName.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unsupported loss '" + name + "'; use one of "
                         + Arrays.stream(values()).map(KerasLoss::kerasName).toList()));
     }

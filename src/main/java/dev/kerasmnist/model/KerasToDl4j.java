@@ -37,8 +37,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * DL4J's NWC, {@code (timesteps, features)} as in Keras, so the 28 rows of an image reach an LSTM as they are.
  */
 public final class KerasToDl4j {
-    private KerasToDl4j() {
-    }
+    private KerasToDl4j() {}
 
     /** The DL4J configuration equivalent to {@code spec}, a chain (see {@link #graphConfiguration} for graphs). */
     public static MultiLayerConfiguration configuration(ModelSpec spec) {
@@ -64,17 +63,16 @@ public final class KerasToDl4j {
      * @param vertex     per spec layer, its DL4J layer's vertex name (graphs)
      * @param inputOrder per spec layer, the Keras order of the flat features it takes (null: the identity)
      */
-    private record Plan(Object conf, int[] dl4jIndex, String[] vertex, List<int[]> inputOrder, boolean scaled) {
-    }
+    private record Plan(Object conf, int[] dl4jIndex, String[] vertex, List<int[]> inputOrder, boolean scaled) {}
 
     private static NeuralNetConfiguration.Builder base(ModelSpec spec, IUpdater updater) {
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
-                .dataType(DataType.FLOAT)                                  // keras.backend.floatx() == 'float32'
+                .dataType(DataType.FLOAT) // keras.backend.floatx() == 'float32'
                 .updater(updater)
                 .weightInit(KerasInitializer.DENSE_KERNEL_DEFAULT.weightInit()) // glorot_uniform
-                .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue())      // zeros
-                .miniBatch(true);                                          // losses averaged over the batch
+                .biasInit(KerasInitializer.DENSE_BIAS_DEFAULT.biasValue()) // zeros
+                .miniBatch(true); // losses averaged over the batch
     }
 
     private static Plan plan(ModelSpec spec, IUpdater updater) {
@@ -104,10 +102,12 @@ public final class KerasToDl4j {
         }
         boolean scaled = spec.inputScale() != 1;
         int[] shape = shapes.get(n - 1);
-        LossLayer loss = pieces[n - 1].layer() instanceof BaseOutputLayer ? null
+        LossLayer loss = pieces[n - 1].layer() instanceof BaseOutputLayer
+                ? null
                 // the model ends in an activation, pooling or normalisation: DL4J puts the loss on a LossLayer
-                : new LossLayer.Builder(spec.loss().dl4j(shape[0])).activation(spec.loss().fromLogits()
-                        ? Activation.SOFTMAX : Activation.IDENTITY).build();
+                : new LossLayer.Builder(spec.loss().dl4j(shape[0]))
+                        .activation(spec.loss().fromLogits() ? Activation.SOFTMAX : Activation.IDENTITY)
+                        .build();
         if (spec.chain()) {
             NeuralNetConfiguration.ListBuilder builder = base(spec, updater).list();
             int[] dl4jIndex = new int[n];
@@ -136,7 +136,8 @@ public final class KerasToDl4j {
             }
             return new Plan(builder.build(), dl4jIndex, null, inputOrder, scaled);
         }
-        ComputationGraphConfiguration.GraphBuilder graph = base(spec, updater).graphBuilder().addInputs("input");
+        ComputationGraphConfiguration.GraphBuilder graph =
+                base(spec, updater).graphBuilder().addInputs("input");
         String in = "input";
         if (scaled) {
             graph.addLayer("input_scale", RescalingMapping.scale(spec.inputDim()), "input");
@@ -185,7 +186,10 @@ public final class KerasToDl4j {
             if (after.pending() != null && before != null) {
                 throw new IllegalArgumentException(layer.kerasClass() + " after a reshape of a reshape");
             }
-            return new Piece(piece.layer(), piece.vertex(), after.pending() != null ? after.pending() : before,
+            return new Piece(
+                    piece.layer(),
+                    piece.vertex(),
+                    after.pending() != null ? after.pending() : before,
                     after.withoutPending());
         } else if (before != null) {
             throw new IllegalArgumentException(layer.kerasClass() + ": no DL4J layer to reshape for");
@@ -249,7 +253,8 @@ public final class KerasToDl4j {
     /** The input scale's constants and the layers' own (Rescaling's), which Keras does not train. */
     private static void setConstants(Model net, ModelSpec spec, Plan plan) {
         if (plan.scaled) {
-            Layer prefix = net instanceof ComputationGraph g ? g.getLayer("input_scale")
+            Layer prefix = net instanceof ComputationGraph g
+                    ? g.getLayer("input_scale")
                     : ((MultiLayerNetwork) net).getLayer(0);
             prefix.getParam("W").assign(spec.inputScale());
             prefix.getParam("b").assign(0);
@@ -292,8 +297,10 @@ public final class KerasToDl4j {
             for (int v = 0; v < given.size(); v++) {
                 if (!Arrays.equals(given.get(v).shape(), expected.get(v).shape())) {
                     throw new IllegalArgumentException(layer.kerasClass() + " layer " + k + ": "
-                            + expected.get(v).name() + " has shape " + Arrays.toString(given.get(v).shape())
-                            + " but the config gives " + Arrays.toString(expected.get(v).shape()));
+                            + expected.get(v).name() + " has shape "
+                            + Arrays.toString(given.get(v).shape())
+                            + " but the config gives "
+                            + Arrays.toString(expected.get(v).shape()));
                 }
             }
             if (!given.isEmpty()) {
@@ -312,8 +319,10 @@ public final class KerasToDl4j {
         for (int k = 0; k < spec.layers().size(); k++) {
             LayerSpec layer = spec.layers().get(k);
             Layer source = layerOf(net, plan, k);
-            all.add(source == null ? List.of()
-                    : Layers.mapping(layer).kerasWeights(layer, source, plan.inputOrder.get(k)));
+            all.add(
+                    source == null
+                            ? List.of()
+                            : Layers.mapping(layer).kerasWeights(layer, source, plan.inputOrder.get(k)));
         }
         return all;
     }

@@ -46,7 +46,9 @@ public record LayerConfig(String className, JsonNode config, int kerasMajor) {
             return kerasDefault;
         }
         if (n.isArray()) {
-            return n.size() == 1 ? Size2D.square(n.get(0).asInt()) : new Size2D(n.get(0).asInt(), n.get(1).asInt());
+            return n.size() == 1
+                    ? Size2D.square(n.get(0).asInt())
+                    : new Size2D(n.get(0).asInt(), n.get(1).asInt());
         }
         return Size2D.square(n.asInt());
     }
@@ -62,7 +64,8 @@ public record LayerConfig(String className, JsonNode config, int kerasMajor) {
         if (name.isObject()) { // Keras 3 serialises non-builtin activations as objects
             String cls = name.path("class_name").asText();
             name = "function".equals(cls) || name.path("module").asText().startsWith("keras")
-                    ? name.path("config") : name;
+                    ? name.path("config")
+                    : name;
             if (!name.isTextual()) {
                 throw unsupported("a custom activation " + cls);
             }

@@ -18,7 +18,9 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = DenseSpec.class, name = "Dense"),
     @JsonSubTypes.Type(value = Conv2DSpec.class, name = "Conv2D"),
-    @JsonSubTypes.Type(value = Pooling2DSpec.class, names = {"Pooling2D", "MaxPooling2D"}),
+    @JsonSubTypes.Type(
+            value = Pooling2DSpec.class,
+            names = {"Pooling2D", "MaxPooling2D"}),
     @JsonSubTypes.Type(value = GlobalPooling2DSpec.class, name = "GlobalPooling2D"),
     @JsonSubTypes.Type(value = FlattenSpec.class, name = "Flatten"),
     @JsonSubTypes.Type(value = ReshapeSpec.class, name = "Reshape"),
@@ -31,10 +33,24 @@ import java.util.List;
     @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
     @JsonSubTypes.Type(value = AddSpec.class, name = "Add"),
     @JsonSubTypes.Type(value = ConcatenateSpec.class, name = "Concatenate"),
-    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D")})
-public sealed interface LayerSpec permits DenseSpec, Conv2DSpec, Pooling2DSpec, GlobalPooling2DSpec, FlattenSpec,
-        ReshapeSpec, DropoutSpec, RescalingSpec, BatchNormalizationSpec, ActivationSpec, LeakyReLUSpec, LstmSpec,
-        SimpleRnnSpec, ZeroPadding2DSpec, MergeSpec {
+    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D")
+})
+public sealed interface LayerSpec
+        permits DenseSpec,
+                Conv2DSpec,
+                Pooling2DSpec,
+                GlobalPooling2DSpec,
+                FlattenSpec,
+                ReshapeSpec,
+                DropoutSpec,
+                RescalingSpec,
+                BatchNormalizationSpec,
+                ActivationSpec,
+                LeakyReLUSpec,
+                LstmSpec,
+                SimpleRnnSpec,
+                ZeroPadding2DSpec,
+                MergeSpec {
     /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
     String kerasClass();
 

@@ -13,22 +13,39 @@ import java.util.function.Function;
  */
 public final class Layers {
     /** One layer kind: its record, how its config is read, and how it becomes DL4J. */
-    record Entry<L extends LayerSpec>(Class<L> type, Function<LayerConfig, LayerSpec> reader,
-                                      Dl4jMapping<L> mapping, List<String> kerasClasses) {
-    }
+    record Entry<L extends LayerSpec>(
+            Class<L> type,
+            Function<LayerConfig, LayerSpec> reader,
+            Dl4jMapping<L> mapping,
+            List<String> kerasClasses) {}
 
     private static final List<Entry<?>> ALL = List.of(
             entry(DenseSpec.class, DenseSpec::read, new DenseMapping(), "Dense"),
             entry(Conv2DSpec.class, Conv2DSpec::read, new Conv2DMapping(), "Conv2D", "Convolution2D"),
-            entry(Pooling2DSpec.class, Pooling2DSpec::read, new Pooling2DMapping(),
-                    "MaxPooling2D", "AveragePooling2D", "MaxPool2D", "AvgPool2D"),
-            entry(GlobalPooling2DSpec.class, GlobalPooling2DSpec::read, new GlobalPooling2DMapping(),
-                    "GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAvgPool2D", "GlobalMaxPool2D"),
+            entry(
+                    Pooling2DSpec.class,
+                    Pooling2DSpec::read,
+                    new Pooling2DMapping(),
+                    "MaxPooling2D",
+                    "AveragePooling2D",
+                    "MaxPool2D",
+                    "AvgPool2D"),
+            entry(
+                    GlobalPooling2DSpec.class,
+                    GlobalPooling2DSpec::read,
+                    new GlobalPooling2DMapping(),
+                    "GlobalAveragePooling2D",
+                    "GlobalMaxPooling2D",
+                    "GlobalAvgPool2D",
+                    "GlobalMaxPool2D"),
             entry(FlattenSpec.class, FlattenSpec::read, new FlattenMapping(), "Flatten"),
             entry(ReshapeSpec.class, ReshapeSpec::read, new ReshapeMapping(), "Reshape"),
             entry(DropoutSpec.class, DropoutSpec::read, new DropoutMapping(), "Dropout"),
             entry(RescalingSpec.class, RescalingSpec::read, new RescalingMapping(), "Rescaling"),
-            entry(BatchNormalizationSpec.class, BatchNormalizationSpec::read, new BatchNormalizationMapping(),
+            entry(
+                    BatchNormalizationSpec.class,
+                    BatchNormalizationSpec::read,
+                    new BatchNormalizationMapping(),
                     "BatchNormalization"),
             entry(ActivationSpec.class, ActivationSpec::read, new ActivationMapping(), "Activation", "ReLU", "Softmax"),
             entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
@@ -48,11 +65,10 @@ public final class Layers {
         }
     }
 
-    private Layers() {
-    }
+    private Layers() {}
 
-    private static <L extends LayerSpec> Entry<L> entry(Class<L> type, Function<LayerConfig, LayerSpec> reader,
-                                                        Dl4jMapping<L> mapping, String... kerasClasses) {
+    private static <L extends LayerSpec> Entry<L> entry(
+            Class<L> type, Function<LayerConfig, LayerSpec> reader, Dl4jMapping<L> mapping, String... kerasClasses) {
         return new Entry<>(type, reader, mapping, List.of(kerasClasses));
     }
 
@@ -84,7 +100,8 @@ public final class Layers {
     static <L extends LayerSpec> Dl4jMapping<L> mapping(L layer) {
         Entry<?> e = BY_TYPE.get(layer.getClass());
         if (e == null) {
-            throw new IllegalStateException("no DL4J mapping for " + layer.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "no DL4J mapping for " + layer.getClass().getSimpleName());
         }
         return (Dl4jMapping<L>) e.mapping();
     }

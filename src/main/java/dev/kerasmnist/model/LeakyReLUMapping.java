@@ -7,8 +7,12 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
 final class LeakyReLUMapping implements Dl4jMapping<LeakyReLUSpec> {
     @Override
     public Piece build(LeakyReLUSpec leaky, Input in) {
-        return new Piece(new ActivationLayer.Builder().activation(new ActivationLReLU(leaky.negativeSlope())).build(),
-                null, in.flow());
+        return new Piece(
+                new ActivationLayer.Builder()
+                        .activation(new ActivationLReLU(leaky.negativeSlope()))
+                        .build(),
+                null,
+                in.flow());
     }
 
     @Override

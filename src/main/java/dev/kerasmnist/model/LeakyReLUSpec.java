@@ -13,8 +13,10 @@ public record LeakyReLUSpec(double negativeSlope) implements LayerSpec {
     }
 
     static LeakyReLUSpec read(LayerConfig c) {
-        return new LeakyReLUSpec(c.has("negative_slope") ? c.real("negative_slope", KERAS_DEFAULT_SLOPE)
-                : c.real("alpha", KERAS_DEFAULT_SLOPE));
+        return new LeakyReLUSpec(
+                c.has("negative_slope")
+                        ? c.real("negative_slope", KERAS_DEFAULT_SLOPE)
+                        : c.real("alpha", KERAS_DEFAULT_SLOPE));
     }
 
     @Override

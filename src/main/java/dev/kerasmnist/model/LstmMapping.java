@@ -23,17 +23,23 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
     @Override
     public Piece build(LstmSpec lstm, Input in) {
         InputPreProcessor before = sequence(lstm, in);
-        LSTM cell = new LSTM.Builder().nIn(in.shape()[1]).nOut(lstm.units()).activation(lstm.activation().dl4j())
-                .gateActivationFunction(lstm.recurrentActivation().dl4j()).dataFormat(RNNFormat.NWC).build();
-        return lstm.returnSequences() ? new Piece(cell, before, in.flow().sequence())
+        LSTM cell = new LSTM.Builder()
+                .nIn(in.shape()[1])
+                .nOut(lstm.units())
+                .activation(lstm.activation().dl4j())
+                .gateActivationFunction(lstm.recurrentActivation().dl4j())
+                .dataFormat(RNNFormat.NWC)
+                .build();
+        return lstm.returnSequences()
+                ? new Piece(cell, before, in.flow().sequence())
                 : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
     }
 
     /** The rows of flat values as a sequence (timesteps, features), as they are; null for a sequence already. */
     static InputPreProcessor sequence(LayerSpec layer, Input in) {
         if (in.flow().form() == Form.FLAT) {
-            return new ReshapePreprocessor(new long[] {Shapes.product(in.shape())},
-                    new long[] {in.shape()[0], in.shape()[1]}, false);
+            return new ReshapePreprocessor(
+                    new long[] {Shapes.product(in.shape())}, new long[] {in.shape()[0], in.shape()[1]}, false);
         } else if (in.flow().form() != Form.SEQUENCE) {
             throw new IllegalArgumentException(layer.kerasClass() + " on feature maps: give it (timesteps, features)");
         }
@@ -50,7 +56,9 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
     @Override
     public List<INDArray> kerasWeights(LstmSpec lstm, Layer dl4j, int[] order) {
         INDArray b = dl4j.getParam("b");
-        return List.of(gates(dl4j.getParam("W"), DL4J_TO_KERAS_GATES), gates(dl4j.getParam("RW"), DL4J_TO_KERAS_GATES),
+        return List.of(
+                gates(dl4j.getParam("W"), DL4J_TO_KERAS_GATES),
+                gates(dl4j.getParam("RW"), DL4J_TO_KERAS_GATES),
                 Dl4jParams.flat(gates(b.reshape(1, b.length()), DL4J_TO_KERAS_GATES)));
     }
 
@@ -73,13 +81,18 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
         // Keras's gates i, f, c, o; ONNX's i, o, f, c
         INDArray w = OnnxGraph.blocks(in.weight(0).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, features);
         INDArray r = OnnxGraph.blocks(in.weight(1).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, h);
-        INDArray b = OnnxGraph.blocks(in.weight(2).reshape(4L * h, 1), h, 0, 3, 1, 2).reshape(1, 4L * h);
+        INDArray b =
+                OnnxGraph.blocks(in.weight(2).reshape(4L * h, 1), h, 0, 3, 1, 2).reshape(1, 4L * h);
         INDArray bias = Nd4j.concat(1, b.castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 1, 4L * h));
         String gate = OnnxGraph.recurrentActivation(lstm.recurrentActivation(), lstm);
         String act = OnnxGraph.recurrentActivation(lstm.activation(), lstm);
         String seq = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 1, 0, 2));
-        List<String> out = g.nodes("LSTM", List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
-                2, OnnxGraph.attr("hidden_size", h), OnnxGraph.strings("activations", List.of(gate, act, act)));
+        List<String> out = g.nodes(
+                "LSTM",
+                List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
+                2,
+                OnnxGraph.attr("hidden_size", h),
+                OnnxGraph.strings("activations", List.of(gate, act, act)));
         return OnnxGraph.recurrentOutput(g, out, lstm.returnSequences(), in.out());
     }
 }

@@ -10,8 +10,9 @@ import java.util.List;
  * {@code kernel (features, 4 units)}, {@code recurrent_kernel (units, 4 units)} and {@code bias (4 units)}, the gates
  * in Keras's order i, f, c, o.
  */
-public record LstmSpec(int units, KerasActivation activation, KerasActivation recurrentActivation,
-                       boolean returnSequences) implements LayerSpec {
+public record LstmSpec(
+        int units, KerasActivation activation, KerasActivation recurrentActivation, boolean returnSequences)
+        implements LayerSpec {
     public LstmSpec {
         if (units < 1) {
             throw new IllegalArgumentException("LSTM needs at least 1 unit, got " + units);
@@ -36,18 +37,27 @@ public record LstmSpec(int units, KerasActivation activation, KerasActivation re
         }
         c.require(c.flag("use_bias", true), "LSTM(use_bias=False)");
         // a config without recurrent_activation predates Keras 2, whose default was hard_sigmoid
-        return new LstmSpec(c.integer("units"), c.activation("activation", KerasActivation.TANH),
+        return new LstmSpec(
+                c.integer("units"),
+                c.activation("activation", KerasActivation.TANH),
                 c.activation("recurrent_activation", KerasActivation.HARD_SIGMOID),
                 c.flag("return_sequences", false));
     }
 
     @Override
     public void writeConfig(ObjectNode c) {
-        c.put("units", units).put("activation", LayerConfig.activationName(activation))
-                .put("recurrent_activation", LayerConfig.activationName(recurrentActivation)).put("use_bias", true)
-                .put("return_sequences", returnSequences).put("return_state", false)
-                .put("go_backwards", false).put("stateful", false).put("unroll", false)
-                .put("unit_forget_bias", true).put("dropout", 0.0).put("recurrent_dropout", 0.0);
+        c.put("units", units)
+                .put("activation", LayerConfig.activationName(activation))
+                .put("recurrent_activation", LayerConfig.activationName(recurrentActivation))
+                .put("use_bias", true)
+                .put("return_sequences", returnSequences)
+                .put("return_state", false)
+                .put("go_backwards", false)
+                .put("stateful", false)
+                .put("unroll", false)
+                .put("unit_forget_bias", true)
+                .put("dropout", 0.0)
+                .put("recurrent_dropout", 0.0);
     }
 
     @Override
@@ -66,8 +76,10 @@ public record LstmSpec(int units, KerasActivation activation, KerasActivation re
 
     @Override
     public List<KerasVariable> variables(int[] input) {
-        return List.of(new KerasVariable("kernel", input[1], 4L * units),
-                new KerasVariable("recurrent_kernel", units, 4L * units), new KerasVariable("bias", 4L * units));
+        return List.of(
+                new KerasVariable("kernel", input[1], 4L * units),
+                new KerasVariable("recurrent_kernel", units, 4L * units),
+                new KerasVariable("bias", 4L * units));
     }
 
     @Override

@@ -39,10 +39,22 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * @param ompMaxThreads     OpenMP's maximum threads in ND4J's natives
  * @param ompWaitPolicy     {@code OMP_WAIT_POLICY} when set (spinning threads halve DL4J's speed on few cores)
  */
-public record Machine(String osName, String osVersion, String osArch, String cpu, int cores, String cpuInstructionSet,
-                      String nd4jBackend, String nd4jNatives, String nd4jBinaryLevel, String openblas,
-                      String openblasCore, Optional<String> openblasCoretype, int openblasThreads, int ompMaxThreads,
-                      Optional<String> ompWaitPolicy) {
+public record Machine(
+        String osName,
+        String osVersion,
+        String osArch,
+        String cpu,
+        int cores,
+        String cpuInstructionSet,
+        String nd4jBackend,
+        String nd4jNatives,
+        String nd4jBinaryLevel,
+        String openblas,
+        String openblasCore,
+        Optional<String> openblasCoretype,
+        int openblasThreads,
+        int ompMaxThreads,
+        Optional<String> ompWaitPolicy) {
     /** Written where a library does not answer (e.g. OpenBLAS's natives under the CUDA backend). */
     public static final String UNKNOWN = "unknown";
 
@@ -57,12 +69,21 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
         String arch = System.getProperty("os.arch");
         String backend = Nd4j.getBackend().getClass().getName(); // first: ND4J loads the natives asked about below
         NativeOps ops = nativeOps();
-        return new Machine(System.getProperty("os.name"), System.getProperty("os.version"), arch,
-                cpuinfo.getOrDefault("model name", arch), Runtime.getRuntime().availableProcessors(),
+        return new Machine(
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                arch,
+                cpuinfo.getOrDefault("model name", arch),
+                Runtime.getRuntime().availableProcessors(),
                 instructionSet(cpuinfo.getOrDefault("flags", cpuinfo.getOrDefault("Features", ""))),
-                backend, loadedNd4jNatives(), nd4jBinaryLevel(ops), openblasRelease(),
+                backend,
+                loadedNd4jNatives(),
+                nd4jBinaryLevel(ops),
+                openblasRelease(),
                 OpenBlas.coreName().orElse(UNKNOWN),
-                env("OPENBLAS_CORETYPE"), currentOpenblasThreads(), ops == null ? 0 : ops.ompGetMaxThreads(),
+                env("OPENBLAS_CORETYPE"),
+                currentOpenblasThreads(),
+                ops == null ? 0 : ops.ompGetMaxThreads(),
                 env("OMP_WAIT_POLICY"));
     }
 
@@ -71,11 +92,23 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
      * OpenBLAS 0.3.19 Haswell (forced by OPENBLAS_CORETYPE), 2 threads; OpenMP 2 threads, OMP_WAIT_POLICY=PASSIVE}.
      */
     public String summary() {
-        return String.format(Locale.ROOT, "%s %s %s, %s (%d cores, %s); ND4J %s (%s); %s %s%s, %d threads; OpenMP %d "
-                        + "threads%s", osName, osVersion, osArch, cpu, cores, cpuInstructionSet, nd4jNatives,
-                nd4jBinaryLevel, openblas, openblasCore,
-                openblasCoretype.map(t -> " (forced by OPENBLAS_CORETYPE)").orElse(""), openblasThreads,
-                ompMaxThreads, ompWaitPolicy.map(p -> ", OMP_WAIT_POLICY=" + p).orElse(""));
+        return String.format(
+                Locale.ROOT,
+                "%s %s %s, %s (%d cores, %s); ND4J %s (%s); %s %s%s, %d threads; OpenMP %d " + "threads%s",
+                osName,
+                osVersion,
+                osArch,
+                cpu,
+                cores,
+                cpuInstructionSet,
+                nd4jNatives,
+                nd4jBinaryLevel,
+                openblas,
+                openblasCore,
+                openblasCoretype.map(t -> " (forced by OPENBLAS_CORETYPE)").orElse(""),
+                openblasThreads,
+                ompMaxThreads,
+                ompWaitPolicy.map(p -> ", OMP_WAIT_POLICY=" + p).orElse(""));
     }
 
     /** The first processor's fields of a {@code /proc/cpuinfo} file; empty where there is none (not Linux). */
@@ -88,7 +121,9 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
             for (String line = in.readLine(); line != null && !line.isBlank(); line = in.readLine()) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    fields.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                    fields.putIfAbsent(
+                            line.substring(0, colon).strip(),
+                            line.substring(colon + 1).strip());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -100,8 +135,14 @@ public record Machine(String osName, String osVersion, String osArch, String cpu
     /** The widest vector instruction set among {@code /proc/cpuinfo}'s flags (x86) or features (ARM). */
     static String instructionSet(String flags) {
         Set<String> have = Set.of(flags.toLowerCase(Locale.ROOT).split("\\s+"));
-        String[][] widestFirst = {{"avx512f", "AVX-512"}, {"avx2", "AVX2"}, {"avx", "AVX"}, {"sse4_2", "SSE4.2"},
-                {"sse2", "SSE2"}, {"asimd", "NEON"}};
+        String[][] widestFirst = {
+            {"avx512f", "AVX-512"},
+            {"avx2", "AVX2"},
+            {"avx", "AVX"},
+            {"sse4_2", "SSE4.2"},
+            {"sse2", "SSE2"},
+            {"asimd", "NEON"}
+        };
         for (String[] set : widestFirst) {
             if (have.contains(set[0])) {
                 return set[1];

@@ -5,10 +5,10 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
-import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,8 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (activation, dropout, and the {@code LossLayer} DL4J's Keras importer ends networks with) are looked through.
  */
 public final class ModelShape {
-    private ModelShape() {
-    }
+    private ModelShape() {}
 
     /**
      * Why {@code graph} cannot classify MNIST images, or null when it can: one image through it must give 10
@@ -31,8 +30,10 @@ public final class ModelShape {
                     + expected;
         }
         try {
-            long[] shape = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, MnistSplit.PIXELS)).shape();
-            return shape.length == 2 && shape[1] == MnistSplit.CLASSES ? null
+            long[] shape = graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, MnistSplit.PIXELS))
+                    .shape();
+            return shape.length == 2 && shape[1] == MnistSplit.CLASSES
+                    ? null
                     : "gives " + java.util.Arrays.toString(shape) + " for one image; " + expected;
         } catch (RuntimeException e) {
             return "cannot take one image of " + MnistSplit.PIXELS + " pixels (" + e.getMessage() + "); " + expected;

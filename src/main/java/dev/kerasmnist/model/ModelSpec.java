@@ -22,13 +22,21 @@ import java.util.List;
  *                   one before it), which is every Sequential model
  * @param seed       seeds the weight initialisation
  */
-public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<List<Integer>> inbound,
-                        RmsPropSpec optimizer, KerasLoss loss, long seed, double inputScale) {
+public record ModelSpec(
+        List<Integer> inputShape,
+        List<LayerSpec> layers,
+        List<List<Integer>> inbound,
+        RmsPropSpec optimizer,
+        KerasLoss loss,
+        long seed,
+        double inputScale) {
     /** Larger models are refused before anything is allocated (a model with absurd sizes is a damaged file). */
     public static final long MAX_PARAMETERS = 100_000_000L;
 
     public ModelSpec {
-        if (inputShape == null || inputShape.isEmpty() || inputShape.size() > 3
+        if (inputShape == null
+                || inputShape.isEmpty()
+                || inputShape.size() > 3
                 || inputShape.stream().anyMatch(d -> d == null || d < 1)) {
             throw new IllegalArgumentException("the input shape must be 1 to 3 positive sizes, got " + inputShape);
         }
@@ -40,11 +48,12 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
             throw new IllegalArgumentException("a model needs an optimizer and a loss");
         }
         if (!(inputScale == 1 || inputScale == 255)) {
-            throw new IllegalArgumentException("the input scale is 1 (pixels / 255) or 255 (raw pixels), not "
-                    + inputScale);
+            throw new IllegalArgumentException(
+                    "the input scale is 1 (pixels / 255) or 255 (raw pixels), not " + inputScale);
         }
         layers = List.copyOf(layers);
-        inbound = inbound == null ? List.of() : inbound.stream().map(List::copyOf).toList();
+        inbound =
+                inbound == null ? List.of() : inbound.stream().map(List::copyOf).toList();
         checkGraph(layers, inbound);
         List<int[]> shapes = shapes(inputShape, layers, inbound); // every layer fits the shapes it takes
         if (shapes.get(shapes.size() - 1).length != 1) {
@@ -55,8 +64,13 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
     }
 
     /** A chain of layers (a Sequential model). */
-    public ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, RmsPropSpec optimizer, KerasLoss loss,
-                     long seed, double inputScale) {
+    public ModelSpec(
+            List<Integer> inputShape,
+            List<LayerSpec> layers,
+            RmsPropSpec optimizer,
+            KerasLoss loss,
+            long seed,
+            double inputScale) {
         this(inputShape, layers, List.of(), optimizer, loss, seed, inputScale);
     }
 
@@ -74,26 +88,28 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         if (inbound.isEmpty()) {
             for (LayerSpec layer : layers) {
                 if (layer instanceof MergeSpec) {
-                    throw new IllegalArgumentException(layer.kerasClass() + " takes several layers: give the model's"
-                            + " inbound layers");
+                    throw new IllegalArgumentException(
+                            layer.kerasClass() + " takes several layers: give the model's" + " inbound layers");
                 }
             }
             return;
         }
         if (inbound.size() != layers.size()) {
-            throw new IllegalArgumentException("inbound layers for " + inbound.size() + " of " + layers.size()
-                    + " layers");
+            throw new IllegalArgumentException(
+                    "inbound layers for " + inbound.size() + " of " + layers.size() + " layers");
         }
         for (int k = 0; k < layers.size(); k++) {
             List<Integer> in = inbound.get(k);
             boolean merge = layers.get(k) instanceof MergeSpec;
             int at = k;
-            if (in.isEmpty() || (merge ? in.size() < 2 : in.size() != 1)
+            if (in.isEmpty()
+                    || (merge ? in.size() < 2 : in.size() != 1)
                     || in.stream().anyMatch(i -> i < -1 || i >= at)) {
                 String name = layers.get(k).kerasClass();
-                throw new IllegalArgumentException("layer " + k + " (" + name + ") takes " + in + ": " + (merge
-                        ? name + " takes two or more earlier layers"
-                        : "a layer takes one earlier layer (or the input, -1)"));
+                throw new IllegalArgumentException("layer " + k + " (" + name + ") takes " + in + ": "
+                        + (merge
+                                ? name + " takes two or more earlier layers"
+                                : "a layer takes one earlier layer (or the input, -1)"));
             }
         }
     }
@@ -115,13 +131,17 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
 
     /** Reads saved specs, including those written before input shapes ({@code inputDim}) and scales. */
     @JsonCreator
-    static ModelSpec json(@JsonProperty("inputShape") List<Integer> inputShape,
-                          @JsonProperty("inputDim") Integer inputDim,
-                          @JsonProperty("layers") List<LayerSpec> layers,
-                          @JsonProperty("inbound") List<List<Integer>> inbound,
-                          @JsonProperty("optimizer") RmsPropSpec optimizer, @JsonProperty("loss") KerasLoss loss,
-                          @JsonProperty("seed") long seed, @JsonProperty("inputScale") Double inputScale) {
-        List<Integer> shape = inputShape != null ? inputShape
+    static ModelSpec json(
+            @JsonProperty("inputShape") List<Integer> inputShape,
+            @JsonProperty("inputDim") Integer inputDim,
+            @JsonProperty("layers") List<LayerSpec> layers,
+            @JsonProperty("inbound") List<List<Integer>> inbound,
+            @JsonProperty("optimizer") RmsPropSpec optimizer,
+            @JsonProperty("loss") KerasLoss loss,
+            @JsonProperty("seed") long seed,
+            @JsonProperty("inputScale") Double inputScale) {
+        List<Integer> shape = inputShape != null
+                ? inputShape
                 : defaultShape(inputDim == null ? 0 : inputDim, layers == null ? List.of() : layers);
         return new ModelSpec(shape, layers, inbound, optimizer, loss, seed, inputScale == null ? 1 : inputScale);
     }
@@ -135,9 +155,14 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
      * </pre>
      */
     public static ModelSpec tutorial(long seed) {
-        return new ModelSpec(MnistSplit.PIXELS, List.of(new DenseSpec(512, KerasActivation.RELU),
-                new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)), RmsPropSpec.KERAS_DEFAULTS,
-                KerasLoss.CATEGORICAL_CROSSENTROPY, seed);
+        return new ModelSpec(
+                MnistSplit.PIXELS,
+                List.of(
+                        new DenseSpec(512, KerasActivation.RELU),
+                        new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                seed);
     }
 
     public ModelSpec withOptimizer(RmsPropSpec rmsProp) {
@@ -197,8 +222,8 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
         return parameterCount(inputShape, layers, inbound, outputShapes());
     }
 
-    private static long parameterCount(List<Integer> inputShape, List<LayerSpec> layers,
-                                       List<List<Integer>> inbound, List<int[]> out) {
+    private static long parameterCount(
+            List<Integer> inputShape, List<LayerSpec> layers, List<List<Integer>> inbound, List<int[]> out) {
         long count = 0;
         int[] input = inputShape.stream().mapToInt(Integer::intValue).toArray();
         try {
@@ -212,16 +237,16 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
             count = Long.MAX_VALUE;
         }
         if (count > MAX_PARAMETERS) {
-            throw new IllegalArgumentException("the model has " + (count == Long.MAX_VALUE ? "more than 2^63"
-                    : String.format("%,d", count)) + " parameters; at most " + String.format("%,d", MAX_PARAMETERS)
-                    + " are accepted");
+            throw new IllegalArgumentException(
+                    "the model has " + (count == Long.MAX_VALUE ? "more than 2^63" : String.format("%,d", count))
+                            + " parameters; at most " + String.format("%,d", MAX_PARAMETERS)
+                            + " are accepted");
         }
         return count;
     }
 
     /** Follows the shapes through the layers, as Keras's {@code compute_output_shape}, refusing what does not fit. */
-    private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers,
-                                      List<List<Integer>> inbound) {
+    private static List<int[]> shapes(List<Integer> inputShape, List<LayerSpec> layers, List<List<Integer>> inbound) {
         List<int[]> shapes = new ArrayList<>();
         int[] input = inputShape.stream().mapToInt(Integer::intValue).toArray();
         DataFormat format = null; // of the feature maps, once an image layer has read them
@@ -234,8 +259,10 @@ public record ModelSpec(List<Integer> inputShape, List<LayerSpec> layers, List<L
             if (layer.readsFeatureMaps() != null) {
                 format = imageFormat(layer.kerasClass(), in.get(0), format, layer.readsFeatureMaps());
             }
-            shapes.add(layer instanceof MergeSpec merge ? merge.outputShape(in)
-                    : layer.outputShape(in.get(0), format == null ? DataFormat.CHANNELS_LAST : format));
+            shapes.add(
+                    layer instanceof MergeSpec merge
+                            ? merge.outputShape(in)
+                            : layer.outputShape(in.get(0), format == null ? DataFormat.CHANNELS_LAST : format));
         }
         return shapes;
     }

@@ -1,19 +1,19 @@
 package dev.kerasmnist.model;
 
-import dev.kerasmnist.failures.Remedy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.files.AtomicFiles;
 import dev.kerasmnist.files.Json;
-import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
@@ -31,18 +31,15 @@ public final class ModelStore {
     /** The last provenance format that listed the fit settings in {@code training} itself. */
     private static final int FORMAT_2 = 2;
 
-    private ModelStore() {
-    }
+    private ModelStore() {}
 
     /** Saves the model, its provenance and its history CSV, replacing any model there. */
-    public static void save(Model net, Provenance provenance, String historyCsv, ModelFiles files)
-            throws IOException {
+    public static void save(Model net, Provenance provenance, String historyCsv, ModelFiles files) throws IOException {
         AtomicFiles.writeAll(writers(net, provenance, historyCsv, files));
     }
 
     /** A model that a save replaced: where it is kept now, and its test score as its provenance recorded it. */
-    public record Replaced(ModelFiles replaced, ModelFiles keptAs, Optional<Provenance.Test> test) {
-    }
+    public record Replaced(ModelFiles replaced, ModelFiles keptAs, Optional<Provenance.Test> test) {}
 
     /**
      * Saves as {@link #save} does, but an existing model is kept as {@link ModelFiles#previous()} with its sidecars
@@ -50,8 +47,8 @@ public final class ModelStore {
      *
      * @return the model replaced, if there was one
      */
-    public static Optional<Replaced> saveKeepingPrevious(Model net, Provenance provenance, String historyCsv,
-                                                         ModelFiles files) throws IOException {
+    public static Optional<Replaced> saveKeepingPrevious(
+            Model net, Provenance provenance, String historyCsv, ModelFiles files) throws IOException {
         if (!Files.isRegularFile(files.zip())) {
             save(net, provenance, historyCsv, files);
             return Optional.empty();
@@ -63,8 +60,15 @@ public final class ModelStore {
             test = Optional.empty(); // a missing or unreadable sidecar: the model is kept all the same
         }
         ModelFiles previous = files.previous();
-        AtomicFiles.writeAll(writers(net, provenance, historyCsv, files), Map.of(files.zip(), previous.zip(),
-                files.provenance(), previous.provenance(), files.history(), previous.history()));
+        AtomicFiles.writeAll(
+                writers(net, provenance, historyCsv, files),
+                Map.of(
+                        files.zip(),
+                        previous.zip(),
+                        files.provenance(),
+                        previous.provenance(),
+                        files.history(),
+                        previous.history()));
         return Optional.of(new Replaced(files, previous, test));
     }
 
@@ -74,8 +78,8 @@ public final class ModelStore {
      */
     public static final String MODEL_SHA256 = "modelSha256";
 
-    private static Map<Path, AtomicFiles.Writer> writers(Model net, Provenance provenance, String historyCsv,
-                                                         ModelFiles files) throws IOException {
+    private static Map<Path, AtomicFiles.Writer> writers(
+            Model net, Provenance provenance, String historyCsv, ModelFiles files) throws IOException {
         java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
         ModelSerializer.writeModel(net, zip, true);
         byte[] bytes = zip.toByteArray();
@@ -96,8 +100,10 @@ public final class ModelStore {
     public static MultiLayerNetwork load(Path model) throws ModelLoadException {
         requireFile(model);
         if (isGraph(model)) {
-            throw new ModelLoadException(model.toAbsolutePath() + " is a Functional graph (a DL4J ComputationGraph):"
-                    + " it can be evaluated, compared, served and exported, not trained further here", null);
+            throw new ModelLoadException(
+                    model.toAbsolutePath() + " is a Functional graph (a DL4J ComputationGraph):"
+                            + " it can be evaluated, compared, served and exported, not trained further here",
+                    null);
         }
         MultiLayerNetwork net = restore(model, epsilonPlacement(new ModelFiles(model)));
         String wrongShape = ModelShape.mnistProblem(net);
@@ -121,7 +127,9 @@ public final class ModelStore {
         try {
             graph = ModelSerializer.restoreComputationGraph(model.toFile(), true);
         } catch (Exception | LinkageError e) {
-            throw new ModelLoadException(model.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")", e,
+            throw new ModelLoadException(
+                    model.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")",
+                    e,
                     List.of(new Remedy.ImportAgain()));
         }
         String wrongShape = Networks.mnistProblem(graph);
@@ -134,8 +142,10 @@ public final class ModelStore {
     /** Refuses a missing model with the same message wherever one is loaded (evaluate, predict, serve). */
     public static void requireFile(Path model) throws ModelLoadException {
         if (!Files.isRegularFile(model)) {
-            throw new ModelLoadException("no model at " + model.toAbsolutePath(),
-                    new NoSuchFileException(model.toString()), List.of(new Remedy.TrainOrChooseModel()));
+            throw new ModelLoadException(
+                    "no model at " + model.toAbsolutePath(),
+                    new NoSuchFileException(model.toString()),
+                    List.of(new Remedy.TrainOrChooseModel()));
         }
     }
 
@@ -160,7 +170,9 @@ public final class ModelStore {
         try {
             return FastPathHook.install(ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true), epsilon);
         } catch (Exception | LinkageError e) {
-            throw new ModelLoadException(zip.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")", e,
+            throw new ModelLoadException(
+                    zip.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")",
+                    e,
                     List.of(new Remedy.TrainOrChooseModel()));
         }
     }
@@ -191,9 +203,12 @@ public final class ModelStore {
             if (format != null && format.isInt() && format.intValue() == FORMAT_2) {
                 tree = fromFormat2(tree);
             } else if (format == null || !format.isInt() || format.intValue() != Provenance.FORMAT) {
-                throw new ModelLoadException(file + " has format " + format + "; this version of keras-mnist reads"
-                        + " format " + Provenance.FORMAT + " (the model zip itself still loads; retrain or re-import"
-                        + " to get a current record)", null);
+                throw new ModelLoadException(
+                        file + " has format " + format + "; this version of keras-mnist reads"
+                                + " format " + Provenance.FORMAT
+                                + " (the model zip itself still loads; retrain or re-import"
+                                + " to get a current record)",
+                        null);
             }
             ((ObjectNode) tree).remove(MODEL_SHA256);
             return JSON.treeToValue(tree, Provenance.class);

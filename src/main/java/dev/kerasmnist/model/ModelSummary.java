@@ -12,13 +12,16 @@ public final class ModelSummary {
     private static final String RULE = "_".repeat(65);
     private static final String DOUBLE_RULE = "=".repeat(65);
 
-    private ModelSummary() {
-    }
+    private ModelSummary() {}
 
     public static String of(ModelSpec spec) {
         NumberFormat n = NumberFormat.getIntegerInstance(Locale.US);
         StringBuilder sb = new StringBuilder();
-        sb.append("Model: \"").append(spec.chain() ? "sequential" : "functional").append("\"\n").append(RULE).append('\n');
+        sb.append("Model: \"")
+                .append(spec.chain() ? "sequential" : "functional")
+                .append("\"\n")
+                .append(RULE)
+                .append('\n');
         sb.append(String.format(" %-27s %-25s %-9s%n", "Layer (type)", "Output Shape", "Param #"));
         sb.append(DOUBLE_RULE).append('\n');
         List<int[]> shapes = spec.outputShapes();
@@ -35,14 +38,21 @@ public final class ModelSummary {
             }
             total += params;
             String name = names.get(i) + " (" + layer.kerasClass() + ")";
-            String shape = "(None, " + java.util.Arrays.stream(shapes.get(i)).mapToObj(Integer::toString)
-                    .collect(Collectors.joining(", ")) + ")";
+            String shape = "(None, "
+                    + java.util.Arrays.stream(shapes.get(i))
+                            .mapToObj(Integer::toString)
+                            .collect(Collectors.joining(", "))
+                    + ")";
             sb.append(String.format(" %-27s %-25s %-9d%n", name, shape, params));
         }
         sb.append(DOUBLE_RULE).append('\n');
         sb.append("Total params: ").append(n.format(total)).append('\n');
         sb.append("Trainable params: ").append(n.format(total - fixed)).append('\n');
-        sb.append("Non-trainable params: ").append(n.format(fixed)).append('\n').append(RULE).append('\n');
+        sb.append("Non-trainable params: ")
+                .append(n.format(fixed))
+                .append('\n')
+                .append(RULE)
+                .append('\n');
         return sb.toString();
     }
 

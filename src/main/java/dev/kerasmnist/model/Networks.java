@@ -10,8 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * models and Functional chains) and {@link ComputationGraph} (Functional graphs with residual Add).
  */
 public final class Networks {
-    private Networks() {
-    }
+    private Networks() {}
 
     /** The network's output for {@code input} (inference mode: no dropout, batch statistics fixed). */
     public static INDArray output(Model net, INDArray input) {
@@ -21,12 +20,14 @@ public final class Networks {
         if (net instanceof ComputationGraph g) {
             return g.outputSingle(false, input);
         }
-        throw new IllegalArgumentException("not a DL4J network: " + net.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a DL4J network: " + net.getClass().getName());
     }
 
     /** Why {@code net} cannot classify MNIST images, or null when it can. */
     public static String mnistProblem(Model net) {
-        return net instanceof ComputationGraph g ? ModelShape.mnistProblem(g) : ModelShape.mnistProblem(
-                (MultiLayerNetwork) net);
+        return net instanceof ComputationGraph g
+                ? ModelShape.mnistProblem(g)
+                : ModelShape.mnistProblem((MultiLayerNetwork) net);
     }
 }

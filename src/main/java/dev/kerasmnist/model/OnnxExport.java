@@ -33,17 +33,17 @@ public final class OnnxExport {
     public static final int DEFAULT_OPSET = 17;
     /** The opsets this exporter writes (every operator it uses means the same in each). */
     public static final int MIN_OPSET = 13;
+
     public static final int MAX_OPSET = 21;
     /** The graph's input and output names. */
     public static final String INPUT = "pixels";
+
     public static final String OUTPUT = "probabilities";
 
-    private OnnxExport() {
-    }
+    private OnnxExport() {}
 
     /** What an export of a saved model wrote. */
-    public record Exported(Path file, ModelSpec spec, int opset, Map<String, String> metadata) {
-    }
+    public record Exported(Path file, ModelSpec spec, int opset, Map<String, String> metadata) {}
 
     /**
      * Exports a saved model (its zip and the provenance beside it, which holds its layers) to {@code out}.
@@ -59,8 +59,11 @@ public final class OnnxExport {
         Provenance provenance = Files.isRegularFile(files.provenance()) ? ModelStore.readProvenance(files) : null;
         ModelSpec spec = provenance == null ? null : provenance.model().orElse(null);
         if (spec == null) {
-            throw new ModelLoadException(model + " has no Keras description of its layers (its " + files.provenance()
-                    .getFileName() + " is missing or predates them); retrain it or import it again, then export", null);
+            throw new ModelLoadException(
+                    model + " has no Keras description of its layers (its "
+                            + files.provenance().getFileName()
+                            + " is missing or predates them); retrain it or import it again, then export",
+                    null);
         }
         Map<String, String> metadata = metadata(provenance, Mnist.sha256(Files.readAllBytes(model)));
         write(net, spec, out, opset, metadata);
@@ -91,15 +94,17 @@ public final class OnnxExport {
         });
         p.training().ifPresent(t -> m.put("keras_mnist.epochs_trained", String.valueOf(t.epochsTrained())));
         m.put("keras_mnist.source_sha256", sourceSha256);
-        m.put("keras_mnist.created_by", p.build().codeVersion() + ", DL4J " + p.build().dl4jVersion());
+        m.put(
+                "keras_mnist.created_by",
+                p.build().codeVersion() + ", DL4J " + p.build().dl4jVersion());
         return m;
     }
 
     /** Refuses an opset this exporter does not write. */
     public static void checkOpset(int opset) {
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
-            throw new IllegalArgumentException("ONNX opset " + opset + " is not written; opsets " + MIN_OPSET + " to "
-                    + MAX_OPSET + " are");
+            throw new IllegalArgumentException(
+                    "ONNX opset " + opset + " is not written; opsets " + MIN_OPSET + " to " + MAX_OPSET + " are");
         }
     }
 
@@ -111,11 +116,14 @@ public final class OnnxExport {
     static Onnx.ModelProto model(Model net, ModelSpec spec, int opset, Map<String, String> metadata) {
         checkOpset(opset);
         if (spec.inputDim() != MnistSplit.PIXELS) {
-            throw new IllegalArgumentException("the model takes " + spec.inputDim() + " features, not MNIST's "
-                    + MnistSplit.PIXELS + " pixels");
+            throw new IllegalArgumentException(
+                    "the model takes " + spec.inputDim() + " features, not MNIST's " + MnistSplit.PIXELS + " pixels");
         }
-        DataFormat format = spec.layers().stream().map(LayerSpec::readsFeatureMaps).filter(Objects::nonNull)
-                .findFirst().orElse(DataFormat.CHANNELS_LAST);
+        DataFormat format = spec.layers().stream()
+                .map(LayerSpec::readsFeatureMaps)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(DataFormat.CHANNELS_LAST);
         OnnxGraph g = new OnnxGraph(opset, format);
         List<List<INDArray>> weights = KerasToDl4j.kerasWeights(net, spec);
         List<int[]> shapes = spec.outputShapes();
@@ -126,7 +134,8 @@ public final class OnnxExport {
             g.layer("input_scale");
             x = x.to(g.node("Mul", List.of(x.name(), g.scalar("scale", spec.inputScale()))), x.shape());
         }
-        int[] inputShape = spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
+        int[] inputShape =
+                spec.inputShape().stream().mapToInt(Integer::intValue).toArray();
         if (inputShape.length > 1) {
             g.layer("input_shape");
             long[] shape = new long[inputShape.length + 1];
@@ -147,17 +156,28 @@ public final class OnnxExport {
         }
         g.layer("output");
         OnnxGraph.Value last = g.keras(values[n - 1]);
-        if (spec.loss().fromLogits()) { // a model ending in logits: DL4J's output layer applies the softmax, so here too
+        if (spec.loss()
+                .fromLogits()) { // a model ending in logits: DL4J's output layer applies the softmax, so here too
             last = last.to(g.node("Softmax", List.of(last.name()), OnnxGraph.attr("axis", -1L)), last.shape());
         }
-        g.proto().addNodeBuilder().setOpType("Identity").setName("output").addInput(last.name()).addOutput(OUTPUT);
+        g.proto()
+                .addNodeBuilder()
+                .setOpType("Identity")
+                .setName("output")
+                .addInput(last.name())
+                .addOutput(OUTPUT);
         int classes = shapes.get(n - 1)[0];
-        g.proto().setName("keras_mnist").addInput(tensor(INPUT, MnistSplit.PIXELS))
+        g.proto()
+                .setName("keras_mnist")
+                .addInput(tensor(INPUT, MnistSplit.PIXELS))
                 .addOutput(tensor(OUTPUT, classes))
-                .setDocString(String.join(", ", spec.layers().stream().map(LayerSpec::describe).toList()));
+                .setDocString(String.join(
+                        ", ", spec.layers().stream().map(LayerSpec::describe).toList()));
 
-        Onnx.ModelProto.Builder model = Onnx.ModelProto.newBuilder().setIrVersion(irVersion(opset))
-                .setProducerName("keras-mnist").setProducerVersion(Versions.project())
+        Onnx.ModelProto.Builder model = Onnx.ModelProto.newBuilder()
+                .setIrVersion(irVersion(opset))
+                .setProducerName("keras-mnist")
+                .setProducerVersion(Versions.project())
                 .setDocString("MNIST digits: " + INPUT + " float32 [N, " + MnistSplit.PIXELS + "] (28x28 row by row,"
                         + " pixels / 255) to " + OUTPUT + " float32 [N, " + classes + "]")
                 .setGraph(g.proto());
@@ -175,8 +195,12 @@ public final class OnnxExport {
         Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
         shape.addDimBuilder().setDimParam("N");
         shape.addDimBuilder().setDimValue(size);
-        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder().setTensorType(
-                Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape))).build();
+        return Onnx.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.TypeProto.newBuilder()
+                        .setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+                                .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
     }
 }

@@ -53,8 +53,7 @@ final class OnnxGraph {
     }
 
     /** A node's attribute. */
-    record Attr(Onnx.AttributeProto proto) {
-    }
+    record Attr(Onnx.AttributeProto proto) {}
 
     private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
     private final int opset;
@@ -98,7 +97,8 @@ final class OnnxGraph {
 
     /** A node with {@code outputs} outputs; returns their names. */
     List<String> nodes(String op, List<String> inputs, int outputs, Attr... attrs) {
-        Onnx.NodeProto.Builder n = graph.addNodeBuilder().setOpType(op).setName(fresh(op)).addAllInput(inputs);
+        Onnx.NodeProto.Builder n =
+                graph.addNodeBuilder().setOpType(op).setName(fresh(op)).addAllInput(inputs);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
             String name = fresh(op.toLowerCase(java.util.Locale.ROOT));
@@ -116,37 +116,46 @@ final class OnnxGraph {
     }
 
     static Attr attr(String name, long value) {
-        return new Attr(Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT)
-                .setI(value).build());
+        return new Attr(Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build());
     }
 
     static Attr attr(String name, double value) {
-        return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.FLOAT).setF((float) value).build());
+        return new Attr(Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.FLOAT)
+                .setF((float) value)
+                .build());
     }
 
     static Attr attr(String name, String value) {
-        return new Attr(Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(value)).build());
+        return new Attr(Onnx.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(Onnx.AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build());
     }
 
     static Attr ints(String name, long... values) {
-        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.INTS);
+        Onnx.AttributeProto.Builder a =
+                Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
         Arrays.stream(values).forEach(a::addInts);
         return new Attr(a.build());
     }
 
     static Attr floats(String name, List<Double> values) {
-        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.FLOATS);
+        Onnx.AttributeProto.Builder a =
+                Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOATS);
         values.forEach(v -> a.addFloats(v.floatValue()));
         return new Attr(a.build());
     }
 
     static Attr strings(String name, List<String> values) {
-        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(Onnx.AttributeProto.AttributeType.STRINGS);
+        Onnx.AttributeProto.Builder a =
+                Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRINGS);
         values.forEach(v -> a.addStrings(ByteString.copyFromUtf8(v)));
         return new Attr(a.build());
     }
@@ -168,8 +177,10 @@ final class OnnxGraph {
         }
         bytes.flip();
         String name = fresh(hint);
-        Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name)
-                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(bytes));
+        Onnx.TensorProto.Builder t = graph.addInitializerBuilder()
+                .setName(name)
+                .setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(bytes));
         Arrays.stream(dims).forEach(t::addDims);
         return name;
     }
@@ -187,8 +198,11 @@ final class OnnxGraph {
         }
         bytes.flip();
         String name = fresh(hint);
-        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(bytes));
+        graph.addInitializerBuilder()
+                .setName(name)
+                .setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length)
+                .setRawData(ByteString.copyFrom(bytes));
         return name;
     }
 
@@ -199,8 +213,8 @@ final class OnnxGraph {
     static INDArray blocks(INDArray a, int size, int... order) {
         INDArray[] parts = new INDArray[order.length];
         for (int i = 0; i < order.length; i++) {
-            parts[i] = a.get(NDArrayIndex.interval((long) order[i] * size, (long) (order[i] + 1) * size),
-                    NDArrayIndex.all());
+            parts[i] = a.get(
+                    NDArrayIndex.interval((long) order[i] * size, (long) (order[i] + 1) * size), NDArrayIndex.all());
         }
         return Nd4j.concat(0, parts);
     }

@@ -13,8 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (on the class path already, through DL4J's system-information library) on the library JavaCPP loaded.
  */
 public final class OpenBlas {
-    private OpenBlas() {
-    }
+    private OpenBlas() {}
 
     /** The kernel family, e.g. {@code Haswell}, {@code Zen} or {@code SkylakeX}; empty off the CPU backend. */
     public static Optional<String> coreName() {

@@ -29,7 +29,10 @@ public enum Padding {
 
     @JsonCreator
     public static Padding of(String name) {
-        return Arrays.stream(values()).filter(p -> p.kerasName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unsupported padding '" + name + "'; use valid or same"));
+        return Arrays.stream(values())
+                .filter(p -> p.kerasName.equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("unsupported padding '" + name + "'; use valid or same"));
     }
 }

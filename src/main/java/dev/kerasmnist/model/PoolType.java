@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Max or average pooling: {@code MaxPooling2D}/{@code AveragePooling2D} and their global forms. */
 public enum PoolType {
-    MAX("Max"), AVERAGE("Average");
+    MAX("Max"),
+    AVERAGE("Average");
 
     private final String kerasPrefix;
 

@@ -19,8 +19,8 @@ public record Pooling2DSpec(PoolType poolType, Size2D poolSize, Size2D strides, 
 
     /** {@code MaxPooling2D((pool, pool))}. */
     public static Pooling2DSpec max(int pool) {
-        return new Pooling2DSpec(PoolType.MAX, Size2D.square(pool), Size2D.square(pool), Padding.VALID,
-                DataFormat.CHANNELS_LAST);
+        return new Pooling2DSpec(
+                PoolType.MAX, Size2D.square(pool), Size2D.square(pool), Padding.VALID, DataFormat.CHANNELS_LAST);
     }
 
     /** {@code AveragePooling2D((pool, pool))}. */
@@ -30,20 +30,31 @@ public record Pooling2DSpec(PoolType poolType, Size2D poolSize, Size2D strides, 
 
     /** Reads saved specs, including those of the first convnet recipe ({@code {"type": "MaxPooling2D", "pool": 2}}). */
     @JsonCreator
-    static Pooling2DSpec json(@JsonProperty("poolType") PoolType type, @JsonProperty("poolSize") Size2D poolSize,
-                              @JsonProperty("pool") Integer pool, @JsonProperty("strides") Size2D strides,
-                              @JsonProperty("padding") Padding padding,
-                              @JsonProperty("dataFormat") DataFormat dataFormat) {
+    static Pooling2DSpec json(
+            @JsonProperty("poolType") PoolType type,
+            @JsonProperty("poolSize") Size2D poolSize,
+            @JsonProperty("pool") Integer pool,
+            @JsonProperty("strides") Size2D strides,
+            @JsonProperty("padding") Padding padding,
+            @JsonProperty("dataFormat") DataFormat dataFormat) {
         Size2D size = poolSize != null ? poolSize : Size2D.square(pool == null ? 0 : pool);
-        return new Pooling2DSpec(type != null ? type : PoolType.MAX, size, strides != null ? strides : size,
-                padding != null ? padding : Padding.VALID, dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST);
+        return new Pooling2DSpec(
+                type != null ? type : PoolType.MAX,
+                size,
+                strides != null ? strides : size,
+                padding != null ? padding : Padding.VALID,
+                dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST);
     }
 
     /** {@code MaxPooling2D} (or {@code MaxPool2D}) and {@code AveragePooling2D} (or {@code AvgPool2D}). */
     static Pooling2DSpec read(LayerConfig c) {
         Size2D pool = c.size("pool_size", Size2D.square(2));
-        return new Pooling2DSpec(c.className().startsWith("Max") ? PoolType.MAX : PoolType.AVERAGE, pool,
-                c.size("strides", pool), Padding.of(c.path("padding").asText("valid")), c.dataFormat());
+        return new Pooling2DSpec(
+                c.className().startsWith("Max") ? PoolType.MAX : PoolType.AVERAGE,
+                pool,
+                c.size("strides", pool),
+                Padding.of(c.path("padding").asText("valid")),
+                c.dataFormat());
     }
 
     @Override

@@ -20,8 +20,14 @@ import java.util.Optional;
  * @param test        its loss and accuracy on the test set (empty until it was evaluated)
  * @param build       the code, library versions and command line that made it, and when
  */
-public record Provenance(int format, Origin origin, Optional<ModelSpec> model, Optional<Training> training,
-                         Map<String, String> dataSha256, Optional<Test> test, Build build) {
+public record Provenance(
+        int format,
+        Origin origin,
+        Optional<ModelSpec> model,
+        Optional<Training> training,
+        Map<String, String> dataSha256,
+        Optional<Test> test,
+        Build build) {
     /** The format this version writes and reads. Format 1 was the earlier {@code "keras-mnist-dl4j/1"} sidecar; format 2
      * listed the fit settings in {@code training} itself and is still read ({@code ModelStore.readProvenance}). */
     public static final int FORMAT = 3;
@@ -36,7 +42,9 @@ public record Provenance(int format, Origin origin, Optional<ModelSpec> model, O
 
     /** What kind of thing a model is. */
     public enum Kind {
-        RECIPE("recipe"), IMPORTED("imported"), FINE_TUNED("fine-tuned");
+        RECIPE("recipe"),
+        IMPORTED("imported"),
+        FINE_TUNED("fine-tuned");
 
         private final String json;
 
@@ -81,29 +89,36 @@ public record Provenance(int format, Origin origin, Optional<ModelSpec> model, O
      * @param validationExamples examples held out for validation (the ones after the training examples), 0 for none
      * @param seconds            training time, validation included
      */
-    public record Training(FitSpec fit, int epochsTrained, int trainingExamples, int validationExamples,
-            double seconds) {
-    }
+    public record Training(
+            FitSpec fit, int epochsTrained, int trainingExamples, int validationExamples, double seconds) {}
 
     /** Test-set results. */
-    public record Test(double loss, double accuracy) {
-    }
+    public record Test(double loss, double accuracy) {}
 
     /**
      * What made the model.
      *
      * @param machine where it ran (empty in records written before it was kept)
      */
-    public record Build(String codeVersion, String dl4jVersion, String javaVersion, List<String> commandLine,
-                        String createdAt, Optional<Machine> machine) {
+    public record Build(
+            String codeVersion,
+            String dl4jVersion,
+            String javaVersion,
+            List<String> commandLine,
+            String createdAt,
+            Optional<Machine> machine) {
         public Build {
             machine = machine == null ? Optional.empty() : machine;
         }
 
         /** This program, now, on this machine, run as {@code commandLine}. */
         public static Build now(List<String> commandLine) {
-            return new Build(Versions.project(), Versions.dl4j(), System.getProperty("java.version"),
-                    List.copyOf(commandLine), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            return new Build(
+                    Versions.project(),
+                    Versions.dl4j(),
+                    System.getProperty("java.version"),
+                    List.copyOf(commandLine),
+                    OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                     Optional.of(Machine.current()));
         }
     }

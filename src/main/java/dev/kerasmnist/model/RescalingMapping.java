@@ -24,15 +24,20 @@ final class RescalingMapping implements Dl4jMapping<RescalingSpec> {
 
     /** {@code x * W + b} per feature over {@code n} features, not trained (also the model's input scale). */
     static ElementWiseMultiplicationLayer scale(int n) {
-        return new ElementWiseMultiplicationLayer.Builder().nIn(n).nOut(n).activation(Activation.IDENTITY)
-                .updater(new NoOp()).build();
+        return new ElementWiseMultiplicationLayer.Builder()
+                .nIn(n)
+                .nOut(n)
+                .activation(Activation.IDENTITY)
+                .updater(new NoOp())
+                .build();
     }
 
     @Override
     public OnnxGraph.Value onnx(RescalingSpec rescaling, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = in.value();
         OnnxGraph.Value y = x.to(g.node("Mul", List.of(x.name(), g.scalar("scale", rescaling.scale()))), in.out());
-        return rescaling.offset() == 0 ? y
+        return rescaling.offset() == 0
+                ? y
                 : y.to(g.node("Add", List.of(y.name(), g.scalar("offset", rescaling.offset()))), in.out());
     }
 }

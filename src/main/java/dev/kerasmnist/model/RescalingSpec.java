@@ -11,7 +11,9 @@ public record RescalingSpec(double scale, double offset) implements LayerSpec {
     }
 
     static RescalingSpec read(LayerConfig c) {
-        c.require(c.path("scale").isNumber() && (c.path("offset").isMissingNode() || c.path("offset").isNumber()),
+        c.require(
+                c.path("scale").isNumber()
+                        && (c.path("offset").isMissingNode() || c.path("offset").isNumber()),
                 "Rescaling by per-channel values " + c.path("scale"));
         return new RescalingSpec(c.real("scale", 1), c.real("offset", 0));
     }

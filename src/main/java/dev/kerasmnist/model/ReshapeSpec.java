@@ -15,8 +15,8 @@ public record ReshapeSpec(List<Integer> targetShape) implements LayerSpec {
         targetShape = List.copyOf(targetShape);
         if (targetShape.stream().filter(d -> d == -1).count() > 1
                 || targetShape.stream().anyMatch(d -> d == 0 || d < -1)) {
-            throw new IllegalArgumentException("Reshape's target " + targetShape + " needs positive sizes and at most"
-                    + " one -1");
+            throw new IllegalArgumentException(
+                    "Reshape's target " + targetShape + " needs positive sizes and at most" + " one -1");
         }
     }
 
@@ -51,8 +51,8 @@ public record ReshapeSpec(List<Integer> targetShape) implements LayerSpec {
             }
         }
         if (Arrays.stream(out).anyMatch(d -> d < 1) || Shapes.product(out) != size) {
-            throw new IllegalArgumentException("Reshape" + targetShape + " cannot take " + Arrays.toString(input)
-                    + " (" + size + " values)");
+            throw new IllegalArgumentException(
+                    "Reshape" + targetShape + " cannot take " + Arrays.toString(input) + " (" + size + " values)");
         }
         return out;
     }

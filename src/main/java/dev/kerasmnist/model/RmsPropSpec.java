@@ -13,8 +13,7 @@ public record RmsPropSpec(double learningRate, double rho, double epsilon, Epsil
      * {@code optimizer='rmsprop'}: Keras's defaults (learning_rate=0.001, rho=0.9, epsilon=1e-7, the value of
      * {@code keras.backend.epsilon()}). DL4J's {@code new RmsProp()} differs: 0.1, 0.95, 1e-8.
      */
-    public static final RmsPropSpec KERAS_DEFAULTS =
-            new RmsPropSpec(0.001, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT);
+    public static final RmsPropSpec KERAS_DEFAULTS = new RmsPropSpec(0.001, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT);
 
     public RmsPropSpec {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {

@@ -4,12 +4,10 @@ import java.util.Arrays;
 
 /** Shape arithmetic that several layers share. */
 final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** The feature maps a window of {@code k} moved by {@code s} gives (convolution, pooling). */
-    static int[] window(String at, int[] shape, DataFormat format, Size2D k, Size2D s, Padding padding,
-                        int channels) {
+    static int[] window(String at, int[] shape, DataFormat format, Size2D k, Size2D s, Padding padding, int channels) {
         int rows = padding.outputSize(format.rows(shape), k.rows(), s.rows());
         int cols = padding.outputSize(format.cols(shape), k.cols(), s.cols());
         if (rows < 1 || cols < 1) {

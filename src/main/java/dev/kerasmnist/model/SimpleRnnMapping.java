@@ -15,9 +15,14 @@ final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
     @Override
     public Piece build(SimpleRnnSpec rnn, Input in) {
         var before = LstmMapping.sequence(rnn, in);
-        SimpleRnn cell = new SimpleRnn.Builder().nIn(in.shape()[1]).nOut(rnn.units())
-                .activation(rnn.activation().dl4j()).dataFormat(RNNFormat.NWC).build();
-        return rnn.returnSequences() ? new Piece(cell, before, in.flow().sequence())
+        SimpleRnn cell = new SimpleRnn.Builder()
+                .nIn(in.shape()[1])
+                .nOut(rnn.units())
+                .activation(rnn.activation().dl4j())
+                .dataFormat(RNNFormat.NWC)
+                .build();
+        return rnn.returnSequences()
+                ? new Piece(cell, before, in.flow().sequence())
                 : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
     }
 
@@ -30,7 +35,8 @@ final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
 
     @Override
     public List<INDArray> kerasWeights(SimpleRnnSpec rnn, Layer dl4j, int[] order) {
-        return List.of(dl4j.getParam(SimpleRnnParamInitializer.WEIGHT_KEY).dup(),
+        return List.of(
+                dl4j.getParam(SimpleRnnParamInitializer.WEIGHT_KEY).dup(),
                 dl4j.getParam(SimpleRnnParamInitializer.RECURRENT_WEIGHT_KEY).dup(),
                 Dl4jParams.flat(dl4j.getParam(SimpleRnnParamInitializer.BIAS_KEY)));
     }
@@ -41,12 +47,15 @@ final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
         int h = rnn.units();
         INDArray w = in.weight(0).transpose().reshape(1, h, in.value().shape()[1]);
         INDArray r = in.weight(1).transpose().reshape(1, h, h);
-        INDArray bias = Nd4j.concat(1, in.weight(2).castTo(DataType.FLOAT).reshape(1, h),
-                Nd4j.zeros(DataType.FLOAT, 1, h));
+        INDArray bias =
+                Nd4j.concat(1, in.weight(2).castTo(DataType.FLOAT).reshape(1, h), Nd4j.zeros(DataType.FLOAT, 1, h));
         String seq = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 1, 0, 2));
-        List<String> out = g.nodes("RNN", List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
-                2, OnnxGraph.attr("hidden_size", h), OnnxGraph.strings("activations",
-                        List.of(OnnxGraph.recurrentActivation(rnn.activation(), rnn))));
+        List<String> out = g.nodes(
+                "RNN",
+                List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
+                2,
+                OnnxGraph.attr("hidden_size", h),
+                OnnxGraph.strings("activations", List.of(OnnxGraph.recurrentActivation(rnn.activation(), rnn))));
         return OnnxGraph.recurrentOutput(g, out, rnn.returnSequences(), in.out());
     }
 }

@@ -23,15 +23,23 @@ public record SimpleRnnSpec(int units, KerasActivation activation, boolean retur
             c.require(!c.flag(flag, false), "SimpleRNN(" + flag + "=True)");
         }
         c.require(c.flag("use_bias", true), "SimpleRNN(use_bias=False)");
-        return new SimpleRnnSpec(c.integer("units"), c.activation("activation", KerasActivation.TANH),
+        return new SimpleRnnSpec(
+                c.integer("units"),
+                c.activation("activation", KerasActivation.TANH),
                 c.flag("return_sequences", false));
     }
 
     @Override
     public void writeConfig(ObjectNode c) {
-        c.put("units", units).put("activation", LayerConfig.activationName(activation)).put("use_bias", true)
-                .put("return_sequences", returnSequences).put("return_state", false)
-                .put("go_backwards", false).put("stateful", false).put("unroll", false).put("dropout", 0.0)
+        c.put("units", units)
+                .put("activation", LayerConfig.activationName(activation))
+                .put("use_bias", true)
+                .put("return_sequences", returnSequences)
+                .put("return_state", false)
+                .put("go_backwards", false)
+                .put("stateful", false)
+                .put("unroll", false)
+                .put("dropout", 0.0)
                 .put("recurrent_dropout", 0.0);
     }
 
@@ -51,7 +59,9 @@ public record SimpleRnnSpec(int units, KerasActivation activation, boolean retur
 
     @Override
     public List<KerasVariable> variables(int[] input) {
-        return List.of(new KerasVariable("kernel", input[1], units), new KerasVariable("recurrent_kernel", units, units),
+        return List.of(
+                new KerasVariable("kernel", input[1], units),
+                new KerasVariable("recurrent_kernel", units, units),
                 new KerasVariable("bias", units));
     }
 

@@ -9,8 +9,7 @@ import java.util.Properties;
 public final class Versions {
     private static final Properties PROPERTIES = load();
 
-    private Versions() {
-    }
+    private Versions() {}
 
     public static String project() {
         return PROPERTIES.getProperty("version");

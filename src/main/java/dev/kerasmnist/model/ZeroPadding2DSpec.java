@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * the feature maps, columns left and right. Keras reads {@code padding} as {@code n}, {@code (rows, cols)} or
  * {@code ((top, bottom), (left, right))} and writes the last form.
  */
-public record ZeroPadding2DSpec(int top, int bottom, int left, int right, DataFormat dataFormat)
-        implements LayerSpec {
+public record ZeroPadding2DSpec(int top, int bottom, int left, int right, DataFormat dataFormat) implements LayerSpec {
     public ZeroPadding2DSpec {
         if (top < 0 || bottom < 0 || left < 0 || right < 0 || dataFormat == null) {
             throw new IllegalArgumentException("ZeroPadding2D needs paddings >= 0 and a data format, got ((" + top
@@ -43,7 +42,9 @@ public record ZeroPadding2DSpec(int top, int bottom, int left, int right, DataFo
     @Override
     public void writeConfig(ObjectNode c) {
         // ((top, bottom), (left, right)), as Keras's get_config writes it
-        c.putArray("padding").add(c.arrayNode().add(top).add(bottom)).add(c.arrayNode().add(left).add(right));
+        c.putArray("padding")
+                .add(c.arrayNode().add(top).add(bottom))
+                .add(c.arrayNode().add(left).add(right));
         c.put("data_format", dataFormat.kerasName());
     }
 
@@ -59,7 +60,9 @@ public record ZeroPadding2DSpec(int top, int bottom, int left, int right, DataFo
 
     @Override
     public int[] outputShape(int[] input, DataFormat format) {
-        return dataFormat.shape(dataFormat.rows(input) + top + bottom, dataFormat.cols(input) + left + right,
+        return dataFormat.shape(
+                dataFormat.rows(input) + top + bottom,
+                dataFormat.cols(input) + left + right,
                 dataFormat.channels(input));
     }
 

@@ -27,13 +27,17 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true"); // charts are files, never windows
     }
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** An empty line chart. */
     public static XYChart lineChart(String title, String xTitle, String yTitle, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         look(chart.getStyler(), 5);
         return chart;
     }
@@ -42,8 +46,13 @@ public final class Charts {
      * An empty chart over named categories (a sweep's values), its series drawn over each other, not side by side.
      */
     public static CategoryChart categoryChart(String title, String xTitle, String yTitle, int width, int height) {
-        CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         look(chart.getStyler(), 7);
         chart.getStyler().setOverlapped(true);
         return chart;
@@ -76,13 +85,22 @@ public final class Charts {
      * @param values values[row][column]
      */
     public static HeatMapChart heatMap(String title, String xTitle, String yTitle, int[][] values, int size) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(size).height(size).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        HeatMapChart chart = new HeatMapChartBuilder()
+                .width(size)
+                .height(size)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setRangeColors(new java.awt.Color[] {java.awt.Color.WHITE, new java.awt.Color(158, 202, 225),
-            new java.awt.Color(49, 130, 189), new java.awt.Color(8, 48, 107)});
+        chart.getStyler().setRangeColors(new java.awt.Color[] {
+            java.awt.Color.WHITE,
+            new java.awt.Color(158, 202, 225),
+            new java.awt.Color(49, 130, 189),
+            new java.awt.Color(8, 48, 107)
+        });
         int n = values.length;
         int[] axis = new int[n];
         for (int i = 0; i < n; i++) {
@@ -94,8 +112,11 @@ public final class Charts {
                 cells.add(new Number[] {col, row, values[row][col]});
             }
         }
-        chart.addSeries(title, java.util.Arrays.stream(axis).boxed().toList(),
-                java.util.Arrays.stream(axis).boxed().toList(), cells);
+        chart.addSeries(
+                title,
+                java.util.Arrays.stream(axis).boxed().toList(),
+                java.util.Arrays.stream(axis).boxed().toList(),
+                cells);
         return chart;
     }
 

@@ -60,7 +60,8 @@ public enum Distortion {
             case CLEAN -> digit;
             case THICKER -> morph(scale(digit, 112, 112), 4, true);
             case THINNER -> morph(scale(digit, 112, 112), 3, false);
-            case SHIFTED -> shift(digit, sign(random) * (3 + random.nextInt(3)), sign(random) * (3 + random.nextInt(3)));
+            case SHIFTED ->
+                shift(digit, sign(random) * (3 + random.nextInt(3)), sign(random) * (3 + random.nextInt(3)));
             case ROTATED -> rotate(scale(digit, 112, 112), sign(random) * (15 + random.nextDouble() * 10));
             case SMALL -> small(digit, random);
             case LOW_RESOLUTION -> scale(scale(digit, 10, 10), 112, 112);
@@ -118,8 +119,10 @@ public enum Distortion {
         BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(in, AffineTransform.getRotateInstance(Math.toRadians(degrees), in.getWidth() / 2.0,
-                in.getHeight() / 2.0), null);
+        g.drawImage(
+                in,
+                AffineTransform.getRotateInstance(Math.toRadians(degrees), in.getWidth() / 2.0, in.getHeight() / 2.0),
+                null);
         g.dispose();
         return out;
     }

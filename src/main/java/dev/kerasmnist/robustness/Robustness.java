@@ -28,8 +28,7 @@ public final class Robustness {
     public static final long SEED = 2024;
     private static final int BATCH = 1000;
 
-    private Robustness() {
-    }
+    private Robustness() {}
 
     /**
      * Accuracy per distortion (rows) and model (columns).
@@ -37,8 +36,8 @@ public final class Robustness {
      * @param models  column name to classifier, in column order
      * @param images  how many test digits each distortion saw
      */
-    public record Result(List<String> models, Map<Distortion, double[]> accuracy, int images,
-            Set<MnistPreprocessor.Step> options) {
+    public record Result(
+            List<String> models, Map<Distortion, double[]> accuracy, int images, Set<MnistPreprocessor.Step> options) {
         /** A plain-text (Markdown) table, one row per distortion, accuracies in percent. */
         public String table() {
             StringBuilder sb = new StringBuilder("| picture |");
@@ -56,7 +55,8 @@ public final class Robustness {
     }
 
     /** The preprocessed inputs of every distortion for the first {@code limit} test digits. */
-    public static Map<Distortion, List<float[]>> inputs(MnistSplit test, int limit, Set<MnistPreprocessor.Step> options) {
+    public static Map<Distortion, List<float[]>> inputs(
+            MnistSplit test, int limit, Set<MnistPreprocessor.Step> options) {
         Map<Distortion, List<float[]>> inputs = new EnumMap<>(Distortion.class);
         int n = Math.min(limit, test.size());
         for (Distortion d : Distortion.values()) {
@@ -70,8 +70,11 @@ public final class Robustness {
     }
 
     /** Scores each model on the same preprocessed inputs. */
-    public static Result score(Map<String, DigitClassifier> models, MnistSplit test,
-            Map<Distortion, List<float[]>> inputs, Set<MnistPreprocessor.Step> options) {
+    public static Result score(
+            Map<String, DigitClassifier> models,
+            MnistSplit test,
+            Map<Distortion, List<float[]>> inputs,
+            Set<MnistPreprocessor.Step> options) {
         Map<Distortion, double[]> accuracy = new LinkedHashMap<>();
         int images = inputs.values().iterator().next().size();
         inputs.forEach((d, list) -> {
@@ -80,8 +83,8 @@ public final class Robustness {
             for (DigitClassifier model : models.values()) {
                 int correct = 0;
                 for (int from = 0; from < list.size(); from += BATCH) {
-                    List<Prediction> predictions = model.predict(list.subList(from, Math.min(list.size(),
-                            from + BATCH)));
+                    List<Prediction> predictions =
+                            model.predict(list.subList(from, Math.min(list.size(), from + BATCH)));
                     for (int i = 0; i < predictions.size(); i++) {
                         correct += predictions.get(i).digit() == test.label(from + i) ? 1 : 0;
                     }
@@ -94,8 +97,8 @@ public final class Robustness {
     }
 
     /** {@link #inputs} then {@link #score}. */
-    public static Result run(Map<String, DigitClassifier> models, MnistSplit test, int limit,
-            Set<MnistPreprocessor.Step> options) {
+    public static Result run(
+            Map<String, DigitClassifier> models, MnistSplit test, int limit, Set<MnistPreprocessor.Step> options) {
         return score(models, test, inputs(test, limit, options), options);
     }
 
@@ -111,8 +114,8 @@ public final class Robustness {
         int cell = 64;
         int label = 200;
         Distortion[] all = Distortion.values();
-        BufferedImage sheet = new BufferedImage(label + count * (cell + 6), all.length * (2 * cell + 12),
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(label + count * (cell + 6), all.length * (2 * cell + 12), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
@@ -128,8 +131,13 @@ public final class Robustness {
                 BufferedImage picture = all[r].apply(test, i, random(all[r], i));
                 int left = label + i * (cell + 6);
                 g.drawImage(picture, left, top, cell, cell, null);
-                g.drawImage(Charts.digitImage(MnistPreprocessor.toMnist(picture, options)), left, top + cell + 4,
-                        cell, cell, null);
+                g.drawImage(
+                        Charts.digitImage(MnistPreprocessor.toMnist(picture, options)),
+                        left,
+                        top + cell + 4,
+                        cell,
+                        cell,
+                        null);
             }
         }
         g.dispose();

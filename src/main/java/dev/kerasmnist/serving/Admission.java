@@ -32,8 +32,8 @@ final class Admission {
     Permit reserve(long bytes) throws InterruptedException {
         int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + KIB - 1) / KIB);
         if (!heapKib.tryAcquire(kib, WAIT_MS, TimeUnit.MILLISECONDS)) {
-            throw new Predictor.ServerBusyException("the server is holding as many requests as its memory allows: "
-                    + "retry shortly", "memory");
+            throw new Predictor.ServerBusyException(
+                    "the server is holding as many requests as its memory allows: " + "retry shortly", "memory");
         }
         return () -> heapKib.release(kib);
     }
@@ -41,8 +41,8 @@ final class Admission {
     /** Room for {@code kib} KiB without waiting (for Jetty's read callbacks, which must not block). */
     void reserveKibNow(long kib) {
         if (!heapKib.tryAcquire((int) Math.min(Integer.MAX_VALUE, kib))) {
-            throw new Predictor.ServerBusyException("the server is holding as many request bodies as its memory "
-                    + "allows: retry shortly", "memory");
+            throw new Predictor.ServerBusyException(
+                    "the server is holding as many request bodies as its memory " + "allows: retry shortly", "memory");
         }
     }
 

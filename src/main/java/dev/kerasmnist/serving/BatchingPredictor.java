@@ -30,8 +30,7 @@ final class BatchingPredictor implements Predictor {
     /** Requests that may wait; beyond this the server answers 503 rather than queueing without bound. */
     static final int QUEUE_CAPACITY = 4096;
 
-    private record Job(List<float[]> images, CompletableFuture<List<Prediction>> result) {
-    }
+    private record Job(List<float[]> images, CompletableFuture<List<Prediction>> result) {}
 
     private final DigitClassifier classifier;
     private final int maxBatch;
@@ -43,6 +42,7 @@ final class BatchingPredictor implements Predictor {
     private final ReentrantLock model = new ReentrantLock();
     /** Guards {@link #closed} against a request queueing while close() runs. */
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+
     private volatile boolean closed;
 
     BatchingPredictor(DigitClassifier classifier, int maxBatch, Duration maxWait, IntConsumer batchSizes) {
@@ -66,8 +66,7 @@ final class BatchingPredictor implements Predictor {
             }
             runHere = queue.isEmpty() && model.tryLock();
             if (!runHere && !queue.offer(job)) {
-                throw new ServerBusyException(QUEUE_CAPACITY + " requests are already waiting: retry shortly",
-                        "queue");
+                throw new ServerBusyException(QUEUE_CAPACITY + " requests are already waiting: retry shortly", "queue");
             }
         } finally {
             open.readLock().unlock();

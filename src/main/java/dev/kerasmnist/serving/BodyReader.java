@@ -59,8 +59,8 @@ final class BodyReader implements ReadListener {
     private long reservedKib;
     private ScheduledFuture<?> deadline;
 
-    private BodyReader(HttpServletRequest request, ServletInputStream in, long declared, long limit,
-                       Admission admission) {
+    private BodyReader(
+            HttpServletRequest request, ServletInputStream in, long declared, long limit, Admission admission) {
         this.request = request;
         this.in = in;
         this.limit = limit;
@@ -74,8 +74,13 @@ final class BodyReader implements ReadListener {
      *
      * @param declared its Content-Length, or -1 when chunked
      */
-    static CompletableFuture<Body> read(HttpServletRequest request, long declared, long limit, Duration timeout,
-                                        Admission admission, ScheduledExecutorService timer) {
+    static CompletableFuture<Body> read(
+            HttpServletRequest request,
+            long declared,
+            long limit,
+            Duration timeout,
+            Admission admission,
+            ScheduledExecutorService timer) {
         ServletInputStream in;
         try {
             in = request.getInputStream();
@@ -84,8 +89,10 @@ final class BodyReader implements ReadListener {
         }
         BodyReader reader = new BodyReader(request, in, declared, limit, admission);
         synchronized (reader) {
-            reader.deadline = timer.schedule(() -> reader.fail(new HttpResponseException(408, "the body did not "
-                    + "arrive within " + timeout.toSeconds() + " s: send it at once")), timeout.toMillis(),
+            reader.deadline = timer.schedule(
+                    () -> reader.fail(new HttpResponseException(
+                            408, "the body did not " + "arrive within " + timeout.toSeconds() + " s: send it at once")),
+                    timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         in.setReadListener(reader);
@@ -133,7 +140,8 @@ final class BodyReader implements ReadListener {
         if (t instanceof HttpResponseException e) {
             fail(e);
         } else if (t instanceof BadMessageException bad) { // bad chunk framing, Jetty's own rate or size checks
-            fail(new HttpResponseException(bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400,
+            fail(new HttpResponseException(
+                    bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400,
                     "the body is not valid HTTP (" + bad.getReason() + "): send a Content-Length or well-formed "
                             + "chunked transfer encoding"));
         } else if (t instanceof TimeoutException || t.getCause() instanceof TimeoutException) {
@@ -143,8 +151,10 @@ final class BodyReader implements ReadListener {
         } else if (t instanceof EofException && stillOpen()) {
             // Jetty's parser reports bad chunk framing after the headers as an early EOF, its reason dropped; a
             // client that hung up leaves the input shut, this one is still connected and can be told
-            fail(new HttpResponseException(400, "the body is not valid HTTP (bad chunked transfer encoding): send a "
-                    + "Content-Length or well-formed chunks"));
+            fail(new HttpResponseException(
+                    400,
+                    "the body is not valid HTTP (bad chunked transfer encoding): send a "
+                            + "Content-Length or well-formed chunks"));
         } else {
             fail(new ClientAbortedException(t));
         }

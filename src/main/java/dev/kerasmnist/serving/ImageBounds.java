@@ -28,6 +28,7 @@ record ImageBounds(long width, long height, long rowBytes) {
     static final int ROWS_HELD = 3;
     /** Formats other than PNG are counted at 4 bytes a pixel (8-bit RGBA, the most JPEG, BMP and GIF decode to). */
     private static final int OTHER_BYTES_PER_PIXEL = 4;
+
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /**
@@ -39,8 +40,8 @@ record ImageBounds(long width, long height, long rowBytes) {
     static ImageBounds of(byte[] bytes, long maxPixels) throws ImageLoadException {
         ImageBounds bounds = isPng(bytes) ? png(bytes) : other(bytes);
         if (bounds.width < 1 || bounds.height < 1) {
-            throw new ImageLoadException("the body is an empty image (" + bounds.width + "x" + bounds.height
-                    + " pixels)");
+            throw new ImageLoadException(
+                    "the body is an empty image (" + bounds.width + "x" + bounds.height + " pixels)");
         }
         if (bounds.width * bounds.height > maxPixels) {
             throw new ImageTooLargeException("the image is " + bounds.width + "x" + bounds.height + " pixels; the "
@@ -88,13 +89,15 @@ record ImageBounds(long width, long height, long rowBytes) {
         long width = uint32(b, 16);
         long height = uint32(b, 20);
         int bitDepth = b[24] & 0xff;
-        int channels = switch (b[25] & 0xff) {
-            case 0, 3 -> 1; // gray, palette
-            case 2 -> 3; // RGB
-            case 4 -> 2; // gray and alpha
-            case 6 -> 4; // RGBA
-            default -> throw new ImageLoadException("the body is a PNG of unknown colour type " + (b[25] & 0xff));
-        };
+        int channels =
+                switch (b[25] & 0xff) {
+                    case 0, 3 -> 1; // gray, palette
+                    case 2 -> 3; // RGB
+                    case 4 -> 2; // gray and alpha
+                    case 6 -> 4; // RGBA
+                    default ->
+                        throw new ImageLoadException("the body is a PNG of unknown colour type " + (b[25] & 0xff));
+                };
         return new ImageBounds(width, height, (width * channels * bitDepth + 7) / 8);
     }
 
@@ -102,8 +105,8 @@ record ImageBounds(long width, long height, long rowBytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageLoadException("the body is not an image this program can read (PNG, JPEG, BMP or "
-                        + "GIF)");
+                throw new ImageLoadException(
+                        "the body is not an image this program can read (PNG, JPEG, BMP or " + "GIF)");
             }
             ImageReader reader = readers.next();
             try {

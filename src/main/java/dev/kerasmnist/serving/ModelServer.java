@@ -1,16 +1,15 @@
 package dev.kerasmnist.serving;
 
-import dev.kerasmnist.failures.SettingException;
-import dev.kerasmnist.failures.Remedy;
-import dev.kerasmnist.failures.FailureIOException;
-import dev.kerasmnist.failures.Failure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.kerasmnist.failures.Failure;
+import dev.kerasmnist.failures.FailureIOException;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.inference.ImageDecoder;
-import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.model.ModelLoadException;
 import io.javalin.Javalin;
 import io.javalin.http.ContentType;
@@ -70,8 +69,10 @@ public final class ModelServer implements AutoCloseable {
     static final int CLIENT_CLOSED_REQUEST = 499;
     /** Seconds a shed client is asked to wait before retrying. */
     static final String RETRY_AFTER_SECONDS = "1";
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new Jdk8Module()).build(); // provenance
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().addModule(new Jdk8Module()).build(); // provenance
 
     private final ServeConfig config;
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
@@ -82,6 +83,7 @@ public final class ModelServer implements AutoCloseable {
     private final Javalin app;
     /** Fires the whole-body deadlines of {@link BodyReader}. */
     private final ScheduledThreadPoolExecutor timer;
+
     private volatile boolean ready;
     private volatile boolean stopping;
     private boolean stopped;
@@ -90,7 +92,10 @@ public final class ModelServer implements AutoCloseable {
         this.config = config;
         this.metrics = new ServerMetrics(this::queueDepth); // read at scrape time, once the models exist
         this.admission = new Admission(config.maxBufferedBytes(), config.maxDecodes(), ImageDecoder.MAX_DECODED_BYTES);
-        this.token = config.access().token().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.token = config.access()
+                .token()
+                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .orElse(null);
         try {
             for (Path file : files) {
                 ServedModel model = ServedModel.open(file, config, metrics::batch, JSON);
@@ -116,9 +121,10 @@ public final class ModelServer implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxInMemoryFileSize((int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(
-                    () -> metrics.rejected("bad_http"))));
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(
+                    (int) config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            cfg.jetty.modifyServer(
+                    server -> server.setErrorHandler(new JsonErrorHandler(() -> metrics.rejected("bad_http"))));
             cfg.jetty.addConnector(this::connector);
             cfg.staticFiles.add(files1 -> {
                 files1.hostedPath = "/";
@@ -139,7 +145,9 @@ public final class ModelServer implements AutoCloseable {
         app.get("/v1/models/{name}", ctx -> send(ctx, HttpStatus.OK, model(ctx).describe()));
         app.post("/v1/models/{name}/predict", ctx -> predict(ctx, model(ctx)));
         app.post("/v1/models/{name}/reload", this::reload);
-        app.get("/healthz", ctx -> send(ctx, HttpStatus.OK, JSON.createObjectNode().put("status", "ok")));
+        app.get(
+                "/healthz",
+                ctx -> send(ctx, HttpStatus.OK, JSON.createObjectNode().put("status", "ok")));
         app.get("/readyz", this::readyz);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
@@ -171,8 +179,8 @@ public final class ModelServer implements AutoCloseable {
             ssl.setKeyStorePassword(tls.password());
             HttpConfiguration https = new HttpConfiguration(http);
             https.addCustomizer(new SecureRequestCustomizer(false)); // serves any host name the cert carries
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                    new HttpConnectionFactory(https));
+            connector = new ServerConnector(
+                    server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
@@ -199,9 +207,12 @@ public final class ModelServer implements AutoCloseable {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no model to serve: give at least one");
         }
-        if (!config.loopbackOnly() && config.access().token().isEmpty() && !config.access().insecure()) {
-            throw new SettingException("serving on " + config.host() + " without a token lets anyone who can reach "
-                    + "the port use it", List.of(new Remedy.TokenOrInsecure()));
+        if (!config.loopbackOnly()
+                && config.access().token().isEmpty()
+                && !config.access().insecure()) {
+            throw new SettingException(
+                    "serving on " + config.host() + " without a token lets anyone who can reach " + "the port use it",
+                    List.of(new Remedy.TokenOrInsecure()));
         }
         ModelServer server = new ModelServer(models, config);
         try {
@@ -209,8 +220,10 @@ public final class ModelServer implements AutoCloseable {
         } catch (JavalinBindException e) {
             server.timer.shutdownNow();
             server.models.values().forEach(ServedModel::close);
-            throw new FailureIOException(Failure.Kind.ENVIRONMENT, "cannot listen on " + config.host() + ":"
-                    + config.port() + " (" + e.getMessage() + ")", e,
+            throw new FailureIOException(
+                    Failure.Kind.ENVIRONMENT,
+                    "cannot listen on " + config.host() + ":" + config.port() + " (" + e.getMessage() + ")",
+                    e,
                     List.of(new Remedy.OtherPort(Remedy.OtherPort.Listener.SERVER)));
         }
         // Jetty's graceful stop: connectors close first, then requests in flight (counted by Javalin's
@@ -233,7 +246,8 @@ public final class ModelServer implements AutoCloseable {
     /** The first model's file name and SHA-256, as each of its answers names it. */
     public Map<String, String> modelId() {
         ObjectNode id = first.id();
-        return Map.of("file", id.get("file").asText(), "sha256", id.get("sha256").asText());
+        return Map.of(
+                "file", id.get("file").asText(), "sha256", id.get("sha256").asText());
     }
 
     /** The served models' names, the default first. */
@@ -313,18 +327,20 @@ public final class ModelServer implements AutoCloseable {
      * {@code /v1/../metrics}, unknown paths) needs the token.
      */
     private void authorise(Context ctx) {
-        if (token == null || (OPEN_PATHS.contains(normalise(ctx.req().getRequestURI()))
-                && OPEN_PATHS.contains(normalise(ctx.req().getServletPath() + Objects.toString(
-                        ctx.req().getPathInfo(), ""))))) {
+        if (token == null
+                || (OPEN_PATHS.contains(normalise(ctx.req().getRequestURI()))
+                        && OPEN_PATHS.contains(normalise(ctx.req().getServletPath()
+                                + Objects.toString(ctx.req().getPathInfo(), ""))))) {
             return;
         }
         String header = ctx.header(Header.AUTHORIZATION);
         byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
         if (!MessageDigest.isEqual(token, given)) { // constant time: the comparison leaks nothing of the token
             ctx.header(Header.WWW_AUTHENTICATE, "Bearer realm=\"keras-mnist\"");
-            throw new UnauthorizedResponse("this server needs its token: send the header 'Authorization: Bearer "
-                    + "<the server's token>'");
+            throw new UnauthorizedResponse(
+                    "this server needs its token: send the header 'Authorization: Bearer " + "<the server's token>'");
         }
     }
 
@@ -332,7 +348,8 @@ public final class ModelServer implements AutoCloseable {
     static String normalise(String path) {
         String collapsed = path == null || path.isEmpty() ? "/" : path.replaceAll("/{2,}", "/");
         return collapsed.length() > 1 && collapsed.endsWith("/")
-                ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
+                ? collapsed.substring(0, collapsed.length() - 1)
+                : collapsed;
     }
 
     /**
@@ -344,7 +361,13 @@ public final class ModelServer implements AutoCloseable {
         long declared = ctx.contentLength();
         String contentType = ctx.contentType();
         ctx.future(() -> {
-            return BodyReader.read(ctx.req(), declared, config.maxBodyBytes(), config.timing().body(), admission, timer)
+            return BodyReader.read(
+                            ctx.req(),
+                            declared,
+                            config.maxBodyBytes(),
+                            config.timing().body(),
+                            admission,
+                            timer)
                     .thenAccept(body -> {
                         try (body) {
                             answer(ctx, model, type, contentType, body.bytes());
@@ -394,8 +417,8 @@ public final class ModelServer implements AutoCloseable {
     private ServedModel model(Context ctx) {
         ServedModel model = models.get(ctx.pathParam("name"));
         if (model == null) {
-            throw new NotFoundResponse("no model named '" + ctx.pathParam("name") + "'; served: "
-                    + String.join(", ", models.keySet()));
+            throw new NotFoundResponse(
+                    "no model named '" + ctx.pathParam("name") + "'; served: " + String.join(", ", models.keySet()));
         }
         return model;
     }

@@ -35,13 +35,14 @@ import org.eclipse.jetty.server.MultiPartFormInputStream;
  * @param preprocessed whether the pixels came from an image through {@link MnistPreprocessor} (the answer shows them)
  */
 record PredictInput(List<float[]> images, boolean instances, boolean preprocessed) {
-    static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/bmp", "image/gif",
-            "application/octet-stream");
+    static final Set<String> IMAGE_TYPES =
+            Set.of("image/png", "image/jpeg", "image/bmp", "image/gif", "application/octet-stream");
     static final String EXPECTED = "send an image (PNG, JPEG, BMP or GIF) as the body or as multipart form data, "
             + "JSON {\"pixels\": [784 numbers in 0..1]}, or JSON {\"instances\": [[784 numbers], ...]}";
     /** NaN and Infinity are parsed so that the answer can name them, rather than failing as "not JSON". */
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     /**
      * Checks what can be checked before a body is read: its declared length and its content type.
@@ -69,7 +70,9 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             throw new UnsupportedMediaTypeResponse("content type '" + type + "' is not accepted: " + EXPECTED);
         }
         String charset = parameter(ctx.contentType(), "charset");
-        if (type.equals("application/json") && charset != null && !charset.equalsIgnoreCase("utf-8")
+        if (type.equals("application/json")
+                && charset != null
+                && !charset.equalsIgnoreCase("utf-8")
                 && !charset.equalsIgnoreCase("us-ascii")) {
             throw new UnsupportedMediaTypeResponse("JSON is read as UTF-8 (RFC 8259), not charset '" + charset
                     + "': send it as UTF-8, with no charset or charset=utf-8");
@@ -111,7 +114,8 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase(name)) {
                 String value = part.substring(eq + 1).trim();
                 return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                        ? value.substring(1, value.length() - 1) : value;
+                        ? value.substring(1, value.length() - 1)
+                        : value;
             }
         }
         return null;
@@ -122,15 +126,18 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             return "(none)";
         }
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The first file of a multipart form, parsed by Jetty's own parser from the body already read. */
     private static byte[] upload(String contentType, byte[] body, ServeConfig config) {
-        MultipartConfigElement limits = new MultipartConfigElement(null, config.maxBodyBytes(),
-                config.maxBodyBytes(), (int) config.maxBodyBytes()); // in memory: the body is within the limit
-        MultiPartFormInputStream form = new MultiPartFormInputStream(new ByteArrayInputStream(body), contentType,
-                limits, null, 16);
+        MultipartConfigElement limits =
+                new MultipartConfigElement(null, config.maxBodyBytes(), config.maxBodyBytes(), (int)
+                        config.maxBodyBytes()); // in memory: the body is within the limit
+        MultiPartFormInputStream form =
+                new MultiPartFormInputStream(new ByteArrayInputStream(body), contentType, limits, null, 16);
         try {
             for (Part part : form.getParts()) {
                 if (part.getSubmittedFileName() == null) {
@@ -180,8 +187,9 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
 
     /** The heap ran out while decoding: the server's state, not the image's fault. */
     private static Predictor.ServerBusyException outOfMemory() {
-        return new Predictor.ServerBusyException("the server ran out of memory decoding this image: retry shortly, "
-                + "or send a smaller one", "memory");
+        return new Predictor.ServerBusyException(
+                "the server ran out of memory decoding this image: retry shortly, " + "or send a smaller one",
+                "memory");
     }
 
     private static PredictInput fromJson(byte[] body, ServeConfig config) {
@@ -211,15 +219,17 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
             }
             return new PredictInput(images, true, false);
         }
-        throw new BadRequestResponse("the JSON must be an object with exactly one key, \"pixels\" or \"instances\": "
-                + EXPECTED);
+        throw new BadRequestResponse(
+                "the JSON must be an object with exactly one key, \"pixels\" or \"instances\": " + EXPECTED);
     }
 
     private static float[] pixels(JsonNode node, String name) {
         if (!node.isArray() || node.size() != MnistSplit.PIXELS) {
             throw new BadRequestResponse(name + " must be an array of " + MnistSplit.PIXELS + " numbers (28x28, "
-                    + "row-major, 0..1 as pixel/255), not " + (node.isArray() ? node.size() + " values" : node
-                    .getNodeType().toString().toLowerCase(Locale.ROOT)));
+                    + "row-major, 0..1 as pixel/255), not "
+                    + (node.isArray()
+                            ? node.size() + " values"
+                            : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         float[] pixels = new float[MnistSplit.PIXELS];
         for (int i = 0; i < pixels.length; i++) {

@@ -37,8 +37,7 @@ interface Predictor extends AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

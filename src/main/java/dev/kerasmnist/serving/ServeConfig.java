@@ -24,8 +24,19 @@ import java.util.Optional;
  * @param access           the token and TLS settings
  * @param timing           the body deadline and how a stop drains
  */
-public record ServeConfig(String host, int port, boolean batching, int maxBatch, Duration maxWait, long maxBodyBytes,
-        long maxPixels, int maxInstances, long maxBufferedBytes, int maxDecodes, Access access, Timing timing) {
+public record ServeConfig(
+        String host,
+        int port,
+        boolean batching,
+        int maxBatch,
+        Duration maxWait,
+        long maxBodyBytes,
+        long maxPixels,
+        int maxInstances,
+        long maxBufferedBytes,
+        int maxDecodes,
+        Access access,
+        Timing timing) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 64;
@@ -34,17 +45,29 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
      * 1-2 ms for more cost throughput at every load (docs/serving.md).
      */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
+
     public static final long DEFAULT_MAX_BODY_BYTES = 4L << 20;
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final int DEFAULT_MAX_INSTANCES = 1000;
     /** A quarter of the heap for requests in flight, at most 256 MiB: the model and the JVM keep the rest. */
-    public static final long DEFAULT_MAX_BUFFERED_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+    public static final long DEFAULT_MAX_BUFFERED_BYTES =
+            Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
     /** Two decodes per core keep the cores busy; more only hold memory. */
     public static final int DEFAULT_MAX_DECODES = 2 * Runtime.getRuntime().availableProcessors();
 
-    public static final ServeConfig DEFAULTS = new ServeConfig(DEFAULT_HOST, DEFAULT_PORT, true, DEFAULT_MAX_BATCH,
-            DEFAULT_MAX_WAIT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_MAX_INSTANCES,
-            DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_DECODES, Access.OPEN, Timing.DEFAULTS);
+    public static final ServeConfig DEFAULTS = new ServeConfig(
+            DEFAULT_HOST,
+            DEFAULT_PORT,
+            true,
+            DEFAULT_MAX_BATCH,
+            DEFAULT_MAX_WAIT,
+            DEFAULT_MAX_BODY_BYTES,
+            DEFAULT_MAX_PIXELS,
+            DEFAULT_MAX_INSTANCES,
+            DEFAULT_MAX_BUFFERED_BYTES,
+            DEFAULT_MAX_DECODES,
+            Access.OPEN,
+            Timing.DEFAULTS);
 
     /**
      * How long a request body may take, and how a stop goes.
@@ -57,8 +80,8 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
      *              what is left is cut
      */
     public record Timing(Duration body, Duration grace, Duration drain) {
-        public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(20), Duration.ofSeconds(3),
-                Duration.ofSeconds(10));
+        public static final Timing DEFAULTS =
+                new Timing(Duration.ofSeconds(20), Duration.ofSeconds(3), Duration.ofSeconds(10));
 
         public Timing {
             if (body.isNegative() || body.isZero() || grace.isNegative() || drain.isNegative()) {
@@ -84,8 +107,9 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
 
         public Access {
             if (token.isPresent() && token.get().length() < MIN_TOKEN_LENGTH) {
-                throw new IllegalArgumentException("the token has " + token.get().length() + " characters; use at "
-                        + "least " + MIN_TOKEN_LENGTH + " (e.g. `head -c 32 /dev/urandom | base64 > token`)");
+                throw new IllegalArgumentException(
+                        "the token has " + token.get().length() + " characters; use at " + "least " + MIN_TOKEN_LENGTH
+                                + " (e.g. `head -c 32 /dev/urandom | base64 > token`)");
             }
         }
 
@@ -130,7 +154,10 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
         if (maxWait == null || maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("max wait must be in 0..1000 ms, not " + maxWait);
         }
-        if (maxBodyBytes < 1024 || maxPixels < 28 * 28 || maxInstances < 1 || maxDecodes < 1
+        if (maxBodyBytes < 1024
+                || maxPixels < 28 * 28
+                || maxInstances < 1
+                || maxDecodes < 1
                 || maxBufferedBytes < maxBodyBytes) {
             throw new IllegalArgumentException("limits too small: body " + maxBodyBytes + " bytes, " + maxPixels
                     + " pixels, " + maxInstances + " instances, " + maxDecodes + " decodes, " + maxBufferedBytes
@@ -148,62 +175,194 @@ public record ServeConfig(String host, int port, boolean batching, int maxBatch,
     }
 
     public ServeConfig host(String newHost) {
-        return new ServeConfig(newHost, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                newHost,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig port(int newPort) {
-        return new ServeConfig(host, newPort, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                newPort,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig batching(boolean on) {
-        return new ServeConfig(host, port, on, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                on,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxBatch(int images) {
-        return new ServeConfig(host, port, batching, images, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                images,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxWait(Duration wait) {
-        return new ServeConfig(host, port, batching, maxBatch, wait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                wait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxBodyBytes(long bytes) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, bytes, maxPixels, maxInstances,
-                Math.max(maxBufferedBytes, bytes), maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                bytes,
+                maxPixels,
+                maxInstances,
+                Math.max(maxBufferedBytes, bytes),
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxPixels(long pixels) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, pixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                pixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxInstances(int images) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, images,
-                maxBufferedBytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                images,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxBufferedBytes(long bytes) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                bytes, maxDecodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                bytes,
+                maxDecodes,
+                access,
+                timing);
     }
 
     public ServeConfig maxDecodes(int decodes) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, decodes, access, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                decodes,
+                access,
+                timing);
     }
 
     public ServeConfig timing(Timing times) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, access, times);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                times);
     }
 
     public ServeConfig access(Access who) {
-        return new ServeConfig(host, port, batching, maxBatch, maxWait, maxBodyBytes, maxPixels, maxInstances,
-                maxBufferedBytes, maxDecodes, who, timing);
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                who,
+                timing);
     }
 }

@@ -30,8 +30,7 @@ final class ServedModel {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** What one loaded file serves with. */
-    private record Loaded(Predictor predictor, ObjectNode id, ObjectNode sidecar) {
-    }
+    private record Loaded(Predictor predictor, ObjectNode id, ObjectNode sidecar) {}
 
     private final String name;
     private final Path file;
@@ -72,8 +71,7 @@ final class ServedModel {
      * Predictions and the {@code {"file", "sha256"}} of the model that computed them, taken from the same loaded
      * model: a reload between the two cannot make an answer name another model.
      */
-    record Answer(List<Prediction> predictions, ObjectNode model) {
-    }
+    record Answer(List<Prediction> predictions, ObjectNode model) {}
 
     /** Predicts with the model served now; one replaced while the request waited hands it to its successor. */
     Answer predict(List<float[]> images) throws InterruptedException {
@@ -103,13 +101,17 @@ final class ServedModel {
             old.predictor().close(); // what it has queued still finishes
             lastReload = "reloaded at " + at;
             lastError = null;
-            LOG.info("model {} reloaded from {} (sha256 {})", name, file, fresh.id().get("sha256").asText());
+            LOG.info(
+                    "model {} reloaded from {} (sha256 {})",
+                    name,
+                    file,
+                    fresh.id().get("sha256").asText());
             return true;
         } catch (IOException | RuntimeException e) {
             lastReload = "reload failed at " + at + "; still serving the previous file";
             lastError = e.getMessage();
-            LOG.warn("model {}: reload from {} failed, still serving the previous file: {}", name, file,
-                    e.getMessage());
+            LOG.warn(
+                    "model {}: reload from {} failed, still serving the previous file: {}", name, file, e.getMessage());
             return false;
         }
     }
@@ -149,9 +151,11 @@ final class ServedModel {
     private static String staleSidecar(ModelFiles files, String sha256) throws IOException {
         JsonNode recorded = json(files.provenance()).path("modelSha256");
         if (recorded.isTextual()) {
-            return recorded.asText().equalsIgnoreCase(sha256) ? null : "the sidecar " + files.provenance()
-                    .getFileName() + " records SHA-256 " + recorded.asText() + ", not this zip's: its numbers are "
-                    + "unknown for this model (train or import it again to get a matching one)";
+            return recorded.asText().equalsIgnoreCase(sha256)
+                    ? null
+                    : "the sidecar " + files.provenance().getFileName() + " records SHA-256 " + recorded.asText()
+                            + ", not this zip's: its numbers are "
+                            + "unknown for this model (train or import it again to get a matching one)";
         }
         if (Files.getLastModifiedTime(files.zip()).compareTo(Files.getLastModifiedTime(files.provenance())) > 0) {
             return "the zip is newer than its sidecar " + files.provenance().getFileName() + " (replaced on its "
@@ -169,7 +173,8 @@ final class ServedModel {
         byte[] bytes = Files.readAllBytes(file); // the id of the file as loaded: train and import-keras replace it
         DigitClassifier classifier = DigitClassifier.load(file);
         classifier.predict(new float[784]); // the first forward pass allocates: do it before it serves anyone
-        ObjectNode id = json.createObjectNode().put("file", file.getFileName().toString())
+        ObjectNode id = json.createObjectNode()
+                .put("file", file.getFileName().toString())
                 .put("sha256", Mnist.sha256(bytes));
         ObjectNode sidecar;
         ModelFiles files = new ModelFiles(file);

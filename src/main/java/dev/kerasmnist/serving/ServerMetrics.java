@@ -16,9 +16,20 @@ import java.util.function.IntSupplier;
 /** What {@code /metrics} shows, in Prometheus's text format through Micrometer. */
 final class ServerMetrics {
     /** Routes are labels as themselves; anything else is "other", so unknown paths cannot grow the label set. */
-    static final Set<String> ROUTES = Set.of("/", "/index.html", "/app.js", "/style.css", "/v1/predict", "/v1/model",
-            "/v1/models", "/v1/models/{name}", "/v1/models/{name}/predict", "/v1/models/{name}/reload", "/healthz",
-            "/readyz", "/metrics");
+    static final Set<String> ROUTES = Set.of(
+            "/",
+            "/index.html",
+            "/app.js",
+            "/style.css",
+            "/v1/predict",
+            "/v1/model",
+            "/v1/models",
+            "/v1/models/{name}",
+            "/v1/models/{name}/predict",
+            "/v1/models/{name}/reload",
+            "/healthz",
+            "/readyz",
+            "/metrics");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary batchSizes;
@@ -42,8 +53,9 @@ final class ServerMetrics {
                 .tag("method", method)
                 .tag("route", ROUTES.contains(path) ? path : "other")
                 .tag("status", Integer.toString(status))
-                .serviceLevelObjectives(ms(0.5), ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(200),
-                        ms(500), ms(1000), ms(5000))
+                .serviceLevelObjectives(
+                        ms(0.5), ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(200), ms(500), ms(1000),
+                        ms(5000))
                 .register(registry)
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }

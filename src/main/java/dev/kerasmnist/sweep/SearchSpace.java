@@ -20,8 +20,7 @@ public final class SearchSpace {
     private final Map<Setting, List<String>> lists = new LinkedHashMap<>();
     private final Map<Setting, double[]> ranges = new LinkedHashMap<>();
 
-    private SearchSpace() {
-    }
+    private SearchSpace() {}
 
     /** Parses {@code name=v1,v2 name=low..high ...}; an empty text is the recipe alone. */
     public static SearchSpace parse(String text) {
@@ -63,8 +62,9 @@ public final class SearchSpace {
     /** Every combination of the listed values, each with every seed (seeds innermost). */
     public List<Trial> grid(Recipe recipe, List<Long> seeds, double validationSplit, Optional<Integer> limit) {
         if (!ranges.isEmpty()) {
-            throw new SettingException("a range (" + ranges.keySet().iterator().next().cliName()
-                    + "=low..high) is sampled, not listed", List.of(new Remedy.SampleCount()));
+            throw new SettingException(
+                    "a range (" + ranges.keySet().iterator().next().cliName() + "=low..high) is sampled, not listed",
+                    List.of(new Remedy.SampleCount()));
         }
         List<List<Trial.Value>> combos = new ArrayList<>(List.of(List.of()));
         for (Map.Entry<Setting, List<String>> e : lists.entrySet()) {
@@ -85,8 +85,13 @@ public final class SearchSpace {
      * {@code count} settings drawn at random, seeded by {@code sampleSeed} so that the same command draws the same
      * trials (and a sweep run again finds them done).
      */
-    public List<Trial> sample(int count, long sampleSeed, Recipe recipe, List<Long> seeds, double validationSplit,
-                              Optional<Integer> limit) {
+    public List<Trial> sample(
+            int count,
+            long sampleSeed,
+            Recipe recipe,
+            List<Long> seeds,
+            double validationSplit,
+            Optional<Integer> limit) {
         if (count < 1) {
             throw new IllegalArgumentException("the number of samples must be at least 1, got " + count);
         }
@@ -109,8 +114,12 @@ public final class SearchSpace {
         return withSeeds(recipe, drawn, seeds, validationSplit, limit);
     }
 
-    private static List<Trial> withSeeds(Recipe recipe, List<List<Trial.Value>> combos, List<Long> seeds,
-                                         double validationSplit, Optional<Integer> limit) {
+    private static List<Trial> withSeeds(
+            Recipe recipe,
+            List<List<Trial.Value>> combos,
+            List<Long> seeds,
+            double validationSplit,
+            Optional<Integer> limit) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one seed");
         }

@@ -29,7 +29,11 @@ public enum Setting {
     /** Where RMSprop adds epsilon: OUTSIDE_SQRT (Keras 2.0-2.10) or INSIDE_SQRT (Keras 2.11+, 3). */
     RMSPROP_EPSILON("rmsprop-epsilon", Kind.CHOICE);
 
-    private enum Kind { REAL, WHOLE, CHOICE }
+    private enum Kind {
+        REAL,
+        WHOLE,
+        CHOICE
+    }
 
     private final String cliName;
     private final Kind kind;
@@ -50,7 +54,8 @@ public enum Setting {
             }
         }
         throw new IllegalArgumentException("unknown setting '" + name + "'; a sweep varies "
-                + String.join(", ", Arrays.stream(values()).map(Setting::cliName).toList()));
+                + String.join(
+                        ", ", Arrays.stream(values()).map(Setting::cliName).toList()));
     }
 
     /** Whether values are numbers, so a range {@code lo..hi} can be sampled and a plot has a numeric axis. */
@@ -83,20 +88,22 @@ public enum Setting {
                     }
                     yield Integer.toString(n);
                 }
-                case AUGMENT -> switch (v.toLowerCase(Locale.ROOT)) {
-                    case "true" -> "true";
-                    case "false" -> "false";
-                    default -> throw new IllegalArgumentException("augment is true or false, not '" + value + "'");
-                };
-                case RMSPROP_EPSILON -> EpsilonPlacement.valueOf(v.toUpperCase(Locale.ROOT)).name();
+                case AUGMENT ->
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                        case "true" -> "true";
+                        case "false" -> "false";
+                        default -> throw new IllegalArgumentException("augment is true or false, not '" + value + "'");
+                    };
+                case RMSPROP_EPSILON ->
+                    EpsilonPlacement.valueOf(v.toUpperCase(Locale.ROOT)).name();
             };
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(cliName + " takes " + (kind == Kind.WHOLE ? "whole numbers" : "numbers")
-                    + ", not '" + value + "'");
+            throw new IllegalArgumentException(
+                    cliName + " takes " + (kind == Kind.WHOLE ? "whole numbers" : "numbers") + ", not '" + value + "'");
         } catch (IllegalArgumentException e) {
             if (this == RMSPROP_EPSILON && !e.getMessage().startsWith(cliName)) {
-                throw new IllegalArgumentException("rmsprop-epsilon is OUTSIDE_SQRT or INSIDE_SQRT, not '" + value
-                        + "'");
+                throw new IllegalArgumentException(
+                        "rmsprop-epsilon is OUTSIDE_SQRT or INSIDE_SQRT, not '" + value + "'");
             }
             throw e;
         }
@@ -105,8 +112,8 @@ public enum Setting {
     /** Refuses a range {@code low..high} of a setting whose values are not numbers. */
     public void requireRange() {
         if (!numeric()) {
-            throw new IllegalArgumentException(cliName + " has no range: list its values (e.g. "
-                    + cliName + "=" + (this == AUGMENT ? "true,false" : "OUTSIDE_SQRT,INSIDE_SQRT") + ")");
+            throw new IllegalArgumentException(cliName + " has no range: list its values (e.g. " + cliName + "="
+                    + (this == AUGMENT ? "true,false" : "OUTSIDE_SQRT,INSIDE_SQRT") + ")");
         }
     }
 
@@ -114,10 +121,9 @@ public enum Setting {
     public String sample(double low, double high, Random random) {
         requireRange();
         double u = random.nextDouble();
-        double x = logScale()
-                ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)))
-                : low + u * (high - low);
-        return kind == Kind.WHOLE ? canonical(Long.toString(Math.round(x)))
+        double x = logScale() ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
+        return kind == Kind.WHOLE
+                ? canonical(Long.toString(Math.round(x)))
                 : canonical(new BigDecimal(x).round(new MathContext(3)).toPlainString());
     }
 
@@ -125,8 +131,8 @@ public enum Setting {
     public ModelSpec applyTo(ModelSpec model, String value) {
         return switch (this) {
             case LEARNING_RATE -> model.withOptimizer(model.optimizer().withLearningRate(Double.parseDouble(value)));
-            case RMSPROP_EPSILON -> model.withOptimizer(model.optimizer().withEpsilonPlacement(
-                    EpsilonPlacement.valueOf(value)));
+            case RMSPROP_EPSILON ->
+                model.withOptimizer(model.optimizer().withEpsilonPlacement(EpsilonPlacement.valueOf(value)));
             case DROPOUT -> model.withDropout(Double.parseDouble(value));
             default -> model;
         };
@@ -137,8 +143,8 @@ public enum Setting {
         return switch (this) {
             case BATCH_SIZE -> fit.batchSize(Integer.parseInt(value));
             case EPOCHS -> fit.epochs(Integer.parseInt(value));
-            case AUGMENT -> Boolean.parseBoolean(value) ? fit.augmentation(Augmentation.MNIST_DEFAULT)
-                    : fit.noAugmentation();
+            case AUGMENT ->
+                Boolean.parseBoolean(value) ? fit.augmentation(Augmentation.MNIST_DEFAULT) : fit.noAugmentation();
             default -> fit;
         };
     }

@@ -35,27 +35,40 @@ import java.util.stream.Collectors;
  *
  * @param dir the sweep's folder (default {@code models/sweeps/<name>})
  */
-public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksums checksums, Path dir,
-                    List<String> commandLine, PrintStream out) {
+public record Sweep(
+        String name,
+        List<Trial> trials,
+        Path dataDir,
+        Mnist.Checksums checksums,
+        Path dir,
+        List<String> commandLine,
+        PrintStream out) {
     private static final ObjectMapper JSON = Json.mapper();
 
     public Sweep {
         if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("a sweep's name is letters, digits, '.', '_' and '-', not '" + name
-                    + "'");
+            throw new IllegalArgumentException(
+                    "a sweep's name is letters, digits, '.', '_' and '-', not '" + name + "'");
         }
         if (trials.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one trial");
         }
-        trials = List.copyOf(trials.stream().collect(Collectors.toMap(Trial::key, t -> t, (first, again) -> first,
-                LinkedHashMap::new)).values()); // a trial listed twice runs once
+        trials = List.copyOf(trials.stream()
+                .collect(Collectors.toMap(Trial::key, t -> t, (first, again) -> first, LinkedHashMap::new))
+                .values()); // a trial listed twice runs once
         commandLine = List.copyOf(commandLine);
     }
 
     /** {@code trials} on the MNIST folder {@code dataDir}, kept in {@code models/sweeps/<name>}, printing nothing. */
     public static Sweep of(String name, List<Trial> trials, Path dataDir) {
-        return new Sweep(name, trials, dataDir, Mnist.Checksums.VERIFY, Path.of("models", "sweeps", name),
-                List.of(), new PrintStream(OutputStream.nullOutputStream()));
+        return new Sweep(
+                name,
+                trials,
+                dataDir,
+                Mnist.Checksums.VERIFY,
+                Path.of("models", "sweeps", name),
+                List.of(),
+                new PrintStream(OutputStream.nullOutputStream()));
     }
 
     public Sweep dir(Path folder) {
@@ -85,8 +98,7 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
     }
 
     /** What a sweep produced. */
-    public record Result(SweepTable table, int ran, int reused, Path csv, Path plot, ModelFiles best) {
-    }
+    public record Result(SweepTable table, int ran, int reused, Path csv, Path plot, ModelFiles best) {}
 
     /**
      * Runs the trials not done yet on {@code engine}, then tables them all.
@@ -109,8 +121,13 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
             }
         }
         long settings = trials.stream().map(Trial::values).distinct().count();
-        out.printf("Sweep '%s' of %s: %s x %s = %s%s, %s%n", name, trials.get(0).recipe().cliName(),
-                count(settings, "setting"), count(trials.size() / settings, "seed"), count(trials.size(), "trial"),
+        out.printf(
+                "Sweep '%s' of %s: %s x %s = %s%s, %s%n",
+                name,
+                trials.get(0).recipe().cliName(),
+                count(settings, "setting"),
+                count(trials.size() / settings, "seed"),
+                count(trials.size(), "trial"),
                 done.isEmpty() ? "" : " (" + done.size() + " done earlier, kept in " + trialsDir + ")",
                 todo.isEmpty() ? "nothing left to run" : "on " + engine.description());
         long start = System.nanoTime();
@@ -120,29 +137,49 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
             TrialResult r = outcome.result();
             done.put(r.trial().key(), r);
             finished[0]++;
-            out.printf(Locale.ROOT, "[%d/%d] %s seed=%d: val_accuracy %.4f, val_loss %.4f (%s, %.1f s)%n",
-                    finished[0], trials.size(), r.trial().settings(), r.trial().seed(), r.valAccuracy(), r.valLoss(),
-                    count(r.epochs(), "epoch"), r.seconds());
+            out.printf(
+                    Locale.ROOT,
+                    "[%d/%d] %s seed=%d: val_accuracy %.4f, val_loss %.4f (%s, %.1f s)%n",
+                    finished[0],
+                    trials.size(),
+                    r.trial().settings(),
+                    r.trial().seed(),
+                    r.valAccuracy(),
+                    r.valLoss(),
+                    count(r.epochs(), "epoch"),
+                    r.seconds());
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!todo.isEmpty()) {
             out.printf(Locale.ROOT, "%s in %.1f s%n", count(todo.size(), "trial"), seconds);
         }
 
-        SweepTable table = SweepTable.of(trials.stream().map(t -> done.get(t.key())).toList());
+        SweepTable table =
+                SweepTable.of(trials.stream().map(t -> done.get(t.key())).toList());
         Path csv = dir.resolve("results.csv");
         AtomicFiles.write(csv, o -> o.write(table.csv().getBytes(StandardCharsets.UTF_8)));
         Path plot = dir.resolve("val_accuracy.png");
         SweepPlot.save(table, plot);
         ModelFiles best = new ModelFiles(dir.resolve("best.zip"));
         ModelFiles from = trialFiles(table.best().best().trial());
-        AtomicFiles.writeAll(Map.of(best.zip(), o -> Files.copy(from.zip(), o),
-                best.provenance(), o -> Files.copy(from.provenance(), o),
-                best.history(), o -> Files.copy(from.history(), o)));
+        AtomicFiles.writeAll(Map.of(
+                best.zip(),
+                o -> Files.copy(from.zip(), o),
+                best.provenance(),
+                o -> Files.copy(from.provenance(), o),
+                best.history(),
+                o -> Files.copy(from.history(), o)));
         out.print(table.render());
         TrialResult winner = table.best().best();
-        out.printf(Locale.ROOT, "Best: %s seed=%d (val_accuracy %.4f) saved as %s; table in %s, plot in %s%n",
-                winner.trial().settings(), winner.trial().seed(), winner.valAccuracy(), best.zip(), csv, plot);
+        out.printf(
+                Locale.ROOT,
+                "Best: %s seed=%d (val_accuracy %.4f) saved as %s; table in %s, plot in %s%n",
+                winner.trial().settings(),
+                winner.trial().seed(),
+                winner.valAccuracy(),
+                best.zip(),
+                csv,
+                plot);
         return new Result(table, todo.size(), trials.size() - todo.size(), csv, plot, best);
     }
 
@@ -153,7 +190,8 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
     /** A trial's result from an earlier run, if it finished: its result file names the same key, its model is there. */
     private Optional<TrialResult> finished(Trial trial) throws IOException {
         Path result = resultFile(trial);
-        if (!Files.isRegularFile(result) || !Files.isRegularFile(trialFiles(trial).zip())) {
+        if (!Files.isRegularFile(result)
+                || !Files.isRegularFile(trialFiles(trial).zip())) {
             return Optional.empty();
         }
         TrialResult r = JSON.readValue(result.toFile(), TrialResult.class);
@@ -165,9 +203,13 @@ public record Sweep(String name, List<Trial> trials, Path dataDir, Mnist.Checksu
         Trial trial = outcome.result().trial();
         ModelFiles files = trialFiles(trial);
         try {
-            AtomicFiles.writeAll(Map.of(files.zip(), o -> o.write(outcome.model()),
-                    files.provenance(), o -> o.write(outcome.provenance()),
-                    files.history(), o -> o.write(outcome.history())));
+            AtomicFiles.writeAll(Map.of(
+                    files.zip(),
+                    o -> o.write(outcome.model()),
+                    files.provenance(),
+                    o -> o.write(outcome.provenance()),
+                    files.history(),
+                    o -> o.write(outcome.history())));
             byte[] result = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(outcome.result());
             AtomicFiles.write(resultFile(trial), o -> o.write(result));
         } catch (IOException e) {

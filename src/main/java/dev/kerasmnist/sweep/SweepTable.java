@@ -21,17 +21,29 @@ public record SweepTable(List<Setting> settings, List<Row> rows) {
      *
      * @param valAccuracyStd the sample standard deviation over the seeds (0 for one seed)
      */
-    public record Row(List<Trial.Value> values, List<TrialResult> trials, double valAccuracyMean,
-                      double valAccuracyStd, double valLossMean, double valLossStd, double testAccuracyMean,
-                      double secondsMean) {
+    public record Row(
+            List<Trial.Value> values,
+            List<TrialResult> trials,
+            double valAccuracyMean,
+            double valAccuracyStd,
+            double valLossMean,
+            double valLossStd,
+            double testAccuracyMean,
+            double secondsMean) {
         /** Its best seed: the highest validation accuracy, then the lowest validation loss. */
         public TrialResult best() {
-            return trials.stream().max(Comparator.comparingDouble(TrialResult::valAccuracy)
-                    .thenComparing(Comparator.comparingDouble(TrialResult::valLoss).reversed())).orElseThrow();
+            return trials.stream()
+                    .max(Comparator.comparingDouble(TrialResult::valAccuracy)
+                            .thenComparing(Comparator.comparingDouble(TrialResult::valLoss)
+                                    .reversed()))
+                    .orElseThrow();
         }
 
         public String value(Setting setting) {
-            return values.stream().filter(v -> v.setting() == setting).map(Trial.Value::value).findFirst()
+            return values.stream()
+                    .filter(v -> v.setting() == setting)
+                    .map(Trial.Value::value)
+                    .findFirst()
                     .orElse("");
         }
     }
@@ -40,19 +52,29 @@ public record SweepTable(List<Setting> settings, List<Row> rows) {
         Map<List<Trial.Value>, List<TrialResult>> bySetting = new LinkedHashMap<>();
         Set<Setting> used = EnumSet.noneOf(Setting.class);
         for (TrialResult r : results) {
-            bySetting.computeIfAbsent(r.trial().values(), k -> new ArrayList<>()).add(r);
+            bySetting
+                    .computeIfAbsent(r.trial().values(), k -> new ArrayList<>())
+                    .add(r);
             r.trial().values().forEach(v -> used.add(v.setting()));
         }
         List<Row> rows = new ArrayList<>();
         bySetting.forEach((values, trials) -> {
             double[] acc = trials.stream().mapToDouble(TrialResult::valAccuracy).toArray();
             double[] loss = trials.stream().mapToDouble(TrialResult::valLoss).toArray();
-            rows.add(new Row(values, List.copyOf(trials), mean(acc), std(acc), mean(loss), std(loss),
-                    trials.stream().mapToDouble(TrialResult::testAccuracy).average().orElseThrow(),
+            rows.add(new Row(
+                    values,
+                    List.copyOf(trials),
+                    mean(acc),
+                    std(acc),
+                    mean(loss),
+                    std(loss),
+                    trials.stream()
+                            .mapToDouble(TrialResult::testAccuracy)
+                            .average()
+                            .orElseThrow(),
                     trials.stream().mapToDouble(TrialResult::seconds).average().orElseThrow()));
         });
-        rows.sort(Comparator.comparingDouble(Row::valAccuracyMean).reversed()
-                .thenComparingDouble(Row::valLossMean));
+        rows.sort(Comparator.comparingDouble(Row::valAccuracyMean).reversed().thenComparingDouble(Row::valLossMean));
         return new SweepTable(List.copyOf(used), List.copyOf(rows));
     }
 
@@ -98,16 +120,25 @@ public record SweepTable(List<Setting> settings, List<Row> rows) {
     public String csv() {
         List<String> header = new ArrayList<>(List.of("rank"));
         settings.forEach(s -> header.add(s.cliName()));
-        header.addAll(List.of("seeds", "val_accuracy_mean", "val_accuracy_std", "val_loss_mean", "val_loss_std",
-                "test_accuracy_mean", "seconds_mean"));
+        header.addAll(List.of(
+                "seeds",
+                "val_accuracy_mean",
+                "val_accuracy_std",
+                "val_loss_mean",
+                "val_loss_std",
+                "test_accuracy_mean",
+                "seconds_mean"));
         StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             List<String> line = new ArrayList<>(List.of(Integer.toString(i + 1)));
             settings.forEach(s -> line.add(r.value(s)));
-            line.add(r.trials().stream().map(t -> Long.toString(t.trial().seed())).collect(Collectors.joining(" ")));
-            for (double x : new double[] {r.valAccuracyMean(), r.valAccuracyStd(), r.valLossMean(), r.valLossStd(),
-                    r.testAccuracyMean()}) {
+            line.add(r.trials().stream()
+                    .map(t -> Long.toString(t.trial().seed()))
+                    .collect(Collectors.joining(" ")));
+            for (double x : new double[] {
+                r.valAccuracyMean(), r.valAccuracyStd(), r.valLossMean(), r.valLossStd(), r.testAccuracyMean()
+            }) {
                 line.add(String.format(Locale.ROOT, "%.6f", x));
             }
             line.add(String.format(Locale.ROOT, "%.2f", r.secondsMean()));

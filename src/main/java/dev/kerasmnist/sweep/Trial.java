@@ -80,8 +80,8 @@ public record Trial(Recipe recipe, List<Value> values, long seed, double validat
         return model;
     }
 
-    private static FitSpec fit(Recipe recipe, List<Value> values, long seed, double validationSplit,
-                               Optional<Integer> limit) {
+    private static FitSpec fit(
+            Recipe recipe, List<Value> values, long seed, double validationSplit, Optional<Integer> limit) {
         FitSpec fit = recipe.fit(seed).validationSplit(validationSplit);
         fit = limit.map(fit::limit).orElse(fit);
         for (Value v : values) {
@@ -92,18 +92,22 @@ public record Trial(Recipe recipe, List<Value> values, long seed, double validat
 
     /** The settings without the seed: trials that differ only in their seeds are one row of the table. */
     public String settings() {
-        return values.isEmpty() ? "(the recipe's)" : values.stream().map(Value::toString)
-                .collect(Collectors.joining(" "));
+        return values.isEmpty()
+                ? "(the recipe's)"
+                : values.stream().map(Value::toString).collect(Collectors.joining(" "));
     }
 
     public Optional<String> value(Setting setting) {
-        return values.stream().filter(v -> v.setting() == setting).map(Value::value).findFirst();
+        return values.stream()
+                .filter(v -> v.setting() == setting)
+                .map(Value::value)
+                .findFirst();
     }
 
     /** All that determines the result: {@code recipe=tutorial validation-split=0.1 learning-rate=0.001 seed=1}. */
     public String key() {
-        List<String> parts = new ArrayList<>(List.of("recipe=" + recipe.cliName(),
-                "validation-split=" + Setting.plain(validationSplit)));
+        List<String> parts = new ArrayList<>(
+                List.of("recipe=" + recipe.cliName(), "validation-split=" + Setting.plain(validationSplit)));
         limit.ifPresent(n -> parts.add("limit=" + n));
         values.forEach(v -> parts.add(v.toString()));
         parts.add("seed=" + seed);

@@ -1,8 +1,8 @@
 package dev.kerasmnist.sweep;
 
-import dev.kerasmnist.failures.Remedy;
-import dev.kerasmnist.failures.FailureException;
 import dev.kerasmnist.failures.Failure;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Remedy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -63,8 +63,7 @@ public interface TrialEngine extends AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -81,7 +80,8 @@ public interface TrialEngine extends AutoCloseable {
         String noSpark = "this build has no Apache Spark";
         List<Remedy> remedies = List.of(new Remedy.BuildWithSpark(), new Remedy.SequentialEngine());
         try {
-            return (TrialEngine) Class.forName(SPARK_ENGINE).getConstructor(String.class).newInstance(master);
+            return (TrialEngine)
+                    Class.forName(SPARK_ENGINE).getConstructor(String.class).newInstance(master);
         } catch (ClassNotFoundException | LinkageError e) { // LinkageError: its classes left without Spark's jars
             throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, e);
         } catch (java.lang.reflect.InvocationTargetException e) {
@@ -89,8 +89,9 @@ public interface TrialEngine extends AutoCloseable {
             if (cause instanceof LinkageError) {
                 throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, cause);
             }
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException("Spark did not start: "
-                    + cause.getMessage(), cause);
+            throw cause instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException("Spark did not start: " + cause.getMessage(), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot start " + SPARK_ENGINE + ": " + e, e);
         }

@@ -7,5 +7,4 @@ import java.io.Serializable;
  * ({@code .zip}, provenance {@code .json}, {@code .history.csv}), so no executor needs the driver's disk.
  */
 public record TrialOutcome(TrialResult result, byte[] model, byte[] provenance, byte[] history)
-        implements Serializable {
-}
+        implements Serializable {}

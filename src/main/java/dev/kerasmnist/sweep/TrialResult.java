@@ -9,6 +9,12 @@ import java.io.Serializable;
  * @param epochs  epochs trained
  * @param seconds training time, validation included
  */
-public record TrialResult(Trial trial, double valLoss, double valAccuracy, double testLoss, double testAccuracy,
-                          int epochs, double seconds) implements Serializable {
-}
+public record TrialResult(
+        Trial trial,
+        double valLoss,
+        double valAccuracy,
+        double testLoss,
+        double testAccuracy,
+        int epochs,
+        double seconds)
+        implements Serializable {}

@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  * @param checksums   whether the MNIST files must be byte-for-byte MNIST
  * @param commandLine the sweep's command line, recorded in the provenance
  */
-public record TrialTask(Trial trial, String sweep, DataLocation data, Mnist.Checksums checksums,
-                        List<String> commandLine) implements Serializable {
+public record TrialTask(
+        Trial trial, String sweep, DataLocation data, Mnist.Checksums checksums, List<String> commandLine)
+        implements Serializable {
     /** MNIST read once per JVM (a Spark executor, or this one) and shared by every trial it runs. */
     private static final Map<Path, Mnist> LOADED = new ConcurrentHashMap<>();
 
@@ -38,13 +39,26 @@ public record TrialTask(Trial trial, String sweep, DataLocation data, Mnist.Chec
         try {
             ModelFiles files = new ModelFiles(dir.resolve("trial.zip"));
             ValidationAtEnd validation = new ValidationAtEnd(mnist.train());
-            TrainingRun.Result run = TrainingRun.fresh(trial.recipe(), trial.seed()).model(trial.model())
-                    .fit(trial.fit()).saveTo(files.zip()).commandLine(commandLine)
-                    .originDetails(Map.of("sweep", sweep, "trial", trial.key())).callbacks(validation).run(mnist);
-            TrialResult result = new TrialResult(trial, validation.score.loss(), validation.score.accuracy(),
-                    run.test().loss(), run.test().accuracy(), run.history().epochs().size(),
+            TrainingRun.Result run = TrainingRun.fresh(trial.recipe(), trial.seed())
+                    .model(trial.model())
+                    .fit(trial.fit())
+                    .saveTo(files.zip())
+                    .commandLine(commandLine)
+                    .originDetails(Map.of("sweep", sweep, "trial", trial.key()))
+                    .callbacks(validation)
+                    .run(mnist);
+            TrialResult result = new TrialResult(
+                    trial,
+                    validation.score.loss(),
+                    validation.score.accuracy(),
+                    run.test().loss(),
+                    run.test().accuracy(),
+                    run.history().epochs().size(),
                     run.history().totalSeconds());
-            return new TrialOutcome(result, Files.readAllBytes(files.zip()), Files.readAllBytes(files.provenance()),
+            return new TrialOutcome(
+                    result,
+                    Files.readAllBytes(files.zip()),
+                    Files.readAllBytes(files.provenance()),
                     Files.readAllBytes(files.history()));
         } finally {
             deleteTree(dir);

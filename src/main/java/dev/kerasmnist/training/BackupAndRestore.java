@@ -25,8 +25,12 @@ public final class BackupAndRestore implements Callback {
      * @param epochsSaved how many epochs the checkpoints on disk hold already
      * @param early       the run's early stopping, or null for none
      */
-    public BackupAndRestore(Checkpoints checkpoints, Function<History, Checkpoints.State> state, History done,
-                            int epochsSaved, EarlyStopping early) {
+    public BackupAndRestore(
+            Checkpoints checkpoints,
+            Function<History, Checkpoints.State> state,
+            History done,
+            int epochsSaved,
+            EarlyStopping early) {
         this.checkpoints = checkpoints;
         this.state = state;
         this.early = early;
@@ -43,8 +47,8 @@ public final class BackupAndRestore implements Callback {
             }
             checkpoints.save(context.network(), state.apply(soFar));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a checkpoint in " + checkpoints.dir() + ": " + e.getMessage(),
-                    e);
+            throw new UncheckedIOException(
+                    "cannot write a checkpoint in " + checkpoints.dir() + ": " + e.getMessage(), e);
         }
         saved = soFar.epochs().size();
     }

@@ -14,12 +14,10 @@ package dev.kerasmnist.training;
  */
 public interface Callback {
     /** Before the first epoch of this fit. */
-    default void onTrainBegin(TrainingContext context) {
-    }
+    default void onTrainBegin(TrainingContext context) {}
 
     /** Before epoch {@code epoch} (counting from 1, continuing after {@code initialEpoch} when resumed). */
-    default void onEpochBegin(int epoch, TrainingContext context) {
-    }
+    default void onEpochBegin(int epoch, TrainingContext context) {}
 
     /**
      * After each batch, with Keras's running metrics of the epoch so far.
@@ -29,14 +27,11 @@ public interface Callback {
      * @param meanLoss the mean loss of the epoch so far, weighted by batch size
      * @param accuracy the accuracy of the epoch so far (on each batch before its update, as Keras counts it)
      */
-    default void onBatchEnd(int step, double loss, double meanLoss, double accuracy) {
-    }
+    default void onBatchEnd(int step, double loss, double meanLoss, double accuracy) {}
 
     /** After each epoch (validation included); {@link TrainingContext#stopTraining()} ends the fit here. */
-    default void onEpochEnd(EpochStats epoch, TrainingContext context) {
-    }
+    default void onEpochEnd(EpochStats epoch, TrainingContext context) {}
 
     /** When the fit ends, also when it ends with an exception (so that a progress bar is closed). */
-    default void onTrainEnd(TrainingContext context) {
-    }
+    default void onTrainEnd(TrainingContext context) {}
 }

@@ -6,8 +6,8 @@ import dev.kerasmnist.files.Json;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
-import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Provenance;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -63,8 +63,13 @@ public final class Checkpoints {
      * @param recipe the {@link Recipe}'s name (checkpoints written before recipes had none: the tutorial)
      * @param origin  a fine-tuning run's origin (none for a recipe's run)
      */
-    public record State(int epochsDone, ModelSpec model, FitSpec fit, String historyCsv, String recipe,
-                        Optional<Provenance.Origin> origin) {
+    public record State(
+            int epochsDone,
+            ModelSpec model,
+            FitSpec fit,
+            String historyCsv,
+            String recipe,
+            Optional<Provenance.Origin> origin) {
         public State {
             origin = origin == null ? Optional.empty() : origin; // missing from older JSON: none
         }
@@ -87,8 +92,7 @@ public final class Checkpoints {
     }
 
     /** A loaded checkpoint. */
-    public record Checkpoint(MultiLayerNetwork net, State state, Path file) {
-    }
+    public record Checkpoint(MultiLayerNetwork net, State state, Path file) {}
 
     /** Saves the state after {@code state.epochsDone()} epochs and drops checkpoints older than the last two. */
     public void save(MultiLayerNetwork net, State state) throws IOException {
@@ -115,7 +119,8 @@ public final class Checkpoints {
             Path zip = dir.resolve("epoch-" + n + ".zip");
             try {
                 State state = JSON.readValue(dir.resolve("epoch-" + n + ".json").toFile(), State.class);
-                MultiLayerNetwork net = ModelStore.restore(zip, state.model().optimizer().epsilonPlacement());
+                MultiLayerNetwork net =
+                        ModelStore.restore(zip, state.model().optimizer().epsilonPlacement());
                 return Optional.of(new Checkpoint(net, state, zip));
             } catch (Exception e) {
                 warnings.println("warning: checkpoint " + zip + " is unreadable (" + e.getMessage()

@@ -1,8 +1,8 @@
 package dev.kerasmnist.training;
 
-import dev.kerasmnist.failures.Remedy;
-import dev.kerasmnist.failures.FailureException;
 import dev.kerasmnist.failures.Failure;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Remedy;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.core.storage.StatsStorage;
@@ -41,8 +41,11 @@ public final class Dashboard implements Callback, AutoCloseable {
         try {
             return new Dashboard(UIServer.getInstance());
         } catch (RuntimeException e) {
-            throw new FailureException(Failure.Kind.ENVIRONMENT, "DL4J's training dashboard could not start on port "
-                    + port + " (" + e + ")", List.of(new Remedy.OtherPort(Remedy.OtherPort.Listener.DASHBOARD)), e);
+            throw new FailureException(
+                    Failure.Kind.ENVIRONMENT,
+                    "DL4J's training dashboard could not start on port " + port + " (" + e + ")",
+                    List.of(new Remedy.OtherPort(Remedy.OtherPort.Listener.DASHBOARD)),
+                    e);
         }
     }
 

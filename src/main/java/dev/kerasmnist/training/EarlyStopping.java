@@ -40,8 +40,8 @@ public final class EarlyStopping implements Callback {
     /**
      * The state after the epochs in {@code done} (a resumed run), with the best epoch's parameters as checkpointed.
      */
-    public static EarlyStopping resumed(EarlyStoppingSpec spec, PrintStream verbose, History done,
-                                        INDArray bestParams) {
+    public static EarlyStopping resumed(
+            EarlyStoppingSpec spec, PrintStream verbose, History done, INDArray bestParams) {
         EarlyStopping e = new EarlyStopping(spec, verbose);
         for (EpochStats epoch : done.epochs()) {
             e.observe(epoch.epoch(), epoch.valLoss());
@@ -67,8 +67,12 @@ public final class EarlyStopping implements Callback {
         net.setParams(bestParams);
         context.stopTraining();
         if (verbose != null) {
-            verbose.println(String.format(Locale.ROOT, "Epoch %d: early stopping. Restored the weights of epoch %d "
-                    + "(val_loss %.4f).", epoch.epoch(), bestEpoch, best));
+            verbose.println(String.format(
+                    Locale.ROOT,
+                    "Epoch %d: early stopping. Restored the weights of epoch %d " + "(val_loss %.4f).",
+                    epoch.epoch(),
+                    bestEpoch,
+                    best));
         }
     }
 

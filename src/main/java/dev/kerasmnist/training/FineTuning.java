@@ -32,39 +32,52 @@ final class FineTuning {
     /** Where an import records the compiled optimizer ({@link KerasOptimizer} as JSON). */
     static final String OPTIMIZER_DETAIL = "compiled_optimizer_config";
 
-    private FineTuning() {
-    }
+    private FineTuning() {}
 
     /** The chosen optimizer: DL4J's updater, the spec's RMSprop (when it is RMSprop) and the line that says so. */
-    record Choice(IUpdater updater, ModelSpec spec, String line) {
-    }
+    record Choice(IUpdater updater, ModelSpec spec, String line) {}
 
     static Choice choose(Provenance from, ModelSpec spec, OptionalDouble learningRate) {
         KerasOptimizer compiled = compiled(from);
-        double lr = learningRate.orElse(compiled != null && compiled.supported() ? compiled.learningRate()
-                : RmsPropSpec.KERAS_DEFAULTS.learningRate());
+        double lr = learningRate.orElse(
+                compiled != null && compiled.supported()
+                        ? compiled.learningRate()
+                        : RmsPropSpec.KERAS_DEFAULTS.learningRate());
         String given = learningRate.isPresent() ? " (learning rate " + learningRate.getAsDouble() + " as given)" : "";
         if (compiled != null && "Adam".equals(compiled.className())) {
-            return new Choice(new Adam(lr, compiled.beta1(), compiled.beta2(), compiled.epsilon()), spec,
+            return new Choice(
+                    new Adam(lr, compiled.beta1(), compiled.beta2(), compiled.epsilon()),
+                    spec,
                     "Fine-tuning with Adam(learning_rate=" + lr + ", beta_1=" + compiled.beta1() + ", beta_2="
                             + compiled.beta2() + ", epsilon=" + compiled.epsilon() + "), as the Keras file was"
                             + " compiled" + given);
         }
         if (compiled != null && "SGD".equals(compiled.className())) {
             return compiled.momentum() == 0
-                    ? new Choice(new Sgd(lr), spec, "Fine-tuning with SGD(learning_rate=" + lr + "), as the Keras"
-                            + " file was compiled" + given)
-                    : new Choice(new Nesterovs(lr, compiled.momentum()), spec, "Fine-tuning with SGD(learning_rate="
-                            + lr + ", momentum=" + compiled.momentum() + ") as DL4J's Nesterov momentum (DL4J has no"
-                            + " plain-momentum SGD), as near as DL4J gets to the file's" + given);
+                    ? new Choice(
+                            new Sgd(lr),
+                            spec,
+                            "Fine-tuning with SGD(learning_rate=" + lr + "), as the Keras" + " file was compiled"
+                                    + given)
+                    : new Choice(
+                            new Nesterovs(lr, compiled.momentum()),
+                            spec,
+                            "Fine-tuning with SGD(learning_rate="
+                                    + lr + ", momentum=" + compiled.momentum()
+                                    + ") as DL4J's Nesterov momentum (DL4J has no"
+                                    + " plain-momentum SGD), as near as DL4J gets to the file's" + given);
         }
         RmsPropSpec rms = compiled != null && "RMSprop".equals(compiled.className())
                 ? new RmsPropSpec(lr, compiled.rho(), compiled.epsilon(), EpsilonPlacement.OUTSIDE_SQRT)
                 : RmsPropSpec.KERAS_DEFAULTS.withLearningRate(lr);
-        String why = compiled == null ? "the model records no compiled optimizer"
-                : "RMSprop".equals(compiled.className()) ? "as the Keras file was compiled"
-                : "the file's " + compiled.className() + " is not in DL4J";
-        return new Choice(new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()), spec.withOptimizer(rms),
+        String why = compiled == null
+                ? "the model records no compiled optimizer"
+                : "RMSprop".equals(compiled.className())
+                        ? "as the Keras file was compiled"
+                        : "the file's " + compiled.className() + " is not in DL4J";
+        return new Choice(
+                new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()),
+                spec.withOptimizer(rms),
                 "Fine-tuning with RMSprop(learning_rate=" + rms.learningRate() + ", rho=" + rms.rho() + ", epsilon="
                         + rms.epsilon() + "): " + why + given);
     }

@@ -1,9 +1,7 @@
 package dev.kerasmnist.training;
 
-import java.util.function.Function;
-import java.util.Optional;
-import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelLoadException;
@@ -18,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -33,8 +33,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param originDetails recorded in the provenance's origin beside where the model came from
  * @param settings      what every run has
  */
-public record FineTuningRun(Path from, FitSpec fit, OptionalDouble learningRate, ModelFiles savesTo,
-                            Map<String, String> originDetails, RunSettings settings) implements TrainingRun {
+public record FineTuningRun(
+        Path from,
+        FitSpec fit,
+        OptionalDouble learningRate,
+        ModelFiles savesTo,
+        Map<String, String> originDetails,
+        RunSettings settings)
+        implements TrainingRun {
     public FineTuningRun {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(fit, "fit");
@@ -66,8 +72,8 @@ public record FineTuningRun(Path from, FitSpec fit, OptionalDouble learningRate,
 
     @Override
     public FineTuningRun output(PrintStream stream, boolean interactiveBar) {
-        return new FineTuningRun(from, fit, learningRate, savesTo, originDetails,
-                settings.output(stream, interactiveBar));
+        return new FineTuningRun(
+                from, fit, learningRate, savesTo, originDetails, settings.output(stream, interactiveBar));
     }
 
     @Override
@@ -97,8 +103,9 @@ public record FineTuningRun(Path from, FitSpec fit, OptionalDouble learningRate,
         } catch (ModelLoadException e) {
             throw new IllegalStateException("cannot fine-tune " + from + ": " + e.getMessage(), e);
         }
-        ModelSpec spec = p.model().orElseThrow(() -> new IllegalStateException("cannot fine-tune "
-                + from + ": its provenance has no Keras description of its layers; import or train it again"));
+        ModelSpec spec = p.model()
+                .orElseThrow(() -> new IllegalStateException("cannot fine-tune " + from
+                        + ": its provenance has no Keras description of its layers; import or train it again"));
         FineTuning.Choice choice = FineTuning.choose(p, spec, learningRate);
         settings.out().println(choice.line());
         Provenance.Origin origin = p.origin();
@@ -108,10 +115,15 @@ public record FineTuningRun(Path from, FitSpec fit, OptionalDouble learningRate,
         origin.details().forEach((k, v) -> details.put("from_" + k, v));
         details.put("optimizer", choice.line().replaceFirst("^Fine-tuning with ", ""));
         details.putAll(originDetails);
-        RunEngine.Start start = new RunEngine.Start(Recipe.TUTORIAL, choice.spec(), fit,
-                FineTuning.withUpdater(net, choice.updater(), choice.spec().optimizer().epsilonPlacement()),
-                new History(List.of()), false, new Provenance.Origin(Provenance.Kind.FINE_TUNED, origin.name(),
-                details));
+        RunEngine.Start start = new RunEngine.Start(
+                Recipe.TUTORIAL,
+                choice.spec(),
+                fit,
+                FineTuning.withUpdater(
+                        net, choice.updater(), choice.spec().optimizer().epsilonPlacement()),
+                new History(List.of()),
+                false,
+                new Provenance.Origin(Provenance.Kind.FINE_TUNED, origin.name(), details));
         return RunEngine.run(start, false, savesTo, settings, mnist, checkpoints);
     }
 }

@@ -1,9 +1,7 @@
 package dev.kerasmnist.training;
 
-import java.util.function.Function;
-import java.util.Optional;
-import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelFiles;
@@ -15,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A new run of a recipe ({@link TrainingRun#fresh}): its model and fit, either of which may be replaced. The
@@ -29,8 +29,14 @@ import java.util.Objects;
  *                      trial)
  * @param settings      what every run has
  */
-public record FreshRun(Recipe recipe, ModelSpec model, FitSpec fit, ModelFiles savesTo,
-                       Map<String, String> originDetails, RunSettings settings) implements TrainingRun {
+public record FreshRun(
+        Recipe recipe,
+        ModelSpec model,
+        FitSpec fit,
+        ModelFiles savesTo,
+        Map<String, String> originDetails,
+        RunSettings settings)
+        implements TrainingRun {
     public FreshRun {
         Objects.requireNonNull(recipe, "recipe");
         Objects.requireNonNull(model, "model");
@@ -84,8 +90,13 @@ public record FreshRun(Recipe recipe, ModelSpec model, FitSpec fit, ModelFiles s
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(savesTo);
         RunEngine.requireNoCheckpoints(checkpoints, Remedy.Resume.of(savesTo.zip(), Optional.of(recipe.cliName())));
-        RunEngine.Start start = new RunEngine.Start(recipe, model, fit, KerasToDl4j.build(model),
-                new History(List.of()), false,
+        RunEngine.Start start = new RunEngine.Start(
+                recipe,
+                model,
+                fit,
+                KerasToDl4j.build(model),
+                new History(List.of()),
+                false,
                 new Provenance.Origin(Provenance.Kind.RECIPE, recipe.cliName(), originDetails));
         return RunEngine.run(start, false, savesTo, settings, mnist, checkpoints);
     }

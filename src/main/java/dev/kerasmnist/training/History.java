@@ -36,8 +36,8 @@ public record History(List<EpochStats> epochs) {
         String[] lines = csv.strip().split("\\R");
         boolean validated = lines.length > 0 && lines[0].equals(CSV_HEADER_VALIDATED);
         if (lines.length == 0 || !(validated || lines[0].equals(CSV_HEADER))) {
-            throw new IllegalArgumentException("not a history CSV: the first line must be " + CSV_HEADER
-                    + " or " + CSV_HEADER_VALIDATED);
+            throw new IllegalArgumentException(
+                    "not a history CSV: the first line must be " + CSV_HEADER + " or " + CSV_HEADER_VALIDATED);
         }
         int fields = validated ? 6 : 4;
         for (int i = 1; i < lines.length; i++) {
@@ -46,12 +46,16 @@ public record History(List<EpochStats> epochs) {
                 if (f.length != fields) {
                     throw new IllegalArgumentException(f.length + " fields");
                 }
-                list.add(new EpochStats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), validated ? Double.parseDouble(f[4]) : Double.NaN,
+                list.add(new EpochStats(
+                        Integer.parseInt(f[0]),
+                        Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]),
+                        validated ? Double.parseDouble(f[4]) : Double.NaN,
                         validated ? Double.parseDouble(f[5]) : Double.NaN));
             } catch (IllegalArgumentException e) { // NumberFormatException included
-                throw new IllegalArgumentException("line " + (i + 1) + " is '" + lines[i] + "', expected " + fields
-                        + " numbers " + lines[0], e);
+                throw new IllegalArgumentException(
+                        "line " + (i + 1) + " is '" + lines[i] + "', expected " + fields + " numbers " + lines[0], e);
             }
         }
         return new History(list);

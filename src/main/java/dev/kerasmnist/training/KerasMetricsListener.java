@@ -37,6 +37,7 @@ final class KerasMetricsListener extends BaseTrainingListener {
     private int batchSize;
     /** Reused copies of the batch's logits and labels, row-major. */
     private float[] z = new float[0];
+
     private float[] y = new float[0];
 
     KerasMetricsListener(BatchCallback callback) {

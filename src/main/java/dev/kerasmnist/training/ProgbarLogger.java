@@ -45,9 +45,12 @@ public final class ProgbarLogger implements Callback {
         this.epochStart = System.nanoTime();
         out.println("Epoch " + epoch + "/" + epochs);
         if (interactive) {
-            bar = new ProgressBarBuilder().setInitialMax(steps).setUpdateIntervalMillis(100)
+            bar = new ProgressBarBuilder()
+                    .setInitialMax(steps)
+                    .setUpdateIntervalMillis(100)
                     .setConsumer(new ConsoleProgressBarConsumer(out, 160))
-                    .setRenderer((state, maxLength) -> padded(render(state))).build();
+                    .setRenderer((state, maxLength) -> padded(render(state)))
+                    .build();
         }
     }
 
@@ -65,8 +68,10 @@ public final class ProgbarLogger implements Callback {
     /** Ends the epoch's line, with val_loss and val_accuracy appended when there was validation. */
     @Override
     public void onEpochEnd(EpochStats epoch, TrainingContext context) {
-        String extra = !epoch.validated() ? "" : String.format(Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f",
-                epoch.valLoss(), epoch.valAccuracy());
+        String extra = !epoch.validated()
+                ? ""
+                : String.format(
+                        Locale.ROOT, " - val_loss: %.4f - val_accuracy: %.4f", epoch.valLoss(), epoch.valAccuracy());
         if (bar != null) {
             bar.setExtraMessage(metrics(lastLoss, lastAccuracy) + extra);
             bar.close(); // renders the final state and ends the line
@@ -96,8 +101,11 @@ public final class ProgbarLogger implements Callback {
         long current = state.getCurrent();
         long max = state.getMax();
         Duration elapsed = state.getElapsedAfterStart();
-        Duration eta = current >= max ? null
-                : current == 0 ? Duration.ZERO : elapsed.multipliedBy(max - current).dividedBy(current);
+        Duration eta = current >= max
+                ? null
+                : current == 0
+                        ? Duration.ZERO
+                        : elapsed.multipliedBy(max - current).dividedBy(current);
         return line(current, max, elapsed, eta, state.getExtraMessage());
     }
 
@@ -119,8 +127,8 @@ public final class ProgbarLogger implements Callback {
         } else {
             time = "ETA: " + eta.toSeconds() + "s";
         }
-        return String.format(Locale.ROOT, "%" + width + "d/%d %s - %s%s", current, max, bar, time,
-                metrics == null ? "" : metrics);
+        return String.format(
+                Locale.ROOT, "%" + width + "d/%d %s - %s%s", current, max, bar, time, metrics == null ? "" : metrics);
     }
 
     static String metrics(double loss, double accuracy) {

@@ -9,9 +9,9 @@ import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.FlattenSpec;
 import dev.kerasmnist.model.KerasActivation;
 import dev.kerasmnist.model.KerasLoss;
-import dev.kerasmnist.model.Pooling2DSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.Pooling2DSpec;
 import dev.kerasmnist.model.RmsPropSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,28 +63,47 @@ public enum Recipe {
     }
 
     public static String names() {
-        return String.join(", ", java.util.Arrays.stream(values()).map(Recipe::cliName).toList());
+        return String.join(
+                ", ", java.util.Arrays.stream(values()).map(Recipe::cliName).toList());
     }
 
     /** Where {@code train} saves it unless told: the tutorial's {@code models/mnist-mlp.zip}, else
      * {@code models/<name>.zip}. */
     public Path defaultModel() {
-        return this == TUTORIAL ? ModelFiles.DEFAULT.zip() : ModelFiles.DEFAULT.zip().resolveSibling(cliName() + ".zip");
+        return this == TUTORIAL
+                ? ModelFiles.DEFAULT.zip()
+                : ModelFiles.DEFAULT.zip().resolveSibling(cliName() + ".zip");
     }
 
     /** The model, its weights seeded by {@code seed}. */
     public ModelSpec model(long seed) {
         return switch (this) {
             case TUTORIAL -> ModelSpec.tutorial(seed);
-            case TUNED_MLP -> new ModelSpec(MnistSplit.PIXELS, List.of(new DenseSpec(512, KerasActivation.RELU),
-                    new DropoutSpec(0.2), new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
-                    RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, seed);
-            case CONVNET -> new ModelSpec(MnistSplit.PIXELS, List.of(
-                    new Conv2DSpec(32, 3, KerasActivation.RELU), Pooling2DSpec.max(2),
-                    new Conv2DSpec(64, 3, KerasActivation.RELU), Pooling2DSpec.max(2),
-                    new Conv2DSpec(64, 3, KerasActivation.RELU), new FlattenSpec(),
-                    new DenseSpec(64, KerasActivation.RELU), new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
-                    RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, seed);
+            case TUNED_MLP ->
+                new ModelSpec(
+                        MnistSplit.PIXELS,
+                        List.of(
+                                new DenseSpec(512, KerasActivation.RELU),
+                                new DropoutSpec(0.2),
+                                new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
+                        RmsPropSpec.KERAS_DEFAULTS,
+                        KerasLoss.CATEGORICAL_CROSSENTROPY,
+                        seed);
+            case CONVNET ->
+                new ModelSpec(
+                        MnistSplit.PIXELS,
+                        List.of(
+                                new Conv2DSpec(32, 3, KerasActivation.RELU),
+                                Pooling2DSpec.max(2),
+                                new Conv2DSpec(64, 3, KerasActivation.RELU),
+                                Pooling2DSpec.max(2),
+                                new Conv2DSpec(64, 3, KerasActivation.RELU),
+                                new FlattenSpec(),
+                                new DenseSpec(64, KerasActivation.RELU),
+                                new DenseSpec(MnistSplit.CLASSES, KerasActivation.SOFTMAX)),
+                        RmsPropSpec.KERAS_DEFAULTS,
+                        KerasLoss.CATEGORICAL_CROSSENTROPY,
+                        seed);
         };
     }
 

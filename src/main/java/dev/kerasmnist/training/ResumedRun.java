@@ -1,10 +1,9 @@
 package dev.kerasmnist.training;
 
-import java.util.function.Function;
-import dev.kerasmnist.failures.Remedy;
-import dev.kerasmnist.failures.FailureException;
-import dev.kerasmnist.failures.Failure;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Failure;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelLoadException;
@@ -22,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * A run continued ({@link TrainingRun#resume}): from its newest checkpoint if it was interrupted, or, if it finished,
@@ -36,8 +36,13 @@ import java.util.OptionalInt;
  *                       the run's own
  * @param settings       what every run has
  */
-public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, OptionalInt epochs,
-                         OptionalDouble learningRate, RunSettings settings) implements TrainingRun {
+public record ResumedRun(
+        ModelFiles savesTo,
+        Optional<Recipe> expectedRecipe,
+        OptionalInt epochs,
+        OptionalDouble learningRate,
+        RunSettings settings)
+        implements TrainingRun {
     public ResumedRun {
         Objects.requireNonNull(savesTo, "savesTo");
         Objects.requireNonNull(expectedRecipe, "expectedRecipe");
@@ -93,14 +98,18 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
         Checkpoints.Checkpoint c = finished ? finishedRun() : latest.get();
         Recipe recipe = c.state().recipeOrTutorial();
         if (expectedRecipe.isPresent() && expectedRecipe.get() != recipe) {
-            throw new SettingException("recipe " + expectedRecipe.get().cliName() + " does not match the run being"
-                    + " resumed, which is " + recipe.cliName(), new Remedy.RecipeOfTheRun(recipe.cliName()));
+            throw new SettingException(
+                    "recipe " + expectedRecipe.get().cliName() + " does not match the run being" + " resumed, which is "
+                            + recipe.cliName(),
+                    new Remedy.RecipeOfTheRun(recipe.cliName()));
         }
         History done = c.state().history();
         FitSpec stored = c.state().fit();
         if (epochs.isPresent() && epochs.getAsInt() <= done.epochs().size()) {
-            throw new SettingException(epochs.getAsInt() + " epochs in all is not more than the "
-                    + done.epochs().size() + " epochs already done", new Remedy.MoreEpochs(done.epochs().size()));
+            throw new SettingException(
+                    epochs.getAsInt() + " epochs in all is not more than the "
+                            + done.epochs().size() + " epochs already done",
+                    new Remedy.MoreEpochs(done.epochs().size()));
         }
         FitSpec fit = epochs.isPresent() ? stored.epochs(epochs.getAsInt()) : stored;
         ModelSpec spec = c.state().model();
@@ -111,10 +120,20 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
         List<String> changed = new ArrayList<>();
         epochs.ifPresent(n -> changed.add(n + " epochs in all"));
         learningRate.ifPresent(lr -> changed.add("learning rate " + lr));
-        settings.out().printf("Resuming from %s: %d of %d epochs done (settings from the checkpoint%s)%n", c.file(),
-                done.epochs().size(), fit.epochs(), changed.isEmpty() ? "" : ", with " + String.join(" and ",
-                        changed));
-        RunEngine.Start start = new RunEngine.Start(recipe, spec, fit, c.net(), done, finished,
+        settings.out()
+                .printf(
+                        "Resuming from %s: %d of %d epochs done (settings from the checkpoint%s)%n",
+                        c.file(),
+                        done.epochs().size(),
+                        fit.epochs(),
+                        changed.isEmpty() ? "" : ", with " + String.join(" and ", changed));
+        RunEngine.Start start = new RunEngine.Start(
+                recipe,
+                spec,
+                fit,
+                c.net(),
+                done,
+                finished,
                 c.state().origin().orElse(new Provenance.Origin(Provenance.Kind.RECIPE, recipe.cliName(), Map.of())));
         return RunEngine.run(start, true, savesTo, settings, mnist, checkpoints);
     }
@@ -125,8 +144,11 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
      */
     private Checkpoints.Checkpoint finishedRun() throws IOException {
         if (!Files.isRegularFile(savesTo.zip())) {
-            throw new FailureException(Failure.Kind.INPUT, "nothing to resume: no checkpoint in "
-                    + savesTo.checkpoints() + " and no model at " + savesTo.zip(), List.of(new Remedy.TrainAfresh()));
+            throw new FailureException(
+                    Failure.Kind.INPUT,
+                    "nothing to resume: no checkpoint in " + savesTo.checkpoints() + " and no model at "
+                            + savesTo.zip(),
+                    List.of(new Remedy.TrainAfresh()));
         }
         try {
             Provenance p = ModelStore.readProvenance(savesTo);
@@ -135,14 +157,25 @@ public record ResumedRun(ModelFiles savesTo, Optional<Recipe> expectedRecipe, Op
             }
             History history = History.fromCsv(Files.readString(savesTo.history()));
             if (epochs.isEmpty()) {
-                throw new FailureException(Failure.Kind.SETTING, "nothing to resume: the run in " + savesTo.zip()
-                        + " finished its " + history.epochs().size() + " epochs",
+                throw new FailureException(
+                        Failure.Kind.SETTING,
+                        "nothing to resume: the run in " + savesTo.zip() + " finished its "
+                                + history.epochs().size() + " epochs",
                         List.of(new Remedy.MoreEpochs(history.epochs().size())));
             }
-            return new Checkpoints.Checkpoint(ModelStore.load(savesTo.zip()), new Checkpoints.State(
-                    history.epochs().size(), p.model().get(), p.training().get().fit(), history.toCsv(),
-                    p.origin().kind() == Provenance.Kind.RECIPE ? p.origin().name() : Recipe.TUTORIAL.cliName(),
-                    p.origin().kind() == Provenance.Kind.FINE_TUNED ? Optional.of(p.origin()) : Optional.empty()),
+            return new Checkpoints.Checkpoint(
+                    ModelStore.load(savesTo.zip()),
+                    new Checkpoints.State(
+                            history.epochs().size(),
+                            p.model().get(),
+                            p.training().get().fit(),
+                            history.toCsv(),
+                            p.origin().kind() == Provenance.Kind.RECIPE
+                                    ? p.origin().name()
+                                    : Recipe.TUTORIAL.cliName(),
+                            p.origin().kind() == Provenance.Kind.FINE_TUNED
+                                    ? Optional.of(p.origin())
+                                    : Optional.empty()),
                     savesTo.zip());
         } catch (ModelLoadException e) {
             throw new IllegalStateException("cannot resume from " + savesTo.zip() + ": " + e.getMessage(), e);

@@ -1,12 +1,12 @@
 package dev.kerasmnist.training;
 
-import java.util.stream.Collectors;
-import java.util.function.Function;
 import dev.kerasmnist.failures.Remedy;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What every {@link TrainingRun} has, whatever its kind. Immutable: each method returns new settings.
@@ -17,11 +17,15 @@ import java.util.Objects;
  * @param commandLine    recorded in the provenance
  * @param remedyWords    how an interrupted run's notice words its remedies: {@link #inJava} by default
  */
-public record RunSettings(PrintStream out, boolean interactiveBar, List<Callback> callbacks,
-                          List<String> commandLine, Function<List<Remedy>, String> remedyWords) {
+public record RunSettings(
+        PrintStream out,
+        boolean interactiveBar,
+        List<Callback> callbacks,
+        List<String> commandLine,
+        Function<List<Remedy>, String> remedyWords) {
     /** Prints nothing, not even the notice of an interrupted run (a sweep's trial): every run's default. */
-    public static final RunSettings SILENT = new RunSettings(new PrintStream(OutputStream.nullOutputStream()), false,
-            List.of(), List.of(), RunSettings::inJava);
+    public static final RunSettings SILENT = new RunSettings(
+            new PrintStream(OutputStream.nullOutputStream()), false, List.of(), List.of(), RunSettings::inJava);
 
     /** Remedies in the library's own terms, the default; the command line words them as its flags. */
     public static String inJava(List<Remedy> remedies) {

@@ -13,8 +13,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** Keras's {@code model.fit}: trains a network on MNIST for some epochs of shuffled mini-batches. */
 public final class Trainer {
-    private Trainer() {
-    }
+    private Trainer() {}
 
     /**
      * Trains {@code net} in place for the epochs after {@code fit.initialEpoch()} up to {@code fit.epochs()} and
@@ -30,15 +29,17 @@ public final class Trainer {
         MnistSplit limited = train.first(fit.examples(train.size()));
         MnistSplit data = limited.first(fit.splitAt(limited.size()));
         MnistSplit validation = validationOf(limited, fit).orElse(null);
-        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed()).augment(fit.augmentation().orElse(null));
+        MnistRecordReader reader = new MnistRecordReader(data, true, fit.seed())
+                .augment(fit.augmentation().orElse(null));
         DataSetIterator batches = MnistIterators.over(reader, fit.batchSize());
         TrainingContext context = new TrainingContext(net, fit, (data.size() + fit.batchSize() - 1) / fit.batchSize());
         List<Callback> all = withFitsOwn(fit, callbacks);
 
         all.forEach(c -> c.onTrainBegin(context));
-        KerasMetricsListener metrics = new KerasMetricsListener((step, loss, mean, accuracy) -> all.forEach(
-                c -> c.onBatchEnd(step, loss, mean, accuracy)));
-        List<TrainingListener> callers = net.getListeners() == null ? new ArrayList<>()
+        KerasMetricsListener metrics = new KerasMetricsListener(
+                (step, loss, mean, accuracy) -> all.forEach(c -> c.onBatchEnd(step, loss, mean, accuracy)));
+        List<TrainingListener> callers = net.getListeners() == null
+                ? new ArrayList<>()
                 : new ArrayList<>(net.getListeners()); // e.g. a benchmark's timer, DL4J's dashboard
         List<TrainingListener> withMetrics = new ArrayList<>(callers);
         withMetrics.add(metrics);
@@ -56,8 +57,13 @@ public final class Trainer {
                 net.setListeners(callers); // a checkpoint carries no listener of ours
                 Validation.Score val = validation == null ? null : Validation.score(net, validation);
                 double seconds = (System.nanoTime() - start) / 1e9; // as Keras, validation included
-                EpochStats stats = new EpochStats(epoch, metrics.loss(), metrics.accuracy(), seconds,
-                        val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
+                EpochStats stats = new EpochStats(
+                        epoch,
+                        metrics.loss(),
+                        metrics.accuracy(),
+                        seconds,
+                        val == null ? Double.NaN : val.loss(),
+                        val == null ? Double.NaN : val.accuracy());
                 context.completed(stats);
                 for (Callback c : all) {
                     c.onEpochEnd(stats, context);

@@ -1,8 +1,7 @@
 package dev.kerasmnist.training;
 
-import java.util.function.Function;
-import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelStore;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * A whole training run, as {@code train} does it, for Java: build (or resume), fit with checkpoints after every
@@ -35,8 +35,13 @@ import java.util.OptionalInt;
 public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun {
     /** A new run of {@code recipe}: its model and fit, seeded by {@code seed}, saved to its default model file. */
     static FreshRun fresh(Recipe recipe, long seed) {
-        return new FreshRun(recipe, recipe.model(seed), recipe.fit(seed), new ModelFiles(recipe.defaultModel()),
-                Map.of(), RunSettings.SILENT);
+        return new FreshRun(
+                recipe,
+                recipe.model(seed),
+                recipe.fit(seed),
+                new ModelFiles(recipe.defaultModel()),
+                Map.of(),
+                RunSettings.SILENT);
     }
 
     /**
@@ -44,8 +49,12 @@ public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun 
      * finished, from the model itself, for more {@link ResumedRun#epochs(int)}.
      */
     static ResumedRun resume(Path model) {
-        return new ResumedRun(new ModelFiles(model), Optional.empty(), OptionalInt.empty(),
-                OptionalDouble.empty(), RunSettings.SILENT);
+        return new ResumedRun(
+                new ModelFiles(model),
+                Optional.empty(),
+                OptionalInt.empty(),
+                OptionalDouble.empty(),
+                RunSettings.SILENT);
     }
 
     /**
@@ -53,8 +62,13 @@ public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun 
      * until {@link FineTuningRun#fit}; saved to {@code <name>-tuned.zip} until {@link FineTuningRun#saveTo}.
      */
     static FineTuningRun fineTune(Path model) {
-        return new FineTuningRun(model, FitSpec.keras(FitSpec.DEFAULT_SEED), OptionalDouble.empty(),
-                new ModelFiles(new ModelFiles(model).sibling("-tuned.zip")), Map.of(), RunSettings.SILENT);
+        return new FineTuningRun(
+                model,
+                FitSpec.keras(FitSpec.DEFAULT_SEED),
+                OptionalDouble.empty(),
+                new ModelFiles(new ModelFiles(model).sibling("-tuned.zip")),
+                Map.of(),
+                RunSettings.SILENT);
     }
 
     /** Where the run saves its model (its checkpoints go beside it). */
@@ -92,28 +106,37 @@ public sealed interface TrainingRun permits FreshRun, ResumedRun, FineTuningRun 
     }
 
     /** What an unfinished run left on disk, in one true sentence, and the ways on from it. */
-    record Saved(String sentence, List<Remedy> remedies) {
-    }
+    record Saved(String sentence, List<Remedy> remedies) {}
 
     /**
      * What a run produced. {@code replaced}: the model a new run found at its path, kept as
      * {@link ModelFiles#previous()} (a resumed run continues its model and keeps none).
      */
-    record Result(History history, Validation.Score test, ModelFiles model, Provenance provenance,
-                  Optional<ModelStore.Replaced> replaced) {
-    }
+    record Result(
+            History history,
+            Validation.Score test,
+            ModelFiles model,
+            Provenance provenance,
+            Optional<ModelStore.Replaced> replaced) {}
 
     /** What an unfinished run leaves behind, and the ways on from it ({@code resume}: the run's own). */
-    static Saved whatIsSaved(int epochsCheckpointed, boolean fromFinishedModel, Checkpoints checkpoints,
-                             ModelFiles files, Remedy.Resume resume) {
+    static Saved whatIsSaved(
+            int epochsCheckpointed,
+            boolean fromFinishedModel,
+            Checkpoints checkpoints,
+            ModelFiles files,
+            Remedy.Resume resume) {
         if (epochsCheckpointed == 0) {
             return fromFinishedModel
                     ? new Saved(files.zip() + " is unchanged and no further epoch was completed", List.of(resume))
-                    : new Saved(files.zip() + " was not written and no epoch was completed, so nothing was "
-                            + "checkpointed: run it again", List.of());
+                    : new Saved(
+                            files.zip() + " was not written and no epoch was completed, so nothing was "
+                                    + "checkpointed: run it again",
+                            List.of());
         }
-        return new Saved(files.zip() + (fromFinishedModel ? " is unchanged" : " was not written") + "; epochs up to "
-                + epochsCheckpointed + " are checkpointed in " + checkpoints.dir(),
+        return new Saved(
+                files.zip() + (fromFinishedModel ? " is unchanged" : " was not written") + "; epochs up to "
+                        + epochsCheckpointed + " are checkpointed in " + checkpoints.dir(),
                 List.of(resume, new Remedy.StartAfresh(checkpoints.dir())));
     }
 }

@@ -23,14 +23,12 @@ public final class Validation {
      *
      * @param predictions the predicted digit of every example, in order
      */
-    public record Score(double loss, double accuracy, int[] predictions) {
-    }
+    public record Score(double loss, double accuracy, int[] predictions) {}
 
-    private Validation() {
-    }
+    private Validation() {}
 
     public static Score score(Model net, MnistSplit split) {
-        return score(net, split, (labels, output) -> { });
+        return score(net, split, (labels, output) -> {});
     }
 
     /**

@@ -27,13 +27,15 @@ public final class ConvnetBenchmark {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         boolean profile = args.length > 1 && args[1].equals("profile");
         MnistSplit data = Fixtures.synthetic(64 * steps, 1);
-        System.out.println("backend: " + Nd4j.getExecutioner().getEnvironmentInformation().get("backend")
-                + ", helpers allowed: " + Nd4j.getEnvironment().helpersAllowed());
+        System.out.println(
+                "backend: " + Nd4j.getExecutioner().getEnvironmentInformation().get("backend") + ", helpers allowed: "
+                        + Nd4j.getEnvironment().helpersAllowed());
         report("stock DL4J", time(KerasToDl4j.buildStock(Recipe.CONVNET.model(1)), data, steps, false));
         report("fast path", time(KerasToDl4j.build(Recipe.CONVNET.model(1)), data, steps, profile));
         // The fast path turns ND4J's helpers off outside its conv ops (model/fast/Helpers): stock again, so
         boolean helpers = Nd4j.getEnvironment().helpersAllowed();
-        report("stock, helpers " + (helpers ? "on" : "off"),
+        report(
+                "stock, helpers " + (helpers ? "on" : "off"),
                 time(KerasToDl4j.buildStock(Recipe.CONVNET.model(1)), data, steps, false));
         MultiLayerConfiguration conf = KerasToDl4j.configuration(Recipe.CONVNET.model(1));
         conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
@@ -44,7 +46,11 @@ public final class ConvnetBenchmark {
     }
 
     private static void report(String what, double msPerStep) {
-        System.out.printf(Locale.ROOT, "%-16s %7.1f ms/step  (%.0f s per 938-step epoch)%n", what, msPerStep,
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s %7.1f ms/step  (%.0f s per 938-step epoch)%n",
+                what,
+                msPerStep,
                 msPerStep * 938 / 1000);
     }
 

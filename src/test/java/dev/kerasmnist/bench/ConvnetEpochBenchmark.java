@@ -23,7 +23,12 @@ public final class ConvnetEpochBenchmark {
         Trainer.fit(net, mnist.train(), Recipe.CONVNET.fit(seed).epochs(1));
         double epoch = (System.nanoTime() - start) / 1e9;
         Validation.Score test = Validation.score(net, mnist.test());
-        System.out.printf(Locale.ROOT, "{\"impl\": \"dl4j\", \"model\": \"convnet\", \"seed\": %d, \"epoch_s\": %.3f, "
-                + "\"test_acc\": %.4f}%n", seed, epoch, test.accuracy());
+        System.out.printf(
+                Locale.ROOT,
+                "{\"impl\": \"dl4j\", \"model\": \"convnet\", \"seed\": %d, \"epoch_s\": %.3f, "
+                        + "\"test_acc\": %.4f}%n",
+                seed,
+                epoch,
+                test.accuracy());
     }
 }

@@ -61,7 +61,8 @@ public final class PipelineBenchmark {
             ps += p[r];
             ms += m[r];
         }
-        System.out.printf("epochs 2..%d: pipeline %.2f s, preloaded %.2f s, overhead %+.1f%%%n", rounds, ps, ms,
-                100 * (ps - ms) / ms);
+        System.out.printf(
+                "epochs 2..%d: pipeline %.2f s, preloaded %.2f s, overhead %+.1f%%%n",
+                rounds, ps, ms, 100 * (ps - ms) / ms);
     }
 }

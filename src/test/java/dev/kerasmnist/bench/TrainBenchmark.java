@@ -49,7 +49,8 @@ public final class TrainBenchmark {
             return;
         }
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(seed));
-        Instant jvmStart = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+        Instant jvmStart =
+                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         Instant[] firstBatch = new Instant[1];
         net.setListeners(new BaseTrainingListener() {
             @Override
@@ -71,9 +72,15 @@ public final class TrainBenchmark {
         for (EpochStats e : history.epochs()) {
             epochs.add(String.format(Locale.ROOT, "%.3f", e.seconds()));
         }
-        System.out.printf(Locale.ROOT, "{\"impl\": \"dl4j\", \"seed\": %d, \"fit_s\": %.3f, \"epoch_s\": [%s], "
+        System.out.printf(
+                Locale.ROOT,
+                "{\"impl\": \"dl4j\", \"seed\": %d, \"fit_s\": %.3f, \"epoch_s\": [%s], "
                         + "\"test_acc\": %.4f, \"peak_rss_mb\": %.1f, \"start_to_first_batch_s\": %.3f}%n",
-                seed, fitSeconds, String.join(", ", epochs), test.accuracy(), peakRss,
+                seed,
+                fitSeconds,
+                String.join(", ", epochs),
+                test.accuracy(),
+                peakRss,
                 Duration.between(jvmStart, firstBatch[0]).toMillis() / 1000.0);
     }
 
@@ -110,8 +117,12 @@ public final class TrainBenchmark {
         }
         double batchPerSecond = 3.0 * all.size() / ((System.nanoTime() - t) / 1e9);
 
-        System.out.printf(Locale.ROOT, "{\"impl\": \"dl4j\", \"seed\": %d, \"predict_one_ms\": %.4f, "
-                + "\"predict_batch_per_s\": %.0f}%n", seed, latencies[latencies.length / 2], batchPerSecond);
+        System.out.printf(
+                Locale.ROOT,
+                "{\"impl\": \"dl4j\", \"seed\": %d, \"predict_one_ms\": %.4f, " + "\"predict_batch_per_s\": %.0f}%n",
+                seed,
+                latencies[latencies.length / 2],
+                batchPerSecond);
     }
 
     /** The process's peak resident set (VmHWM), which includes native memory outside the Java heap. */

@@ -23,8 +23,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * [pipeline-only]} (the last: only the augmentation's cost per epoch).
  */
 public final class TunedMlpAblation {
-    record Variant(String name, ModelSpec model, FitSpec fit) {
-    }
+    record Variant(String name, ModelSpec model, FitSpec fit) {}
 
     public static void main(String[] args) throws Exception {
         Mnist mnist = Mnist.load(Path.of(args.length > 0 ? args[0] : "data/mnist"));
@@ -33,13 +32,28 @@ public final class TunedMlpAblation {
         FitSpec tuned = Recipe.TUNED_MLP.fit(seed);
         List<Variant> variants = List.of(
                 new Variant("tutorial (5 epochs)", Recipe.TUTORIAL.model(seed), Recipe.TUTORIAL.fit(seed)),
-                new Variant("+ " + epochs + " epochs", Recipe.TUTORIAL.model(seed),
+                new Variant(
+                        "+ " + epochs + " epochs",
+                        Recipe.TUTORIAL.model(seed),
                         FitSpec.keras(seed).epochs(epochs).batchSize(128)),
-                new Variant("+ Dropout(0.2)", Recipe.TUNED_MLP.model(seed), FitSpec.keras(seed).epochs(epochs).batchSize(128)),
+                new Variant(
+                        "+ Dropout(0.2)",
+                        Recipe.TUNED_MLP.model(seed),
+                        FitSpec.keras(seed).epochs(epochs).batchSize(128)),
                 new Variant("+ augmentation (= tuned-mlp)", Recipe.TUNED_MLP.model(seed), tuned),
-                new Variant("tried: + learning rate x0.9 per epoch", Recipe.TUNED_MLP.model(seed), FitSpec.keras(seed).epochs(epochs).batchSize(128).augmentation(tuned.augmentation().orElseThrow()).learningRateDecay(0.9)));
-        System.out.printf(Locale.ROOT, "augmentation alone, one epoch of batches: %.2f s without, %.2f s with%n",
-                readEpoch(mnist, null), readEpoch(mnist, tuned.augmentation().orElseThrow()));
+                new Variant(
+                        "tried: + learning rate x0.9 per epoch",
+                        Recipe.TUNED_MLP.model(seed),
+                        FitSpec.keras(seed)
+                                .epochs(epochs)
+                                .batchSize(128)
+                                .augmentation(tuned.augmentation().orElseThrow())
+                                .learningRateDecay(0.9)));
+        System.out.printf(
+                Locale.ROOT,
+                "augmentation alone, one epoch of batches: %.2f s without, %.2f s with%n",
+                readEpoch(mnist, null),
+                readEpoch(mnist, tuned.augmentation().orElseThrow()));
         if (args.length > 2 && args[2].equals("pipeline-only")) {
             return;
         }
@@ -49,7 +63,11 @@ public final class TunedMlpAblation {
             MultiLayerNetwork net = KerasToDl4j.build(v.model());
             History h = Trainer.fit(net, mnist.train(), v.fit());
             double accuracy = Evaluator.evaluate(net, mnist.test()).accuracy();
-            System.out.printf(Locale.ROOT, "| %s | %.2f%% | %.1f |%n", v.name(), accuracy * 100,
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.2f%% | %.1f |%n",
+                    v.name(),
+                    accuracy * 100,
                     h.totalSeconds() / h.epochs().size());
         }
     }
@@ -58,8 +76,8 @@ public final class TunedMlpAblation {
     private static double readEpoch(Mnist mnist, Augmentation augmentation) {
         double best = Double.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
-            DataSetIterator batches = MnistIterators.over(
-                    new MnistRecordReader(mnist.train(), true, 1).augment(augmentation), 128);
+            DataSetIterator batches =
+                    MnistIterators.over(new MnistRecordReader(mnist.train(), true, 1).augment(augmentation), 128);
             long start = System.nanoTime();
             while (batches.hasNext()) {
                 batches.next();

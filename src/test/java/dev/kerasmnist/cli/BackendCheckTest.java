@@ -14,9 +14,11 @@ class BackendCheckTest {
 
     @Test
     void ndFourJsFailedStartIsOneLineOtherErrorsAreNotItsToSay() {
-        NoClassDefFoundError again = new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j");
-        assertEquals(Optional.of("ND4J has no backend for this machine (" + System.getProperty("os.name") + ", "
-                + System.getProperty("os.arch") + "): build on it, or with -Djavacpp.platform=<its platform>"),
+        NoClassDefFoundError again =
+                new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j");
+        assertEquals(
+                Optional.of("ND4J has no backend for this machine (" + System.getProperty("os.name") + ", "
+                        + System.getProperty("os.arch") + "): build on it, or with -Djavacpp.platform=<its platform>"),
                 BackendCheck.noBackend(again));
         assertEquals(Optional.empty(), BackendCheck.noBackend(new NoClassDefFoundError("com/example/Missing")));
     }

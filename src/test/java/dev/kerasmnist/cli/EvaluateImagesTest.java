@@ -43,25 +43,32 @@ class EvaluateImagesTest extends CliHarness {
     @Test
     void printsCountsAccuracyRecallAndConfusions() throws IOException {
         layOut();
-        assertEquals(0, run("evaluate", "--images", dir.toString(), "--model", model.toString(),
-                "--min-accuracy", "0.8"), out() + stderr);
-        Machine machine = ModelStore.readProvenance(new ModelFiles(model)).build().machine().orElseThrow();
-        assertEquals("Trained on " + machine.summary() + "\n"
-                + "6 images in " + dir + " (labels from class folders)\n"
-                + "accuracy: 0.8333 (5 of 6)\n"
-                + "\n"
-                + "digit  recall  images\n"
-                + "    0  1.0000       1\n"
-                + "    1  1.0000       1\n"
-                + "    2  1.0000       1\n"
-                + "    3  1.0000       1\n"
-                + "    4  0.5000       2\n"
-                + "\n"
-                + "Top confusions (true -> predicted: images):\n"
-                + "  4 -> 2: 1\n", out());
+        assertEquals(
+                0,
+                run("evaluate", "--images", dir.toString(), "--model", model.toString(), "--min-accuracy", "0.8"),
+                out() + stderr);
+        Machine machine = ModelStore.readProvenance(new ModelFiles(model))
+                .build()
+                .machine()
+                .orElseThrow();
+        assertEquals(
+                "Trained on " + machine.summary() + "\n"
+                        + "6 images in " + dir + " (labels from class folders)\n"
+                        + "accuracy: 0.8333 (5 of 6)\n"
+                        + "\n"
+                        + "digit  recall  images\n"
+                        + "    0  1.0000       1\n"
+                        + "    1  1.0000       1\n"
+                        + "    2  1.0000       1\n"
+                        + "    3  1.0000       1\n"
+                        + "    4  0.5000       2\n"
+                        + "\n"
+                        + "Top confusions (true -> predicted: images):\n"
+                        + "  4 -> 2: 1\n",
+                out());
 
-        assertEquals(1, run("evaluate", "--images", dir.toString(), "--model", model.toString(),
-                "--min-accuracy", "0.9"));
+        assertEquals(
+                1, run("evaluate", "--images", dir.toString(), "--model", model.toString(), "--min-accuracy", "0.9"));
         assertTrue(out().endsWith("FAILED: accuracy 0.8333 on the images is below --min-accuracy 0.9000\n"), out());
     }
 
@@ -69,16 +76,21 @@ class EvaluateImagesTest extends CliHarness {
     void labelsFromACsvAndItsErrors() throws IOException {
         layOut();
         Path csv = Files.writeString(dir.resolve("mine.csv"), "file,label\n0/a.png,0\n4/b.png,2\n");
-        assertEquals(0, run("evaluate", "--images", dir.toString(), "--labels", csv.toString(), "--model",
-                model.toString()), out() + stderr);
-        assertTrue(out().contains("2 images in " + dir + " (labels from " + csv + ")\naccuracy: 1.0000 (2 of 2)\n"),
+        assertEquals(
+                0,
+                run("evaluate", "--images", dir.toString(), "--labels", csv.toString(), "--model", model.toString()),
+                out() + stderr);
+        assertTrue(
+                out().contains("2 images in " + dir + " (labels from " + csv + ")\naccuracy: 1.0000 (2 of 2)\n"),
                 out());
         assertTrue(out().endsWith("\nNo confusions: every image was predicted right.\n"), out());
 
         Files.writeString(dir.resolve("1/a.png"), "not a PNG");
         assertEquals(1, run("evaluate", "--images", dir.toString(), "--model", model.toString()));
-        assertEquals("error: " + dir.resolve("1/a.png") + " is not an image this program can read (PNG, JPEG, BMP or "
-                + "GIF)\n", stderr.toString());
+        assertEquals(
+                "error: " + dir.resolve("1/a.png") + " is not an image this program can read (PNG, JPEG, BMP or "
+                        + "GIF)\n",
+                stderr.toString());
 
         assertEquals(2, run("evaluate", "--labels", csv.toString()));
         assertTrue(stderr.toString().contains("--labels needs --images DIR"), stderr.toString());

@@ -41,9 +41,21 @@ class InterruptTest {
         Path checkpoint = tmp.resolve("m.checkpoints").resolve("epoch-1.zip");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, Main.class.getName(), "train", "--data",
-                data.toString(), "--skip-checksum", "--epochs", "8", "--model", model.toString())
-                .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(tmp.resolve("err.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        cp,
+                        Main.class.getName(),
+                        "train",
+                        "--data",
+                        data.toString(),
+                        "--skip-checksum",
+                        "--epochs",
+                        "8",
+                        "--model",
+                        model.toString())
+                .redirectOutput(tmp.resolve("out.txt").toFile())
+                .redirectError(tmp.resolve("err.txt").toFile());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
         try {
@@ -55,7 +67,9 @@ class InterruptTest {
             // A JVM started with SIGINT ignored (as every child of a background job is) keeps ignoring it, so then
             // the test sends what stops such a job, SIGTERM; both run the same shutdown hook.
             String signal = ignoresSigint(p.pid()) ? "-TERM" : "-INT";
-            new ProcessBuilder("/bin/kill", signal, Long.toString(p.pid())).start().waitFor();
+            new ProcessBuilder("/bin/kill", signal, Long.toString(p.pid()))
+                    .start()
+                    .waitFor();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after Ctrl-C");
         } finally {
             p.destroyForcibly();
@@ -64,16 +78,24 @@ class InterruptTest {
         assertTrue(Files.notExists(model), "an interrupted run saves no final model");
         String err = read(tmp.resolve("err.txt"));
         assertTrue(err.contains("interrupted: " + model + " was not written; epochs up to "), err);
-        assertTrue(err.contains(" are checkpointed in " + tmp.resolve("m.checkpoints")
-                + "; continue with `keras-mnist train --resume --model " + model + "`"), err);
+        assertTrue(
+                err.contains(" are checkpointed in " + tmp.resolve("m.checkpoints")
+                        + "; continue with `keras-mnist train --resume --model " + model + "`"),
+                err);
 
-        int code = Main.execute("train", "--resume", "--data", data.toString(), "--skip-checksum", "--model",
-                model.toString());
+        int code = Main.execute(
+                "train", "--resume", "--data", data.toString(), "--skip-checksum", "--model", model.toString());
         assertEquals(0, code);
         History history = History.fromCsv(Files.readString(new ModelFiles(model).history()));
         assertEquals(8, history.epochs().size());
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), history.epochs().stream().map(e -> e.epoch()).toList());
-        assertTrue(ModelStore.readProvenance(new ModelFiles(model)).test().orElseThrow().accuracy() > 0.9);
+        assertEquals(
+                List.of(1, 2, 3, 4, 5, 6, 7, 8),
+                history.epochs().stream().map(e -> e.epoch()).toList());
+        assertTrue(ModelStore.readProvenance(new ModelFiles(model))
+                        .test()
+                        .orElseThrow()
+                        .accuracy()
+                > 0.9);
         assertTrue(Files.notExists(tmp.resolve("m.checkpoints")), "checkpoints removed once the model is saved");
     }
 

@@ -38,11 +38,19 @@ class KerasCliTest extends CliHarness {
     void importedModelsWorkLikeTrainedOnes() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
         Path imported = tmp.resolve("k3.zip");
-        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-sequential.keras").toString(), "--model",
-                imported.toString()), stderr.toString());
+        assertEquals(
+                0,
+                run(
+                        "import-keras",
+                        FIXTURES.resolve("keras3-sequential.keras").toString(),
+                        "--model",
+                        imported.toString()),
+                stderr.toString());
         assertTrue(out().contains("Keras 3 native (.keras), Keras 3.3.3"), out());
-        assertTrue(out().contains("Input((28, 28)) -> Flatten -> Dense(32, linear) -> BatchNormalization(axis=-1) -> "
-                + "Activation(relu) -> Dropout(0.2) -> Dense(10, softmax)"), out());
+        assertTrue(
+                out().contains("Input((28, 28)) -> Flatten -> Dense(32, linear) -> BatchNormalization(axis=-1) -> "
+                        + "Activation(relu) -> Dropout(0.2) -> Dense(10, softmax)"),
+                out());
 
         Provenance p = ModelStore.readProvenance(new ModelFiles(imported));
         assertEquals(Provenance.Kind.IMPORTED, p.origin().kind());
@@ -57,18 +65,29 @@ class KerasCliTest extends CliHarness {
         Path png = tmp.resolve("d.png");
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
         assertEquals(0, run("predict", "--model", imported.toString(), png.toString()), stderr.toString());
-        assertEquals(DigitClassifier.load(imported).predict(px).digit(),
+        assertEquals(
+                DigitClassifier.load(imported).predict(px).digit(),
                 DigitClassifier.load(imported).predict(png).digit());
 
         // A model trained here next to the imported one
         Path trained = tmp.resolve("trained.zip");
-        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model",
-                trained.toString())));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model", trained.toString())));
         Path grid = tmp.resolve("compare.png");
         stdout.reset();
-        assertEquals(0, run("compare", trained.toString(), imported.toString(), "--data", data.toString(),
-                "--skip-checksum", "--png", grid.toString()), stderr.toString());
-        assertTrue(out().matches("(?s).*test accuracy\\s+\\d+\\.\\d\\d%\\s+\\d+\\.\\d\\d%\\s+\\(tutorial 98\\.01%\\).*"),
+        assertEquals(
+                0,
+                run(
+                        "compare",
+                        trained.toString(),
+                        imported.toString(),
+                        "--data",
+                        data.toString(),
+                        "--skip-checksum",
+                        "--png",
+                        grid.toString()),
+                stderr.toString());
+        assertTrue(
+                out().matches("(?s).*test accuracy\\s+\\d+\\.\\d\\d%\\s+\\d+\\.\\d\\d%\\s+\\(tutorial 98\\.01%\\).*"),
                 out());
         assertTrue(out().contains("F1 digit 9"), out());
         assertTrue(out().matches("(?s).*agreement: \\d+\\.\\d\\d% of 200 test images.*"), out());
@@ -80,13 +99,33 @@ class KerasCliTest extends CliHarness {
     void anImportedConvnetIsFineTunedAndExported() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
         Path imported = tmp.resolve("convnet.zip");
-        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-convnet.keras").toString(), "--model",
-                imported.toString()), stderr.toString());
+        assertEquals(
+                0,
+                run(
+                        "import-keras",
+                        FIXTURES.resolve("keras3-convnet.keras").toString(),
+                        "--model",
+                        imported.toString()),
+                stderr.toString());
         stdout.reset();
-        assertEquals(0, run(onData(data, "train", "--from", imported.toString(), "--epochs", "1", "--batch-size",
-                "50", "--learning-rate", "0.0001")), stderr.toString());
-        assertTrue(out().contains("Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7): as the"
-                + " Keras file was compiled (learning rate 1.0E-4 as given)"), out());
+        assertEquals(
+                0,
+                run(onData(
+                        data,
+                        "train",
+                        "--from",
+                        imported.toString(),
+                        "--epochs",
+                        "1",
+                        "--batch-size",
+                        "50",
+                        "--learning-rate",
+                        "0.0001")),
+                stderr.toString());
+        assertTrue(
+                out().contains("Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7): as the"
+                        + " Keras file was compiled (learning rate 1.0E-4 as given)"),
+                out());
         Path tuned = tmp.resolve("convnet-tuned.zip");
         Provenance p = ModelStore.readProvenance(new ModelFiles(tuned));
         assertEquals(Provenance.Kind.FINE_TUNED, p.origin().kind());
@@ -94,8 +133,14 @@ class KerasCliTest extends CliHarness {
         assertEquals("imported", p.origin().details().get("from_kind"));
         assertEquals("Keras 3 native (.keras)", p.origin().details().get("from_format"));
         assertEquals(1, p.training().orElseThrow().epochsTrained());
-        assertTrue(ModelStore.load(imported).params().sub(ModelStore.load(tuned).params()).amaxNumber()
-                .doubleValue() > 0, "trained: the weights moved");
+        assertTrue(
+                ModelStore.load(imported)
+                                .params()
+                                .sub(ModelStore.load(tuned).params())
+                                .amaxNumber()
+                                .doubleValue()
+                        > 0,
+                "trained: the weights moved");
 
         Path keras = tmp.resolve("tuned.keras");
         stdout.reset();
@@ -104,8 +149,10 @@ class KerasCliTest extends CliHarness {
         Path back = tmp.resolve("back.zip");
         assertEquals(0, run("import-keras", keras.toString(), "--model", back.toString()), stderr.toString());
         float[] px = oneDigit();
-        assertArrayEquals(DigitClassifier.load(tuned).predict(px).probabilities(),
-                DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
+        assertArrayEquals(
+                DigitClassifier.load(tuned).predict(px).probabilities(),
+                DigitClassifier.load(back).predict(px).probabilities(),
+                1e-6f);
     }
 
     /** A residual Functional graph (a DL4J ComputationGraph) through every consumer; fine-tuning it is refused. */
@@ -113,8 +160,10 @@ class KerasCliTest extends CliHarness {
     void anImportedResidualGraphIsEvaluatedPredictedComparedAndExported() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
         Path graph = tmp.resolve("residual.zip");
-        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-residual.keras").toString(), "--model",
-                graph.toString()), stderr.toString());
+        assertEquals(
+                0,
+                run("import-keras", FIXTURES.resolve("keras3-residual.keras").toString(), "--model", graph.toString()),
+                stderr.toString());
         assertTrue(out().contains("Model: \"functional\""), out());
         assertTrue(out().contains(" add (Add)                   (None, 28, 28, 8)         0"), out());
         stdout.reset();
@@ -126,24 +175,37 @@ class KerasCliTest extends CliHarness {
         ImageIO.write(Charts.digitImage(px), "png", png.toFile());
         assertEquals(0, run("predict", "--model", graph.toString(), png.toString()), stderr.toString());
         Path sequential = tmp.resolve("k3.zip");
-        assertEquals(0, run("import-keras", FIXTURES.resolve("keras3-sequential.keras").toString(), "--model",
-                sequential.toString()), stderr.toString());
+        assertEquals(
+                0,
+                run(
+                        "import-keras",
+                        FIXTURES.resolve("keras3-sequential.keras").toString(),
+                        "--model",
+                        sequential.toString()),
+                stderr.toString());
         stdout.reset();
-        assertEquals(0, run("compare", graph.toString(), sequential.toString(), "--data", data.toString(),
-                "--skip-checksum"), stderr.toString());
+        assertEquals(
+                0,
+                run("compare", graph.toString(), sequential.toString(), "--data", data.toString(), "--skip-checksum"),
+                stderr.toString());
         assertTrue(out().matches("(?s).*agreement: \\d+\\.\\d\\d% of 200 test images.*"), out());
 
         Path keras = tmp.resolve("residual.keras");
         assertEquals(0, run("export-keras", graph.toString(), "--out", keras.toString()), stderr.toString());
         Path back = tmp.resolve("back.zip");
         assertEquals(0, run("import-keras", keras.toString(), "--model", back.toString()), stderr.toString());
-        assertArrayEquals(DigitClassifier.load(graph).predict(px).probabilities(),
-                DigitClassifier.load(back).predict(px).probabilities(), 1e-6f);
+        assertArrayEquals(
+                DigitClassifier.load(graph).predict(px).probabilities(),
+                DigitClassifier.load(back).predict(px).probabilities(),
+                1e-6f);
 
         stderr.getBuffer().setLength(0);
         assertEquals(1, run(onData(data, "train", "--from", graph.toString(), "--epochs", "1")));
-        assertTrue(stderr.toString().contains("is a Functional graph (a DL4J ComputationGraph): it can be evaluated,"
-                + " compared, served and exported, not trained further here"), stderr.toString());
+        assertTrue(
+                stderr.toString()
+                        .contains("is a Functional graph (a DL4J ComputationGraph): it can be evaluated,"
+                                + " compared, served and exported, not trained further here"),
+                stderr.toString());
         assertEquals(1, stderr.toString().strip().lines().count(), stderr.toString());
     }
 
@@ -161,9 +223,16 @@ class KerasCliTest extends CliHarness {
     void aRefusedFileWritesNothing() throws IOException {
         Path out = tmp.resolve("out");
         Files.createDirectories(out);
-        assertEquals(1, run("import-keras", FIXTURES.resolve("bad-lambda.keras").toString(), "--model",
-                out.resolve("m.zip").toString()));
-        assertTrue(stderr.toString().startsWith("error: ") && stderr.toString().strip().lines().count() == 1,
+        assertEquals(
+                1,
+                run(
+                        "import-keras",
+                        FIXTURES.resolve("bad-lambda.keras").toString(),
+                        "--model",
+                        out.resolve("m.zip").toString()));
+        assertTrue(
+                stderr.toString().startsWith("error: ")
+                        && stderr.toString().strip().lines().count() == 1,
                 stderr.toString());
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(0, files.count(), "nothing written");
@@ -172,10 +241,17 @@ class KerasCliTest extends CliHarness {
 
     @Test
     void networksEndingInALossLayerAsDl4jsImporterMakesThemAreAccepted() throws IOException {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(10).activation(Activation.SOFTMAX).build())
-                .layer(new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.IDENTITY).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .layer(new LossLayer.Builder(LossFunction.MCXENT)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build());
         net.init();
         Path file = tmp.resolve("loss-layer.zip");

@@ -39,10 +39,24 @@ class KerasFineTuneTest extends CliHarness {
         for (String name : new String[] {"keras3-adam-rescaling.keras", "keras3-rescaling.keras"}) {
             Path imported = tmp.resolve(name + ".zip");
             Path tuned = tmp.resolve(name + "-tuned.zip");
-            assertEquals(0, run("import-keras", FIXTURES.resolve(name).toString(), "--model", imported.toString()),
+            assertEquals(
+                    0,
+                    run("import-keras", FIXTURES.resolve(name).toString(), "--model", imported.toString()),
                     stderr.toString());
-            assertEquals(0, run(onData(data, "train", "--from", imported.toString(), "--model", tuned.toString(),
-                    "--epochs", "1", "--batch-size", "32")), stderr.toString());
+            assertEquals(
+                    0,
+                    run(onData(
+                            data,
+                            "train",
+                            "--from",
+                            imported.toString(),
+                            "--model",
+                            tuned.toString(),
+                            "--epochs",
+                            "1",
+                            "--batch-size",
+                            "32")),
+                    stderr.toString());
             MultiLayerNetwork before = ModelStore.load(imported);
             MultiLayerNetwork after = ModelStore.load(tuned);
             int constants = 0;
@@ -57,7 +71,8 @@ class KerasFineTuneTest extends CliHarness {
                 }
             }
             assertEquals(2, constants, name + ": the ×255 input scale and Rescaling(1/255)");
-            assertTrue(before.params().sub(after.params()).amaxNumber().doubleValue() > 1e-4,
+            assertTrue(
+                    before.params().sub(after.params()).amaxNumber().doubleValue() > 1e-4,
                     name + ": the other weights trained");
             assertTrue(out().contains("Saved " + tuned), out());
         }
@@ -74,6 +89,7 @@ class KerasFineTuneTest extends CliHarness {
             return Fixtures.writeSyntheticMnist(tmp.resolve("data"), 2000, 500);
         }
         Mnist mnist = Mnist.load(dir.get());
-        return Fixtures.writeMnist(tmp.resolve("data"), mnist.train().first(2000), mnist.test().first(500));
+        return Fixtures.writeMnist(
+                tmp.resolve("data"), mnist.train().first(2000), mnist.test().first(500));
     }
 }

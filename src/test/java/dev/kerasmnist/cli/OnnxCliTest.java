@@ -41,8 +41,13 @@ class OnnxCliTest extends CliHarness {
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         net.fit(MnistIterators.training(SyntheticDigits.split(512, 11), 64, 11));
         Path zip = tmp.resolve(recipe.cliName() + ".zip");
-        Provenance p = new Provenance(Provenance.FORMAT, Provenance.Origin.recipe(recipe.cliName()), Optional.of(spec),
-                Optional.empty(), Map.of(), Optional.of(new Provenance.Test(0.25, 0.9321)),
+        Provenance p = new Provenance(
+                Provenance.FORMAT,
+                Provenance.Origin.recipe(recipe.cliName()),
+                Optional.of(spec),
+                Optional.empty(),
+                Map.of(),
+                Optional.of(new Provenance.Test(0.25, 0.9321)),
                 Provenance.Build.now(List.of("test")));
         ModelStore.save(net, p, "epoch,loss\n", new ModelFiles(zip));
         return zip;
@@ -64,7 +69,8 @@ class OnnxCliTest extends CliHarness {
         assertEquals("recipe", metadata.get("keras_mnist.origin"));
         assertEquals(recipe.cliName(), metadata.get("keras_mnist.name"));
         assertEquals("0.9321", metadata.get("keras_mnist.test_accuracy"));
-        assertEquals(dev.kerasmnist.data.Mnist.sha256(Files.readAllBytes(zip)), metadata.get("keras_mnist.source_sha256"));
+        assertEquals(
+                dev.kerasmnist.data.Mnist.sha256(Files.readAllBytes(zip)), metadata.get("keras_mnist.source_sha256"));
         OnnxRuntimeCheck.check("recipe " + recipe.cliName() + " (opset " + opset + ")", bytes, ModelStore.loadAny(zip));
     }
 
@@ -74,9 +80,12 @@ class OnnxCliTest extends CliHarness {
         assertEquals(1, run("export-onnx", zip.toString(), "--opset", "12"));
         assertTrue(stderr.toString().contains("ONNX opset 12 is not written; opsets 13 to 21 are"), stderr.toString());
         stderr = new java.io.StringWriter();
-        ModelSpec gelu = new ModelSpec(784, List.of(new DenseSpec(16, KerasActivation.GELU),
-                new DenseSpec(10, KerasActivation.SOFTMAX)), Recipe.TUTORIAL.model(5).optimizer(),
-                Recipe.TUTORIAL.model(5).loss(), 5);
+        ModelSpec gelu = new ModelSpec(
+                784,
+                List.of(new DenseSpec(16, KerasActivation.GELU), new DenseSpec(10, KerasActivation.SOFTMAX)),
+                Recipe.TUTORIAL.model(5).optimizer(),
+                Recipe.TUTORIAL.model(5).loss(),
+                5);
         Path geluZip = trained(Recipe.TUTORIAL, gelu);
         assertEquals(1, run("export-onnx", geluZip.toString()));
         String error = stderr.toString().trim();

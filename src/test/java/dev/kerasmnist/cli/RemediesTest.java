@@ -35,12 +35,16 @@ class RemediesTest {
 
     @Test
     void aResumeNamesOnlyWhatDiffersFromTheDefaults() {
-        assertEquals("continue with `keras-mnist train --resume`",
+        assertEquals(
+                "continue with `keras-mnist train --resume`",
                 Remedies.words(Remedy.Resume.of(Path.of("models/mnist-mlp.zip"), Optional.of("tutorial"))));
-        assertEquals("continue with `keras-mnist train --resume --recipe convnet`",
+        assertEquals(
+                "continue with `keras-mnist train --resume --recipe convnet`",
                 Remedies.words(Remedy.Resume.of(Path.of("models/convnet.zip"), Optional.of("convnet"))));
-        assertEquals("continue with `keras-mnist train --resume --model m.zip --learning-rate 0.0001`",
-                Remedies.words(Remedy.Resume.of(Path.of("m.zip"), Optional.empty()).withLearningRate(0.0001)));
+        assertEquals(
+                "continue with `keras-mnist train --resume --model m.zip --learning-rate 0.0001`",
+                Remedies.words(
+                        Remedy.Resume.of(Path.of("m.zip"), Optional.empty()).withLearningRate(0.0001)));
     }
 
     private static Object example(Class<?> type) {

@@ -37,8 +37,10 @@ class ServeCommandTest extends CliHarness {
         assertEquals(1, run("serve", "--model", tmp.resolve("nope.zip").toString(), "--port", "0"));
         String err = stderr.toString().strip();
         assertEquals(1, err.lines().count(), err);
-        assertEquals("error: no model at " + tmp.resolve("nope.zip").toAbsolutePath() + "; train one with "
-                + "`keras-mnist train` or pass --model", err);
+        assertEquals(
+                "error: no model at " + tmp.resolve("nope.zip").toAbsolutePath() + "; train one with "
+                        + "`keras-mnist train` or pass --model",
+                err);
         stderr = new java.io.StringWriter();
         assertEquals(1, run("evaluate", "--model", tmp.resolve("nope.zip").toString()));
         assertEquals(err, stderr.toString().strip(), "serve and evaluate say the same");
@@ -62,16 +64,28 @@ class ServeCommandTest extends CliHarness {
         Path model = tmp.resolve("m.zip");
         Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
         assertEquals(2, run("serve", "--model", model.toString(), "--host", "0.0.0.0", "--port", "0"));
-        assertTrue(stderr.toString().contains("without a token lets anyone who can reach the port use it; add "
-                + "--token-file FILE (and --tls-keystore), or --insecure"), stderr.toString());
+        assertTrue(
+                stderr.toString()
+                        .contains("without a token lets anyone who can reach the port use it; add "
+                                + "--token-file FILE (and --tls-keystore), or --insecure"),
+                stderr.toString());
         stderr = new java.io.StringWriter();
         Path shortToken = Files.writeString(tmp.resolve("token"), "tiny\n");
-        assertEquals(2, run("serve", "--model", model.toString(), "--token-file", shortToken.toString(), "--port", "0"));
+        assertEquals(
+                2, run("serve", "--model", model.toString(), "--token-file", shortToken.toString(), "--port", "0"));
         assertTrue(stderr.toString().contains("the token has 4 characters; use at least 16"), stderr.toString());
         assertTrue(!stderr.toString().contains("tiny"), "the token is never printed: " + stderr);
         stderr = new java.io.StringWriter();
-        assertEquals(2, run("serve", "--model", model.toString(), "--tls-keystore", tmp.resolve("none.p12").toString(),
-                "--port", "0"));
+        assertEquals(
+                2,
+                run(
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--tls-keystore",
+                        tmp.resolve("none.p12").toString(),
+                        "--port",
+                        "0"));
         assertTrue(stderr.toString().contains("HTTPS needs both --tls-keystore FILE"), stderr.toString());
     }
 
@@ -85,27 +99,52 @@ class ServeCommandTest extends CliHarness {
         Path missingModel = tmp.resolve("never-loaded.zip");
         Path password = Files.writeString(tmp.resolve("password"), "keystore-password\n");
         Path keystore = tmp.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass",
-                "keystore-password", "-keypass", "keystore-password").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "keystore-password",
+                        "-keypass",
+                        "keystore-password")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0);
         Path wrongPassword = Files.writeString(tmp.resolve("wrong"), "not-the-password\n");
         Path notAKeystore = Files.writeString(tmp.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n");
-        record Case(String what, List<String> args, String says) {
-        }
+        record Case(String what, List<String> args, String says) {}
         for (Case c : List.of(
-                new Case("a wrong password", List.of("--tls-keystore", keystore.toString(), "--tls-password-file",
-                        wrongPassword.toString()), "--tls-keystore " + keystore + " cannot be opened: the password in "
-                        + "--tls-password-file does not open it"),
-                new Case("not a keystore", List.of("--tls-keystore", notAKeystore.toString(), "--tls-password-file",
-                        password.toString()), "--tls-keystore " + notAKeystore + " cannot be opened: it is not a "
-                        + "PKCS#12 or JKS keystore"),
-                new Case("no token file", List.of("--token-file", tmp.resolve("none").toString()),
+                new Case(
+                        "a wrong password",
+                        List.of("--tls-keystore", keystore.toString(), "--tls-password-file", wrongPassword.toString()),
+                        "--tls-keystore " + keystore + " cannot be opened: the password in "
+                                + "--tls-password-file does not open it"),
+                new Case(
+                        "not a keystore",
+                        List.of("--tls-keystore", notAKeystore.toString(), "--tls-password-file", password.toString()),
+                        "--tls-keystore " + notAKeystore + " cannot be opened: it is not a "
+                                + "PKCS#12 or JKS keystore"),
+                new Case(
+                        "no token file",
+                        List.of("--token-file", tmp.resolve("none").toString()),
                         "--token-file " + tmp.resolve("none") + " is not a file"))) {
             stderr = new java.io.StringWriter();
-            List<String> args = new java.util.ArrayList<>(List.of("serve", "--model", missingModel.toString(),
-                    "--port", "0"));
+            List<String> args =
+                    new java.util.ArrayList<>(List.of("serve", "--model", missingModel.toString(), "--port", "0"));
             args.addAll(c.args());
             long t = System.nanoTime();
             assertEquals(2, run(args.toArray(String[]::new)), c.what() + ": " + stderr);
@@ -116,9 +155,21 @@ class ServeCommandTest extends CliHarness {
         }
         stderr = new java.io.StringWriter();
         Path token = Files.writeString(tmp.resolve("token"), "a-token-of-at-least-16-characters\n");
-        assertEquals(1, run("serve", "--model", missingModel.toString(), "--host", "0.0.0.0", "--token-file",
-                token.toString(), "--port", "0"), "the missing model fails after the warning");
-        assertTrue(stderr.toString().startsWith("warning: the token travels in clear text on 0.0.0.0"), stderr.toString());
+        assertEquals(
+                1,
+                run(
+                        "serve",
+                        "--model",
+                        missingModel.toString(),
+                        "--host",
+                        "0.0.0.0",
+                        "--token-file",
+                        token.toString(),
+                        "--port",
+                        "0"),
+                "the missing model fails after the warning");
+        assertTrue(
+                stderr.toString().startsWith("warning: the token travels in clear text on 0.0.0.0"), stderr.toString());
     }
 
     /** SIGHUP reloads every model file that changed, in a real process serving two models. */
@@ -131,8 +182,20 @@ class ServeCommandTest extends CliHarness {
         Fixtures.trainTinyModel(Fixtures.synthetic(200, 5), b);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "-cp", cp, Main.class.getName(), "serve", "--model", a.toString(),
-                "--model", b.toString(), "--port", "0").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        cp,
+                        Main.class.getName(),
+                        "serve",
+                        "--model",
+                        a.toString(),
+                        "--model",
+                        b.toString(),
+                        "--port",
+                        "0")
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -141,17 +204,25 @@ class ServeCommandTest extends CliHarness {
             assertTrue(line.startsWith("Serving a, b ("), line);
             URI base = URI.create(m.group(1));
             HttpClient client = HttpClient.newHttpClient();
-            String before = client.send(HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String before = client.send(
+                            HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING);
-            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
+            assertEquals(
+                    0,
+                    new ProcessBuilder("kill", "-HUP", Long.toString(p.pid()))
+                            .start()
+                            .waitFor());
             String said = out.readLine();
             for (int i = 0; i < 20 && said != null && !said.startsWith("SIGHUP:"); i++) {
                 said = out.readLine(); // the reload's own log lines may come first
             }
             assertEquals("SIGHUP: reloaded a, b of a, b (GET /v1/models says why not)", said);
-            String after = client.send(HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String after = client.send(
+                            HttpRequest.newBuilder(base.resolve("v1/models/b")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(!after.equals(before) && after.contains(sha(a)), after);
         } finally {
             p.destroyForcibly();
@@ -174,8 +245,21 @@ class ServeCommandTest extends CliHarness {
         Fixtures.trainTinyModel(Fixtures.synthetic(200, 4), model);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/nohup", java, "-cp", cp, Main.class.getName(), "serve",
-                "--model", model.toString(), "--port", "0", "--stop-grace", "1.5", "--drain", "10")
+        ProcessBuilder pb = new ProcessBuilder(
+                        "/usr/bin/nohup",
+                        java,
+                        "-cp",
+                        cp,
+                        Main.class.getName(),
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--port",
+                        "0",
+                        "--stop-grace",
+                        "1.5",
+                        "--drain",
+                        "10")
                 .redirectErrorStream(true);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
@@ -186,8 +270,10 @@ class ServeCommandTest extends CliHarness {
             while (line != null && !line.startsWith("Serving")) {
                 line = out.readLine();
             }
-            assertEquals("note: SIGHUP is ignored here (started under nohup?), so it does not reload; reload with "
-                    + "POST /v1/models/NAME/reload", note);
+            assertEquals(
+                    "note: SIGHUP is ignored here (started under nohup?), so it does not reload; reload with "
+                            + "POST /v1/models/NAME/reload",
+                    note);
             Matcher m = Pattern.compile("on (http://\\S+/)").matcher(String.valueOf(line));
             assertTrue(m.find(), "startup line: " + line);
             assertTrue(line.endsWith("Ctrl-C stops."), "no SIGHUP promised: " + line);
@@ -197,7 +283,8 @@ class ServeCommandTest extends CliHarness {
             long sent = System.nanoTime();
             // A slow client: its body arrives over two seconds, so it is still arriving when SIGTERM comes.
             CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
-                    HttpRequest.newBuilder(base.resolve("v1/predict")).header("Content-Type", "application/json")
+                    HttpRequest.newBuilder(base.resolve("v1/predict"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SlowStream(body, 20, 100)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -207,12 +294,20 @@ class ServeCommandTest extends CliHarness {
             long signalled = System.nanoTime();
             int ready = 200;
             for (int i = 0; i < 20 && ready == 200; i++) {
-                ready = client.send(HttpRequest.newBuilder(base.resolve("readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                ready = client.send(
+                                HttpRequest.newBuilder(base.resolve("readyz")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode();
             }
             assertEquals(503, ready, "not ready as soon as it stops");
-            assertEquals(200, client.send(HttpRequest.newBuilder(base.resolve("healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode(), "still serving during the grace");
+            assertEquals(
+                    200,
+                    client.send(
+                                    HttpRequest.newBuilder(base.resolve("healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode(),
+                    "still serving during the grace");
             assertTrue(System.nanoTime() - signalled < TimeUnit.MILLISECONDS.toNanos(1500), "within the grace");
             HttpResponse<String> answer = inFlight.get(20, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode(), answer.body());
@@ -220,9 +315,13 @@ class ServeCommandTest extends CliHarness {
             assertTrue(System.nanoTime() - sent >= TimeUnit.MILLISECONDS.toNanos(1900), "answered after its body");
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "exited after SIGTERM");
             assertEquals(0, p.exitValue(), "a clean stop exits 0");
-            IOException refused = assertThrows(IOException.class, () -> client.send(
-                    HttpRequest.newBuilder(base.resolve("healthz")).build(), HttpResponse.BodyHandlers.ofString()));
-            assertTrue(refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
+            IOException refused = assertThrows(
+                    IOException.class,
+                    () -> client.send(
+                            HttpRequest.newBuilder(base.resolve("healthz")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+            assertTrue(
+                    refused instanceof ConnectException || refused.getCause() instanceof ConnectException,
                     refused.toString());
         } finally {
             p.destroyForcibly();

@@ -24,19 +24,24 @@ class SweepCommandTest extends CliHarness {
     @Test
     void badOptionsAreOneLineUsageErrors() {
         assertEquals(2, run("sweep", "--grid", "lr=0.1"));
-        assertEquals("invalid option: unknown setting 'lr'; a sweep varies learning-rate, batch-size, epochs, "
-                + "dropout, augment, rmsprop-epsilon", stderr.toString().lines().findFirst().orElseThrow());
+        assertEquals(
+                "invalid option: unknown setting 'lr'; a sweep varies learning-rate, batch-size, epochs, "
+                        + "dropout, augment, rmsprop-epsilon",
+                stderr.toString().lines().findFirst().orElseThrow());
         stderr.getBuffer().setLength(0);
         assertEquals(2, run("sweep", "--engine", "sequential", "--master", "local[2]"));
-        assertTrue(stderr.toString().startsWith("invalid option: --master is Spark's: drop it, or --engine spark"),
+        assertTrue(
+                stderr.toString().startsWith("invalid option: --master is Spark's: drop it, or --engine spark"),
                 stderr.toString());
         stderr.getBuffer().setLength(0);
         assertEquals(2, run("sweep", "--grid", "learning-rate=0.001..0.01"));
-        assertTrue(stderr.toString().startsWith("invalid option: a range (learning-rate=low..high) is sampled"),
+        assertTrue(
+                stderr.toString().startsWith("invalid option: a range (learning-rate=low..high) is sampled"),
                 stderr.toString());
         stderr.getBuffer().setLength(0);
         assertEquals(2, run("sweep", "--grid", "epochs=2", "--validation-split", "1.5"));
-        assertTrue(stderr.toString().startsWith("invalid option: validation split must be in (0, 1), got 1.5"),
+        assertTrue(
+                stderr.toString().startsWith("invalid option: validation split must be in (0, 1), got 1.5"),
                 stderr.toString());
     }
 
@@ -44,8 +49,17 @@ class SweepCommandTest extends CliHarness {
     void aSweepKilledMidwayRunAgainKeepsItsFinishedTrialsAndRunsTheRest() throws Exception {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 1000, 50);
         Path dir = tmp.resolve("killed");
-        String[] sweep = onData(data, "sweep", "--engine", "sequential", "--grid",
-                "learning-rate=0.001,0.002,0.003,0.004 epochs=2", "--limit", "1000", "--dir", dir.toString());
+        String[] sweep = onData(
+                data,
+                "sweep",
+                "--engine",
+                "sequential",
+                "--grid",
+                "learning-rate=0.001,0.002,0.003,0.004 epochs=2",
+                "--limit",
+                "1000",
+                "--dir",
+                dir.toString());
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(javaBin, "-cp", cp, Main.class.getName()));
@@ -53,8 +67,8 @@ class SweepCommandTest extends CliHarness {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process p = pb.start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.startsWith("[1/4] ")) {
                 // the sweep's first line, then the first trial's
@@ -67,7 +81,8 @@ class SweepCommandTest extends CliHarness {
         }
         long kept;
         try (var results = Files.list(dir.resolve("trials"))) {
-            kept = results.filter(f -> f.getFileName().toString().endsWith(".result.json")).count();
+            kept = results.filter(f -> f.getFileName().toString().endsWith(".result.json"))
+                    .count();
         }
         assertTrue(kept >= 1 && kept < 4, kept + " trials finished before the kill");
 
@@ -82,18 +97,46 @@ class SweepCommandTest extends CliHarness {
     void aRandomSearchRunsPrintsItsTableAndSavesTheBestModel() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
         Path dir = tmp.resolve("sweep");
-        assertEquals(0, run(onData(data, "sweep", "--engine", "SEQUENTIAL", "--grid",
-                "learning-rate=0.0001..0.01 epochs=1", "--samples", "2", "--limit", "200", "--dir", dir.toString())),
+        assertEquals(
+                0,
+                run(onData(
+                        data,
+                        "sweep",
+                        "--engine",
+                        "SEQUENTIAL",
+                        "--grid",
+                        "learning-rate=0.0001..0.01 epochs=1",
+                        "--samples",
+                        "2",
+                        "--limit",
+                        "200",
+                        "--dir",
+                        dir.toString())),
                 out() + stderr);
         String out = out();
         assertTrue(out.contains("Sweep 'tutorial' of tutorial: 2 settings x 1 seed = 2 trials, on this JVM"), out);
         assertTrue(out.contains("rank  learning-rate  epochs  seeds  val_accuracy"), out);
         assertTrue(out.contains("Best: learning-rate="), out);
         assertEquals(3, Files.readAllLines(dir.resolve("results.csv")).size());
-        assertEquals(List.of("keras-mnist", "sweep", "--data", data.toString(), "--skip-checksum",
-                "--engine", "SEQUENTIAL", "--grid", "learning-rate=0.0001..0.01 epochs=1", "--samples", "2",
-                "--limit", "200", "--dir", dir.toString()),
-                ModelStore.readProvenance(new dev.kerasmnist.model.ModelFiles(dir.resolve("best.zip"))).build()
+        assertEquals(
+                List.of(
+                        "keras-mnist",
+                        "sweep",
+                        "--data",
+                        data.toString(),
+                        "--skip-checksum",
+                        "--engine",
+                        "SEQUENTIAL",
+                        "--grid",
+                        "learning-rate=0.0001..0.01 epochs=1",
+                        "--samples",
+                        "2",
+                        "--limit",
+                        "200",
+                        "--dir",
+                        dir.toString()),
+                ModelStore.readProvenance(new dev.kerasmnist.model.ModelFiles(dir.resolve("best.zip")))
+                        .build()
                         .commandLine());
     }
 }

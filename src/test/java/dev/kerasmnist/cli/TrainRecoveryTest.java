@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
-import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.EpsilonPlacement;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
@@ -47,7 +47,8 @@ class TrainRecoveryTest extends CliHarness {
 
     /** The checkpoint an interrupted `train --epochs 3` leaves after epoch 1, made through the same classes. */
     private Path interruptedAfterEpoch1(Path data, Path model) throws IOException {
-        MnistSplit train = dev.kerasmnist.data.Mnist.load(data, dev.kerasmnist.data.Mnist.Checksums.SKIP).train();
+        MnistSplit train = dev.kerasmnist.data.Mnist.load(data, dev.kerasmnist.data.Mnist.Checksums.SKIP)
+                .train();
         ModelSpec spec = ModelSpec.tutorial(SEED);
         FitSpec fit = FitSpec.keras(SEED).epochs(3).batchSize(128);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
@@ -69,16 +70,22 @@ class TrainRecoveryTest extends CliHarness {
         String err = stderr.toString();
         assertTrue(err.startsWith("error: training diverged: loss is "), err);
         assertTrue(err.contains("at epoch 2, batch"), err);
-        assertTrue(err.contains(model + " was not written; epochs up to 1 are checkpointed in " + dir
-                + "; continue with `keras-mnist train --resume --model " + model + " --learning-rate 1E+29`, or delete "
-                + dir + " to start afresh"), err);
+        assertTrue(
+                err.contains(model + " was not written; epochs up to 1 are checkpointed in " + dir
+                        + "; continue with `keras-mnist train --resume --model " + model
+                        + " --learning-rate 1E+29`, or delete "
+                        + dir + " to start afresh"),
+                err);
         assertTrue(Files.exists(dir.resolve("epoch-1.zip")), "what the message promises is there");
         assertTrue(Files.notExists(model));
 
         // A plain train is refused, naming both ways out.
         assertEquals(1, run(concat(common, "train", "--epochs", "3")));
-        assertTrue(stderr.toString().contains("; continue with `keras-mnist train --resume --model " + model
-                + "`, or delete " + dir + " to start afresh"), stderr.toString());
+        assertTrue(
+                stderr.toString()
+                        .contains("; continue with `keras-mnist train --resume --model " + model + "`, or delete " + dir
+                                + " to start afresh"),
+                stderr.toString());
 
         // A bad rate is a usage error, whether resuming or not.
         assertEquals(2, run(concat(common, "train", "--resume", "--learning-rate", "-1")));
@@ -90,22 +97,40 @@ class TrainRecoveryTest extends CliHarness {
 
         // Resuming with a sane rate finishes epochs 2 and 3 and saves the model.
         assertEquals(0, run(concat(common, "train", "--resume", "--learning-rate", "0.001")), stderr.toString());
-        assertTrue(stdout.toString().contains("1 of 3 epochs done (settings from the checkpoint, with learning rate"
-                + " 0.001)"), stdout.toString());
+        assertTrue(
+                stdout.toString()
+                        .contains("1 of 3 epochs done (settings from the checkpoint, with learning rate" + " 0.001)"),
+                stdout.toString());
         assertEquals(List.of(1, 2, 3), epochs(model));
         assertTrue(Files.notExists(dir));
-        assertEquals(0.001, ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow().optimizer().learningRate());
+        assertEquals(
+                0.001,
+                ModelStore.readProvenance(new ModelFiles(model))
+                        .model()
+                        .orElseThrow()
+                        .optimizer()
+                        .learningRate());
 
         // --epochs extends the finished run, as Keras's initial_epoch does.
         assertEquals(2, run(concat(common, "train", "--resume", "--epochs", "3")));
-        assertTrue(stderr.toString().contains("invalid option: 3 epochs in all is not more than the 3 epochs already "
-                + "done; add --epochs N (more than 3) to train it further"), stderr.toString());
+        assertTrue(
+                stderr.toString()
+                        .contains("invalid option: 3 epochs in all is not more than the 3 epochs already "
+                                + "done; add --epochs N (more than 3) to train it further"),
+                stderr.toString());
         assertEquals(1, run(concat(common, "train", "--resume")));
-        assertTrue(stderr.toString().contains("the run in " + model + " finished its 3 epochs; add --epochs N (more "
-                + "than 3)"), stderr.toString());
+        assertTrue(
+                stderr.toString()
+                        .contains("the run in " + model + " finished its 3 epochs; add --epochs N (more " + "than 3)"),
+                stderr.toString());
         assertEquals(0, run(concat(common, "train", "--resume", "--epochs", "4")), stderr.toString());
         assertEquals(List.of(1, 2, 3, 4), epochs(model));
-        assertEquals(4, ModelStore.readProvenance(new ModelFiles(model)).training().orElseThrow().epochsTrained());
+        assertEquals(
+                4,
+                ModelStore.readProvenance(new ModelFiles(model))
+                        .training()
+                        .orElseThrow()
+                        .epochsTrained());
     }
 
     @Test
@@ -115,8 +140,17 @@ class TrainRecoveryTest extends CliHarness {
         Path straight = tmp.resolve("straight.zip");
         String[] common = {"--data", data.toString(), "--skip-checksum", "--batch-size", "64"};
         assertEquals(0, run(concat(common, "train", "--epochs", "1", "--model", split.toString())));
-        assertEquals(0, run(concat(new String[] {"--data", data.toString(), "--skip-checksum"}, "train", "--resume",
-                "--epochs", "2", "--model", split.toString())), stderr.toString());
+        assertEquals(
+                0,
+                run(concat(
+                        new String[] {"--data", data.toString(), "--skip-checksum"},
+                        "train",
+                        "--resume",
+                        "--epochs",
+                        "2",
+                        "--model",
+                        split.toString())),
+                stderr.toString());
         assertEquals(0, run(concat(common, "train", "--epochs", "2", "--model", straight.toString())));
         assertEquals(ModelStore.load(straight).params(), ModelStore.load(split).params());
     }
@@ -127,8 +161,10 @@ class TrainRecoveryTest extends CliHarness {
         Checkpoints checkpoints = Checkpoints.forModel(files);
         Remedy.Resume resume = Remedy.Resume.of(files.zip(), java.util.Optional.of("tutorial"));
         TrainingRun.Saved fresh = TrainingRun.whatIsSaved(0, false, checkpoints, files, resume);
-        assertEquals(files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
-                + "run it again", fresh.sentence());
+        assertEquals(
+                files.zip() + " was not written and no epoch was completed, so nothing was checkpointed: "
+                        + "run it again",
+                fresh.sentence());
         assertEquals(java.util.List.of(), fresh.remedies(), "nothing to resume");
         TrainingRun.Saved extending = TrainingRun.whatIsSaved(0, true, checkpoints, files, resume);
         assertTrue(extending.sentence().startsWith(files.zip() + " is unchanged"), extending.sentence());
@@ -141,14 +177,27 @@ class TrainRecoveryTest extends CliHarness {
     void epsilonInsideTheSquareRootIsRecordedAndKept() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run(onData(data, "train", "--epochs", "1",
-                "--rmsprop-epsilon", "INSIDE_SQRT", "--model", model.toString())), stderr.toString());
-        RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow().optimizer();
+        assertEquals(
+                0,
+                run(onData(
+                        data,
+                        "train",
+                        "--epochs",
+                        "1",
+                        "--rmsprop-epsilon",
+                        "INSIDE_SQRT",
+                        "--model",
+                        model.toString())),
+                stderr.toString());
+        RmsPropSpec rms = ModelStore.readProvenance(new ModelFiles(model))
+                .model()
+                .orElseThrow()
+                .optimizer();
         assertEquals(EpsilonPlacement.INSIDE_SQRT, rms.epsilonPlacement());
         Path outside = tmp.resolve("o.zip");
-        assertEquals(0, run(onData(data, "train", "--epochs", "1",
-                "--model", outside.toString())));
-        assertTrue(!ModelStore.load(model).params().equals(ModelStore.load(outside).params()),
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model", outside.toString())));
+        assertTrue(
+                !ModelStore.load(model).params().equals(ModelStore.load(outside).params()),
                 "the placement changes the steps");
     }
 
@@ -156,13 +205,22 @@ class TrainRecoveryTest extends CliHarness {
     void aDamagedHistoryStillGivesAReport() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 200, 50);
         Path model = tmp.resolve("m.zip");
-        assertEquals(0, run(onData(data, "train", "--epochs", "1",
-                "--model", model.toString())));
+        assertEquals(0, run(onData(data, "train", "--epochs", "1", "--model", model.toString())));
         Files.writeString(new ModelFiles(model).history(), "epoch,loss,accuracy,seconds\n1,0.5\n");
-        assertEquals(0, run(onData(data, "evaluate", "--model", model.toString(),
-                "--report", tmp.resolve("report").toString())));
-        assertTrue(stdout.toString().contains("warning: " + new ModelFiles(model).history() + " is damaged (line 2 is"
-                + " '1,0.5', expected 4 numbers epoch,loss,accuracy,seconds); the report has no training curves"),
+        assertEquals(
+                0,
+                run(onData(
+                        data,
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--report",
+                        tmp.resolve("report").toString())));
+        assertTrue(
+                stdout.toString()
+                        .contains(
+                                "warning: " + new ModelFiles(model).history() + " is damaged (line 2 is"
+                                        + " '1,0.5', expected 4 numbers epoch,loss,accuracy,seconds); the report has no training curves"),
                 stdout.toString());
         assertTrue(Files.exists(tmp.resolve("report").resolve("index.html")));
     }
@@ -181,29 +239,35 @@ class TrainRecoveryTest extends CliHarness {
         cli.setErr(new PrintWriter(stderr, true));
         assertEquals(1, cli.execute("boom"));
         String err = stderr.toString();
-        assertTrue(err.startsWith("error: java.lang.NullPointerException (a bug in keras-mnist, not something you "
-                + "did: please report it with the trace below)\njava.lang.NullPointerException\n\tat "), err);
+        assertTrue(
+                err.startsWith("error: java.lang.NullPointerException (a bug in keras-mnist, not something you "
+                        + "did: please report it with the trace below)\njava.lang.NullPointerException\n\tat "),
+                err);
         assertTrue(err.contains("TrainRecoveryTest$Boom.call"), "the trace names where: " + err);
     }
 
     @Test
     void aSettingRefusedInsideALibraryIsABugButOursIsOneLine() {
         IllegalArgumentException ours = new IllegalArgumentException("epochs must be at least 1, got 0");
-        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.kerasmnist.model.FitSpec", "<init>",
-                "FitSpec.java", 50)});
+        ours.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("dev.kerasmnist.model.FitSpec", "<init>", "FitSpec.java", 50)
+        });
         IllegalArgumentException theirs = new IllegalArgumentException("Invalid shape");
-        theirs.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.nd4j.linalg.api.shape.Shape",
-                "check", "Shape.java", 9)});
+        theirs.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("org.nd4j.linalg.api.shape.Shape", "check", "Shape.java", 9)
+        });
         assertTrue(Remedies.expected(ours));
         assertFalse(Remedies.expected(theirs));
-        assertTrue(Remedies.expected(new java.io.UncheckedIOException(new java.io.IOException("disk full")).getCause()));
+        assertTrue(
+                Remedies.expected(new java.io.UncheckedIOException(new java.io.IOException("disk full")).getCause()));
         assertTrue(Remedies.expected(Remedies.unwrap(new java.util.concurrent.CompletionException(
                 new dev.kerasmnist.data.MnistNotFoundException("MNIST not found")))));
     }
 
     private static List<Integer> epochs(Path model) throws IOException {
         return History.fromCsv(Files.readString(new ModelFiles(model).history())).epochs().stream()
-                .map(e -> e.epoch()).toList();
+                .map(e -> e.epoch())
+                .toList();
     }
 
     private static String[] concat(String[] common, String... first) {

@@ -75,7 +75,8 @@ class IdxReaderTest {
         byte[] full = idxImages(0x803, 3, 2, 2, pixels(12));
         Path f = fixture("truncated-pixels.idx", Arrays.copyOf(full, full.length - 5));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxReader.readImages(f));
-        assertTrue(e.getMessage().contains("truncated: header promises 3 images of 2x2 (12 bytes) but only 7 follow"),
+        assertTrue(
+                e.getMessage().contains("truncated: header promises 3 images of 2x2 (12 bytes) but only 7 follow"),
                 e.getMessage());
     }
 

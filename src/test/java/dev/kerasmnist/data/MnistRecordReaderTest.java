@@ -74,8 +74,8 @@ class MnistRecordReaderTest {
         DataSetIterator it = MnistIterators.training(SPLIT, 64, 9);
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < SPLIT.size(); i++) {
-            expected.add(SPLIT.images().pixel(i, 0) + "," + SPLIT.images().pixel(i, 400) + "," + SPLIT.images()
-                    .pixel(i, 700) + "->" + SPLIT.label(i));
+            expected.add(SPLIT.images().pixel(i, 0) + "," + SPLIT.images().pixel(i, 400) + ","
+                    + SPLIT.images().pixel(i, 700) + "->" + SPLIT.label(i));
         }
         int seen = 0;
         while (it.hasNext()) {

@@ -22,7 +22,8 @@ class MnistTest {
         Mnist mnist = Mnist.load(dir, Mnist.Checksums.SKIP);
         assertEquals(50, mnist.train().size());
         assertEquals(20, mnist.test().size());
-        assertEquals(Mnist.sha256(Files.readAllBytes(dir.resolve("t10k-labels-idx1-ubyte"))),
+        assertEquals(
+                Mnist.sha256(Files.readAllBytes(dir.resolve("t10k-labels-idx1-ubyte"))),
                 mnist.sha256().get(MnistFile.TEST_LABELS));
     }
 
@@ -30,8 +31,8 @@ class MnistTest {
     void refusesFilesThatAreNotTheRealMnist() throws IOException {
         Fixtures.writeSyntheticMnist(dir, 50, 20);
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> Mnist.load(dir));
-        assertTrue(e.getMessage().contains("does not match MNIST's " + MnistFile.TRAIN_IMAGES.sha256()),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("does not match MNIST's " + MnistFile.TRAIN_IMAGES.sha256()), e.getMessage());
     }
 
     @Test
@@ -53,8 +54,11 @@ class MnistTest {
         Files.delete(dir.resolve("train-labels-idx1-ubyte"));
         Files.move(dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-images.idx3-ubyte"));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> Mnist.load(dir, Mnist.Checksums.SKIP));
-        assertTrue(e.getMessage().startsWith(dir.resolve("train-images.idx3-ubyte") + " + train-labels.idx1-ubyte.gz: "
-                + "50 images but 49 labels"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(dir.resolve("train-images.idx3-ubyte") + " + train-labels.idx1-ubyte.gz: "
+                                + "50 images but 49 labels"),
+                e.getMessage());
     }
 
     @Test
@@ -70,7 +74,8 @@ class MnistTest {
     @Test
     void rejectsImagesThatAreNot28By28() throws IOException {
         Fixtures.writeSyntheticMnist(dir, 50, 20);
-        Files.write(dir.resolve("t10k-images-idx3-ubyte"), Fixtures.idxImages(0x803, 20, 27, 28, new byte[20 * 27 * 28]));
+        Files.write(
+                dir.resolve("t10k-images-idx3-ubyte"), Fixtures.idxImages(0x803, 20, 27, 28, new byte[20 * 27 * 28]));
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> Mnist.load(dir, Mnist.Checksums.SKIP));
         assertTrue(e.getMessage().contains("images are 27x28, expected 28x28"), e.getMessage());
     }
@@ -79,8 +84,8 @@ class MnistTest {
     void reportsAMissingFile() throws IOException {
         Fixtures.writeSyntheticMnist(dir, 50, 20);
         Files.delete(dir.resolve("t10k-images-idx3-ubyte"));
-        MnistNotFoundException e = assertThrows(MnistNotFoundException.class,
-                () -> Mnist.load(dir, Mnist.Checksums.SKIP));
+        MnistNotFoundException e =
+                assertThrows(MnistNotFoundException.class, () -> Mnist.load(dir, Mnist.Checksums.SKIP));
         assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte is missing"), e.getMessage());
     }
 

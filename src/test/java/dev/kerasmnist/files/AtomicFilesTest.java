@@ -3,7 +3,6 @@ package dev.kerasmnist.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -45,7 +44,8 @@ class AtomicFilesTest {
         assertEquals("old model", Files.readString(keptA));
         assertFalse(Files.exists(keptB), "a kept sidecar of an older generation would describe the wrong model");
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".tmp")).toList());
+            assertEquals(
+                    List.of(), left.filter(p -> p.toString().endsWith(".tmp")).toList());
         }
     }
 
@@ -56,10 +56,14 @@ class AtomicFilesTest {
         Files.writeString(a, "old model");
         Files.writeString(kept, "older model");
 
-        assertThrows(IOException.class, () -> AtomicFiles.writeAll(Map.of(a, out -> {
-            out.write(1);
-            throw new IOException("No space left on device");
-        }), Map.of(a, kept)));
+        assertThrows(
+                IOException.class,
+                () -> AtomicFiles.writeAll(
+                        Map.of(a, out -> {
+                            out.write(1);
+                            throw new IOException("No space left on device");
+                        }),
+                        Map.of(a, kept)));
 
         assertEquals("old model", Files.readString(a));
         assertEquals("older model", Files.readString(kept));
@@ -76,8 +80,8 @@ class AtomicFilesTest {
 
         Path file = Files.writeString(dir.resolve("file"), "x");
         IOException e = assertThrows(IOException.class, () -> AtomicFiles.requireWritableFolder(file.resolve("sub")));
-        assertEquals("cannot write into " + file.resolve("sub") + " (" + file + " is a file, not a folder)",
-                e.getMessage());
+        assertEquals(
+                "cannot write into " + file.resolve("sub") + " (" + file + " is a file, not a folder)", e.getMessage());
 
         // Linux's /proc refuses new files even to root, whose permission checks always pass.
         assumeTrue(Files.isDirectory(Path.of("/proc")), "Linux only");

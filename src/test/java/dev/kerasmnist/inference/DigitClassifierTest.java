@@ -116,8 +116,8 @@ class DigitClassifierTest {
     @Test
     void badInputIsRefusedClearly() throws IOException {
         DigitClassifier classifier = DigitClassifier.load(model);
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> classifier.predict(new float[100]));
+        IllegalArgumentException size =
+                assertThrows(IllegalArgumentException.class, () -> classifier.predict(new float[100]));
         assertTrue(size.getMessage().contains("has 100 pixels; expected 784"), size.getMessage());
         float[] bright = new float[784];
         bright[3] = 255f;
@@ -126,8 +126,8 @@ class DigitClassifierTest {
         for (float bad : new float[] {Float.NaN, -1e-9f, 1.0000001f, Float.NEGATIVE_INFINITY}) {
             float[] one = new float[784];
             one[783] = bad;
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> classifier.predict(List.of(new float[784], one)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> classifier.predict(List.of(new float[784], one)));
             assertTrue(e.getMessage().startsWith("image 1 has pixel value " + bad), e.getMessage());
         }
         float[] edges = new float[784];
@@ -139,8 +139,12 @@ class DigitClassifierTest {
 
     @Test
     void modelsOfAnotherShapeAreRefused() throws IOException {
-        ModelSpec wrong = new ModelSpec(784, List.of(new DenseSpec(8, "relu"), new DenseSpec(5, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
+        ModelSpec wrong = new ModelSpec(
+                784,
+                List.of(new DenseSpec(8, "relu"), new DenseSpec(5, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                1);
         Path path = dir.resolve("five-classes.zip");
         ModelStore.save(KerasToDl4j.build(wrong), Fixtures.provenance(wrong, 0.5), "", new ModelFiles(path));
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> DigitClassifier.load(path));

@@ -66,7 +66,8 @@ class ImageEvaluationTest {
         assertEquals(0.5, recall.get(8), 1e-12);
         assertEquals(1.0, recall.get(3), 1e-12);
         assertEquals(2, result.support(8));
-        assertEquals(List.of(new ImageEvaluation.Confusion(6, 5, 1), new ImageEvaluation.Confusion(8, 3, 1)),
+        assertEquals(
+                List.of(new ImageEvaluation.Confusion(6, 5, 1), new ImageEvaluation.Confusion(8, 3, 1)),
                 result.topConfusions(5));
         assertEquals(List.of(new ImageEvaluation.Confusion(6, 5, 1)), result.topConfusions(1));
     }
@@ -82,8 +83,12 @@ class ImageEvaluationTest {
         LabelledImages images = LabelledImages.read(dir, Optional.empty());
         assertEquals("class folders", images.labelsFrom());
         assertEquals(13, images.images().size(), "a picture in a folder below a class folder counts");
-        assertEquals(new LabelledImages.Image(dir.resolve("4/deeper/more.png"), 4), images.images().stream()
-                .filter(i -> i.file().toString().contains("deeper")).findFirst().orElseThrow());
+        assertEquals(
+                new LabelledImages.Image(dir.resolve("4/deeper/more.png"), 4),
+                images.images().stream()
+                        .filter(i -> i.file().toString().contains("deeper"))
+                        .findFirst()
+                        .orElseThrow());
 
         Files.delete(dir.resolve("4/deeper/more.png"));
         ImageEvaluation result = ImageEvaluation.run(classifier, LabelledImages.read(dir, Optional.empty()));
@@ -96,7 +101,8 @@ class ImageEvaluationTest {
     void aCsvLabelsTheSamePicturesTheSameWay() throws IOException {
         Map<String, Integer> files = layOut(dir.resolve("pictures"));
         StringBuilder csv = new StringBuilder("file,label\n\n# filed by hand\n");
-        files.forEach((file, label) -> csv.append(file).append(',').append(label).append('\n'));
+        files.forEach(
+                (file, label) -> csv.append(file).append(',').append(label).append('\n'));
         Files.writeString(dir.resolve("pictures/labels.csv"), csv);
 
         LabelledImages fromCsv = LabelledImages.read(dir.resolve("pictures"), Optional.empty());
@@ -105,21 +111,22 @@ class ImageEvaluationTest {
 
         // the same rows in a file elsewhere, named explicitly: files stay relative to the pictures' folder
         Files.move(dir.resolve("pictures/labels.csv"), dir.resolve("mine.csv"));
-        assertTheTwoMistakes(ImageEvaluation.run(classifier, LabelledImages.read(dir.resolve("pictures"),
-                Optional.of(dir.resolve("mine.csv")))));
+        assertTheTwoMistakes(ImageEvaluation.run(
+                classifier, LabelledImages.read(dir.resolve("pictures"), Optional.of(dir.resolve("mine.csv")))));
     }
 
     @Test
     void badFoldersRowsAndPicturesAreOneLineErrorsNamingTheFile() throws IOException {
         Fixtures.writePng(DIGITS, 0, dir.resolve("cats/a.png"));
-        IOException e = assertThrows(LabelledImages.LabelsException.class,
-                () -> LabelledImages.read(dir, Optional.empty()));
+        IOException e =
+                assertThrows(LabelledImages.LabelsException.class, () -> LabelledImages.read(dir, Optional.empty()));
         assertTrue(e.getMessage().startsWith(dir.resolve("cats") + " is not a class folder"), e.getMessage());
 
         Path empty = Files.createDirectories(dir.resolve("empty/3"));
-        e = assertThrows(LabelledImages.LabelsException.class, () -> LabelledImages.read(empty.getParent(),
-                Optional.empty()));
-        assertTrue(e.getMessage().startsWith("no images (bmp, gif, jpeg, jpg, png) in class folders 0 to 9"),
+        e = assertThrows(
+                LabelledImages.LabelsException.class, () -> LabelledImages.read(empty.getParent(), Optional.empty()));
+        assertTrue(
+                e.getMessage().startsWith("no images (bmp, gif, jpeg, jpg, png) in class folders 0 to 9"),
                 e.getMessage());
 
         Path csv = Files.writeString(dir.resolve("labels.csv"), "file,label\ncats/a.png,7\ncats/a.png,seven\n");
@@ -131,9 +138,11 @@ class ImageEvaluationTest {
 
         // a picture that does not decode stops the run, named: a score over fewer pictures would mislead
         Files.writeString(dir.resolve("cats/b.png"), "not a PNG");
-        e = assertThrows(ImageLoadException.class, () -> ImageEvaluation.run(classifier,
-                LabelledImages.read(dir, Optional.empty())));
-        assertEquals(dir.resolve("cats/b.png") + " is not an image this program can read (PNG, JPEG, BMP or GIF)",
+        e = assertThrows(
+                ImageLoadException.class,
+                () -> ImageEvaluation.run(classifier, LabelledImages.read(dir, Optional.empty())));
+        assertEquals(
+                dir.resolve("cats/b.png") + " is not an image this program can read (PNG, JPEG, BMP or GIF)",
                 e.getMessage());
     }
 }

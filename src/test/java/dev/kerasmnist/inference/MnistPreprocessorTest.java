@@ -65,7 +65,8 @@ class MnistPreprocessorTest {
         }
         assertEquals(14.0, cx / mass, 0.75, "centre of mass x");
         assertEquals(14.0, cy / mass, 0.75, "centre of mass y");
-        assertTrue(maxY - minY + 1 <= 20 && maxY - minY + 1 >= 18, "longest side scaled to 20 px: " + (maxY - minY + 1));
+        assertTrue(
+                maxY - minY + 1 <= 20 && maxY - minY + 1 >= 18, "longest side scaled to 20 px: " + (maxY - minY + 1));
         assertTrue(maxX - minX + 1 < 12, "aspect ratio kept: width " + (maxX - minX + 1));
         assertTrue(px[0] == 0f && px[783] == 0f, "background is black");
         float max = 0;
@@ -112,8 +113,8 @@ class MnistPreprocessorTest {
 
     @Test
     void unreadableFilesAreClearErrors() throws IOException {
-        ImageLoadException missing = assertThrows(ImageLoadException.class,
-                () -> ImageDecoder.read(tmp.resolve("none.png")));
+        ImageLoadException missing =
+                assertThrows(ImageLoadException.class, () -> ImageDecoder.read(tmp.resolve("none.png")));
         assertTrue(missing.getMessage().startsWith("image not found"), missing.getMessage());
 
         Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");

@@ -33,8 +33,8 @@ class DamagedFileTest {
         }
         Path damaged = Files.write(tmp.resolve("flipped.keras"), bytes);
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read(damaged));
-        assertTrue(e.getMessage().contains("flipped.keras: model.weights.h5 is damaged: its CRC-32 is "),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("flipped.keras: model.weights.h5 is damaged: its CRC-32 is "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 
@@ -49,8 +49,11 @@ class DamagedFileTest {
             byte[] bytes = Files.readAllBytes(FIXTURES.resolve(name));
             Path cut = Files.write(tmp.resolve("cut-" + name), Arrays.copyOf(bytes, bytes.length / 2));
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read(cut));
-            assertTrue(e.getMessage().endsWith("cut-" + name + " is truncated: its HDF5 superblock says it ends at"
-                    + " byte " + bytes.length + " but it has " + bytes.length / 2 + " bytes; copy or save it again"),
+            assertTrue(
+                    e.getMessage()
+                            .endsWith("cut-" + name + " is truncated: its HDF5 superblock says it ends at" + " byte "
+                                    + bytes.length + " but it has " + bytes.length / 2
+                                    + " bytes; copy or save it again"),
                     e.getMessage());
         }
     }

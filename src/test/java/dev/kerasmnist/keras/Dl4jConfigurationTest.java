@@ -40,7 +40,8 @@ class Dl4jConfigurationTest {
             Map.entry("keras3-raw-pixels.keras", "8af0deb480a48abb5d3f81346e0024a0c49663e4b9beb7144260a8e227ea1c6f"),
             Map.entry("keras3-rescaling.keras", "78c2a60c44648164d3a5c540fb098bd89099e13af90ac1dbcea2761956c3579c"),
             Map.entry("keras3-residual.keras", "814e92cc68587bb95b424759508c482a1e3bd9b2d488d04f430725473998968c"),
-            Map.entry("keras3-sequential-legacy.h5", "9fc2845c953043b39e3524350bc26151ee41535f67c7add2362b109493f2c5d4"),
+            Map.entry(
+                    "keras3-sequential-legacy.h5", "9fc2845c953043b39e3524350bc26151ee41535f67c7add2362b109493f2c5d4"),
             Map.entry("keras3-sequential.keras", "9fc2845c953043b39e3524350bc26151ee41535f67c7add2362b109493f2c5d4"),
             Map.entry("keras3-simple-rnn.keras", "a3bb952091c3a02eeecfb6b87d5d534a82ea72a0b8388458921a9f8d926e23f2"),
             Map.entry("recipe:convnet", "c4dd7c558402a317d151c7a5aea2fe3793e8559a26bd922951523e71f7a42bf6"),
@@ -55,14 +56,18 @@ class Dl4jConfigurationTest {
         }
         for (String name : KerasImportTest.fixtures().toList()) {
             double scale = name.contains("raw-pixels") ? 255 : 1;
-            actual.put(name, sha256(KerasImport.read(KerasImportTest.FIXTURES.resolve(name), scale).net()));
+            actual.put(
+                    name,
+                    sha256(KerasImport.read(KerasImportTest.FIXTURES.resolve(name), scale)
+                            .net()));
         }
         actual.keySet().retainAll(EXPECTED.keySet()); // fixtures added since have no earlier configuration
         assertEquals(EXPECTED, actual);
     }
 
     private static String sha256(Model net) {
-        String json = net instanceof ComputationGraph g ? g.getConfiguration().toJson()
+        String json = net instanceof ComputationGraph g
+                ? g.getConfiguration().toJson()
                 : ((MultiLayerNetwork) net).getLayerWiseConfigurations().toJson();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));

@@ -12,8 +12,8 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
-import dev.kerasmnist.model.Networks;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.Networks;
 import dev.kerasmnist.training.Recipe;
 import dev.kerasmnist.training.Trainer;
 import java.io.IOException;
@@ -62,8 +62,8 @@ class KerasExportTest {
             spec = Recipe.of(name.substring("recipe:".length())).model(7);
             net = KerasToDl4j.build(spec); // the seeded initial weights: every layout matters as much as trained ones
         } else {
-            KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve(name),
-                    name.contains("raw-pixels") ? 255 : 1);
+            KerasImport.Imported imported =
+                    KerasImport.read(KerasImportTest.FIXTURES.resolve(name), name.contains("raw-pixels") ? 255 : 1);
             net = imported.net();
             spec = imported.spec();
         }
@@ -75,7 +75,8 @@ class KerasExportTest {
             KerasImport.Imported back = KerasImport.read(file, spec.inputScale());
             assertEquals(spec.layers(), back.spec().layers(), "the same layers come back");
             assertEquals(spec.inbound(), back.spec().inbound(), "connected alike");
-            double reimported = ours.sub(Networks.output(back.net(), x)).amaxNumber().doubleValue();
+            double reimported =
+                    ours.sub(Networks.output(back.net(), x)).amaxNumber().doubleValue();
             assertTrue(reimported <= 1e-6, format + " re-imported differs by " + reimported);
             JsonNode numpy = numpy(file, spec.inputScale());
             if (numpy != null) {
@@ -104,7 +105,8 @@ class KerasExportTest {
             }
             int merges = 0;
             for (JsonNode layer : config.path("config").path("layers")) {
-                if (List.of("Add", "Concatenate").contains(layer.path("class_name").asText())) {
+                if (List.of("Add", "Concatenate")
+                        .contains(layer.path("class_name").asText())) {
                     JsonNode shapes = layer.path("build_config").path("input_shape");
                     assertEquals(2, shapes.size(), name + ": " + layer);
                     assertTrue(shapes.get(0).isArray() && shapes.get(0).get(0).isNull(), name + ": " + shapes);
@@ -129,8 +131,9 @@ class KerasExportTest {
         assertTrue(ours > 0.8, "one epoch on 6,000 images: " + ours);
         Path file = tmp.resolve("convnet.keras");
         KerasExport.write(net, spec, file, KerasExport.Format.KERAS);
-        Path pixels = Files.write(tmp.resolve("test.u8"), java.util.Arrays.copyOf(test.images().pixels(),
-                test.size() * MnistSplit.PIXELS));
+        Path pixels = Files.write(
+                tmp.resolve("test.u8"),
+                java.util.Arrays.copyOf(test.images().pixels(), test.size() * MnistSplit.PIXELS));
         JsonNode numpy = numpy(file, 1, pixels).path("outputs");
         int right = 0;
         for (int i = 0; i < test.size(); i++) {
@@ -140,7 +143,8 @@ class KerasExportTest {
             }
             right += best == test.label(i) ? 1 : 0;
         }
-        System.out.printf("convnet trained here: test accuracy %.4f in DL4J, %.4f in NumPy over the exported file%n",
+        System.out.printf(
+                "convnet trained here: test accuracy %.4f in DL4J, %.4f in NumPy over the exported file%n",
                 ours, right / (double) test.size());
         assertEquals(ours, right / (double) test.size(), 1e-9, "the same images right");
     }
@@ -183,13 +187,21 @@ class KerasExportTest {
                 loss = config.path("compile_config").path("loss");
             } else {
                 try (io.jhdf.HdfFile h5 = new io.jhdf.HdfFile(file)) {
-                    config = new ObjectMapper().readTree((String) h5.getAttribute("model_config").getData());
-                    loss = new ObjectMapper().readTree((String) h5.getAttribute("training_config").getData())
+                    config = new ObjectMapper()
+                            .readTree((String) h5.getAttribute("model_config").getData());
+                    loss = new ObjectMapper()
+                            .readTree(
+                                    (String) h5.getAttribute("training_config").getData())
                             .path("loss");
                 }
             }
             JsonNode layers = config.path("config").path("layers");
-            assertEquals("linear", layers.get(layers.size() - 1).path("config").path("activation").asText());
+            assertEquals(
+                    "linear",
+                    layers.get(layers.size() - 1)
+                            .path("config")
+                            .path("activation")
+                            .asText());
             assertEquals("CategoricalCrossentropy", loss.path("class_name").asText(), format + ": " + loss);
             assertTrue(loss.path("config").path("from_logits").asBoolean(), format + ": " + loss);
         }
@@ -201,12 +213,20 @@ class KerasExportTest {
 
     /** kerasnp.py's outputs for the 32 test images, or null where Debian's h5py and NumPy are not installed. */
     static JsonNode numpy(Path model, double scale, Path pixels) throws Exception {
-        boolean available = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
-                "import h5py, numpy").start().waitFor() == 0;
+        boolean available = Files.isExecutable(PYTHON)
+                && new ProcessBuilder(PYTHON.toString(), "-c", "import h5py, numpy")
+                                .start()
+                                .waitFor()
+                        == 0;
         assumeTrue(available || System.getenv("CI") != null, "no python3-h5py: the NumPy check is skipped");
-        Process p = new ProcessBuilder(PYTHON.toString(), "src/test/keras/kerasnp.py", model.toString(),
-                pixels.toString(), Double.toString(scale))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        PYTHON.toString(),
+                        "src/test/keras/kerasnp.py",
+                        model.toString(),
+                        pixels.toString(),
+                        Double.toString(scale))
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), new String(out, StandardCharsets.UTF_8));

@@ -62,7 +62,10 @@ class KerasImportTest {
 
     static Stream<String> fixtures() throws IOException {
         List<String> names = new ArrayList<>();
-        new ObjectMapper().readTree(FIXTURES.resolve("expected.json").toFile()).fieldNames().forEachRemaining(names::add);
+        new ObjectMapper()
+                .readTree(FIXTURES.resolve("expected.json").toFile())
+                .fieldNames()
+                .forEachRemaining(names::add);
         return names.stream();
     }
 
@@ -71,7 +74,9 @@ class KerasImportTest {
         double worst = 0;
         for (int i = 0; i < out.rows(); i++) {
             for (int c = 0; c < MnistSplit.CLASSES; c++) {
-                worst = Math.max(worst, Math.abs(out.getDouble(i, c) - numpy.get(i).get(c).asDouble()));
+                worst = Math.max(
+                        worst,
+                        Math.abs(out.getDouble(i, c) - numpy.get(i).get(c).asDouble()));
             }
         }
         return worst;
@@ -101,23 +106,38 @@ class KerasImportTest {
         KerasImport.Imported k2 = KerasImport.read(FIXTURES.resolve("keras2-convnet.h5"));
         assertEquals(KerasFormat.KERAS2_H5, k2.format());
         assertEquals("2.13.1", k2.kerasVersion());
-        assertEquals(List.of("Input((28, 28, 1))", "Conv2D(8, (3, 3), relu)", "MaxPooling2D((2, 2))", "Conv2D(16, (3, 3), relu)",
-                "MaxPooling2D((2, 2))", "Flatten", "Dropout(0.5)", "Dense(10, softmax)"), k2.layers());
+        assertEquals(
+                List.of(
+                        "Input((28, 28, 1))",
+                        "Conv2D(8, (3, 3), relu)",
+                        "MaxPooling2D((2, 2))",
+                        "Conv2D(16, (3, 3), relu)",
+                        "MaxPooling2D((2, 2))",
+                        "Flatten",
+                        "Dropout(0.5)",
+                        "Dense(10, softmax)"),
+                k2.layers());
         assertEquals(List.of(28, 28, 1), k2.spec().inputShape(), "from batch_input_shape, without an InputLayer");
         KerasImport.Imported k3 = KerasImport.read(FIXTURES.resolve("keras3-lstm.keras"));
         assertEquals(KerasFormat.KERAS3_ZIP, k3.format());
-        assertEquals(List.of("Input((28, 28))", "LSTM(16, return_sequences=True)", "LSTM(32)", "Dense(10, softmax)"), k3.layers());
+        assertEquals(
+                List.of("Input((28, 28))", "LSTM(16, return_sequences=True)", "LSTM(32)", "Dense(10, softmax)"),
+                k3.layers());
         assertEquals("RMSprop", k3.optimizer().className());
         KerasImport.Imported legacy = KerasImport.read(FIXTURES.resolve("keras3-convnet-legacy.h5"));
         assertEquals(KerasFormat.KERAS3_H5, legacy.format());
         for (String name : new String[] {"keras3-residual.keras", "keras2-residual.h5"}) {
             KerasImport.Imported residual = KerasImport.read(FIXTURES.resolve(name));
             assertInstanceOf(ComputationGraph.class, residual.net(), "a residual graph is DL4J's ComputationGraph");
-            assertEquals(List.of(List.of(-1), List.of(0), List.of(0, 1), List.of(2), List.of(3), List.of(4),
-                    List.of(5)), residual.spec().inbound(), name + ": the Add takes both convolutions");
+            assertEquals(
+                    List.of(List.of(-1), List.of(0), List.of(0, 1), List.of(2), List.of(3), List.of(4), List.of(5)),
+                    residual.spec().inbound(),
+                    name + ": the Add takes both convolutions");
         }
         KerasImport.Imported nested = KerasImport.read(FIXTURES.resolve("keras3-nested.keras"));
-        assertEquals(List.of("Input((784,))", "Dense(32, relu)", "Dense(10, softmax)"), nested.layers(),
+        assertEquals(
+                List.of("Input((784,))", "Dense(32, relu)", "Dense(10, softmax)"),
+                nested.layers(),
                 "the nested Sequential's layers, inlined");
     }
 
@@ -125,16 +145,35 @@ class KerasImportTest {
     @Test
     void zeroPaddingAndConcatenateImportAsKerasBuiltThem() throws IOException {
         KerasImport.Imported padded = KerasImport.read(FIXTURES.resolve("keras3-zero-padding.h5"));
-        assertEquals(List.of("Input((28, 28, 1))", "ZeroPadding2D(((1, 2), (0, 1)))", "Conv2D(2, (3, 3), relu)",
-                "MaxPooling2D((3, 3))", "Flatten", "Dense(10, softmax)"), padded.layers());
+        assertEquals(
+                List.of(
+                        "Input((28, 28, 1))",
+                        "ZeroPadding2D(((1, 2), (0, 1)))",
+                        "Conv2D(2, (3, 3), relu)",
+                        "MaxPooling2D((3, 3))",
+                        "Flatten",
+                        "Dense(10, softmax)"),
+                padded.layers());
         assertEquals(1_650, padded.spec().parameterCount());
         KerasImport.Imported joined = KerasImport.read(FIXTURES.resolve("keras3-concatenate.keras"));
         assertInstanceOf(ComputationGraph.class, joined.net());
         assertEquals("Concatenate([conv2d_1, conv2d_2])", joined.layers().get(4), "the channels of two convolutions");
-        assertEquals("Concatenate([flatten_1, global_average_pooling2d])", joined.layers().get(8),
+        assertEquals(
+                "Concatenate([flatten_1, global_average_pooling2d])",
+                joined.layers().get(8),
                 "flat features and pooled ones");
-        assertEquals(List.of(List.of(-1), List.of(0), List.of(0), List.of(1, 2), List.of(3), List.of(4), List.of(3),
-                List.of(5, 6), List.of(7)), joined.spec().inbound());
+        assertEquals(
+                List.of(
+                        List.of(-1),
+                        List.of(0),
+                        List.of(0),
+                        List.of(1, 2),
+                        List.of(3),
+                        List.of(4),
+                        List.of(3),
+                        List.of(5, 6),
+                        List.of(7)),
+                joined.spec().inbound());
         assertEquals(130, joined.spec().outputShapes().get(7)[0], "125 flattened + 5 pooled features");
     }
 
@@ -155,28 +194,39 @@ class KerasImportTest {
 
     @Test
     void badFilesAreRefusedWithOneLine() throws IOException {
-        Path truncated = Files.write(tmp.resolve("truncated.h5"),
+        Path truncated = Files.write(
+                tmp.resolve("truncated.h5"),
                 java.util.Arrays.copyOf(Files.readAllBytes(FIXTURES.resolve("keras3-sequential-legacy.h5")), 30_000));
         Path text = Files.writeString(tmp.resolve("notes.h5"), "not a model");
         Object[][] cases = {
-                {FIXTURES.resolve("bad-lambda.keras"), "layer 'lambda' is a Lambda layer"},
-                {FIXTURES.resolve("bad-keras1.h5"), "layer 'tdd_1' is a TimeDistributedDense, which this importer"
-                        + " does not support"},
-                {truncated, "truncated.h5 is truncated: its HDF5 superblock says it ends at byte 127952 but it has 30000"},
-                {text, "is neither an HDF5 file nor a .keras zip"},
-                {FIXTURES.resolve("bad-no-config.keras"), "is a zip without config.json"},
-                {FIXTURES.resolve("bad-weight-shapes.keras"), "weights kernel of layer 'dense' have shape [784, 8] but"
-                        + " the config says [784, 16]"},
-                {FIXTURES.resolve("bad-five-classes.keras"), "takes [784] (784 values) and gives 5 outputs"},
-                {FIXTURES.resolve("bad-100-inputs.keras"), "takes [100] (100 values) and gives 10 outputs"},
-                {FIXTURES.resolve("bad-huge-dense.keras"), "the model has 795,000,000,010 parameters; at most"
-                        + " 100,000,000"},
-                {FIXTURES.resolve("bad-dataset-past-eof.h5"), "weight 'sequential/dense/kernel' claims 31360 bytes,"
-                        + " more than the whole file"},
-                {FIXTURES.resolve("bad-escaping-entry.keras"), "has an entry named '../../model.weights.h5', outside"
-                        + " the archive"},
-                {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
-                {multiply(), "layer 'join' is a Multiply of several inputs, which this importer does not support"},
+            {FIXTURES.resolve("bad-lambda.keras"), "layer 'lambda' is a Lambda layer"},
+            {
+                FIXTURES.resolve("bad-keras1.h5"),
+                "layer 'tdd_1' is a TimeDistributedDense, which this importer" + " does not support"
+            },
+            {truncated, "truncated.h5 is truncated: its HDF5 superblock says it ends at byte 127952 but it has 30000"},
+            {text, "is neither an HDF5 file nor a .keras zip"},
+            {FIXTURES.resolve("bad-no-config.keras"), "is a zip without config.json"},
+            {
+                FIXTURES.resolve("bad-weight-shapes.keras"),
+                "weights kernel of layer 'dense' have shape [784, 8] but" + " the config says [784, 16]"
+            },
+            {FIXTURES.resolve("bad-five-classes.keras"), "takes [784] (784 values) and gives 5 outputs"},
+            {FIXTURES.resolve("bad-100-inputs.keras"), "takes [100] (100 values) and gives 10 outputs"},
+            {
+                FIXTURES.resolve("bad-huge-dense.keras"),
+                "the model has 795,000,000,010 parameters; at most" + " 100,000,000"
+            },
+            {
+                FIXTURES.resolve("bad-dataset-past-eof.h5"),
+                "weight 'sequential/dense/kernel' claims 31360 bytes," + " more than the whole file"
+            },
+            {
+                FIXTURES.resolve("bad-escaping-entry.keras"),
+                "has an entry named '../../model.weights.h5', outside" + " the archive"
+            },
+            {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
+            {multiply(), "layer 'join' is a Multiply of several inputs, which this importer does not support"},
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -193,8 +243,14 @@ class KerasImportTest {
     void damagedFilesNeverEscapeAsAnythingButOneLine() throws IOException {
         java.util.Random random = new java.util.Random(3);
         int refused = 0;
-        for (String name : new String[] {"keras2-lstm.h5", "keras3-sequential-legacy.h5", "keras3-residual.keras",
-                "keras2-convnet.h5", "keras3-lstm.keras", "keras2-windows.keras"}) {
+        for (String name : new String[] {
+            "keras2-lstm.h5",
+            "keras3-sequential-legacy.h5",
+            "keras3-residual.keras",
+            "keras2-convnet.h5",
+            "keras3-lstm.keras",
+            "keras2-windows.keras"
+        }) {
             byte[] bytes = Files.readAllBytes(FIXTURES.resolve(name));
             for (int t = 0; t < 8; t++) {
                 byte[] copy = bytes.clone();
@@ -235,8 +291,9 @@ class KerasImportTest {
 
     /** A Keras 3 Functional model whose branches a Multiply joins. */
     private Path multiply() throws IOException {
-        String node = "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
-                + " \"kwargs\": {}}]";
+        String node =
+                "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
+                        + " \"kwargs\": {}}]";
         String add = "[{\"args\": [[{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"a\", 0,"
                 + " 0]}}, {\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"b\", 0, 0]}}]],"
                 + " \"kwargs\": {}}]";
@@ -263,10 +320,14 @@ class KerasImportTest {
     /** BatchNormalization over the rows of feature maps has no exact DL4J layer: refused in one line, saying why. */
     @Test
     void batchNormalizationOverTheRowsIsRefusedSayingWhy() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> new dev.kerasmnist.model.BatchNormalizationSpec(2, 0.99, 1e-3, true, true)
                         .outputShape(new int[] {1, 28, 28}, dev.kerasmnist.model.DataFormat.CHANNELS_FIRST));
-        assertTrue(e.getMessage().contains("rows") && e.getMessage().contains("cannot be expressed exactly")
-                && !e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("rows")
+                        && e.getMessage().contains("cannot be expressed exactly")
+                        && !e.getMessage().contains("\n"),
+                e.getMessage());
     }
 }

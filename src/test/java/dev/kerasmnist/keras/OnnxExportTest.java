@@ -1,9 +1,9 @@
 package dev.kerasmnist.keras;
 
-import dev.kerasmnist.RealKeras;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kerasmnist.RealKeras;
 import dev.kerasmnist.model.OnnxExport;
 import dev.kerasmnist.model.OnnxRuntimeCheck;
 import java.io.IOException;
@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OnnxExportTest {
     /** The exports written so far, for the checker. */
     private static final Map<String, Path> EXPORTS = new ConcurrentHashMap<>();
+
     private static final Path OUT = Path.of("target", "onnx-exports");
 
     static Stream<String> fixtures() throws IOException {
@@ -49,7 +50,10 @@ class OnnxExportTest {
         // a model trained on raw pixels without a Rescaling layer, as KerasImportTest reads it
         double scale = fixture.contains("raw-pixels") ? 255 : 1;
         KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve(fixture), scale);
-        byte[] onnx = OnnxExport.bytes(imported.net(), imported.spec(), OnnxExport.DEFAULT_OPSET,
+        byte[] onnx = OnnxExport.bytes(
+                imported.net(),
+                imported.spec(),
+                OnnxExport.DEFAULT_OPSET,
                 Map.of("keras_mnist.origin", "imported", "keras_mnist.name", fixture));
         EXPORTS.put(fixture, OnnxRuntimeCheck.save(onnx, OUT.resolve(fixture + ".onnx")));
         OnnxRuntimeCheck.check(fixture, onnx, imported.net(), tolerance(fixture));
@@ -76,27 +80,31 @@ class OnnxExportTest {
             Assumptions.abort("no Python with the onnx package");
         }
         // the checker, then each export evaluated in float64 by ONNX's reference evaluator against NumPy's own pass
-        List<String> command = new ArrayList<>(List.of(python.get(), "-c", String.join("\n",
-                "import json, os, sys, numpy as np, onnx",
-                "from onnx import numpy_helper, TensorProto",
-                "from onnx.reference import ReferenceEvaluator",
-                "fixtures = sys.argv[1]",
-                "expected = json.load(open(os.path.join(fixtures, 'expected.json')))",
-                "pixels = np.fromfile(os.path.join(fixtures, 'inputs.u8'), np.uint8).reshape(-1, 784) / 255.0",
-                "for f in sys.argv[2:]:",
-                "    m = onnx.load(f)",
-                "    onnx.checker.check_model(m, full_check=True)",
-                "    for t in m.graph.initializer:",
-                "        if t.data_type == TensorProto.FLOAT:",
-                "            t.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float64), t.name))",
-                "    for v in list(m.graph.input) + list(m.graph.output):",
-                "        v.type.tensor_type.elem_type = TensorProto.DOUBLE",
-                "    y = ReferenceEvaluator(m).run(None, {'pixels': pixels})[0]",
-                "    e = np.array(expected[os.path.basename(f)[:-len('.onnx')]]['outputs'])",
-                "    d = float(np.abs(y - e).max())",
-                "    print('%s: float64 ONNX vs NumPy %.1e' % (os.path.basename(f), d))",
-                "    assert d <= 1e-6, f",
-                "print('checked', len(sys.argv) - 2)")));
+        List<String> command = new ArrayList<>(List.of(
+                python.get(),
+                "-c",
+                String.join(
+                        "\n",
+                        "import json, os, sys, numpy as np, onnx",
+                        "from onnx import numpy_helper, TensorProto",
+                        "from onnx.reference import ReferenceEvaluator",
+                        "fixtures = sys.argv[1]",
+                        "expected = json.load(open(os.path.join(fixtures, 'expected.json')))",
+                        "pixels = np.fromfile(os.path.join(fixtures, 'inputs.u8'), np.uint8).reshape(-1, 784) / 255.0",
+                        "for f in sys.argv[2:]:",
+                        "    m = onnx.load(f)",
+                        "    onnx.checker.check_model(m, full_check=True)",
+                        "    for t in m.graph.initializer:",
+                        "        if t.data_type == TensorProto.FLOAT:",
+                        "            t.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float64), t.name))",
+                        "    for v in list(m.graph.input) + list(m.graph.output):",
+                        "        v.type.tensor_type.elem_type = TensorProto.DOUBLE",
+                        "    y = ReferenceEvaluator(m).run(None, {'pixels': pixels})[0]",
+                        "    e = np.array(expected[os.path.basename(f)[:-len('.onnx')]]['outputs'])",
+                        "    d = float(np.abs(y - e).max())",
+                        "    print('%s: float64 ONNX vs NumPy %.1e' % (os.path.basename(f), d))",
+                        "    assert d <= 1e-6, f",
+                        "print('checked', len(sys.argv) - 2)")));
         command.add(KerasImportTest.FIXTURES.toString());
         EXPORTS.values().stream().sorted().map(Path::toString).forEach(command::add);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -118,7 +126,9 @@ class OnnxExportTest {
                 continue;
             }
             try {
-                Process p = new ProcessBuilder(python, "-c", "import onnx").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(python, "-c", "import onnx")
+                        .redirectErrorStream(true)
+                        .start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return Optional.of(python);

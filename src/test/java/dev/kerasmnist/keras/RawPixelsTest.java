@@ -20,13 +20,19 @@ class RawPixelsTest {
         assertEquals(1.29, spread.at255(), 0.05);
         assertEquals(1, raw.warnings().size());
         KerasImport.Warning w = raw.warnings().get(0);
-        assertTrue(w.message().startsWith("keras3-raw-pixels.keras looks trained on raw 0..255 pixels: fed pixels"
-                + " / 255, its outputs barely change from one digit to the next (0.00"), w.message());
+        assertTrue(
+                w.message()
+                        .startsWith("keras3-raw-pixels.keras looks trained on raw 0..255 pixels: fed pixels"
+                                + " / 255, its outputs barely change from one digit to the next (0.00"),
+                w.message());
         assertEquals(List.of(new Remedy.InputScale(255)), w.remedies());
         assertEquals(1, w.message().lines().count());
 
-        assertEquals(List.of(), KerasImport.read(KerasImportTest.FIXTURES.resolve("keras3-raw-pixels.keras"), 255)
-                .warnings(), "told, nothing to warn of");
+        assertEquals(
+                List.of(),
+                KerasImport.read(KerasImportTest.FIXTURES.resolve("keras3-raw-pixels.keras"), 255)
+                        .warnings(),
+                "told, nothing to warn of");
     }
 
     /** A model trained on pixels / 255 tells the strokes apart at scale 1 (1.63 here) at least as well as ×255. */

@@ -33,14 +33,14 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * Every recipe and every imported fixture, exported as .keras and as legacy .h5, loads in real Keras 3 with
@@ -84,11 +84,12 @@ class RealKerasExportTest {
                 net = KerasToDl4j.build(spec);
             } else if (name.contains(":")) {
                 spec = Recipe.of(name.substring(name.indexOf(':') + 1)).model(7);
-                net = withUpdater(KerasToDl4j.build(spec), name.startsWith("adam")
-                        ? new Adam(0.0005, 0.8, 0.99, 1e-6) : new Nesterovs(0.02, 0.9));
+                net = withUpdater(
+                        KerasToDl4j.build(spec),
+                        name.startsWith("adam") ? new Adam(0.0005, 0.8, 0.99, 1e-6) : new Nesterovs(0.02, 0.9));
             } else {
-                KerasImport.Imported imported = KerasImport.read(KerasImportTest.FIXTURES.resolve(name),
-                        name.contains("raw-pixels") ? 255 : 1);
+                KerasImport.Imported imported =
+                        KerasImport.read(KerasImportTest.FIXTURES.resolve(name), name.contains("raw-pixels") ? 255 : 1);
                 net = imported.net();
                 spec = imported.spec();
             }
@@ -100,15 +101,23 @@ class RealKerasExportTest {
             }
             String optimizer = ExportedOptimizer.of(net, spec).className();
             for (KerasExport.Format format : KerasExport.Format.values()) {
-                Path file = tmp.resolve("m" + n + "-" + name.replaceAll("[^A-Za-z0-9.-]", "_") + "."
-                        + format.extension());
+                Path file =
+                        tmp.resolve("m" + n + "-" + name.replaceAll("[^A-Za-z0-9.-]", "_") + "." + format.extension());
                 KerasExport.write(net, spec, file, format);
                 ObjectNode c = cases.addObject();
-                c.put("file", file.toString()).put("pixels", pixelFile.toString()).put("dl4j", outputs.toString())
-                        .put("scale", spec.inputScale()).put("logits", spec.loss().fromLogits())
+                c.put("file", file.toString())
+                        .put("pixels", pixelFile.toString())
+                        .put("dl4j", outputs.toString())
+                        .put("scale", spec.inputScale())
+                        .put("logits", spec.loss().fromLogits())
                         .put("name", name + " ." + format.extension());
                 if (!name.contains(":")) {
-                    c.put("original", KerasImportTest.FIXTURES.resolve(name).toAbsolutePath().toString());
+                    c.put(
+                            "original",
+                            KerasImportTest.FIXTURES
+                                    .resolve(name)
+                                    .toAbsolutePath()
+                                    .toString());
                 }
                 expectedOptimizer.put(file.toString(), optimizer);
             }
@@ -126,44 +135,62 @@ class RealKerasExportTest {
                 System.out.println(name + ": " + r.path("trace").asText());
                 continue;
             }
-            System.out.printf("%-40s Keras %s/%s: max |Keras - DL4J| = %.2e, compiled %s with %s, fit loss %.4f%n",
-                    name, r.path("keras").asText(), r.path("backend").asText(), r.path("max_diff").asDouble(),
-                    r.path("compiled").asBoolean(), r.path("optimizer").asText(), r.path("fit_loss").asDouble());
+            System.out.printf(
+                    "%-40s Keras %s/%s: max |Keras - DL4J| = %.2e, compiled %s with %s, fit loss %.4f%n",
+                    name,
+                    r.path("keras").asText(),
+                    r.path("backend").asText(),
+                    r.path("max_diff").asDouble(),
+                    r.path("compiled").asBoolean(),
+                    r.path("optimizer").asText(),
+                    r.path("fit_loss").asDouble());
             double diff = r.path("max_diff").asDouble();
-            boolean sameAsOriginal = r.has("original_diff") && r.path("original_diff").asDouble() <= 1e-6;
+            boolean sameAsOriginal =
+                    r.has("original_diff") && r.path("original_diff").asDouble() <= 1e-6;
             if (diff > 1e-5 && !(sameAsOriginal && diff <= 5e-5)) {
                 failures.add(name + ": predictions differ by " + diff);
             } else if (diff > 1e-5) {
                 // Keras's own float32 arithmetic (TensorFlow's oneDNN kernels) differs by this much from the float64
                 // NumPy pass on the ORIGINAL file too, and DL4J agrees with that pass within 1e-5 (KerasImportTest):
                 // the export computes exactly what the original computes in Keras
-                System.out.printf("  %s: Keras on the export = Keras on the original (%.1e); Keras's float32 itself"
-                        + " is %.2e from DL4J%n", name, r.path("original_diff").asDouble(), diff);
+                System.out.printf(
+                        "  %s: Keras on the export = Keras on the original (%.1e); Keras's float32 itself"
+                                + " is %.2e from DL4J%n",
+                        name, r.path("original_diff").asDouble(), diff);
             }
             if (!r.path("compiled").asBoolean()) {
                 failures.add(name + ": not compiled");
             }
-            if (!expectedOptimizer.get(r.path("file").asText()).equals(r.path("optimizer").asText())) {
+            if (!expectedOptimizer
+                    .get(r.path("file").asText())
+                    .equals(r.path("optimizer").asText())) {
                 failures.add(name + ": compiled with " + r.path("optimizer").asText() + ", not "
                         + expectedOptimizer.get(r.path("file").asText()));
             }
             JsonNode settings = r.path("optimizer_config");
-            if (name.startsWith("adam:") && !(Math.abs(settings.path("learning_rate").asDouble() - 0.0005) < 1e-9
-                    && settings.path("beta_1").asDouble() == 0.8 && settings.path("beta_2").asDouble() == 0.99
-                    && settings.path("epsilon").asDouble() == 1e-6)) {
+            if (name.startsWith("adam:")
+                    && !(Math.abs(settings.path("learning_rate").asDouble() - 0.0005) < 1e-9
+                            && settings.path("beta_1").asDouble() == 0.8
+                            && settings.path("beta_2").asDouble() == 0.99
+                            && settings.path("epsilon").asDouble() == 1e-6)) {
                 failures.add(name + ": Adam's settings are not DL4J's: " + settings);
             }
-            if (name.startsWith("sgd:") && !(Math.abs(settings.path("learning_rate").asDouble() - 0.02) < 1e-9
-                    && settings.path("momentum").asDouble() == 0.9 && settings.path("nesterov").asBoolean())) {
+            if (name.startsWith("sgd:")
+                    && !(Math.abs(settings.path("learning_rate").asDouble() - 0.02) < 1e-9
+                            && settings.path("momentum").asDouble() == 0.9
+                            && settings.path("nesterov").asBoolean())) {
                 failures.add(name + ": SGD's settings are not DL4J's: " + settings);
             }
             if (!Double.isFinite(r.path("fit_loss").asDouble())
-                    || r.path("iterations_after").asInt() != r.path("iterations_before").asInt() + 1) {
+                    || r.path("iterations_after").asInt()
+                            != r.path("iterations_before").asInt() + 1) {
                 failures.add(name + ": the fit step did not run: " + r);
             }
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + results.size() + " exports fail in real Keras:\n"
-                + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + results.size() + " exports fail in real Keras:\n"
+                        + String.join("\n", failures));
     }
 
     /** The same network and weights trained with {@code updater}. */

@@ -30,19 +30,33 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class RealKerasImportTest {
     /** The fixtures real Keras 3 loads. */
-    static final List<String> LOADABLE = List.of("keras2-channels-first.h5", "keras2-functional.h5",
-            "keras2-residual.h5", "keras2-sequential.h5", "keras213-convnet.keras", "keras3-allconv.keras",
-            "keras3-convnet-legacy.h5", "keras3-convnet.keras", "keras3-functional.keras", "keras3-lstm.keras",
-            "keras3-nested.keras", "keras3-raw-pixels.keras", "keras3-rescaling.keras", "keras3-residual.keras",
-            "keras3-sequential-legacy.h5", "keras3-sequential.keras", "keras3-simple-rnn.keras",
-            "keras3-adam-rescaling.keras", "keras3-adam-rescaling.h5");
+    static final List<String> LOADABLE = List.of(
+            "keras2-channels-first.h5",
+            "keras2-functional.h5",
+            "keras2-residual.h5",
+            "keras2-sequential.h5",
+            "keras213-convnet.keras",
+            "keras3-allconv.keras",
+            "keras3-convnet-legacy.h5",
+            "keras3-convnet.keras",
+            "keras3-functional.keras",
+            "keras3-lstm.keras",
+            "keras3-nested.keras",
+            "keras3-raw-pixels.keras",
+            "keras3-rescaling.keras",
+            "keras3-residual.keras",
+            "keras3-sequential-legacy.h5",
+            "keras3-sequential.keras",
+            "keras3-simple-rnn.keras",
+            "keras3-adam-rescaling.keras",
+            "keras3-adam-rescaling.h5");
     /**
      * The residual model's Dense reads 1,568 features into logits that float32 itself cannot sum within 1e-5 of the
      * exact value: on test image 266 (a near tie, 0.508 vs 0.459) real Keras is 7.3e-5 from NumPy's float64 pass,
      * and NumPy's own float32 product 1.7e-4 off in the logits; every layer before it agrees within 3e-7.
      */
-    static final Map<String, Double> FLOAT32_LIMITED = Map.of("keras2-residual.h5", 1e-4, "keras3-residual.keras",
-            1e-4);
+    static final Map<String, Double> FLOAT32_LIMITED =
+            Map.of("keras2-residual.h5", 1e-4, "keras3-residual.keras", 1e-4);
     /** Real test images: the first 1,000 of MNIST's test set where it is here, else the 32 in inputs.u8. */
     static final int IMAGES = 1000;
 
@@ -77,8 +91,8 @@ class RealKerasImportTest {
                     worst = Math.max(worst, Math.abs(ours.getDouble(i, c) - keras[i * MnistSplit.CLASSES + c]));
                 }
             }
-            System.out.printf("%s: max |DL4J - Keras %s| = %.2e on %d test images%n", name, RealKeras.VERSION,
-                    worst, n);
+            System.out.printf(
+                    "%s: max |DL4J - Keras %s| = %.2e on %d test images%n", name, RealKeras.VERSION, worst, n);
             double limit = FLOAT32_LIMITED.getOrDefault(name, 1e-5);
             assertTrue(worst <= limit, name + ": differs from real Keras by " + worst + ", more than " + limit);
             worstOfAll = Math.max(worstOfAll, worst);

@@ -27,17 +27,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 public class KernelMatrixTest {
     /** The tag of the tests that run under every kernel. */
     public static final String KERNELS = "kernels";
+
     static final String TAG = KERNELS;
     static final String KERNEL_LINE = "OpenBLAS kernel: ";
 
     @ParameterizedTest(name = "OPENBLAS_CORETYPE={0}")
     @ValueSource(strings = {"Haswell", "Zen", "SkylakeX", "Prescott"})
     void equivalenceTestsPassUnderKernel(String kernel) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/cpuinfo"))
-                && System.getProperty("os.arch").equals("amd64"), "forcing kernels needs Linux x86-64");
+        Assumptions.assumeTrue(
+                Files.isReadable(Path.of("/proc/cpuinfo"))
+                        && System.getProperty("os.arch").equals("amd64"),
+                "forcing kernels needs Linux x86-64");
         Set<String> flags = cpuFlags();
-        Assumptions.assumeTrue(flags.containsAll(needs(kernel)), "this CPU cannot execute the " + kernel
-                + " kernel (needs " + needs(kernel) + ")");
+        Assumptions.assumeTrue(
+                flags.containsAll(needs(kernel)),
+                "this CPU cannot execute the " + kernel + " kernel (needs " + needs(kernel) + ")");
 
         // this JVM's options (heap, and under -Pspark the --add-opens Spark needs), class path and environment
         List<String> command = new ArrayList<>();
@@ -55,12 +59,18 @@ public class KernelMatrixTest {
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         Files.delete(log);
-        String summary = output.lines().filter(l -> l.matches("\\d+ passed, \\d+ failed, \\d+ skipped"))
-                .findFirst().orElse("no summary");
+        String summary = output.lines()
+                .filter(l -> l.matches("\\d+ passed, \\d+ failed, \\d+ skipped"))
+                .findFirst()
+                .orElse("no summary");
         System.out.println("OPENBLAS_CORETYPE=" + kernel + ": " + summary);
         assertTrue(output.contains(KERNEL_LINE), output);
-        String used = output.lines().filter(l -> l.startsWith(KERNEL_LINE)).findFirst().orElseThrow()
-                .substring(KERNEL_LINE.length()).trim();
+        String used = output.lines()
+                .filter(l -> l.startsWith(KERNEL_LINE))
+                .findFirst()
+                .orElseThrow()
+                .substring(KERNEL_LINE.length())
+                .trim();
         assertEquals(kernel.toLowerCase(), used.toLowerCase(), "OpenBLAS ran another kernel than the one forced");
         assertEquals(0, child.exitValue(), "under " + kernel + ":\n" + output);
     }
@@ -76,8 +86,10 @@ public class KernelMatrixTest {
     }
 
     private static Set<String> cpuFlags() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-                .findFirst().map(l -> Set.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("flags"))
+                .findFirst()
+                .map(l -> Set.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")))
                 .orElse(Set.of());
     }
 }

@@ -2,8 +2,8 @@ package dev.kerasmnist.kernels;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
-import java.io.PrintWriter;
 import dev.kerasmnist.model.OpenBlas;
+import java.io.PrintWriter;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TagFilter;
@@ -19,8 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * so each kernel needs a JVM of its own.
  */
 public final class KernelRun {
-    private KernelRun() {
-    }
+    private KernelRun() {}
 
     public static void main(String[] args) {
         Nd4j.create(1); // loads the natives, and with them OpenBLAS and its kernel
@@ -35,8 +34,9 @@ public final class KernelRun {
         TestExecutionSummary summary = listener.getSummary();
         PrintWriter out = new PrintWriter(System.out, true);
         summary.printFailuresTo(out, 12);
-        out.printf("%d passed, %d failed, %d skipped%n", summary.getTestsSucceededCount(),
-                summary.getTotalFailureCount(), summary.getTestsSkippedCount());
+        out.printf(
+                "%d passed, %d failed, %d skipped%n",
+                summary.getTestsSucceededCount(), summary.getTotalFailureCount(), summary.getTestsSkippedCount());
         out.flush();
         boolean ok = summary.getTestsSucceededCount() > 0 && summary.getTotalFailureCount() == 0;
         System.exit(ok ? 0 : 1);

@@ -75,7 +75,9 @@ class LessonsTest {
         assertTrue(sigmoid > 1e4, "sigmoid: first layer's gradient orders of magnitude below the last's: " + sigmoid);
         assertTrue(relu < 3 && relu > 0.3, "relu keeps layers within a small ratio: " + relu);
         assertTrue(tanh < sigmoid / 100 && tanh < 10, "tanh in between: " + tanh);
-        assertTrue(r.run("sigmoid").accuracy() < 0.3, "sigmoid barely learns: " + r.run("sigmoid").accuracy());
+        assertTrue(
+                r.run("sigmoid").accuracy() < 0.3,
+                "sigmoid barely learns: " + r.run("sigmoid").accuracy());
         assertTrue(r.run("tanh").accuracy() > r.run("sigmoid").accuracy() + 0.3, "accuracy gap");
         assertPlot(r);
     }
@@ -111,7 +113,8 @@ class LessonsTest {
         double two = r.sine("tanh", 2).mse();
         double four = r.sine("tanh", 4).mse();
         assertTrue(linear > 0.15, "a line cannot follow sin(x): " + linear);
-        assertTrue(one < linear && two < one && four < two, "error falls as units grow: " + one + " " + two + " " + four);
+        assertTrue(
+                one < linear && two < one && four < two, "error falls as units grow: " + one + " " + two + " " + four);
         assertTrue(four < 1e-3, "4 tanh units fit sin(x) closely: " + four);
         assertPlot(r);
     }

@@ -23,8 +23,10 @@ class FastPathHookTest {
     Path tmp;
 
     private static List<String> kinds(MultiLayerNetwork net) {
-        return Stream.concat(Arrays.stream(net.getLayers()).map(l -> l.getClass().getSimpleName()),
-                Stream.of(net.getUpdater().getClass().getSimpleName())).toList();
+        return Stream.concat(
+                        Arrays.stream(net.getLayers()).map(l -> l.getClass().getSimpleName()),
+                        Stream.of(net.getUpdater().getClass().getSimpleName()))
+                .toList();
     }
 
     @Test
@@ -40,8 +42,10 @@ class FastPathHookTest {
     @Test
     void modelImportsNothingFromModelFast() throws IOException {
         try (Stream<Path> sources = Files.list(Path.of("src/main/java/dev/kerasmnist/model"))) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                assertTrue(Files.readAllLines(source).stream().noneMatch(l -> l.contains("dev.kerasmnist.model.fast")),
+            for (Path source :
+                    sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                assertTrue(
+                        Files.readAllLines(source).stream().noneMatch(l -> l.contains("dev.kerasmnist.model.fast")),
                         source + " names model.fast: the packages would depend on each other again");
             }
         }

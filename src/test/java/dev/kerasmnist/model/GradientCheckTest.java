@@ -24,8 +24,12 @@ class GradientCheckTest {
         DataType[] defaults = {Nd4j.dataType(), Nd4j.defaultFloatingPointType()};
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            ModelSpec mini = new ModelSpec(12, List.of(new DenseSpec(7, "relu"), new DenseSpec(4, "softmax")),
-                    RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 12345);
+            ModelSpec mini = new ModelSpec(
+                    12,
+                    List.of(new DenseSpec(7, "relu"), new DenseSpec(4, "softmax")),
+                    RmsPropSpec.KERAS_DEFAULTS,
+                    KerasLoss.CATEGORICAL_CROSSENTROPY,
+                    12345);
             MultiLayerConfiguration conf = KerasToDl4j.configuration(mini);
             conf.setDataType(DataType.DOUBLE);
             for (NeuralNetConfiguration layer : conf.getConfs()) {
@@ -40,8 +44,13 @@ class GradientCheckTest {
             for (int i = 0; i < 10; i++) {
                 labels.putScalar(i, i % 4, 1.0);
             }
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input)
-                    .labels(labels).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
+                    .net(net)
+                    .input(input)
+                    .labels(labels)
+                    .epsilon(1e-6)
+                    .maxRelError(1e-3)
+                    .minAbsoluteError(1e-8)
                     .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
             assertTrue(ok, "backprop gradients match finite differences");
         } finally {

@@ -82,14 +82,22 @@ class KerasToDl4jTest {
 
     @Test
     void sameSeedSameWeightsOtherSeedOtherWeights() {
-        assertEquals(KerasToDl4j.build(ModelSpec.tutorial(7)).params(), KerasToDl4j.build(ModelSpec.tutorial(7)).params());
-        assertTrue(!KerasToDl4j.build(ModelSpec.tutorial(7)).params().equals(KerasToDl4j.build(ModelSpec.tutorial(8)).params()));
+        assertEquals(
+                KerasToDl4j.build(ModelSpec.tutorial(7)).params(),
+                KerasToDl4j.build(ModelSpec.tutorial(7)).params());
+        assertTrue(!KerasToDl4j.build(ModelSpec.tutorial(7))
+                .params()
+                .equals(KerasToDl4j.build(ModelSpec.tutorial(8)).params()));
     }
 
     @Test
     void firstStepIsKerasRmsPropFromZeroAccumulators() {
-        ModelSpec small = new ModelSpec(6, List.of(new DenseSpec(5, "relu"), new DenseSpec(3, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 3);
+        ModelSpec small = new ModelSpec(
+                6,
+                List.of(new DenseSpec(5, "relu"), new DenseSpec(3, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                3);
         MultiLayerNetwork net = KerasToDl4j.build(small);
         assertEquals(0.0, net.getUpdater().getStateViewArray().amaxNumber().doubleValue(), 0);
 
@@ -113,21 +121,31 @@ class KerasToDl4jTest {
         INDArray a = g.mul(g).muli(0.1);
         INDArray expectedStep = g.mul(0.001).divi(Transforms.sqrt(a).addi(1e-7));
         INDArray step = before.sub(net.params());
-        double maxDifference = Transforms.abs(step.sub(expectedStep)).maxNumber().doubleValue();
+        double maxDifference =
+                Transforms.abs(step.sub(expectedStep)).maxNumber().doubleValue();
         assertEquals(0.0, maxDifference, 2e-8, "step " + step + " expected " + expectedStep);
         assertTrue(expectedStep.amaxNumber().doubleValue() > 1e-3, "a real step, not a no-op");
     }
 
     @Test
     void specsRejectWhatKerasWouldReject() {
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(Double.NaN, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(-1, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
-        assertThrows(IllegalArgumentException.class, () -> new RmsPropSpec(0.001, 1.0, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RmsPropSpec(Double.NaN, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
+        assertThrows(
+                IllegalArgumentException.class, () -> new RmsPropSpec(-1, 0.9, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
+        assertThrows(
+                IllegalArgumentException.class, () -> new RmsPropSpec(0.001, 1.0, 1e-7, EpsilonPlacement.OUTSIDE_SQRT));
         assertThrows(IllegalArgumentException.class, () -> new DenseSpec(0, "relu"));
         assertThrows(IllegalArgumentException.class, () -> new DenseSpec(10, "exponential"));
-        assertThrows(IllegalArgumentException.class,
-                () -> new ModelSpec(784, List.of(new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS,
-                        KerasLoss.of("hinge"), 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ModelSpec(
+                        784,
+                        List.of(new DenseSpec(10, "softmax")),
+                        RmsPropSpec.KERAS_DEFAULTS,
+                        KerasLoss.of("hinge"),
+                        1));
     }
 
     @Test
@@ -154,12 +172,23 @@ class KerasToDl4jTest {
             expected += row / 3;
         }
         expected /= 2;
-        double score = KerasLoss.BINARY_CROSSENTROPY.dl4j(3).computeScore(Nd4j.create(y), Nd4j.create(z),
-                org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(), null, true);
+        double score = KerasLoss.BINARY_CROSSENTROPY
+                .dl4j(3)
+                .computeScore(
+                        Nd4j.create(y),
+                        Nd4j.create(z),
+                        org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(),
+                        null,
+                        true);
         assertEquals(expected, score, 1e-5, "row 2's p = sigmoid(-30) ~ 9e-14 is clipped at 1e-7, as in Keras");
         // DL4J's own XENT would sum over the outputs and clip at 1e-5: three times larger and capped lower.
-        double dl4jDefault = new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT().computeScore(Nd4j.create(y),
-                Nd4j.create(z), org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(), null, true);
+        double dl4jDefault = new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT()
+                .computeScore(
+                        Nd4j.create(y),
+                        Nd4j.create(z),
+                        org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction(),
+                        null,
+                        true);
         assertTrue(Math.abs(dl4jDefault - expected) > 1, "the difference the mapping removes: " + dl4jDefault);
     }
 }

@@ -26,10 +26,16 @@ class LayerCoverageTest {
     /** One instance of each layer record, with options off Keras's defaults where it has them. */
     private static final Map<Class<?>, LayerSpec> EXAMPLES = Map.ofEntries(
             Map.entry(DenseSpec.class, new DenseSpec(7, "tanh")),
-            Map.entry(Conv2DSpec.class, new Conv2DSpec(4, 3, "relu").withStrides(new Size2D(2, 1))
-                    .withPadding(Padding.SAME).withDataFormat(DataFormat.CHANNELS_FIRST).withUseBias(false)),
-            Map.entry(Pooling2DSpec.class, Pooling2DSpec.average(3).withStrides(Size2D.square(2))
-                    .withPadding(Padding.SAME)),
+            Map.entry(
+                    Conv2DSpec.class,
+                    new Conv2DSpec(4, 3, "relu")
+                            .withStrides(new Size2D(2, 1))
+                            .withPadding(Padding.SAME)
+                            .withDataFormat(DataFormat.CHANNELS_FIRST)
+                            .withUseBias(false)),
+            Map.entry(
+                    Pooling2DSpec.class,
+                    Pooling2DSpec.average(3).withStrides(Size2D.square(2)).withPadding(Padding.SAME)),
             Map.entry(GlobalPooling2DSpec.class, new GlobalPooling2DSpec(PoolType.MAX, DataFormat.CHANNELS_FIRST)),
             Map.entry(FlattenSpec.class, new FlattenSpec(DataFormat.CHANNELS_FIRST)),
             Map.entry(ReshapeSpec.class, new ReshapeSpec(List.of(28, -1))),
@@ -70,11 +76,14 @@ class LayerCoverageTest {
             assertFalse(entry.kerasClasses().isEmpty(), name + " is read from no Keras class");
             LayerSpec example = EXAMPLES.get(type);
             assertNotNull(example, name + " has no example in this test");
-            assertTrue(entry.kerasClasses().contains(example.kerasClass()),
+            assertTrue(
+                    entry.kerasClasses().contains(example.kerasClass()),
                     name + ": its Keras class " + example.kerasClass() + " is not read as it");
             ObjectNode config = JsonNodeFactory.instance.objectNode();
             example.writeConfig(config);
-            assertEquals(example, Layers.read(new LayerConfig(example.kerasClass(), config, 3)),
+            assertEquals(
+                    example,
+                    Layers.read(new LayerConfig(example.kerasClass(), config, 3)),
                     name + ": its written config " + config + " reads back to another layer");
         }
     }
@@ -86,14 +95,21 @@ class LayerCoverageTest {
             ModelSpec spec = around(example);
             org.deeplearning4j.nn.api.Model net = KerasToDl4j.buildAny(spec);
             if (NO_ONNX_FORM.contains(type)) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()), type.getSimpleName());
-                assertTrue(e.getMessage().startsWith(example.describe() + " has no exact ONNX form")
-                        && !e.getMessage().contains("\n"), e.getMessage());
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()),
+                        type.getSimpleName());
+                assertTrue(
+                        e.getMessage().startsWith(example.describe() + " has no exact ONNX form")
+                                && !e.getMessage().contains("\n"),
+                        e.getMessage());
                 continue;
             }
-            OnnxRuntimeCheck.check(example.describe() + " in " + spec.layers().stream().map(LayerSpec::describe)
-                    .toList(), OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()), net);
+            OnnxRuntimeCheck.check(
+                    example.describe() + " in "
+                            + spec.layers().stream().map(LayerSpec::describe).toList(),
+                    OnnxExport.bytes(net, spec, OnnxExport.DEFAULT_OPSET, Map.of()),
+                    net);
         }
     }
 
@@ -103,7 +119,8 @@ class LayerCoverageTest {
         List<LayerSpec> layers = new ArrayList<>();
         List<List<Integer>> inbound = new ArrayList<>();
         if (layer instanceof MergeSpec) {
-            layers.addAll(List.of(new DenseSpec(8, KerasActivation.TANH), new DenseSpec(8, KerasActivation.RELU), layer));
+            layers.addAll(
+                    List.of(new DenseSpec(8, KerasActivation.TANH), new DenseSpec(8, KerasActivation.RELU), layer));
             inbound.addAll(List.of(List.of(-1), List.of(-1), List.of(0, 1)));
         } else {
             if (layer.readsFeatureMaps() != null) {
@@ -111,8 +128,10 @@ class LayerCoverageTest {
             } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
                 input = List.of(28, 28);
             }
-            if (layer instanceof Pooling2DSpec || layer instanceof GlobalPooling2DSpec
-                    || layer instanceof ZeroPadding2DSpec || layer instanceof BatchNormalizationSpec) {
+            if (layer instanceof Pooling2DSpec
+                    || layer instanceof GlobalPooling2DSpec
+                    || layer instanceof ZeroPadding2DSpec
+                    || layer instanceof BatchNormalizationSpec) {
                 // on maps of several channels, so that layouts matter
                 DataFormat f = layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST : layer.readsFeatureMaps();
                 layers.add(new Conv2DSpec(3, 3, KerasActivation.RELU).withDataFormat(f));
@@ -130,16 +149,17 @@ class LayerCoverageTest {
             out = new int[] {8};
         } else {
             for (LayerSpec l : layers) {
-                DataFormat f = l.readsFeatureMaps() != null ? l.readsFeatureMaps() : input.get(0) == 1
-                        ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST;
+                DataFormat f = l.readsFeatureMaps() != null
+                        ? l.readsFeatureMaps()
+                        : input.get(0) == 1 ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST;
                 out = l.outputShape(out, f);
             }
         }
         if (out.length == 2) {
             layers.add(new SimpleRnnSpec(4, KerasActivation.TANH, false)); // DL4J flattens no sequence
         } else if (out.length > 1) {
-            layers.add(new FlattenSpec(layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST
-                    : layer.readsFeatureMaps()));
+            layers.add(new FlattenSpec(
+                    layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST : layer.readsFeatureMaps()));
         }
         if (out.length > 1 && !inbound.isEmpty()) {
             inbound.add(List.of(layers.size() - 2));
@@ -148,8 +168,8 @@ class LayerCoverageTest {
         if (!inbound.isEmpty()) {
             inbound.add(List.of(layers.size() - 2));
         }
-        ModelSpec spec = new ModelSpec(input, layers, inbound, RmsPropSpec.KERAS_DEFAULTS,
-                KerasLoss.CATEGORICAL_CROSSENTROPY, 3, 1);
+        ModelSpec spec = new ModelSpec(
+                input, layers, inbound, RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 3, 1);
         assertEquals(1, spec.outputShapes().get(layers.size() - 1).length, Arrays.toString(out));
         return spec;
     }

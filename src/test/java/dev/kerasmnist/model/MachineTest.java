@@ -21,8 +21,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class MachineTest {
     private static final ObjectMapper JSON = Json.mapper();
-    private static final ModelSpec SPEC = new ModelSpec(784, List.of(new DenseSpec(16, "relu"),
-            new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 5);
+    private static final ModelSpec SPEC = new ModelSpec(
+            784,
+            List.of(new DenseSpec(16, "relu"), new DenseSpec(10, "softmax")),
+            RmsPropSpec.KERAS_DEFAULTS,
+            KerasLoss.CATEGORICAL_CROSSENTROPY,
+            5);
 
     @TempDir
     Path dir;
@@ -30,8 +34,17 @@ class MachineTest {
     @Test
     void currentFillsEveryFieldOnThisMachine() {
         Machine m = Machine.current();
-        for (String field : List.of(m.osName(), m.osVersion(), m.osArch(), m.cpu(), m.cpuInstructionSet(),
-                m.nd4jBackend(), m.nd4jNatives(), m.nd4jBinaryLevel(), m.openblas(), m.openblasCore())) {
+        for (String field : List.of(
+                m.osName(),
+                m.osVersion(),
+                m.osArch(),
+                m.cpu(),
+                m.cpuInstructionSet(),
+                m.nd4jBackend(),
+                m.nd4jNatives(),
+                m.nd4jBinaryLevel(),
+                m.openblas(),
+                m.openblasCore())) {
             assertFalse(field.isBlank() || field.equals(Machine.UNKNOWN), m.toString());
         }
         assertEquals(System.getProperty("os.name"), m.osName());
@@ -44,14 +57,18 @@ class MachineTest {
         assertEquals(Optional.ofNullable(System.getenv("OMP_WAIT_POLICY")), m.ompWaitPolicy());
         assertEquals(Optional.ofNullable(System.getenv("OPENBLAS_CORETYPE")), m.openblasCoretype());
         // a forced core is the one OpenBLAS reports: the lookup reads what OpenBLAS chose, not what the CPU is
-        m.openblasCoretype().ifPresent(forced -> assertTrue(forced.equalsIgnoreCase(m.openblasCore()),
-                forced + " vs " + m.openblasCore()));
+        m.openblasCoretype()
+                .ifPresent(forced ->
+                        assertTrue(forced.equalsIgnoreCase(m.openblasCore()), forced + " vs " + m.openblasCore()));
         if (Files.isReadable(Path.of("/proc/cpuinfo"))) {
             Map<String, String> cpuinfo = Machine.cpuinfo(Path.of("/proc/cpuinfo"));
             assertEquals(cpuinfo.get("model name"), m.cpu());
         }
-        assertTrue(m.summary().startsWith(m.osName() + " " + m.osVersion() + " " + m.osArch() + ", " + m.cpu()
-                + " (" + m.cores() + " cores, " + m.cpuInstructionSet() + "); ND4J " + m.nd4jNatives()), m.summary());
+        assertTrue(
+                m.summary()
+                        .startsWith(m.osName() + " " + m.osVersion() + " " + m.osArch() + ", " + m.cpu() + " ("
+                                + m.cores() + " cores, " + m.cpuInstructionSet() + "); ND4J " + m.nd4jNatives()),
+                m.summary());
     }
 
     @Test
@@ -67,8 +84,10 @@ class MachineTest {
     @Test
     void cpuinfoIsReadForTheFirstProcessorOnly(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("cpuinfo");
-        Files.writeString(file, "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nflags\t\t: sse2 avx\n\n"
-                + "processor\t: 1\nmodel name\t: other\nflags\t\t: sse2 avx avx2\n");
+        Files.writeString(
+                file,
+                "processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nflags\t\t: sse2 avx\n\n"
+                        + "processor\t: 1\nmodel name\t: other\nflags\t\t: sse2 avx avx2\n");
         Map<String, String> fields = Machine.cpuinfo(file);
         assertEquals("Intel(R) Xeon(R) Gold 6230", fields.get("model name"));
         assertEquals("sse2 avx", fields.get("flags"));
@@ -85,7 +104,8 @@ class MachineTest {
         Provenance read = ModelStore.readProvenance(files);
         assertEquals(written, read);
         assertEquals(machine, read.build().machine().orElseThrow());
-        assertTrue(Files.readString(files.provenance()).contains("\"openblasCore\" : \"" + machine.openblasCore()),
+        assertTrue(
+                Files.readString(files.provenance()).contains("\"openblasCore\" : \"" + machine.openblasCore()),
                 Files.readString(files.provenance()));
     }
 

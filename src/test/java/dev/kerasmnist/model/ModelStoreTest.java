@@ -28,8 +28,12 @@ class ModelStoreTest {
     @TempDir
     Path dir;
 
-    private static final ModelSpec SMALL = new ModelSpec(784, List.of(new DenseSpec(16, "relu"),
-            new DenseSpec(10, "softmax")), RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 5);
+    private static final ModelSpec SMALL = new ModelSpec(
+            784,
+            List.of(new DenseSpec(16, "relu"), new DenseSpec(10, "softmax")),
+            RmsPropSpec.KERAS_DEFAULTS,
+            KerasLoss.CATEGORICAL_CROSSENTROPY,
+            5);
 
     private static MultiLayerNetwork trainedSmallNet() {
         MultiLayerNetwork net = KerasToDl4j.build(SMALL);
@@ -58,12 +62,18 @@ class ModelStoreTest {
 
         MultiLayerNetwork loaded = ModelStore.load(model);
         INDArray probe = Nd4j.rand(DataType.FLOAT, 5, 784);
-        assertArrayEquals(net.output(probe).toFloatMatrix(), loaded.output(probe).toFloatMatrix());
-        assertArrayEquals(net.getUpdater().getStateViewArray().toFloatVector(),
+        assertArrayEquals(
+                net.output(probe).toFloatMatrix(), loaded.output(probe).toFloatMatrix());
+        assertArrayEquals(
+                net.getUpdater().getStateViewArray().toFloatVector(),
                 loaded.getUpdater().getStateViewArray().toFloatVector());
-        assertEquals(provenance(0.5).test(), ModelStore.readProvenance(new ModelFiles(model)).test());
-        assertEquals(SMALL, ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow());
-        assertEquals("epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", Files.readString(dir.resolve("models/m.history.csv")));
+        assertEquals(
+                provenance(0.5).test(),
+                ModelStore.readProvenance(new ModelFiles(model)).test());
+        assertEquals(
+                SMALL, ModelStore.readProvenance(new ModelFiles(model)).model().orElseThrow());
+        assertEquals(
+                "epoch,loss,accuracy,seconds\n1,2.0,0.1,0.5\n", Files.readString(dir.resolve("models/m.history.csv")));
     }
 
     @Test
@@ -81,15 +91,18 @@ class ModelStoreTest {
         ModelStore.save(trainedSmallNet(), provenance(0.5), "", new ModelFiles(model));
         byte[] before = Files.readAllBytes(model);
 
-        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(model, out -> {
-            out.write(new byte[1000]);
-            throw new IOException("No space left on device");
-        }));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(model, out -> {
+                    out.write(new byte[1000]);
+                    throw new IOException("No space left on device");
+                }));
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(model));
         ModelStore.load(model); // still loadable
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no temp file left");
+            assertEquals(
+                    List.of(), files.filter(p -> p.toString().endsWith(".tmp")).toList(), "no temp file left");
         }
     }
 
@@ -97,8 +110,10 @@ class ModelStoreTest {
     void theSidecarRecordsTheSha256OfItsZipAndStillReadsAsProvenance() throws IOException {
         ModelFiles files = new ModelFiles(dir.resolve("s.zip"));
         ModelStore.save(trainedSmallNet(), provenance(0.75), "h\n", files);
-        String recorded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(files.provenance().toFile())
-                .get(ModelStore.MODEL_SHA256).asText();
+        String recorded = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(files.provenance().toFile())
+                .get(ModelStore.MODEL_SHA256)
+                .asText();
         assertEquals(dev.kerasmnist.data.Mnist.sha256(Files.readAllBytes(files.zip())), recorded);
         assertEquals(64, recorded.length());
         assertEquals(provenance(0.75), ModelStore.readProvenance(files));
@@ -107,17 +122,22 @@ class ModelStoreTest {
     @Test
     void savingOverAModelKeepsItAsPreviousWithItsSidecars() throws IOException {
         ModelFiles files = new ModelFiles(dir.resolve("m.zip"));
-        assertEquals(Optional.empty(), ModelStore.saveKeepingPrevious(trainedSmallNet(), provenance(0.75), "first\n",
-                files));
+        assertEquals(
+                Optional.empty(),
+                ModelStore.saveKeepingPrevious(trainedSmallNet(), provenance(0.75), "first\n", files));
         assertFalse(Files.exists(files.previous().zip()), "nothing to keep the first time");
         byte[] first = Files.readAllBytes(files.zip());
         byte[] firstSidecar = Files.readAllBytes(files.provenance());
 
-        Optional<ModelStore.Replaced> replaced = ModelStore.saveKeepingPrevious(KerasToDl4j.build(SMALL),
-                provenance(0.5), "second\n", files);
+        Optional<ModelStore.Replaced> replaced =
+                ModelStore.saveKeepingPrevious(KerasToDl4j.build(SMALL), provenance(0.5), "second\n", files);
 
-        assertEquals(Optional.of(new ModelStore.Replaced(files, new ModelFiles(dir.resolve("m.previous.zip")),
-                Optional.of(new Provenance.Test(0.1, 0.75)))), replaced);
+        assertEquals(
+                Optional.of(new ModelStore.Replaced(
+                        files,
+                        new ModelFiles(dir.resolve("m.previous.zip")),
+                        Optional.of(new Provenance.Test(0.1, 0.75)))),
+                replaced);
         assertArrayEquals(first, Files.readAllBytes(dir.resolve("m.previous.zip")));
         assertArrayEquals(firstSidecar, Files.readAllBytes(dir.resolve("m.previous.json")));
         assertEquals("first\n", Files.readString(dir.resolve("m.previous.history.csv")));
@@ -134,8 +154,10 @@ class ModelStoreTest {
     @Test
     void savingWhereNoFolderCanBeMadeFailsClearly() throws IOException {
         Path notAFolder = Files.writeString(dir.resolve("file"), "x");
-        IOException e = assertThrows(IOException.class,
-                () -> ModelStore.save(trainedSmallNet(), provenance(0.5), "", new ModelFiles(notAFolder.resolve("m.zip"))));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> ModelStore.save(
+                        trainedSmallNet(), provenance(0.5), "", new ModelFiles(notAFolder.resolve("m.zip"))));
         assertTrue(e.getMessage().contains("cannot create folder"), e.getMessage());
     }
 
@@ -143,7 +165,9 @@ class ModelStoreTest {
     void aFormat2SidecarIsStillReadWithItsFitSettings() throws IOException {
         ModelFiles files = new ModelFiles(dir.resolve("old.zip"));
         // As format 2 wrote it: the fit settings listed in "training" itself.
-        Files.writeString(files.provenance(), """
+        Files.writeString(
+                files.provenance(),
+                """
                 {"format": 2, "origin": {"kind": "recipe", "name": "tuned-mlp", "details": {}},
                  "training": {"epochs": 12, "batchSize": 64, "seed": 2, "trainingExamples": 54000, "seconds": 81.5,
                               "validationSplit": 0.1, "validationExamples": 6000, "earlyStopping": 3,
@@ -152,9 +176,20 @@ class ModelStoreTest {
                 """);
         Provenance p = ModelStore.readProvenance(files);
         assertEquals(Provenance.FORMAT, p.format());
-        assertEquals(new Provenance.Training(FitSpec.keras(2).epochs(12).batchSize(64).limit(60_000)
-                .validationSplit(0.1).earlyStopping(EarlyStoppingSpec.patience(3))
-                .augmentation(dev.kerasmnist.data.Augmentation.MNIST_DEFAULT), 12, 54_000, 6_000, 81.5), p.training().orElseThrow());
+        assertEquals(
+                new Provenance.Training(
+                        FitSpec.keras(2)
+                                .epochs(12)
+                                .batchSize(64)
+                                .limit(60_000)
+                                .validationSplit(0.1)
+                                .earlyStopping(EarlyStoppingSpec.patience(3))
+                                .augmentation(dev.kerasmnist.data.Augmentation.MNIST_DEFAULT),
+                        12,
+                        54_000,
+                        6_000,
+                        81.5),
+                p.training().orElseThrow());
         assertEquals(0.988, p.test().orElseThrow().accuracy());
     }
 

@@ -28,8 +28,7 @@ public final class OnnxRuntimeCheck {
 
     private static INDArray images;
 
-    private OnnxRuntimeCheck() {
-    }
+    private OnnxRuntimeCheck() {}
 
     /** What one comparison found. */
     public record Agreement(double maxDifference, int rows, int sameArgmax) {
@@ -68,11 +67,13 @@ public final class OnnxRuntimeCheck {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(onnx, options)) {
-                assertEquals(OnnxExport.INPUT, session.getInputNames().iterator().next());
-                assertEquals(OnnxExport.OUTPUT, session.getOutputNames().iterator().next());
+                assertEquals(
+                        OnnxExport.INPUT, session.getInputNames().iterator().next());
+                assertEquals(
+                        OnnxExport.OUTPUT, session.getOutputNames().iterator().next());
                 float[][] in = x.toFloatMatrix();
                 try (OnnxTensor t = OnnxTensor.createTensor(env, in);
-                     OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, t))) {
+                        OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, t))) {
                     return (float[][]) r.get(0).getValue();
                 }
             }
@@ -107,8 +108,9 @@ public final class OnnxRuntimeCheck {
     public static Agreement check(String what, byte[] onnx, Model net, double tolerance)
             throws IOException, OrtException {
         Agreement a = compare(onnx, net);
-        System.err.printf("ONNX %s: max |ORT - DL4J| = %.3g over %d images, predictions identical: %d/%d%n", what,
-                a.maxDifference(), a.rows(), a.sameArgmax(), a.rows());
+        System.err.printf(
+                "ONNX %s: max |ORT - DL4J| = %.3g over %d images, predictions identical: %d/%d%n",
+                what, a.maxDifference(), a.rows(), a.sameArgmax(), a.rows());
         assertTrue(a.maxDifference() <= tolerance, what + ": ORT differs from DL4J by " + a.maxDifference());
         assertTrue(a.predictionsIdentical(), what + ": " + (a.rows() - a.sameArgmax()) + " predictions differ");
         return a;

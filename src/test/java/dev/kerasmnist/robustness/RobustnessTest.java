@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RobustnessTest {
     static final MnistSplit DIGITS = Fixtures.synthetic(300, 8);
+
     @TempDir
     static Path dir;
+
     static MultiLayerNetwork net;
     static DigitClassifier classifier;
 
@@ -53,12 +55,15 @@ class RobustnessTest {
         for (Distortion d : Distortion.values()) {
             BufferedImage one = d.apply(DIGITS, 3, new SplittableRandom(5));
             BufferedImage two = d.apply(DIGITS, 3, new SplittableRandom(5));
-            assertArrayEquals(one.getRaster().getPixels(0, 0, one.getWidth(), one.getHeight(), (int[]) null),
-                    two.getRaster().getPixels(0, 0, two.getWidth(), two.getHeight(), (int[]) null), d.label());
+            assertArrayEquals(
+                    one.getRaster().getPixels(0, 0, one.getWidth(), one.getHeight(), (int[]) null),
+                    two.getRaster().getPixels(0, 0, two.getWidth(), two.getHeight(), (int[]) null),
+                    d.label());
         }
         BufferedImage paper = Distortion.PAPER.apply(DIGITS, 3, new SplittableRandom(5));
         assertTrue(MnistPreprocessor.isDarkOnLight(MnistPreprocessor.grayscale(paper)), "dark ink on paper");
-        assertEquals(280, Distortion.SMALL.apply(DIGITS, 3, new SplittableRandom(5)).getWidth());
+        assertEquals(
+                280, Distortion.SMALL.apply(DIGITS, 3, new SplittableRandom(5)).getWidth());
     }
 
     @Test
@@ -88,7 +93,8 @@ class RobustnessTest {
     void contrastLeavesACleanBlackBackgroundAlone() {
         BufferedImage framed = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY); // black all round
         framed.getGraphics().drawImage(Distortion.gray(DIGITS, 4), 14, 14, null);
-        assertArrayEquals(MnistPreprocessor.toMnist(framed, MnistPreprocessor.NO_STEPS),
+        assertArrayEquals(
+                MnistPreprocessor.toMnist(framed, MnistPreprocessor.NO_STEPS),
                 MnistPreprocessor.toMnist(framed, EnumSet.of(MnistPreprocessor.Step.CONTRAST)));
     }
 }

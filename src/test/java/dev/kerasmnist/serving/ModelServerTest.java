@@ -42,15 +42,22 @@ class ModelServerTest {
     static final MnistSplit DIGITS = Fixtures.synthetic(400, 3);
     /** Small limits so that the tests can cross them cheaply; a long wait so that concurrent requests batch. */
     /** Tests stop at once: no grace period for a load balancer that is not there. */
-    static final ServeConfig.Timing QUICK_STOP = new ServeConfig.Timing(Duration.ofSeconds(20), Duration.ZERO,
-            Duration.ofSeconds(10));
-    static final ServeConfig CONFIG = ServeConfig.DEFAULTS.port(0).timing(QUICK_STOP).maxWait(Duration.ofMillis(20))
-            .maxBodyBytes(64 * 1024).maxPixels(1_000_000).maxInstances(8);
+    static final ServeConfig.Timing QUICK_STOP =
+            new ServeConfig.Timing(Duration.ofSeconds(20), Duration.ZERO, Duration.ofSeconds(10));
+
+    static final ServeConfig CONFIG = ServeConfig.DEFAULTS
+            .port(0)
+            .timing(QUICK_STOP)
+            .maxWait(Duration.ofMillis(20))
+            .maxBodyBytes(64 * 1024)
+            .maxPixels(1_000_000)
+            .maxInstances(8);
     /** Batched rows go through one GEMM, single images through DL4J's own per-image output: rounding may differ. */
     static final float TOLERANCE = 1e-6f;
 
     @TempDir
     static Path dir;
+
     static Path model;
     static float[][] expected;
     static ModelServer server;
@@ -64,7 +71,8 @@ class ModelServerTest {
         MultiLayerNetwork stock = MultiLayerNetwork.load(model.toFile(), false);
         expected = new float[DIGITS.size()][];
         for (int n = 0; n < DIGITS.size(); n++) {
-            expected[n] = stock.output(Nd4j.create(Fixtures.pixels(DIGITS, n), 1, 784), false).toFloatVector();
+            expected[n] = stock.output(Nd4j.create(Fixtures.pixels(DIGITS, n), 1, 784), false)
+                    .toFloatVector();
         }
         server = ModelServer.start(model, CONFIG);
         http = new Http(server.uri());
@@ -105,8 +113,9 @@ class ModelServerTest {
             best = expected[n][d] > expected[n][best] ? d : best;
         }
         assertEquals(best, prediction.get("digit").intValue(), "image " + n);
-        assertTrue(worst <= TOLERANCE, "image " + n + ": " + Arrays.toString(probabilities) + " vs "
-                + Arrays.toString(expected[n]));
+        assertTrue(
+                worst <= TOLERANCE,
+                "image " + n + ": " + Arrays.toString(probabilities) + " vs " + Arrays.toString(expected[n]));
         assertEquals(best, prediction.get("top3").get(0).get("digit").intValue());
         return worst;
     }
@@ -136,8 +145,10 @@ class ModelServerTest {
                             assertEquals(784, a.json().get("preprocessed").size());
                         }
                         default -> {
-                            Http.Answer a = http.postInstances(List.of(Fixtures.pixels(DIGITS, n),
-                                    Fixtures.pixels(DIGITS, n + 1), Fixtures.pixels(DIGITS, n + 2)));
+                            Http.Answer a = http.postInstances(List.of(
+                                    Fixtures.pixels(DIGITS, n),
+                                    Fixtures.pixels(DIGITS, n + 1),
+                                    Fixtures.pixels(DIGITS, n + 2)));
                             assertEquals(200, a.status(), a.body());
                             JsonNode predictions = a.json().get("predictions");
                             assertEquals(3, predictions.size());
@@ -159,8 +170,11 @@ class ModelServerTest {
         // The requests were really coalesced: some forward pass held more than one request's images.
         String metrics = http.get("metrics").body();
         assertTrue(metric(metrics, "predict_batch_size_max") > 3, metrics);
-        assertTrue(metric(metrics, "http_server_requests_seconds_count\\{method=\"POST\",route=\"/v1/predict\","
-                + "status=\"200\"}") >= clients * perClient);
+        assertTrue(metric(
+                        metrics,
+                        "http_server_requests_seconds_count\\{method=\"POST\",route=\"/v1/predict\","
+                                + "status=\"200\"}")
+                >= clients * perClient);
     }
 
     static double metric(String metrics, String name) {
@@ -173,12 +187,15 @@ class ModelServerTest {
     void answersNameTheModelAndTheTop3() {
         JsonNode a = http.postPixels(Fixtures.pixels(DIGITS, 7)).json();
         assertEquals("tiny.zip", a.get("model").get("file").asText());
-        assertEquals(server.modelId().get("sha256"), a.get("model").get("sha256").asText());
+        assertEquals(
+                server.modelId().get("sha256"), a.get("model").get("sha256").asText());
         assertEquals(64, a.get("model").get("sha256").asText().length());
         assertEquals(3, a.get("top3").size());
         assertTrue(a.get("top3").get(0).get("probability").floatValue()
                 >= a.get("top3").get(1).get("probability").floatValue());
-        assertEquals(a.get("probability").floatValue(), a.get("top3").get(0).get("probability").floatValue());
+        assertEquals(
+                a.get("probability").floatValue(),
+                a.get("top3").get(0).get("probability").floatValue());
         assertFalse(a.has("preprocessed"), "JSON pixels are used as sent");
     }
 
@@ -187,7 +204,8 @@ class ModelServerTest {
         String boundary = "----keras-mnist-test";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"d.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Content-Type: image/png\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(png(11));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         Http.Answer a = http.post("multipart/form-data; boundary=" + boundary, body.toByteArray());
@@ -219,8 +237,10 @@ class ModelServerTest {
         http.get("no/such/page");
         String metrics = http.get("metrics").body();
         assertTrue(metrics.contains("# TYPE http_server_requests_seconds histogram"), metrics);
-        assertTrue(metrics.contains("http_server_requests_seconds_bucket{method=\"GET\",route=\"other\","
-                + "status=\"404\",le=\"0.001\"}"), metrics);
+        assertTrue(
+                metrics.contains("http_server_requests_seconds_bucket{method=\"GET\",route=\"other\","
+                        + "status=\"404\",le=\"0.001\"}"),
+                metrics);
         assertTrue(metrics.contains("# TYPE predict_batch_size histogram"));
         assertTrue(metrics.contains("predict_batch_size_bucket{le=\"64.0\"}"));
         assertTrue(metrics.contains("# TYPE predict_queue_depth gauge"));
@@ -228,12 +248,20 @@ class ModelServerTest {
 
     /** A PNG whose header declares {@code w}x{@code h} pixels and which has no image data at all. */
     static byte[] pngHeaderOnly(int w, int h) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
-                .put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(w)
+                .putInt(h)
+                .put((byte) 8)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
-        byte[] chunk = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).put(ihdr.array())
+        byte[] chunk = ByteBuffer.allocate(17)
+                .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .put(ihdr.array())
                 .array();
         out.writeBytes(chunk);
         CRC32 crc = new CRC32();
@@ -262,43 +290,131 @@ class ModelServerTest {
         }
         nine.append("]}");
         return Stream.of(
-                Arguments.of("empty JSON body", "POST", "v1/predict", "application/json", new byte[0], 400,
+                Arguments.of(
+                        "empty JSON body",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        new byte[0],
+                        400,
                         "the body is empty"),
-                Arguments.of("empty image body", "POST", "v1/predict", "image/png", new byte[0], 400,
-                        "the body is empty"),
-                Arguments.of("not an image", "POST", "v1/predict", "image/png", utf8("hello, not a png"), 400,
+                Arguments.of(
+                        "empty image body", "POST", "v1/predict", "image/png", new byte[0], 400, "the body is empty"),
+                Arguments.of(
+                        "not an image",
+                        "POST",
+                        "v1/predict",
+                        "image/png",
+                        utf8("hello, not a png"),
+                        400,
                         "not an image this program can read (PNG, JPEG, BMP or GIF)"),
-                Arguments.of("too many bytes", "POST", "v1/predict", "image/png", big, 413,
-                        "the limit is 65536 bytes"),
-                Arguments.of("too many pixels, refused from the header", "POST", "v1/predict", "image/png",
-                        pngHeaderOnly(100_000, 100_000), 413, "is 100000x100000 pixels; the limit is 1000000"),
-                Arguments.of("wrong length", "POST", "v1/predict", "application/json",
-                        utf8(pixelsJson(zeros(783, "0"))), 400, "must be an array of 784 numbers"),
-                Arguments.of("NaN", "POST", "v1/predict", "application/json", utf8(pixelsJson(zeros(784, "NaN"))),
-                        400, "pixels[783] is NaN; expected a number in 0..1"),
-                Arguments.of("above 1", "POST", "v1/predict", "application/json", utf8(pixelsJson(zeros(784, "255"))),
-                        400, "pixels[783] is 255; expected a number in 0..1"),
-                Arguments.of("negative", "POST", "v1/predict", "application/json",
-                        utf8(pixelsJson(zeros(784, "-0.5"))), 400, "pixels[783] is -0.5"),
-                Arguments.of("a string", "POST", "v1/predict", "application/json",
-                        utf8(pixelsJson(zeros(784, "\"x\""))), 400, "expected a number in 0..1"),
-                Arguments.of("not JSON", "POST", "v1/predict", "application/json", utf8("{pixels"), 400,
-                        "not valid JSON"),
-                Arguments.of("neither key", "POST", "v1/predict", "application/json", utf8("{\"image\": []}"), 400,
+                Arguments.of("too many bytes", "POST", "v1/predict", "image/png", big, 413, "the limit is 65536 bytes"),
+                Arguments.of(
+                        "too many pixels, refused from the header",
+                        "POST",
+                        "v1/predict",
+                        "image/png",
+                        pngHeaderOnly(100_000, 100_000),
+                        413,
+                        "is 100000x100000 pixels; the limit is 1000000"),
+                Arguments.of(
+                        "wrong length",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(pixelsJson(zeros(783, "0"))),
+                        400,
+                        "must be an array of 784 numbers"),
+                Arguments.of(
+                        "NaN",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(pixelsJson(zeros(784, "NaN"))),
+                        400,
+                        "pixels[783] is NaN; expected a number in 0..1"),
+                Arguments.of(
+                        "above 1",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(pixelsJson(zeros(784, "255"))),
+                        400,
+                        "pixels[783] is 255; expected a number in 0..1"),
+                Arguments.of(
+                        "negative",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(pixelsJson(zeros(784, "-0.5"))),
+                        400,
+                        "pixels[783] is -0.5"),
+                Arguments.of(
+                        "a string",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(pixelsJson(zeros(784, "\"x\""))),
+                        400,
+                        "expected a number in 0..1"),
+                Arguments.of(
+                        "not JSON", "POST", "v1/predict", "application/json", utf8("{pixels"), 400, "not valid JSON"),
+                Arguments.of(
+                        "neither key",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8("{\"image\": []}"),
+                        400,
                         "exactly one key, \"pixels\" or \"instances\""),
-                Arguments.of("batch over the limit", "POST", "v1/predict", "application/json", utf8(nine.toString()),
-                        413, "\"instances\" has 9 images; the limit is 8"),
-                Arguments.of("wrong content type", "POST", "v1/predict", "text/plain", utf8("7"), 415,
+                Arguments.of(
+                        "batch over the limit",
+                        "POST",
+                        "v1/predict",
+                        "application/json",
+                        utf8(nine.toString()),
+                        413,
+                        "\"instances\" has 9 images; the limit is 8"),
+                Arguments.of(
+                        "wrong content type",
+                        "POST",
+                        "v1/predict",
+                        "text/plain",
+                        utf8("7"),
+                        415,
                         "content type 'text/plain' is not accepted"),
-                Arguments.of("no content type", "POST", "v1/predict", null, utf8("7"), 415,
+                Arguments.of(
+                        "no content type",
+                        "POST",
+                        "v1/predict",
+                        null,
+                        utf8("7"),
+                        415,
                         "content type '(none)' is not accepted"),
-                Arguments.of("multipart without a file", "POST", "v1/predict", "multipart/form-data; boundary=b",
-                        utf8("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n"), 400,
+                Arguments.of(
+                        "multipart without a file",
+                        "POST",
+                        "v1/predict",
+                        "multipart/form-data; boundary=b",
+                        utf8("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n"),
+                        400,
                         "the multipart form has no file"),
                 Arguments.of("unknown route", "GET", "v2/predict", null, null, 404, "no route GET /v2/predict"),
-                Arguments.of("wrong method", "GET", "v1/predict", null, null, 405,
+                Arguments.of(
+                        "wrong method",
+                        "GET",
+                        "v1/predict",
+                        null,
+                        null,
+                        405,
                         "method GET is not allowed on /v1/predict"),
-                Arguments.of("wrong method on the model", "DELETE", "v1/model", null, null, 405,
+                Arguments.of(
+                        "wrong method on the model",
+                        "DELETE",
+                        "v1/model",
+                        null,
+                        null,
+                        405,
                         "method DELETE is not allowed on /v1/model"));
     }
 
@@ -308,8 +424,8 @@ class ModelServerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
-    void badRequestsGetAClear4xxAndTheServerKeepsServing(String name, String method, String path, String type,
-            byte[] body, int status, String message) {
+    void badRequestsGetAClear4xxAndTheServerKeepsServing(
+            String name, String method, String path, String type, byte[] body, int status, String message) {
         Http.Answer a = http.send(method, path, type, body);
         assertEquals(status, a.status(), a.body());
         assertTrue(a.contentType().startsWith("application/json"), a.contentType());
@@ -334,11 +450,11 @@ class ModelServerTest {
 
     @Test
     void aTakenPortIsOneClearError() {
-        IOException e = assertThrows(IOException.class, () -> ModelServer.start(model,
-                CONFIG.port(server.port())));
+        IOException e = assertThrows(IOException.class, () -> ModelServer.start(model, CONFIG.port(server.port())));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + server.port()), e.getMessage());
-        assertEquals(java.util.List.of(new dev.kerasmnist.failures.Remedy.OtherPort(
-                dev.kerasmnist.failures.Remedy.OtherPort.Listener.SERVER)),
+        assertEquals(
+                java.util.List.of(new dev.kerasmnist.failures.Remedy.OtherPort(
+                        dev.kerasmnist.failures.Remedy.OtherPort.Listener.SERVER)),
                 ((dev.kerasmnist.failures.Failure) e).remedies());
     }
 }

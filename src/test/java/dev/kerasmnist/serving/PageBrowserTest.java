@@ -49,6 +49,7 @@ class PageBrowserTest {
 
     @TempDir
     static Path dir;
+
     static ModelServer server;
     static Http http;
     static Path model;
@@ -56,8 +57,10 @@ class PageBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no browser installed: "
-                + "skipping the page test (apt-get install chromium chromium-driver; .ci/run installs them)");
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "no browser installed: "
+                        + "skipping the page test (apt-get install chromium chromium-driver; .ci/run installs them)");
         String real = System.getProperty("serve.model");
         model = real != null ? Path.of(real) : dir.resolve("tiny.zip");
         if (real == null) {
@@ -68,11 +71,21 @@ class PageBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // The closed network: without the networking flags Chromium stalls on connections it cannot make.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + dir.resolve("chromium-profile"), "--window-size=1120,620");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + dir.resolve("chromium-profile"),
+                "--window-size=1120,620");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
     }
 
@@ -89,8 +102,8 @@ class PageBrowserTest {
     /** The page's last answer once no request is pending, as the page holds it. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> settledResult() {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((JavascriptExecutor) d).executeScript(
-                "return window.lastResult != null && document.body.dataset.busy === 'false'"));
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((JavascriptExecutor) d)
+                .executeScript("return window.lastResult != null && document.body.dataset.busy === 'false'"));
         return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript("return window.lastResult");
     }
 
@@ -115,14 +128,16 @@ class PageBrowserTest {
             assertEquals(api.get("probabilities").get(d).floatValue(), shown, 1e-6f, "bar " + d);
             assertEquals(((Number) probabilities.get(d)).floatValue(), shown, 1e-6f);
             String height = bar.findElement(By.className("fill")).getAttribute("style");
-            java.util.regex.Matcher percent = java.util.regex.Pattern.compile("height: ([0-9.]+)%").matcher(height);
+            java.util.regex.Matcher percent =
+                    java.util.regex.Pattern.compile("height: ([0-9.]+)%").matcher(height);
             assertTrue(percent.find(), height);
             assertEquals(shown * 100, Double.parseDouble(percent.group(1)), 0.006, "bar " + d + " height");
             assertEquals(d == digit, bar.getAttribute("class").contains("best"), "bar " + d + " highlighted");
         }
-        Number ink = (Number) ((JavascriptExecutor) browser).executeScript(
-                "const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;"
-                        + "let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s;");
+        Number ink = (Number) ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const d = document.getElementById('seen').getContext('2d').getImageData(0, 0, 28, 28).data;"
+                                + "let s = 0; for (let i = 0; i < d.length; i += 4) s += d[i]; return s;");
         assertTrue(ink.longValue() > 0, "the 28x28 the model saw is drawn");
     }
 
@@ -131,10 +146,18 @@ class PageBrowserTest {
         browser.get(server.uri().toString());
         WebElement pad = browser.findElement(By.id("pad"));
         // A 7: the top bar, then the diagonal down to the left (offsets from the pad's centre).
-        new Actions(browser).moveToElement(pad, -55, -85).clickAndHold()
-                .moveByOffset(40, 0).moveByOffset(40, 0).moveByOffset(30, 0)
-                .moveByOffset(-15, 40).moveByOffset(-15, 40).moveByOffset(-15, 40).moveByOffset(-15, 45)
-                .release().perform();
+        new Actions(browser)
+                .moveToElement(pad, -55, -85)
+                .clickAndHold()
+                .moveByOffset(40, 0)
+                .moveByOffset(40, 0)
+                .moveByOffset(30, 0)
+                .moveByOffset(-15, 40)
+                .moveByOffset(-15, 40)
+                .moveByOffset(-15, 40)
+                .moveByOffset(-15, 45)
+                .release()
+                .perform();
         Map<String, Object> result = settledResult();
         checkPageAgreesWithApi(result);
         String model = browser.findElement(By.id("model")).getText();
@@ -161,29 +184,36 @@ class PageBrowserTest {
         checkPageAgreesWithApi(result);
         Prediction cli = DigitClassifier.load(model).predict(png);
         assertEquals(cli.digit(), ((Number) result.get("digit")).intValue(), "as `predict` says for the file");
-        assertEquals(cli.probabilities()[cli.digit()],
-                ((Number) ((List<?>) result.get("probabilities")).get(cli.digit())).floatValue(), 1e-6f);
+        assertEquals(
+                cli.probabilities()[cli.digit()],
+                ((Number) ((List<?>) result.get("probabilities")).get(cli.digit())).floatValue(),
+                1e-6f);
     }
 
     /** With --token-file the page asks for the token on its first API call, once, and then works. */
     @Test
     void aServerWithATokenAsksForItOnce() throws IOException {
         String token = "page-test-token-0123456789";
-        try (ModelServer guarded = ModelServer.start(model, ServeConfig.DEFAULTS.port(0).timing(ModelServerTest.QUICK_STOP)
-                .access(ServeConfig.Access.OPEN.token(token)))) {
+        try (ModelServer guarded = ModelServer.start(
+                model,
+                ServeConfig.DEFAULTS
+                        .port(0)
+                        .timing(ModelServerTest.QUICK_STOP)
+                        .access(ServeConfig.Access.OPEN.token(token)))) {
             browser.get(guarded.uri().toString());
-            Alert ask = new WebDriverWait(browser, Duration.ofSeconds(20))
-                    .until(ExpectedConditions.alertIsPresent());
+            Alert ask = new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.alertIsPresent());
             assertTrue(ask.getText().contains("access token"), ask.getText());
             ask.sendKeys(token);
             ask.accept();
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("model")).getText()
-                    .contains("test accuracy"));
+            new WebDriverWait(browser, Duration.ofSeconds(20))
+                    .until(d -> d.findElement(By.id("model")).getText().contains("test accuracy"));
             Path png = dir.resolve("guarded.png");
             Files.write(png, ModelServerTest.png(DIGITS, 4));
             browser.findElement(By.id("file")).sendKeys(png.toAbsolutePath().toString());
             Map<String, Object> result = settledResult();
-            assertEquals(DigitClassifier.load(model).predict(png).digit(), ((Number) result.get("digit")).intValue(),
+            assertEquals(
+                    DigitClassifier.load(model).predict(png).digit(),
+                    ((Number) result.get("digit")).intValue(),
                     "predicted with the token, asked for once");
             assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert(), "asked only once");
         } finally {
@@ -192,7 +222,7 @@ class PageBrowserTest {
     }
 
     private static void settledOrEmpty() {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> ((JavascriptExecutor) d).executeScript(
-                "return document.body.dataset.busy === 'false'"));
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> ((JavascriptExecutor) d).executeScript("return document.body.dataset.busy === 'false'"));
     }
 }

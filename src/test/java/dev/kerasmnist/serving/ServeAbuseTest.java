@@ -59,14 +59,14 @@ class ServeAbuseTest {
     static final String HEAP = System.getProperty("serve.abuse.heap", "512m");
     /** The bound: the heap plus 200 MB. */
     static final long RSS_LIMIT_KIB = (parseMiB(HEAP) + 200) * 1024;
+
     static final long P99_LIMIT_MICROS = 1_000_000;
 
     @TempDir
     Path dir;
 
     /** One row of the table. */
-    record Row(String name, Map<Integer, Integer> statuses, long rssKib, double p50Ms, double p99Ms, int good) {
-    }
+    record Row(String name, Map<Integer, Integer> statuses, long rssKib, double p50Ms, double p99Ms, int good) {}
 
     @Test
     void survivesHostileLoadInBoundedMemory() throws Exception {
@@ -86,9 +86,25 @@ class ServeAbuseTest {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + HEAP, "-cp", cp, Main.class.getName(), "serve",
-                "--model", model.toString(), "--port", "0", "--token-file", tokenFile.toString(), "--body-timeout",
-                "3", "--stop-grace", "0.5").redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx" + HEAP,
+                        "-cp",
+                        cp,
+                        Main.class.getName(),
+                        "serve",
+                        "--model",
+                        model.toString(),
+                        "--port",
+                        "0",
+                        "--token-file",
+                        tokenFile.toString(),
+                        "--body-timeout",
+                        "3",
+                        "--stop-grace",
+                        "0.5")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         Process server = pb.start();
         ExecutorService pool = Executors.newFixedThreadPool(72);
@@ -101,14 +117,16 @@ class ServeAbuseTest {
             String auth = "Authorization: Bearer " + TOKEN + "\r\n";
             Case run = (name, abuse) -> rows.add(runCase(name, abuse, http, truth, server.pid(), pool, problems));
 
-            run.accept((FULL ? "1000" : "300") + " slow bodies + " + (FULL ? "1000" : "300") + " slowloris",
-                    statuses -> {
+            run.accept(
+                    (FULL ? "1000" : "300") + " slow bodies + " + (FULL ? "1000" : "300") + " slowloris", statuses -> {
                         int n = FULL ? 1000 : 300;
                         List<Socket> held = new ArrayList<>();
                         try {
                             for (int i = 0; i < n; i++) {
-                                held.add(ServeHostileTest.open(port, "POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                        + auth + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"));
+                                held.add(ServeHostileTest.open(
+                                        port,
+                                        "POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth
+                                                + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"));
                                 held.add(ServeHostileTest.open(port, "POST /v1/predict HTTP/1.1\r\nHost: 1"));
                             }
                             Thread.sleep(3500); // past the 3 s body deadline
@@ -123,24 +141,39 @@ class ServeAbuseTest {
                         }
                     });
             byte[] tenMillion = tenMillionPixelsJson();
-            run.accept((FULL ? 4 : 2) + " chunked JSON bodies of 10^7 pixels (" + tenMillion.length / 1_000_000 + " MB)",
-                    statuses -> parallel(pool, FULL ? 4 : 2, () -> statuses.add(status(ServeHostileTest.chunked(port,
-                            "/v1/predict", "application/json", tenMillion, 65536, auth)))));
+            run.accept(
+                    (FULL ? 4 : 2) + " chunked JSON bodies of 10^7 pixels (" + tenMillion.length / 1_000_000 + " MB)",
+                    statuses -> parallel(
+                            pool,
+                            FULL ? 4 : 2,
+                            () -> statuses.add(status(ServeHostileTest.chunked(
+                                    port, "/v1/predict", "application/json", tenMillion, 65536, auth)))));
             byte[] wide = widePng();
-            run.accept("32 wide 16-bit PNGs (16777216x1, " + wide.length / 1000 + " kB) at once",
+            run.accept(
+                    "32 wide 16-bit PNGs (16777216x1, " + wide.length / 1000 + " kB) at once",
                     statuses -> parallel(pool, 32, () -> record(http.post("image/png", wide), statuses, problems)));
             byte[] huge = hugePng();
-            run.accept("64 clients x 3 PNGs declaring 4096x4096", statuses -> parallel(pool, 64, () -> {
-                for (int round = 0; round < 3; round++) {
-                    record(http.post("image/png", huge), statuses, problems);
-                }
-            }));
+            run.accept(
+                    "64 clients x 3 PNGs declaring 4096x4096",
+                    statuses -> parallel(pool, 64, () -> {
+                        for (int round = 0; round < 3; round++) {
+                            record(http.post("image/png", huge), statuses, problems);
+                        }
+                    }));
             run.accept("400 fuzzed requests", statuses -> fuzz(http, new Random(21), 400, statuses, problems));
             run.accept("path spellings of /metrics without the token", statuses -> {
-                for (String path : List.of("/metrics", "/metrics/", "/metrics?", "/Metrics", "//metrics",
-                        "/v1/../metrics", "/healthz/../metrics", "/metrics;x", "/%6detrics")) {
-                    String answer = ServeHostileTest.raw(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + "Connection: close\r\n\r\n");
+                for (String path : List.of(
+                        "/metrics",
+                        "/metrics/",
+                        "/metrics?",
+                        "/Metrics",
+                        "//metrics",
+                        "/v1/../metrics",
+                        "/healthz/../metrics",
+                        "/metrics;x",
+                        "/%6detrics")) {
+                    String answer = ServeHostileTest.raw(
+                            port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n\r\n");
                     statuses.add(status(answer));
                     if (answer.contains("jvm_memory")) {
                         problems.add(path + " scraped without the token");
@@ -155,15 +188,19 @@ class ServeAbuseTest {
                     Thread.sleep(FULL ? 700 : 300);
                 }
             });
-            run.accept((FULL ? 200 : 50) + " bad chunk framings + " + (FULL ? 200 : 50) + " aborted bodies",
-                    statuses -> {
+            run.accept(
+                    (FULL ? 200 : 50) + " bad chunk framings + " + (FULL ? 200 : 50) + " aborted bodies", statuses -> {
                         for (int i = 0; i < (FULL ? 200 : 50); i++) {
-                            statuses.add(status(ServeHostileTest.raw(port, "POST /v1/predict HTTP/1.1\r\nHost: 1\r\n"
-                                    + auth + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                                    + "Connection: close\r\n\r\n" + (i % 2 == 0 ? "zz" : "123456789012345678")
-                                    + "\r\n{}\r\n0\r\n\r\n")));
-                            try (Socket s = ServeHostileTest.open(port, "POST /v1/predict HTTP/1.1\r\nHost: 1\r\n"
-                                    + auth + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")) {
+                            statuses.add(status(ServeHostileTest.raw(
+                                    port,
+                                    "POST /v1/predict HTTP/1.1\r\nHost: 1\r\n"
+                                            + auth + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                                            + "Connection: close\r\n\r\n" + (i % 2 == 0 ? "zz" : "123456789012345678")
+                                            + "\r\n{}\r\n0\r\n\r\n")));
+                            try (Socket s = ServeHostileTest.open(
+                                    port,
+                                    "POST /v1/predict HTTP/1.1\r\nHost: 1\r\n" + auth
+                                            + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")) {
                                 Thread.sleep(5);
                             }
                         }
@@ -172,22 +209,31 @@ class ServeAbuseTest {
             String metrics = http.get("metrics").body();
             long peakKib = peakRssKib(server.pid());
             // The stop: /readyz 503 during the grace, then exit 0.
-            new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-TERM", Long.toString(server.pid()))
+                    .start()
+                    .waitFor();
             int ready = 200;
             for (int i = 0; i < 20 && ready == 200; i++) {
                 ready = http.get("readyz").status();
             }
             boolean exited = server.waitFor(30, TimeUnit.SECONDS);
-            rows.add(new Row("SIGTERM: /readyz then exit " + (exited ? server.exitValue() : -1),
-                    new TreeMap<>(Map.of(ready, 1)), peakKib, 0, 0, 0));
+            rows.add(new Row(
+                    "SIGTERM: /readyz then exit " + (exited ? server.exitValue() : -1),
+                    new TreeMap<>(Map.of(ready, 1)),
+                    peakKib,
+                    0,
+                    0,
+                    0));
 
             System.out.println(table(rows, peakKib));
             System.out.println("rejections: " + rejections(metrics));
-            Files.writeString(Path.of(System.getProperty("serve.abuse.table", "target/serve-abuse.md")),
+            Files.writeString(
+                    Path.of(System.getProperty("serve.abuse.table", "target/serve-abuse.md")),
                     table(rows, peakKib) + "\nrejections: " + rejections(metrics) + "\n");
 
-            assertTrue(problems.isEmpty(), problems.size() + " problems, first: " + problems.subList(0,
-                    Math.min(5, problems.size())));
+            assertTrue(
+                    problems.isEmpty(),
+                    problems.size() + " problems, first: " + problems.subList(0, Math.min(5, problems.size())));
             for (Row row : rows) {
                 assertTrue(row.statuses().keySet().stream().noneMatch(s -> s >= 500 && s != 503), row.toString());
                 assertTrue(row.p99Ms() * 1000 < P99_LIMIT_MICROS, "good requests' p99 during " + row);
@@ -196,7 +242,11 @@ class ServeAbuseTest {
             assertEquals(503, ready, "/readyz during the stop's grace");
             assertTrue(exited && server.exitValue() == 0, "a clean stop exits 0");
             assertTrue(metrics.contains("http_rejections_total{reason=\"client_aborted\"}"), rejections(metrics));
-            assertFalse(Pattern.compile("status=\"5(0[0-24-9]|[1-9]\\d)\"").matcher(metrics).find(), "no 5xx but 503");
+            assertFalse(
+                    Pattern.compile("status=\"5(0[0-24-9]|[1-9]\\d)\"")
+                            .matcher(metrics)
+                            .find(),
+                    "no 5xx but 503");
             assertTrue(!Files.readString(dir.resolve("serve.log")).contains("OutOfMemoryError"), "no OOM");
         } finally {
             pool.shutdownNow();
@@ -219,8 +269,15 @@ class ServeAbuseTest {
     }
 
     /** Runs {@code abuse} while good requests go on, checked against the model each answer names. */
-    private static Row runCase(String name, Abuse abuse, Http http, Map<String, float[]> truth, long pid,
-                               ExecutorService pool, List<String> problems) throws Exception {
+    private static Row runCase(
+            String name,
+            Abuse abuse,
+            Http http,
+            Map<String, float[]> truth,
+            long pid,
+            ExecutorService pool,
+            List<String> problems)
+            throws Exception {
         List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean abusing = new AtomicBoolean(true);
@@ -237,7 +294,8 @@ class ServeAbuseTest {
                     continue;
                 }
                 float[] expected = truth.get(r.json().get("model").get("sha256").asText());
-                if (expected == null || Math.abs(expected[i] - r.json().get("probability").floatValue()) > 1e-5f) {
+                if (expected == null
+                        || Math.abs(expected[i] - r.json().get("probability").floatValue()) > 1e-5f) {
                     problems.add(name + ": good request " + n + " named another model than computed it: "
                             + r.body().substring(0, 80));
                 }
@@ -253,18 +311,33 @@ class ServeAbuseTest {
         Collections.sort(sorted);
         Map<Integer, Integer> byStatus = new TreeMap<>();
         statuses.forEach(s -> byStatus.merge(s, 1, Integer::sum));
-        return new Row(name, byStatus, rss.get(), sorted.get(sorted.size() / 2) / 1000.0,
-                sorted.get(sorted.size() * 99 / 100) / 1000.0, sorted.size());
+        return new Row(
+                name,
+                byStatus,
+                rss.get(),
+                sorted.get(sorted.size() / 2) / 1000.0,
+                sorted.get(sorted.size() * 99 / 100) / 1000.0,
+                sorted.size());
     }
 
     private static String table(List<Row> rows, long peakKib) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "serve abuse, -Xmx%s, peak RSS %d MiB%n%n"
-                + "| case | answers by status | RSS during (MiB) | good requests | p50 ms | p99 ms |%n"
-                + "|---|---|---|---|---|---|%n", HEAP, peakKib / 1024));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "serve abuse, -Xmx%s, peak RSS %d MiB%n%n"
+                        + "| case | answers by status | RSS during (MiB) | good requests | p50 ms | p99 ms |%n"
+                        + "|---|---|---|---|---|---|%n",
+                HEAP,
+                peakKib / 1024));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f |%n", r.name(),
-                    r.statuses().toString().replaceAll("[{}]", "").replace('=', ':'), r.rssKib() / 1024, r.good(),
-                    r.p50Ms(), r.p99Ms()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %d | %.1f | %.1f |%n",
+                    r.name(),
+                    r.statuses().toString().replaceAll("[{}]", "").replace('=', ':'),
+                    r.rssKib() / 1024,
+                    r.good(),
+                    r.p50Ms(),
+                    r.p99Ms()));
         }
         return sb.toString();
     }
@@ -298,8 +371,8 @@ class ServeAbuseTest {
     /** The 130 kB PNG: 16777216x1 16-bit RGBA, its one row (128 MiB of zeros) deflated. */
     private static byte[] widePng() throws IOException {
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
-                new java.util.zip.Deflater(9))) {
+        try (java.util.zip.DeflaterOutputStream z =
+                new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
             byte[] zeros = new byte[1 << 20];
             z.write(0); // the row's filter byte
             for (int i = 0; i < 128; i++) {
@@ -318,7 +391,8 @@ class ServeAbuseTest {
     /** Each status must be a success, a refusal, or a shed request told when to come back. */
     private static void record(Http.Answer r, List<Integer> statuses, List<String> problems) {
         statuses.add(r.status());
-        if (r.status() >= 500 && !(r.status() == 503 && r.headers().firstValue("Retry-After").isPresent())) {
+        if (r.status() >= 500
+                && !(r.status() == 503 && r.headers().firstValue("Retry-After").isPresent())) {
             problems.add(r.status() + " " + r.body());
         }
         if (r.status() >= 400 && !r.body().startsWith("{\"error\":")) {
@@ -329,11 +403,31 @@ class ServeAbuseTest {
     /** Random methods, paths, content types and bodies, truncated multipart among them. */
     private static void fuzz(Http http, Random random, int count, List<Integer> statuses, List<String> problems) {
         String[] methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
-        String[] paths = {"v1/predict", "v1/model", "v1/models", "v1/models/abused/predict", "v1/models/x/reload",
-                "v1/models/abused", "metrics", "healthz", "v1/predict/../../etc/passwd", "%00", "v1/%ff%fe"};
-        String[] types = {"application/json", "image/png", "image/jpeg", "multipart/form-data",
-                "multipart/form-data; boundary=zz", "text/plain", "application/json; charset=utf-16", null,
-                "application/x-www-form-urlencoded", "image/gif"};
+        String[] paths = {
+            "v1/predict",
+            "v1/model",
+            "v1/models",
+            "v1/models/abused/predict",
+            "v1/models/x/reload",
+            "v1/models/abused",
+            "metrics",
+            "healthz",
+            "v1/predict/../../etc/passwd",
+            "%00",
+            "v1/%ff%fe"
+        };
+        String[] types = {
+            "application/json",
+            "image/png",
+            "image/jpeg",
+            "multipart/form-data",
+            "multipart/form-data; boundary=zz",
+            "text/plain",
+            "application/json; charset=utf-16",
+            null,
+            "application/x-www-form-urlencoded",
+            "image/gif"
+        };
         for (int i = 0; i < count; i++) {
             byte[] body = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(8192)];
             random.nextBytes(body);
@@ -349,8 +443,11 @@ class ServeAbuseTest {
                 path = "v1/models/nope/reload"; // reloads are the test's own, not the fuzz's
             }
             try {
-                record(http.send(method, path, types[random.nextInt(types.length)],
-                        method.equals("GET") ? null : body), statuses, problems);
+                record(
+                        http.send(
+                                method, path, types[random.nextInt(types.length)], method.equals("GET") ? null : body),
+                        statuses,
+                        problems);
             } catch (RuntimeException e) {
                 if (!path.contains("%")) { // the client itself refuses some malformed paths
                     problems.add(method + " " + path + ": " + e);

@@ -49,11 +49,14 @@ class ServeHostileTest {
     static final String TOKEN = "hostile-test-token-0123456789abcdef";
     static final int LIMIT = 64 * 1024;
     /** A short body deadline so that the tests see it pass. */
-    static final ServeConfig CONFIG = ServeConfig.DEFAULTS.port(0).maxBodyBytes(LIMIT)
+    static final ServeConfig CONFIG = ServeConfig.DEFAULTS
+            .port(0)
+            .maxBodyBytes(LIMIT)
             .timing(new ServeConfig.Timing(Duration.ofSeconds(2), Duration.ZERO, Duration.ofSeconds(5)));
 
     @TempDir
     static Path dir;
+
     static Path model;
     static Path other;
     static ModelServer server;
@@ -87,7 +90,8 @@ class ServeHostileTest {
         assertEquals(200, http.postPixels(Fixtures.pixels(DIGITS, 0)).status());
         for (int i = 0; i < 300; i++) {
             open("POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 5000\r\n\r\n{").close();
+                            + "Content-Length: 5000\r\n\r\n{")
+                    .close();
         }
         Thread.sleep(500);
         try {
@@ -106,16 +110,18 @@ class ServeHostileTest {
                 Http.Answer good = http.postPixels(Fixtures.pixels(DIGITS, n % DIGITS.size()));
                 micros.add((System.nanoTime() - t) / 1000);
                 if (micros.get(micros.size() - 1) > 200_000) {
-                    System.out.printf("slow good request %d: %d ms at %d ms%n", n, micros.get(micros.size() - 1) / 1000,
-                            (t - opened) / 1_000_000);
+                    System.out.printf(
+                            "slow good request %d: %d ms at %d ms%n",
+                            n, micros.get(micros.size() - 1) / 1000, (t - opened) / 1_000_000);
                 }
                 assertEquals(200, good.status(), good.body());
                 assertTrue(good.json().get("probabilities").size() == 10, good.body());
             }
             Collections.sort(micros);
             long p99 = micros.get(micros.size() * 99 / 100);
-            System.out.printf("slow bodies: 2000 connections opened in %d ms; %d good requests, p50 %.1f ms, p99 %.1f "
-                    + "ms%n", openedMs, micros.size(), micros.get(micros.size() / 2) / 1000.0, p99 / 1000.0);
+            System.out.printf(
+                    "slow bodies: 2000 connections opened in %d ms; %d good requests, p50 %.1f ms, p99 %.1f " + "ms%n",
+                    openedMs, micros.size(), micros.get(micros.size() / 2) / 1000.0, p99 / 1000.0);
             assertTrue(p99 < 1_000_000, "good requests p99 " + p99 / 1000 + " ms");
 
             // A byte every 400 ms does not reset the deadline: 408 about 2 s after the body started.
@@ -153,16 +159,16 @@ class ServeHostileTest {
     void chunkedBodiesOverTheLimitAre413() throws Exception {
         String part = "--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"d.png\"\r\n"
                 + "Content-Type: image/png\r\n\r\n";
-        for (String type : List.of("application/json", "image/png", "application/octet-stream",
-                "multipart/form-data; boundary=b")) {
+        for (String type : List.of(
+                "application/json", "image/png", "application/octet-stream", "multipart/form-data; boundary=b")) {
             byte[] body = new byte[LIMIT + 1];
             java.util.Arrays.fill(body, (byte) ' ');
             byte[] head = (type.startsWith("multipart") ? part : "").getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(head, 0, body, 0, head.length);
             String answer = chunked("/v1/predict", type, body, 8192);
             assertTrue(answer.startsWith("HTTP/1.1 413"), type + ": " + answer);
-            assertTrue(answer.contains("over the limit of " + LIMIT + " bytes (with or without Content-Length)"),
-                    answer);
+            assertTrue(
+                    answer.contains("over the limit of " + LIMIT + " bytes (with or without Content-Length)"), answer);
         }
         // At the limit, chunked is read whole and answered.
         byte[] png = ModelServerTest.png(DIGITS, 3);
@@ -176,8 +182,12 @@ class ServeHostileTest {
     void aWidePngIsRefusedBeforeDecoding() {
         Http.Answer wide = http.post("image/png", png(16_777_216, 1, 16, 6, new byte[0]));
         assertEquals(413, wide.status(), wide.body());
-        assertTrue(wide.json().get("error").asText().contains("is 16777216x1 pixels; the limit is 16384 pixels a "
-                + "side"), wide.body());
+        assertTrue(
+                wide.json()
+                        .get("error")
+                        .asText()
+                        .contains("is 16777216x1 pixels; the limit is 16384 pixels a " + "side"),
+                wide.body());
     }
 
     /** Every route needs the token however its path is spelt; only the probes and the page are open. */
@@ -185,20 +195,38 @@ class ServeHostileTest {
     void everySpellingOfEveryRouteNeedsTheToken() throws Exception {
         try (ModelServer guarded = ModelServer.start(model, CONFIG.access(ServeConfig.Access.OPEN.token(TOKEN)))) {
             int port = guarded.port();
-            List<String> routes = List.of("GET /metrics", "GET /v1/model", "GET /v1/models", "GET /v1/models/tiny",
-                    "POST /v1/predict", "POST /v1/models/tiny/predict", "POST /v1/models/tiny/reload");
+            List<String> routes = List.of(
+                    "GET /metrics",
+                    "GET /v1/model",
+                    "GET /v1/models",
+                    "GET /v1/models/tiny",
+                    "POST /v1/predict",
+                    "POST /v1/models/tiny/predict",
+                    "POST /v1/models/tiny/reload");
             List<String> leaks = new ArrayList<>();
             int tried = 0;
             for (String route : routes) {
                 String method = route.substring(0, route.indexOf(' '));
                 String path = route.substring(route.indexOf(' ') + 1);
                 String tail = path.substring(1);
-                for (String variant : List.of(path, path + "/", path + "?", path + "?x=1", "/" + path,
-                        "/" + Character.toUpperCase(tail.charAt(0)) + tail.substring(1), "/v1/.." + path,
-                        "/healthz/.." + path, "/readyz/../" + tail, path + ";x", path + "/.", "/%" + Integer
-                                .toHexString(tail.charAt(0)) + tail.substring(1), path.replace("/", "//"))) {
-                    String answer = raw(port, method + " " + variant + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+                for (String variant : List.of(
+                        path,
+                        path + "/",
+                        path + "?",
+                        path + "?x=1",
+                        "/" + path,
+                        "/" + Character.toUpperCase(tail.charAt(0)) + tail.substring(1),
+                        "/v1/.." + path,
+                        "/healthz/.." + path,
+                        "/readyz/../" + tail,
+                        path + ";x",
+                        path + "/.",
+                        "/%" + Integer.toHexString(tail.charAt(0)) + tail.substring(1),
+                        path.replace("/", "//"))) {
+                    String answer = raw(
+                            port,
+                            method + " " + variant + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
                     int status = Integer.parseInt(answer.substring(9, 12));
                     tried++;
                     if (status != 401 && status != 400) { // 400: Jetty refuses some spellings outright
@@ -224,8 +252,8 @@ class ServeHostileTest {
     void answersNameTheModelThatComputedThem() throws Exception {
         Path flipping = dir.resolve("flip.zip");
         ServingAccessTest.copyModel(model, flipping);
-        Map<String, DigitClassifier> bySha = Map.of(sha(model), DigitClassifier.load(model), sha(other),
-                DigitClassifier.load(other));
+        Map<String, DigitClassifier> bySha =
+                Map.of(sha(model), DigitClassifier.load(model), sha(other), DigitClassifier.load(other));
         try (ModelServer flip = ModelServer.start(flipping, ModelServerTest.CONFIG)) {
             Http client = new Http(flip.uri());
             AtomicBoolean flipping0 = new AtomicBoolean(true);
@@ -238,9 +266,11 @@ class ServeHostileTest {
                 clients.add(pool.submit(() -> {
                     for (int n = offset; flipping0.get(); n += 3) {
                         int i = n % DIGITS.size();
-                        JsonNode a = client.postPixels(Fixtures.pixels(DIGITS, i)).json();
+                        JsonNode a =
+                                client.postPixels(Fixtures.pixels(DIGITS, i)).json();
                         float expected = bySha.get(a.get("model").get("sha256").asText())
-                                .predict(Fixtures.pixels(DIGITS, i)).probability();
+                                .predict(Fixtures.pixels(DIGITS, i))
+                                .probability();
                         if (Math.abs(a.get("probability").floatValue() - expected) > 1e-5f) {
                             wrong.add(i + ": " + a.get("probability") + " vs " + expected);
                         }
@@ -250,7 +280,8 @@ class ServeHostileTest {
             }
             for (int k = 0; k < 20; k++) {
                 Files.copy(k % 2 == 0 ? other : model, flipping, StandardCopyOption.REPLACE_EXISTING);
-                Files.setLastModifiedTime(dir.resolve("flip.json"), FileTime.from(Instant.now().plusSeconds(60)));
+                Files.setLastModifiedTime(
+                        dir.resolve("flip.json"), FileTime.from(Instant.now().plusSeconds(60)));
                 assertTrue(flip.reloadAll().contains("flip"));
                 Thread.sleep(50);
             }
@@ -260,16 +291,20 @@ class ServeHostileTest {
             }
             pool.shutdown();
             assertTrue(answered.size() > 50, answered.size() + " answers");
-            assertTrue(wrong.isEmpty(), wrong.size() + " of " + answered.size() + " answers named another model: "
-                    + wrong.subList(0, Math.min(5, wrong.size())));
+            assertTrue(
+                    wrong.isEmpty(),
+                    wrong.size() + " of " + answered.size() + " answers named another model: "
+                            + wrong.subList(0, Math.min(5, wrong.size())));
 
             // The zip replaced on its own: its sidecar (alpha's numbers) is not shown as this model's.
             Files.copy(other, flipping, StandardCopyOption.REPLACE_EXISTING);
-            Files.setLastModifiedTime(dir.resolve("flip.json"), FileTime.from(Instant.now().minusSeconds(60)));
+            Files.setLastModifiedTime(
+                    dir.resolve("flip.json"), FileTime.from(Instant.now().minusSeconds(60)));
             assertTrue(flip.reloadAll().contains("flip"));
             JsonNode sidecar = client.get("v1/models/flip").json().get("sidecar");
             assertFalse(sidecar.has("test"), sidecar.toString());
-            assertTrue(sidecar.get("note").asText().contains("its numbers are unknown for this model"),
+            assertTrue(
+                    sidecar.get("note").asText().contains("its numbers are unknown for this model"),
                     sidecar.toString());
         }
     }
@@ -311,7 +346,8 @@ class ServeHostileTest {
     }
 
     private static double counter(String name) {
-        Matcher m = Pattern.compile(Pattern.quote(name) + " (\\S+)").matcher(http.get("metrics").body());
+        Matcher m = Pattern.compile(Pattern.quote(name) + " (\\S+)")
+                .matcher(http.get("metrics").body());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -351,8 +387,8 @@ class ServeHostileTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type + "\r\n"
-                    + headers + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + type + "\r\n" + headers
+                            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int at = 0; at < body.length; at += piece) {
@@ -399,8 +435,18 @@ class ServeHostileTest {
     static byte[] png(int width, int height, int bitDepth, int colourType, byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth)
-                .put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) bitDepth)
+                        .put((byte) colourType)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         if (idat.length > 0) {
             chunk(out, "IDAT", idat);
             chunk(out, "IEND", new byte[0]);
@@ -409,7 +455,9 @@ class ServeHostileTest {
     }
 
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typed = ByteBuffer.allocate(4 + data.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(data)
+        byte[] typed = ByteBuffer.allocate(4 + data.length)
+                .put(type.getBytes(StandardCharsets.US_ASCII))
+                .put(data)
                 .array();
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         out.writeBytes(typed);

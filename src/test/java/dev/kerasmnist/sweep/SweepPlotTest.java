@@ -20,8 +20,14 @@ class SweepPlotTest {
     Path tmp;
 
     private static TrialResult result(List<Trial.Value> values, long seed, double valAccuracy, double valLoss) {
-        return new TrialResult(new Trial(Recipe.TUTORIAL, values, seed, 0.1, Optional.empty()), valLoss, valAccuracy,
-                0.1, valAccuracy, 2, 1.0);
+        return new TrialResult(
+                new Trial(Recipe.TUTORIAL, values, seed, 0.1, Optional.empty()),
+                valLoss,
+                valAccuracy,
+                0.1,
+                valAccuracy,
+                2,
+                1.0);
     }
 
     @Test
@@ -32,8 +38,11 @@ class SweepPlotTest {
         double[] losses = {0.02, 0.04, 0.01, 0.03};
         List<String> rates = List.of("0.001", "0.002", "0.003", "0.004");
         for (int i = 0; i < rates.size(); i++) {
-            results.add(result(List.of(new Trial.Value(Setting.LEARNING_RATE, rates.get(i)),
-                    new Trial.Value(Setting.EPOCHS, "2")), 1, 1.0, losses[i]));
+            results.add(result(
+                    List.of(new Trial.Value(Setting.LEARNING_RATE, rates.get(i)), new Trial.Value(Setting.EPOCHS, "2")),
+                    1,
+                    1.0,
+                    losses[i]));
         }
         BufferedImage png = draw(results);
         assertEquals(480, png.getWidth(), "one panel: epochs did not vary");
@@ -44,8 +53,12 @@ class SweepPlotTest {
         List<TrialResult> results = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             for (long seed = 1; seed <= 2; seed++) {
-                results.add(result(List.of(new Trial.Value(Setting.LEARNING_RATE, Double.toString(0.0001 * (i + 1))),
-                        new Trial.Value(Setting.AUGMENT, i % 2 == 0 ? "true" : "false")), seed, 0.9 + 0.005 * i,
+                results.add(result(
+                        List.of(
+                                new Trial.Value(Setting.LEARNING_RATE, Double.toString(0.0001 * (i + 1))),
+                                new Trial.Value(Setting.AUGMENT, i % 2 == 0 ? "true" : "false")),
+                        seed,
+                        0.9 + 0.005 * i,
                         0.1));
             }
         }

@@ -38,14 +38,16 @@ class SweepTest {
     @BeforeAll
     static void digits() throws Exception {
         Fixtures.writeSyntheticMnist(data, 400, 100);
-        trials = SearchSpace.parse("learning-rate=0.001,0.00001 epochs=2").grid(Recipe.TUTORIAL, List.of(1L, 2L),
-                0.25, Optional.of(300));
+        trials = SearchSpace.parse("learning-rate=0.001,0.00001 epochs=2")
+                .grid(Recipe.TUTORIAL, List.of(1L, 2L), 0.25, Optional.of(300));
     }
 
     @Test
     void aSweepTablesItsTrialsBestFirstAndSavesTheBestModelNamingTheSweep() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Sweep sweep = Sweep.of("lr", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp)
+        Sweep sweep = Sweep.of("lr", trials, data)
+                .checksums(Mnist.Checksums.SKIP)
+                .dir(tmp)
                 .output(new PrintStream(printed, true, StandardCharsets.UTF_8));
         Sweep.Result r;
         try (TrialEngine engine = TrialEngine.sequential()) {
@@ -54,15 +56,21 @@ class SweepTest {
         assertEquals(4, r.ran());
         assertEquals(0, r.reused());
         List<SweepTable.Row> rows = r.table().rows();
-        assertEquals(List.of("0.001", "0.00001"), rows.stream().map(row -> row.value(Setting.LEARNING_RATE)).toList(),
+        assertEquals(
+                List.of("0.001", "0.00001"),
+                rows.stream().map(row -> row.value(Setting.LEARNING_RATE)).toList(),
                 "a 100x smaller learning rate learns less in 2 epochs");
-        assertTrue(rows.get(0).valAccuracyMean() > rows.get(1).valAccuracyMean() + 0.1, r.table().render());
+        assertTrue(
+                rows.get(0).valAccuracyMean() > rows.get(1).valAccuracyMean() + 0.1,
+                r.table().render());
         assertEquals(2, rows.get(0).trials().size());
 
         String csv = Files.readString(r.csv());
         List<String> lines = csv.lines().toList();
-        assertEquals("rank,learning-rate,epochs,seeds,val_accuracy_mean,val_accuracy_std,val_loss_mean,val_loss_std,"
-                + "test_accuracy_mean,seconds_mean", lines.get(0));
+        assertEquals(
+                "rank,learning-rate,epochs,seeds,val_accuracy_mean,val_accuracy_std,val_loss_mean,val_loss_std,"
+                        + "test_accuracy_mean,seconds_mean",
+                lines.get(0));
         assertEquals(3, lines.size());
         assertTrue(lines.get(1).startsWith("1,0.001,2,1 2,"), lines.get(1));
         assertTrue(Files.size(r.plot()) > 1000, "a PNG");
@@ -75,23 +83,30 @@ class SweepTest {
         assertEquals(best.trial().fit(), p.training().orElseThrow().fit());
         MultiLayerNetwork net = ModelStore.load(r.best().zip());
         Mnist mnist = Mnist.load(data, Mnist.Checksums.SKIP);
-        Validation.Score val = Validation.score(net, Trainer.validationData(mnist.train(), best.trial().fit())
-                .orElseThrow());
+        Validation.Score val = Validation.score(
+                net, Trainer.validationData(mnist.train(), best.trial().fit()).orElseThrow());
         assertEquals(best.valAccuracy(), val.accuracy(), "the saved model is the one that scored");
         assertEquals(best.valLoss(), val.loss(), 1e-6);
-        assertEquals(75, Trainer.validationData(mnist.train(), best.trial().fit()).orElseThrow().size(),
+        assertEquals(
+                75,
+                Trainer.validationData(mnist.train(), best.trial().fit())
+                        .orElseThrow()
+                        .size(),
                 "a quarter of the 300 images");
 
         String out = printed.toString(StandardCharsets.UTF_8);
-        assertTrue(out.startsWith("Sweep 'lr' of tutorial: 2 settings x 2 seeds = 4 trials, on this JVM, one trial "
-                + "after another\n[1/4] learning-rate=0.001 epochs=2 seed=1: val_accuracy "), out);
+        assertTrue(
+                out.startsWith("Sweep 'lr' of tutorial: 2 settings x 2 seeds = 4 trials, on this JVM, one trial "
+                        + "after another\n[1/4] learning-rate=0.001 epochs=2 seed=1: val_accuracy "),
+                out);
         assertTrue(out.contains(r.table().render()), out);
     }
 
     @Tag(KERNELS)
     @Test
     void runAgainItSkipsFinishedTrialsAndRunsOnlyTheMissingOnes() throws Exception {
-        Sweep sweep = Sweep.of("lr", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp);
+        Sweep sweep =
+                Sweep.of("lr", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp);
         Sweep.Result first;
         Sweep.Result again;
         Sweep.Result afterLoss;
@@ -106,7 +121,8 @@ class SweepTest {
         assertEquals(4, again.reused());
         assertEquals(first.table(), again.table());
         assertEquals(1, afterLoss.ran());
-        assertEquals(first.table().csv().replaceAll(",[0-9.]+\n", "\n"),
+        assertEquals(
+                first.table().csv().replaceAll(",[0-9.]+\n", "\n"),
                 afterLoss.table().csv().replaceAll(",[0-9.]+\n", "\n"),
                 "the same seed trains the same numbers (seconds aside)");
     }
@@ -114,12 +130,16 @@ class SweepTest {
     @Test
     void aFailingTrialSaysWhichAndWhyInOneLine() {
         Path empty = tmp.resolve("no-mnist");
-        Sweep sweep = Sweep.of("lr", trials, empty).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("out"));
+        Sweep sweep =
+                Sweep.of("lr", trials, empty).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("out"));
         try (TrialEngine engine = TrialEngine.sequential()) {
-            TrialEngine.TrialFailedException e = assertThrows(TrialEngine.TrialFailedException.class,
-                    () -> sweep.run(engine));
-            assertTrue(e.getMessage().startsWith("trial recipe=tutorial validation-split=0.25 limit=300 "
-                    + "learning-rate=0.001 epochs=2 seed=1 failed: "), e.getMessage());
+            TrialEngine.TrialFailedException e =
+                    assertThrows(TrialEngine.TrialFailedException.class, () -> sweep.run(engine));
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("trial recipe=tutorial validation-split=0.25 limit=300 "
+                                    + "learning-rate=0.001 epochs=2 seed=1 failed: "),
+                    e.getMessage());
             assertEquals(1, e.getMessage().lines().count());
         }
     }

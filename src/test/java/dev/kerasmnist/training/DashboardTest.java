@@ -1,5 +1,7 @@
 package dev.kerasmnist.training;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DL4J's dashboard (deeplearning4j-ui 1.0.0-M2.1, vertx 3.9.0; 3.9.16 under -Pspark) on Java 17, fed by a real training run. */
 class DashboardTest {
@@ -31,8 +31,11 @@ class DashboardTest {
     }
 
     static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -42,7 +45,8 @@ class DashboardTest {
             assertEquals("http://localhost:" + port + "/train/overview", dashboard.url());
             MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
             net.addListeners(dashboard.listener());
-            Trainer.fit(net, Fixtures.synthetic(640, 1), FitSpec.keras(1).epochs(2).batchSize(32));
+            Trainer.fit(
+                    net, Fixtures.synthetic(640, 1), FitSpec.keras(1).epochs(2).batchSize(32));
 
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> page = get(client, port, "/train/overview");

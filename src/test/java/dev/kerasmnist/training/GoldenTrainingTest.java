@@ -1,7 +1,9 @@
 package dev.kerasmnist.training;
 
-
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.kerasmnist.data.IdxImages;
 import dev.kerasmnist.data.IdxLabels;
 import dev.kerasmnist.data.MnistSplit;
@@ -23,8 +25,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three RMSprop steps through {@link Trainer#fit} (the zeroed accumulator, the fast layers and updater, the metrics
@@ -59,8 +59,12 @@ class GoldenTrainingTest {
         double[][] w1 = matrix(random, HIDDEN, OUT, 0.3);
         double[] b1 = vector(random, OUT, 0.05);
 
-        ModelSpec spec = new ModelSpec(IN, List.of(new DenseSpec(HIDDEN, "relu"), new DenseSpec(OUT, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS, KerasLoss.CATEGORICAL_CROSSENTROPY, 1);
+        ModelSpec spec = new ModelSpec(
+                IN,
+                List.of(new DenseSpec(HIDDEN, "relu"), new DenseSpec(OUT, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                1);
         MultiLayerNetwork net = KerasToDl4j.build(spec);
         net.getLayer(0).getParam("W").assign(Nd4j.create(toFloat(w0)));
         net.getLayer(0).getParam("b").assign(Nd4j.create(toFloat(new double[][] {b0})[0]));
@@ -69,7 +73,10 @@ class GoldenTrainingTest {
 
         // One batch holding every example: 3 epochs are 3 steps, whatever the shuffled order.
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        History history = Trainer.fit(net, data, FitSpec.keras(1).epochs(3).batchSize(N),
+        History history = Trainer.fit(
+                net,
+                data,
+                FitSpec.keras(1).epochs(3).batchSize(N),
                 new ProgbarLogger(new PrintStream(printed, true, StandardCharsets.UTF_8), false));
 
         double[][] x = new double[N][IN];
@@ -163,9 +170,15 @@ class GoldenTrainingTest {
             rmsprop(b1, gb1, a1b);
         }
         assertClose(w0, net.getLayer(0).getParam("W").toDoubleMatrix(), "W0");
-        assertClose(new double[][] {b0}, new double[][] {net.getLayer(0).getParam("b").toDoubleVector()}, "b0");
+        assertClose(
+                new double[][] {b0},
+                new double[][] {net.getLayer(0).getParam("b").toDoubleVector()},
+                "b0");
         assertClose(w1, net.getLayer(1).getParam("W").toDoubleMatrix(), "W1");
-        assertClose(new double[][] {b1}, new double[][] {net.getLayer(1).getParam("b").toDoubleVector()}, "b1");
+        assertClose(
+                new double[][] {b1},
+                new double[][] {net.getLayer(1).getParam("b").toDoubleVector()},
+                "b1");
     }
 
     private static void rmsprop(double[][] w, double[][] g, double[][] a) {

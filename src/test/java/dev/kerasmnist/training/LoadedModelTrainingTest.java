@@ -38,13 +38,16 @@ class LoadedModelTrainingTest {
 
         MultiLayerNetwork loaded = ModelStore.load(files.zip());
         Trainer.fit(loaded, TRAIN, fit.initialEpoch(1));
-        assertArrayEquals(straight.params().toFloatVector(), loaded.params().toFloatVector(),
+        assertArrayEquals(
+                straight.params().toFloatVector(),
+                loaded.params().toFloatVector(),
                 "epoch 2 after a load equals epoch 2 of the uninterrupted run");
 
         // The placement matters for these steps: Keras 2's, which loading installed before, gives other weights.
         MultiLayerNetwork outside = ModelStore.restore(files.zip(), EpsilonPlacement.OUTSIDE_SQRT);
         Trainer.fit(outside, TRAIN, fit.initialEpoch(1));
-        assertFalse(Arrays.equals(straight.params().toFloatVector(), outside.params().toFloatVector()));
+        assertFalse(Arrays.equals(
+                straight.params().toFloatVector(), outside.params().toFloatVector()));
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.kerasmnist.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerasmnist.Fixtures;
@@ -20,11 +25,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInitXavierUniform;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecipeTest {
     @Test
@@ -81,9 +81,19 @@ class RecipeTest {
     @Test
     void theConvnetTakesTheFastPath() {
         MultiLayerNetwork fast = KerasToDl4j.build(Recipe.CONVNET.model(2));
-        List<String> kinds = java.util.Arrays.stream(fast.getLayers()).map(l -> l.getClass().getSimpleName()).toList();
-        assertEquals(List.of("FastConvolutionLayer", "SubsamplingLayer", "FastConvolutionLayer", "SubsamplingLayer",
-                "FastConvolutionLayer", "FastDenseLayer", "FastOutputLayer"), kinds);
+        List<String> kinds = java.util.Arrays.stream(fast.getLayers())
+                .map(l -> l.getClass().getSimpleName())
+                .toList();
+        assertEquals(
+                List.of(
+                        "FastConvolutionLayer",
+                        "SubsamplingLayer",
+                        "FastConvolutionLayer",
+                        "SubsamplingLayer",
+                        "FastConvolutionLayer",
+                        "FastDenseLayer",
+                        "FastOutputLayer"),
+                kinds);
         assertEquals("FusedRmsPropUpdater", fast.getUpdater().getClass().getSimpleName());
     }
 
@@ -92,8 +102,8 @@ class RecipeTest {
         MnistSplit digits = Fixtures.synthetic(40, 6);
         for (Recipe recipe : Recipe.values()) {
             MultiLayerNetwork stock = KerasToDl4j.buildStock(recipe.model(3));
-            dev.kerasmnist.inference.DigitClassifier classifier = new dev.kerasmnist.inference.DigitClassifier(
-                    KerasToDl4j.build(recipe.model(3)));
+            dev.kerasmnist.inference.DigitClassifier classifier =
+                    new dev.kerasmnist.inference.DigitClassifier(KerasToDl4j.build(recipe.model(3)));
             for (int n = 0; n < 3; n++) {
                 float[] px = Fixtures.pixels(digits, n);
                 float[] expected = stock.output(Nd4j.create(px, 1, 784), false).toFloatVector();
@@ -101,7 +111,10 @@ class RecipeTest {
             }
             var batch = classifier.predict(List.of(Fixtures.pixels(digits, 0), Fixtures.pixels(digits, 1)));
             assertEquals(2, batch.size());
-            assertEquals(40, dev.kerasmnist.evaluation.Evaluator.evaluate(stock, digits).examples(), recipe.cliName());
+            assertEquals(
+                    40,
+                    dev.kerasmnist.evaluation.Evaluator.evaluate(stock, digits).examples(),
+                    recipe.cliName());
         }
     }
 
@@ -144,14 +157,28 @@ class RecipeTest {
 
     @Test
     void shapesThatDoNotFitAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784,
-                List.of(new dev.kerasmnist.model.Conv2DSpec(8, 3, "relu"), new DenseSpec(10, "softmax")),
-                Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ModelSpec(
+                        784,
+                        List.of(new dev.kerasmnist.model.Conv2DSpec(8, 3, "relu"), new DenseSpec(10, "softmax")),
+                        Recipe.TUTORIAL.model(1).optimizer(),
+                        Recipe.TUTORIAL.model(1).loss(),
+                        1));
         assertTrue(e.getMessage().contains("put Flatten() before it"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(784, List.of(new DenseSpec(10, "relu"),
-                dev.kerasmnist.model.Pooling2DSpec.max(2), new DenseSpec(10, "softmax")),
-                Recipe.TUTORIAL.model(1).optimizer(), Recipe.TUTORIAL.model(1).loss(), 1));
-        assertTrue(e.getMessage().contains("MaxPooling2D needs feature maps (rows, cols, channels), not [10]"),
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ModelSpec(
+                        784,
+                        List.of(
+                                new DenseSpec(10, "relu"),
+                                dev.kerasmnist.model.Pooling2DSpec.max(2),
+                                new DenseSpec(10, "softmax")),
+                        Recipe.TUTORIAL.model(1).optimizer(),
+                        Recipe.TUTORIAL.model(1).loss(),
+                        1));
+        assertTrue(
+                e.getMessage().contains("MaxPooling2D needs feature maps (rows, cols, channels), not [10]"),
                 e.getMessage());
     }
 }

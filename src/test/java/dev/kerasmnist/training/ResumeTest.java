@@ -1,7 +1,11 @@
 package dev.kerasmnist.training;
 
-
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.FitSpec;
@@ -17,10 +21,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResumeTest {
     private static final MnistSplit TRAIN = Fixtures.synthetic(300, 1);
@@ -31,13 +31,16 @@ class ResumeTest {
     Path dir;
 
     private static BackupAndRestore backup(Checkpoints checkpoints, History done) {
-        return new BackupAndRestore(checkpoints, soFar -> new Checkpoints.State(soFar.epochs().size(), SPEC, FIT,
-                soFar.toCsv()), done, 0, null);
+        return new BackupAndRestore(
+                checkpoints,
+                soFar -> new Checkpoints.State(soFar.epochs().size(), SPEC, FIT, soFar.toCsv()),
+                done,
+                0,
+                null);
     }
 
     /** Stands in for Ctrl-C right after an epoch's checkpoint. */
-    static final class Interrupted extends RuntimeException {
-    }
+    static final class Interrupted extends RuntimeException {}
 
     @Tag(KERNELS)
     @Test
@@ -53,14 +56,18 @@ class ResumeTest {
                 throw new Interrupted();
             }
         };
-        assertThrows(Interrupted.class, () -> Trainer.fit(first, TRAIN, FIT, backup(checkpoints, new History(List.of())),
-                interruptAfterCheckpoint));
+        assertThrows(
+                Interrupted.class,
+                () -> Trainer.fit(
+                        first, TRAIN, FIT, backup(checkpoints, new History(List.of())), interruptAfterCheckpoint));
 
         Checkpoints.Checkpoint c = checkpoints.latest(System.err).orElseThrow();
         assertEquals(1, c.state().epochsDone());
         assertEquals(FIT, c.state().fit());
-        History resumed = c.state().history().plus(Trainer.fit(c.net(), TRAIN,
-                c.state().fit().initialEpoch(c.state().epochsDone())));
+        History resumed = c.state()
+                .history()
+                .plus(Trainer.fit(
+                        c.net(), TRAIN, c.state().fit().initialEpoch(c.state().epochsDone())));
 
         assertArrayEquals(straight.params().toFloatVector(), c.net().params().toFloatVector());
         assertEquals(3, resumed.epochs().size());
@@ -76,7 +83,8 @@ class ResumeTest {
 
         Files.write(dir.resolve("ckpt/epoch-3.zip"), new byte[] {'P', 'K', 3, 4, 0, 0}); // truncated zip
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
-        Checkpoints.Checkpoint c = checkpoints.latest(new PrintStream(warnings, true)).orElseThrow();
+        Checkpoints.Checkpoint c =
+                checkpoints.latest(new PrintStream(warnings, true)).orElseThrow();
         assertEquals(2, c.state().epochsDone());
         assertTrue(warnings.toString().contains("epoch-3.zip is unreadable"), warnings.toString());
 

@@ -1,7 +1,12 @@
 package dev.kerasmnist.training;
 
-
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.evaluation.Evaluator;
@@ -17,11 +22,6 @@ import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     private static final MnistSplit TRAIN = Fixtures.synthetic(512, 1);
@@ -31,8 +31,8 @@ class TrainerTest {
     void learnsALearnableTaskAndReportsKerasStyleHistory() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        History history = Trainer.fit(net, TRAIN, FitSpec.keras(1).epochs(2).batchSize(128),
-                new ProgbarLogger(new PrintStream(log), false));
+        History history = Trainer.fit(
+                net, TRAIN, FitSpec.keras(1).epochs(2).batchSize(128), new ProgbarLogger(new PrintStream(log), false));
 
         assertEquals(2, history.epochs().size());
         assertTrue(history.epochs().get(1).loss() < history.epochs().get(0).loss(), history.toString());
@@ -74,7 +74,8 @@ class TrainerTest {
     void terminateOnNaNStopsADivergingRunAtOnce() {
         ModelSpec huge = ModelSpec.tutorial(1).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(1e30));
         MultiLayerNetwork net = KerasToDl4j.build(huge);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
                 () -> Trainer.fit(net, TRAIN, FitSpec.keras(1).epochs(3).batchSize(32), new TerminateOnNaN()));
         assertTrue(e.getMessage().startsWith("training diverged: loss is "), e.getMessage());
         assertEquals(1, e.epoch());
@@ -83,25 +84,37 @@ class TrainerTest {
 
     @Test
     void fitSpecRejectsBadValues() {
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(0).batchSize(128));
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(-1));
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).limit(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(0).batchSize(128));
+        assertThrows(
+                IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(-1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FitSpec.keras(1).epochs(5).batchSize(128).limit(0));
     }
 
     @Test
     void progressLineMatchesKerasProgbar() {
-        assertEquals("235/469 [==============>...............] - ETA: 3s - loss: 0.2577 - accuracy: 0.9245",
-                ProgbarLogger.line(235, 469, Duration.ofSeconds(3), Duration.ofSeconds(3),
+        assertEquals(
+                "235/469 [==============>...............] - ETA: 3s - loss: 0.2577 - accuracy: 0.9245",
+                ProgbarLogger.line(
+                        235,
+                        469,
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(3),
                         ProgbarLogger.metrics(0.25771, 0.92449)));
-        assertEquals("469/469 [==============================] - 4s 9ms/step",
+        assertEquals(
+                "469/469 [==============================] - 4s 9ms/step",
                 ProgbarLogger.line(469, 469, Duration.ofMillis(4400), null, ""));
-        assertEquals("  0/469 [..............................] - ETA: 0s",
+        assertEquals(
+                "  0/469 [..............................] - ETA: 0s",
                 ProgbarLogger.line(0, 469, Duration.ZERO, Duration.ZERO, ""));
     }
 
     @Test
     void historyRoundTripsThroughCsv() {
-        History h = new History(java.util.List.of(new EpochStats(1, 0.25, 0.92, 3.5), new EpochStats(2, 0.1, 0.97, 3.2)));
+        History h =
+                new History(java.util.List.of(new EpochStats(1, 0.25, 0.92, 3.5), new EpochStats(2, 0.1, 0.97, 3.2)));
         assertEquals(h, History.fromCsv(h.toCsv()));
         assertEquals(6.7, h.totalSeconds(), 1e-9);
     }

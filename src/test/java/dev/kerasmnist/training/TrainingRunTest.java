@@ -1,9 +1,5 @@
 package dev.kerasmnist.training;
 
-import java.util.Optional;
-import dev.kerasmnist.failures.Remedy;
-import dev.kerasmnist.failures.FailureException;
-import dev.kerasmnist.failures.Failure;
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.Mnist;
+import dev.kerasmnist.failures.Failure;
+import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
@@ -21,6 +20,7 @@ import dev.kerasmnist.model.RmsPropSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,16 +43,22 @@ class TrainingRunTest {
     }
 
     /** Stands in for Ctrl-C after epoch 2's checkpoint (the caller's callbacks run after the run's own). */
-    static final class Interrupted extends RuntimeException {
-    }
+    static final class Interrupted extends RuntimeException {}
 
     @Test
     void aFreshRunReturnsItsHistoryTestScoreAndTheProvenanceItSaved() throws Exception {
         Path zip = tmp.resolve("m.zip");
-        TrainingRun.Result r = TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(2)).saveTo(zip)
-                .commandLine(List.of("test")).run(mnist);
-        assertEquals(List.of(1, 2), r.history().epochs().stream().map(EpochStats::epoch).toList());
-        assertTrue(r.test().accuracy() > 0.9, "synthetic classes are easy: " + r.test().accuracy());
+        TrainingRun.Result r = TrainingRun.fresh(Recipe.TUTORIAL, 3)
+                .fit(FIT.epochs(2))
+                .saveTo(zip)
+                .commandLine(List.of("test"))
+                .run(mnist);
+        assertEquals(
+                List.of(1, 2),
+                r.history().epochs().stream().map(EpochStats::epoch).toList());
+        assertTrue(
+                r.test().accuracy() > 0.9,
+                "synthetic classes are easy: " + r.test().accuracy());
         assertEquals(100, r.test().predictions().length);
         assertEquals(new ModelFiles(zip), r.model());
         assertEquals(r.provenance(), ModelStore.readProvenance(r.model()));
@@ -68,7 +74,8 @@ class TrainingRunTest {
     @Test
     void anInterruptedRunResumedEqualsAnUninterruptedOneBitForBit() throws Exception {
         Path straight = tmp.resolve("straight.zip");
-        TrainingRun.Result full = TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(straight).run(mnist);
+        TrainingRun.Result full =
+                TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(straight).run(mnist);
 
         Path split = tmp.resolve("split.zip");
         Callback interrupt = new Callback() {
@@ -79,20 +86,29 @@ class TrainingRunTest {
                 }
             }
         };
-        assertThrows(Interrupted.class,
-                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).callbacks(interrupt).run(mnist));
+        assertThrows(Interrupted.class, () -> TrainingRun.fresh(Recipe.TUTORIAL, 3)
+                .fit(FIT)
+                .saveTo(split)
+                .callbacks(interrupt)
+                .run(mnist));
         assertTrue(Files.notExists(split), "an unfinished run writes no model");
         assertEquals(List.of(1, 2), Checkpoints.forModel(new ModelFiles(split)).epochs());
-        FailureException fresh = assertThrows(FailureException.class,
-                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT).saveTo(split).run(mnist));
+        FailureException fresh = assertThrows(FailureException.class, () -> TrainingRun.fresh(Recipe.TUTORIAL, 3)
+                .fit(FIT)
+                .saveTo(split)
+                .run(mnist));
         assertTrue(fresh.getMessage().contains("an interrupted run left checkpoints"), fresh.getMessage());
-        assertEquals(List.of(Remedy.Resume.of(split, Optional.of("tutorial")),
-                new Remedy.StartAfresh(new ModelFiles(split).checkpoints())), fresh.remedies());
+        assertEquals(
+                List.of(
+                        Remedy.Resume.of(split, Optional.of("tutorial")),
+                        new Remedy.StartAfresh(new ModelFiles(split).checkpoints())),
+                fresh.remedies());
 
         TrainingRun.Result resumed = TrainingRun.resume(split).run(mnist);
         assertEquals(full.history().epochs().size(), resumed.history().epochs().size());
         assertEquals(full.history().last().loss(), resumed.history().last().loss(), 0);
-        assertArrayEquals(ModelStore.load(straight).params().toFloatVector(),
+        assertArrayEquals(
+                ModelStore.load(straight).params().toFloatVector(),
                 ModelStore.load(split).params().toFloatVector());
         assertEquals(full.test().loss(), resumed.test().loss(), 0);
     }
@@ -101,8 +117,11 @@ class TrainingRunTest {
     void aDivergedRunSaysWhatIsSavedAndHowToGoOn() {
         ModelSpec huge = ModelSpec.tutorial(3).withOptimizer(RmsPropSpec.KERAS_DEFAULTS.withLearningRate(1e30));
         Path zip = tmp.resolve("nan.zip");
-        FailureException e = assertThrows(FailureException.class,
-                () -> TrainingRun.fresh(Recipe.TUTORIAL, 3).model(huge).fit(FIT).saveTo(zip).run(mnist));
+        FailureException e = assertThrows(FailureException.class, () -> TrainingRun.fresh(Recipe.TUTORIAL, 3)
+                .model(huge)
+                .fit(FIT)
+                .saveTo(zip)
+                .run(mnist));
         assertTrue(e.getMessage().startsWith("training diverged: loss is "), e.getMessage());
         assertTrue(e.getMessage().contains(zip + " was not written"), e.getMessage());
         assertEquals(Failure.Kind.SETTING, e.kind());
@@ -114,13 +133,19 @@ class TrainingRunTest {
     void aResumedRunRefusesFewerEpochsThanDoneAndAnotherRecipe() throws Exception {
         Path zip = tmp.resolve("done.zip");
         TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(1)).saveTo(zip).run(mnist);
-        TrainingRun.SettingException fewer = assertThrows(TrainingRun.SettingException.class,
+        TrainingRun.SettingException fewer = assertThrows(
+                TrainingRun.SettingException.class,
                 () -> TrainingRun.resume(zip).epochs(1).run(mnist));
         assertEquals(List.of(new Remedy.MoreEpochs(1)), fewer.remedies());
-        TrainingRun.SettingException other = assertThrows(TrainingRun.SettingException.class,
-                () -> TrainingRun.resume(zip).expectRecipe(Recipe.CONVNET).epochs(2).run(mnist));
+        TrainingRun.SettingException other =
+                assertThrows(TrainingRun.SettingException.class, () -> TrainingRun.resume(zip)
+                        .expectRecipe(Recipe.CONVNET)
+                        .epochs(2)
+                        .run(mnist));
         assertEquals(List.of(new Remedy.RecipeOfTheRun("tutorial")), other.remedies());
-        assertEquals(2, TrainingRun.resume(zip).epochs(2).run(mnist).history().epochs().size());
+        assertEquals(
+                2,
+                TrainingRun.resume(zip).epochs(2).run(mnist).history().epochs().size());
     }
 
     @Test
@@ -128,22 +153,35 @@ class TrainingRunTest {
         Path zip = tmp.resolve("m.zip");
         TrainingRun.fresh(Recipe.TUTORIAL, 3).fit(FIT.epochs(1)).saveTo(zip).run(mnist);
 
-        TrainingRun.Result resumed = TrainingRun.resume(zip).epochs(3).learningRate(0.0005).run(mnist);
-        assertEquals(List.of(1, 2, 3), resumed.history().epochs().stream().map(EpochStats::epoch).toList());
+        TrainingRun.Result resumed =
+                TrainingRun.resume(zip).epochs(3).learningRate(0.0005).run(mnist);
+        assertEquals(
+                List.of(1, 2, 3),
+                resumed.history().epochs().stream().map(EpochStats::epoch).toList());
         assertEquals(3, resumed.provenance().training().orElseThrow().fit().epochs());
-        assertEquals(0.0005, resumed.provenance().model().orElseThrow().optimizer().learningRate());
+        assertEquals(
+                0.0005, resumed.provenance().model().orElseThrow().optimizer().learningRate());
 
         FineTuningRun tuning = TrainingRun.fineTune(zip);
         assertEquals(new ModelFiles(tmp.resolve("m-tuned.zip")), tuning.savesTo());
         Path tuned = tmp.resolve("tuned.zip");
-        TrainingRun.Result fineTuned = tuning.fit(FitSpec.keras(3).epochs(2)).learningRate(0.002).saveTo(tuned)
+        TrainingRun.Result fineTuned = tuning.fit(FitSpec.keras(3).epochs(2))
+                .learningRate(0.002)
+                .saveTo(tuned)
                 .run(mnist);
         assertEquals(new ModelFiles(tuned), fineTuned.model());
-        assertEquals(List.of(1, 2), fineTuned.history().epochs().stream().map(EpochStats::epoch).toList());
-        assertEquals(FitSpec.keras(3).epochs(2), fineTuned.provenance().training().orElseThrow().fit());
-        assertEquals(0.002, fineTuned.provenance().model().orElseThrow().optimizer().learningRate());
+        assertEquals(
+                List.of(1, 2),
+                fineTuned.history().epochs().stream().map(EpochStats::epoch).toList());
+        assertEquals(
+                FitSpec.keras(3).epochs(2),
+                fineTuned.provenance().training().orElseThrow().fit());
+        assertEquals(
+                0.002, fineTuned.provenance().model().orElseThrow().optimizer().learningRate());
         assertEquals(Provenance.Kind.FINE_TUNED, fineTuned.provenance().origin().kind());
-        assertEquals(zip.toAbsolutePath().toString(), fineTuned.provenance().origin().details().get("from"));
+        assertEquals(
+                zip.toAbsolutePath().toString(),
+                fineTuned.provenance().origin().details().get("from"));
     }
 
     /**
@@ -153,7 +191,8 @@ class TrainingRunTest {
      */
     @Test
     void aSettingThatDoesNotApplyToAKindOfRunIsNotOneOfItsMethods() throws Exception {
-        assertEquals(List.of(FreshRun.class, ResumedRun.class, FineTuningRun.class),
+        assertEquals(
+                List.of(FreshRun.class, ResumedRun.class, FineTuningRun.class),
                 List.of(TrainingRun.class.getPermittedSubclasses()));
         // a fresh run's epochs are its fit's, its learning rate its model's optimizer's
         assertThrows(NoSuchMethodException.class, () -> FreshRun.class.getMethod("epochs", int.class));
@@ -166,19 +205,26 @@ class TrainingRunTest {
         assertThrows(NoSuchMethodException.class, () -> ResumedRun.class.getMethod("fit", FitSpec.class));
         assertThrows(NoSuchMethodException.class, () -> ResumedRun.class.getMethod("saveTo", Path.class));
         // and each has the ones that apply (the methods above exist where they are used)
-        assertEquals(FreshRun.class, FreshRun.class.getMethod("model", ModelSpec.class).getReturnType());
-        assertEquals(ResumedRun.class, ResumedRun.class.getMethod("epochs", int.class).getReturnType());
-        assertEquals(FineTuningRun.class, FineTuningRun.class.getMethod("learningRate", double.class)
-                .getReturnType());
+        assertEquals(
+                FreshRun.class,
+                FreshRun.class.getMethod("model", ModelSpec.class).getReturnType());
+        assertEquals(
+                ResumedRun.class,
+                ResumedRun.class.getMethod("epochs", int.class).getReturnType());
+        assertEquals(
+                FineTuningRun.class,
+                FineTuningRun.class.getMethod("learningRate", double.class).getReturnType());
     }
 
     @Test
     void aBadLearningRateOrEpochsIsRefusedBeforeAnythingIsLoaded() {
         Path none = tmp.resolve("none.zip");
-        assertThrows(IllegalArgumentException.class, () -> TrainingRun.resume(none).learningRate(-1));
-        assertThrows(IllegalArgumentException.class, () -> TrainingRun.fineTune(none).learningRate(0));
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> TrainingRun.resume(none).epochs(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainingRun.resume(none).learningRate(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> TrainingRun.fineTune(none).learningRate(0));
+        IllegalArgumentException zero = assertThrows(
+                IllegalArgumentException.class, () -> TrainingRun.resume(none).epochs(0));
         assertEquals("epochs must be at least 1, not 0", zero.getMessage());
     }
 }

@@ -1,11 +1,17 @@
 package dev.kerasmnist.training;
 
-
-import dev.kerasmnist.failures.SettingException;
-import dev.kerasmnist.failures.Remedy;
 import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
+import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.MnistSplit;
+import dev.kerasmnist.failures.Remedy;
+import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.ModelSpec;
@@ -16,12 +22,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
-import static dev.kerasmnist.model.EarlyStoppingSpec.patience;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keras's validation_split and EarlyStopping(restore_best_weights=True). */
 class ValidationTest {
@@ -47,8 +47,11 @@ class ValidationTest {
         assertEquals(last.loss(), history.last().valLoss(), 1e-12);
         assertEquals(last.accuracy(), history.last().valAccuracy(), 1e-12);
         assertTrue(history.validated());
-        assertTrue(log.toString().matches("(?s).*accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4} - "
-                + "val_accuracy: \\d\\.\\d{4}\n.*"), log.toString());
+        assertTrue(
+                log.toString()
+                        .matches("(?s).*accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4} - "
+                                + "val_accuracy: \\d\\.\\d{4}\n.*"),
+                log.toString());
 
         History read = History.fromCsv(history.toCsv());
         assertTrue(history.toCsv().startsWith(History.CSV_HEADER_VALIDATED + "\n"));
@@ -57,12 +60,23 @@ class ValidationTest {
 
     @Test
     void badSettingsAreRefusedWithTheFix() {
-        SettingException e = assertThrows(SettingException.class,
+        SettingException e = assertThrows(
+                SettingException.class,
                 () -> FitSpec.keras(1).epochs(5).batchSize(128).earlyStopping(patience(3)));
         assertEquals(java.util.List.of(new Remedy.ValidationSplit(0.1)), e.remedies());
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(1.0));
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).earlyStopping(patience(-1)));
-        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(0.1).splitAt(1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FitSpec.keras(1).epochs(5).batchSize(128).validationSplit(1.0));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1)
+                .epochs(5)
+                .batchSize(128)
+                .validationSplit(0.1)
+                .earlyStopping(patience(-1)));
+        assertThrows(IllegalArgumentException.class, () -> FitSpec.keras(1)
+                .epochs(5)
+                .batchSize(128)
+                .validationSplit(0.1)
+                .splitAt(1));
     }
 
     /** Feeds val_loss values to EarlyStopping on a real network whose weights mark the epoch they came from. */
@@ -95,9 +109,12 @@ class ValidationTest {
     @Test
     void aResumedEarlyStoppingDecidesAsTheUninterruptedOne() {
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(1));
-        History firstThree = new History(List.of(new EpochStats(1, 0, 0, 0, 1.0, 0), new EpochStats(2, 0, 0, 0, 0.8, 0),
+        History firstThree = new History(List.of(
+                new EpochStats(1, 0, 0, 0, 1.0, 0),
+                new EpochStats(2, 0, 0, 0, 0.8, 0),
                 new EpochStats(3, 0, 0, 0, 0.9, 0)));
-        EarlyStopping resumed = EarlyStopping.resumed(patience(2), null, firstThree, Nd4j.valueArrayOf(net.params().shape(), 2f));
+        EarlyStopping resumed = EarlyStopping.resumed(
+                patience(2), null, firstThree, Nd4j.valueArrayOf(net.params().shape(), 2f));
         assertEquals(2, resumed.bestEpoch());
         net.setParams(Nd4j.valueArrayOf(net.params().shape(), 4f));
         TrainingContext context = new TrainingContext(net, FitSpec.keras(1), 1);
@@ -113,7 +130,8 @@ class ValidationTest {
         assertTrue(checkpoints.best().isEmpty());
         var params = KerasToDl4j.build(ModelSpec.tutorial(3)).params();
         checkpoints.saveBest(params);
-        assertArrayEquals(params.toFloatVector(), checkpoints.best().orElseThrow().toFloatVector());
+        assertArrayEquals(
+                params.toFloatVector(), checkpoints.best().orElseThrow().toFloatVector());
         checkpoints.clear();
         assertTrue(checkpoints.best().isEmpty(), "cleared with the checkpoints");
     }
@@ -125,16 +143,22 @@ class ValidationTest {
         net.setLearningRate(0.05);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream printed = new PrintStream(log);
-        History history = Trainer.fit(net, TRAIN,
+        History history = Trainer.fit(
+                net,
+                TRAIN,
                 FitSpec.keras(2).epochs(12).batchSize(50).validationSplit(0.2).earlyStopping(patience(1)),
-                new ProgbarLogger(printed, false), new EarlyStopping(patience(1), printed));
+                new ProgbarLogger(printed, false),
+                new EarlyStopping(patience(1), printed));
         int best = 0;
         for (EpochStats e : history.epochs()) {
             best = best == 0 || e.valLoss() < history.epochs().get(best - 1).valLoss() ? e.epoch() : best;
         }
         assertTrue(history.epochs().size() < 12, log.toString());
-        assertTrue(log.toString().contains("Epoch " + history.epochs().size() + ": early stopping. Restored the "
-                + "weights of epoch " + best), log.toString());
+        assertTrue(
+                log.toString()
+                        .contains("Epoch " + history.epochs().size() + ": early stopping. Restored the "
+                                + "weights of epoch " + best),
+                log.toString());
         Validation.Score now = Validation.score(net, TRAIN.range(400, 500));
         assertEquals(history.epochs().get(best - 1).valLoss(), now.loss(), 1e-9, "the network is the best epoch's");
         assertFalse(history.epochs().size() == best);

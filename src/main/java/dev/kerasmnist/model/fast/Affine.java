@@ -4,10 +4,10 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -25,10 +25,10 @@ final class Affine {
     private static final int COL_MAJOR = 102;
     private static final int NO_TRANSPOSE = 111;
     private static final int TRANSPOSE = 112;
-    private static final MMulTranspose PLAIN = MMulTranspose.builder().transposeA(false).transposeB(false).build();
+    private static final MMulTranspose PLAIN =
+            MMulTranspose.builder().transposeA(false).transposeB(false).build();
 
-    private Affine() {
-    }
+    private Affine() {}
 
     /**
      * z for a batch, or null when the input needs DL4J's own validation or casting. z is row-major, as stock
@@ -44,8 +44,21 @@ final class Affine {
         if (x.dataType() == DataType.FLOAT && x.size(0) > 1 && rowMajor(x) && columnMajor(w)) {
             int batch = (int) x.size(0);
             int nIn = (int) w.size(0);
-            openblas_nolapack.cblas_sgemm(COL_MAJOR, TRANSPOSE, NO_TRANSPOSE, batch, (int) w.size(1), nIn, 1f,
-                    pointer(x), nIn, pointer(w), nIn, 0f, pointer(product), batch);
+            openblas_nolapack.cblas_sgemm(
+                    COL_MAJOR,
+                    TRANSPOSE,
+                    NO_TRANSPOSE,
+                    batch,
+                    (int) w.size(1),
+                    nIn,
+                    1f,
+                    pointer(x),
+                    nIn,
+                    pointer(w),
+                    nIn,
+                    0f,
+                    pointer(product),
+                    batch);
         } else {
             Nd4j.exec(new Mmul(x, w, product, 1.0, 0.0, PLAIN)); // the op mmuli runs, for other types and layouts
         }
@@ -62,9 +75,18 @@ final class Affine {
      * (FastPathTest bounds the difference).
      */
     static INDArray preOutputOneRow(INDArray x, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
-        if (x == null || x.rank() != 2 || x.size(0) != 1 || x.dataType() != DataType.FLOAT || x.stride(1) != 1
-                || w.rank() != 2 || w.dataType() != DataType.FLOAT || w.stride(0) != 1 || w.stride(1) != w.size(0)
-                || b == null || b.dataType() != DataType.FLOAT || b.elementWiseStride() != 1
+        if (x == null
+                || x.rank() != 2
+                || x.size(0) != 1
+                || x.dataType() != DataType.FLOAT
+                || x.stride(1) != 1
+                || w.rank() != 2
+                || w.dataType() != DataType.FLOAT
+                || w.stride(0) != 1
+                || w.stride(1) != w.size(0)
+                || b == null
+                || b.dataType() != DataType.FLOAT
+                || b.elementWiseStride() != 1
                 || x.size(1) != w.size(0)) {
             return null;
         }
@@ -73,8 +95,8 @@ final class Affine {
         INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {1, nOut}, 'c');
         z.assign(b);
         // W is column-major [nIn, nOut]: z = W^T x + z
-        openblas_nolapack.cblas_sgemv(COL_MAJOR, TRANSPOSE, nIn, nOut, 1f, pointer(w), nIn, pointer(x), 1, 1f,
-                pointer(z), 1);
+        openblas_nolapack.cblas_sgemv(
+                COL_MAJOR, TRANSPOSE, nIn, nOut, 1f, pointer(w), nIn, pointer(x), 1, 1f, pointer(z), 1);
         return z;
     }
 

@@ -50,7 +50,9 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         DynamicCustomOp conv = DynamicCustomOp.builder("conv2d")
                 .addInputs(hasBias() ? new INDArray[] {x, w, bias()} : new INDArray[] {x, w})
-                .addOutputs(z).addIntegerArguments(arguments()).build();
+                .addOutputs(z)
+                .addIntegerArguments(arguments())
+                .build();
         Helpers.on(() -> Nd4j.exec(conv));
         if (relu()) {
             Nd4j.getExecutioner().exec(new RectifiedLinear(z, z, 0.0));
@@ -78,11 +80,11 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         // conv2d_bp always computes dL/dx (the first layer's is dropped, after its input preprocessor's backprop)
-        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(),
-                'c');
+        INDArray epsilonNext =
+                workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
         Gradient gradient = new DefaultGradient();
-        DynamicCustomOp.DynamicCustomOpsBuilder bp = DynamicCustomOp.builder("conv2d_bp")
-                .addIntegerArguments(arguments());
+        DynamicCustomOp.DynamicCustomOpsBuilder bp =
+                DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(arguments());
         if (hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             bp.addInputs(x, w, bias(), delta).addOutputs(epsilonNext, weightGrad, biasGrad.reshape(biasGrad.length()));
@@ -117,7 +119,8 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         for (int i = 0; i < 2; i++) {
             long in = x.size(2 + i);
             long kernel = k[i] + (long) (k[i] - 1) * (d[i] - 1);
-            size[i] = c.getConvolutionMode() == ConvolutionMode.Same ? (in + s[i] - 1) / s[i]
+            size[i] = c.getConvolutionMode() == ConvolutionMode.Same
+                    ? (in + s[i] - 1) / s[i]
                     : (in - kernel + 2L * p[i]) / s[i] + 1;
         }
         return new long[] {x.size(0), c.getNOut(), size[0], size[1]};
@@ -135,14 +138,21 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
     /** ReLU or no activation, NCHW floats, and none of the options the fast path does not cover. */
     private boolean plain() {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-        return input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && maskArray == null
-                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getIDropout() == null && c.getWeightNoise() == null
+        return input != null
+                && input.rank() == 4
+                && input.dataType() == DataType.FLOAT
+                && maskArray == null
+                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && c.getIDropout() == null
+                && c.getWeightNoise() == null
                 && (relu() || c.getActivationFn() instanceof ActivationIdentity)
                 && c.getConvolutionMode() != ConvolutionMode.Causal;
     }
 
     private boolean relu() {
         return layerConf().getActivationFn() instanceof ActivationReLU r
-                && r.getMax() == null && r.getThreshold() == null && r.getNegativeSlope() == null;
+                && r.getMax() == null
+                && r.getThreshold() == null
+                && r.getNegativeSlope() == null;
     }
 }

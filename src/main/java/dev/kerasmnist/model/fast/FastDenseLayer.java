@@ -38,13 +38,17 @@ final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dens
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         keptActivation = null;
         if (!training && plain()) {
-            INDArray z = Affine.preOutputOneRow(input, getParam(DefaultParamInitializer.WEIGHT_KEY),
-                    getParam(DefaultParamInitializer.BIAS_KEY), workspaceMgr);
+            INDArray z = Affine.preOutputOneRow(
+                    input,
+                    getParam(DefaultParamInitializer.WEIGHT_KEY),
+                    getParam(DefaultParamInitializer.BIAS_KEY),
+                    workspaceMgr);
             if (z != null) {
                 return layerConf().getActivationFn().getActivation(z, false);
             }
         }
-        INDArray a = plain() ? layerConf().getActivationFn().getActivation(preOutput(input, workspaceMgr), training)
+        INDArray a = plain()
+                ? layerConf().getActivationFn().getActivation(preOutput(input, workspaceMgr), training)
                 : super.activate(training, workspaceMgr);
         if (training && reluOnly()) {
             keptActivation = a; // lives in DL4J's activations workspace until this step's backprop is done
@@ -73,8 +77,8 @@ final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dens
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray epsilonNext = null;
         if (!inputGradientUnused) {
-            epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                    new long[] {w.size(0), delta.size(0)}, 'f');
+            epsilonNext = workspaceMgr.createUninitialized(
+                    ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), delta.size(0)}, 'f');
             epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
         }
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
@@ -86,19 +90,26 @@ final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dens
     /** z through {@link Affine}, or DL4J's own computation when the input needs its validation or casting. */
     private INDArray preOutput(INDArray x, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray z = Affine.preOutput(x, getParam(DefaultParamInitializer.WEIGHT_KEY),
-                hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, workspaceMgr);
+        INDArray z = Affine.preOutput(
+                x,
+                getParam(DefaultParamInitializer.WEIGHT_KEY),
+                hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
+                workspaceMgr);
         return z != null ? z : preOutput(false, workspaceMgr);
     }
 
     /** No mask, dropout, weight noise or layer norm: the cases the fast paths cover. */
     private boolean plain() {
-        return maskArray == null && !hasLayerNorm() && layerConf().getIDropout() == null
+        return maskArray == null
+                && !hasLayerNorm()
+                && layerConf().getIDropout() == null
                 && layerConf().getWeightNoise() == null;
     }
 
     private boolean reluOnly() {
         return layerConf().getActivationFn() instanceof ActivationReLU r
-                && r.getMax() == null && r.getThreshold() == null && r.getNegativeSlope() == null;
+                && r.getMax() == null
+                && r.getThreshold() == null
+                && r.getNegativeSlope() == null;
     }
 }

@@ -55,14 +55,17 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
         }
         assertInputSet(true);
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray z = Affine.preOutput(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null,
-                workspaceMgr);
+        INDArray z =
+                Affine.preOutput(input, w, hasBias() ? getParam(DefaultParamInitializer.BIAS_KEY) : null, workspaceMgr);
         if (z == null) {
             z = preOutput2d(true, workspaceMgr);
         }
         ILossFunction loss = layerConf().getLossFn();
-        INDArray delta = loss.computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM), z,
-                layerConf().getActivationFn(), maskArray);
+        INDArray delta = loss.computeGradient(
+                getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
+                z,
+                layerConf().getActivationFn(),
+                maskArray);
         Gradient gradient = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
@@ -75,8 +78,8 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
         delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
         // dL/dx = (W delta^T)^T, as stock BaseOutputLayer computes it: a transposed view, not a transpose flag,
         // which some OpenBLAS kernels sum in another order
-        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                new long[] {w.size(0), delta.size(0)}, 'f');
+        INDArray epsilonNext = workspaceMgr.createUninitialized(
+                ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), delta.size(0)}, 'f');
         epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
         keptZ = z.detach(); // z lives in a backprop workspace that is closed before the score is computed
         lastLogits = keptZ;
@@ -93,8 +96,14 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
         // The stock computation on the z this step's backprop already computed
-        double score = layerConf().getLossFn().computeScore(getLabels2d(workspaceMgr, ArrayType.FF_WORKING_MEM), z,
-                layerConf().getActivationFn(), maskArray, false);
+        double score = layerConf()
+                .getLossFn()
+                .computeScore(
+                        getLabels2d(workspaceMgr, ArrayType.FF_WORKING_MEM),
+                        z,
+                        layerConf().getActivationFn(),
+                        maskArray,
+                        false);
         if (conf().isMiniBatch()) {
             score /= getInputMiniBatchSize();
         }
@@ -108,6 +117,8 @@ final class FastOutputLayer extends org.deeplearning4j.nn.layers.OutputLayer {
     }
 
     private boolean plain() {
-        return maskArray == null && layerConf().getIDropout() == null && layerConf().getWeightNoise() == null;
+        return maskArray == null
+                && layerConf().getIDropout() == null
+                && layerConf().getWeightNoise() == null;
     }
 }

@@ -1,9 +1,9 @@
 package dev.kerasmnist.model.fast;
 
-import java.util.List;
 import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.failures.SettingException;
 import dev.kerasmnist.model.EpsilonPlacement;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -24,8 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters (its outputs are the same); {@code getLayer(int)} and {@code getLayers()} return the fast ones.
  */
 public final class FastPath {
-    private FastPath() {
-    }
+    private FastPath() {}
 
     /**
      * Installs the fast implementations into {@code net} (idempotent) and returns it.
@@ -39,8 +38,9 @@ public final class FastPath {
             // These layers call OpenBLAS and oneDNN on host memory; on a GPU backend (-Pcuda) DL4J's own layers
             // run on the device, with cuDNN. (Keras 3's epsilon placement is then not available.)
             if (epsilon == EpsilonPlacement.INSIDE_SQRT) {
-                throw new SettingException("epsilon inside the square root (Keras 3's "
-                        + "RMSprop) runs on the CPU backend only", List.of(new Remedy.EpsilonOutsideSqrt()));
+                throw new SettingException(
+                        "epsilon inside the square root (Keras 3's " + "RMSprop) runs on the CPU backend only",
+                        List.of(new Remedy.EpsilonOutsideSqrt()));
             }
             return net;
         }

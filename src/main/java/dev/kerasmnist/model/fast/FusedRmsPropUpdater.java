@@ -44,6 +44,7 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     private boolean nativeStale;
     /** Below this many parameters per core a block is stepped on one thread: a hand-off costs more. */
     private static final int MIN_PER_THREAD = 1 << 14;
+
     private final int threads = Runtime.getRuntime().availableProcessors();
     /** Fused steps taken, so that a test can tell the fused path ran. */
     private int steps;
@@ -55,7 +56,9 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     }
 
     private boolean fusable() {
-        if (!isMiniBatch() || updaterStateViewArray == null || updaterStateViewArray.dataType() != DataType.FLOAT
+        if (!isMiniBatch()
+                || updaterStateViewArray == null
+                || updaterStateViewArray.dataType() != DataType.FLOAT
                 || getFlattenedGradientsView().dataType() != DataType.FLOAT) {
             return false;
         }
@@ -101,8 +104,11 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         // MultiLayerNetwork hands over a fresh view of its gradient array, so DL4J takes its "external gradient"
         // path, which updates the array it is given: so does this.
         INDArray view = g.gradient();
-        if (!fusable || view == null || view.length() != getFlattenedGradientsView().length()
-                || view.dataType() != DataType.FLOAT || view.elementWiseStride() != 1) {
+        if (!fusable
+                || view == null
+                || view.length() != getFlattenedGradientsView().length()
+                || view.dataType() != DataType.FLOAT
+                || view.elementWiseStride() != 1) {
             nativeState();
             super.update(g, iteration, epoch, batchSize, mgr);
             return;
@@ -129,8 +135,8 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             for (int k = 1; k < split; k++) {
                 int start = from + (int) ((long) (to - from) * k / split);
                 int end = from + (int) ((long) (to - from) * (k + 1) / split);
-                parts.add(ForkJoinPool.commonPool().submit(
-                        () -> stepNative(gAddress, sAddress, start, end, batch, lr, rho, eps)));
+                parts.add(ForkJoinPool.commonPool()
+                        .submit(() -> stepNative(gAddress, sAddress, start, end, batch, lr, rho, eps)));
             }
             stepNative(gAddress, sAddress, from, from + (to - from) / split, batch, lr, rho, eps);
         }
@@ -141,8 +147,8 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     }
 
     /** Steps parameters {@code [from, to)}: the gradient in, the update out; the state in only when not held. */
-    private void stepNative(Pointer gAddress, Pointer sAddress, int from, int to, float batch, float lr, float rho,
-                            float eps) {
+    private void stepNative(
+            Pointer gAddress, Pointer sAddress, int from, int to, float batch, float lr, float rho, float eps) {
         FloatPointer g = new FloatPointer(gAddress).position(from);
         g.get(gradient, from, to - from);
         if (sAddress != null) {
@@ -195,8 +201,16 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
     }
 
     /** The float arithmetic of ND4J's rms_prop_updater op, preceded by the division by the batch size. */
-    static void step(float[] g, float[] s, int from, int to, float batch, float lr, float rho, float eps,
-                     EpsilonPlacement placement) {
+    static void step(
+            float[] g,
+            float[] s,
+            int from,
+            int to,
+            float batch,
+            float lr,
+            float rho,
+            float eps,
+            EpsilonPlacement placement) {
         float oneMinusRho = 1 - rho;
         if (placement == EpsilonPlacement.OUTSIDE_SQRT && isPowerOfTwo(batch)) {
             // x / 2^k and x * 2^-k are the same correctly rounded value, and a product is cheaper than a quotient

@@ -16,8 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Helpers {
     private static Boolean onednn;
 
-    private Helpers() {
-    }
+    private Helpers() {}
 
     /** Turns the helpers off for everything but the conv ops, once, where the oneDNN build runs. */
     static synchronized void offByDefault() {
@@ -35,8 +34,8 @@ final class Helpers {
      */
     static boolean onednnLoaded() {
         Nd4j.getBackend(); // the natives load with the backend
-        return Loader.getLoadedLibraries().values().stream().anyMatch(path -> path != null
-                && path.contains("-onednn/") && path.contains("nd4jcpu"));
+        return Loader.getLoadedLibraries().values().stream()
+                .anyMatch(path -> path != null && path.contains("-onednn/") && path.contains("nd4jcpu"));
     }
 
     /** Runs {@code op} with the helpers on (oneDNN's convolutions), then off again. */

@@ -43,7 +43,8 @@ public final class SparkEngine implements TrialEngine {
 
     /** Starts Spark at {@code master}, unless {@code spark-submit} already chose one. */
     public SparkEngine(String master) {
-        SparkConf conf = new SparkConf().setAppName("keras-mnist sweep")
+        SparkConf conf = new SparkConf()
+                .setAppName("keras-mnist sweep")
                 .setIfMissing("spark.master", master)
                 .setIfMissing("spark.ui.enabled", "false") // a web UI on port 4040 nobody asked for
                 // OpenMP spin-waiting halves ND4J's speed on few cores; executors started by a cluster need it too
@@ -81,7 +82,8 @@ public final class SparkEngine implements TrialEngine {
         }
         shared = absolute;
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile).forEach(f -> spark.sc().addFile(f.toAbsolutePath().toString()));
+            files.filter(Files::isRegularFile)
+                    .forEach(f -> spark.sc().addFile(f.toAbsolutePath().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir, e);
         }
@@ -106,10 +108,13 @@ public final class SparkEngine implements TrialEngine {
                 jobs.add(done.submit(() -> {
                     spark.setJobDescription(task.trial().key());
                     int threads = threadsPerTrial;
-                    return spark.parallelize(List.of(task), 1).map(t -> {
-                        limitThreads(threads);
-                        return t.call();
-                    }).collect().get(0);
+                    return spark.parallelize(List.of(task), 1)
+                            .map(t -> {
+                                limitThreads(threads);
+                                return t.call();
+                            })
+                            .collect()
+                            .get(0);
                 }));
             }
             for (int i = 0; i < tasks.size(); i++) {
@@ -162,17 +167,23 @@ public final class SparkEngine implements TrialEngine {
     private static String[] applicationJars(SparkConf conf) {
         Path self;
         try {
-            self = Path.of(SparkEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            self = Path.of(SparkEngine.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot find this program's jar: " + e.getMessage(), e);
         }
         if (!self.toString().endsWith(".jar")) {
-            throw new IllegalStateException("a Spark cluster runs this program's jar, and this run comes from "
-                    + self + ": build the jar with `mvn -Pspark package` and run from it (or spark-submit it)");
+            throw new IllegalStateException("a Spark cluster runs this program's jar, and this run comes from " + self
+                    + ": build the jar with `mvn -Pspark package` and run from it (or spark-submit it)");
         }
         List<Path> jars = new ArrayList<>();
-        Arrays.stream(conf.get("spark.jars", "").split(",")).filter(j -> !j.isBlank())
-                .map(j -> j.startsWith("file:") ? Path.of(java.net.URI.create(j)) : Path.of(j)).forEach(jars::add);
+        Arrays.stream(conf.get("spark.jars", "").split(","))
+                .filter(j -> !j.isBlank())
+                .map(j -> j.startsWith("file:") ? Path.of(java.net.URI.create(j)) : Path.of(j))
+                .forEach(jars::add);
         jars.add(self);
         jars.addAll(manifestClassPath(self));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -182,22 +193,31 @@ public final class SparkEngine implements TrialEngine {
                 jars.addAll(manifestClassPath(jar));
             }
         }
-        Optional<Path> sparkHome = Optional.ofNullable(System.getenv("SPARK_HOME")).map(h -> Path.of(h).toAbsolutePath());
-        return jars.stream().map(j -> j.toAbsolutePath().normalize()).distinct().filter(jar -> {
-            String name = jar.getFileName().toString();
-            return !(name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("hadoop-"))
-                    && sparkHome.map(home -> !jar.startsWith(home)).orElse(true);
-        }).map(Path::toString).toArray(String[]::new);
+        Optional<Path> sparkHome = Optional.ofNullable(System.getenv("SPARK_HOME"))
+                .map(h -> Path.of(h).toAbsolutePath());
+        return jars.stream()
+                .map(j -> j.toAbsolutePath().normalize())
+                .distinct()
+                .filter(jar -> {
+                    String name = jar.getFileName().toString();
+                    return !(name.startsWith("spark-") || name.startsWith("scala-") || name.startsWith("hadoop-"))
+                            && sparkHome.map(home -> !jar.startsWith(home)).orElse(true);
+                })
+                .map(Path::toString)
+                .toArray(String[]::new);
     }
 
     private static List<Path> manifestClassPath(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            String classPath =
+                    manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
             if (classPath == null) {
                 return List.of();
             }
-            return Arrays.stream(classPath.trim().split("\\s+")).map(p -> jar.resolveSibling(p).normalize()).toList();
+            return Arrays.stream(classPath.trim().split("\\s+"))
+                    .map(p -> jar.resolveSibling(p).normalize())
+                    .toList();
         } catch (IOException e) {
             return List.of(); // not a jar we can read: Spark will say so when it ships it
         }

@@ -31,7 +31,9 @@ class FastConvolutionTest {
     private static final double TOLERANCE = 1e-4;
 
     private static DataSet batch() {
-        return MnistIterators.training(SyntheticDigits.split(64, 3), 64, 1).next().copy();
+        return MnistIterators.training(SyntheticDigits.split(64, 3), 64, 1)
+                .next()
+                .copy();
     }
 
     @Tag(KERNELS)
@@ -44,7 +46,9 @@ class FastConvolutionTest {
         DataSet b = batch();
 
         assertClose(stock.output(b.getFeatures()), fast.output(b.getFeatures()), "softmax outputs");
-        assertEquals(stock.output(b.getFeatures()).argMax(1), fast.output(b.getFeatures()).argMax(1),
+        assertEquals(
+                stock.output(b.getFeatures()).argMax(1),
+                fast.output(b.getFeatures()).argMax(1),
                 "the predicted digit of every image");
         for (MultiLayerNetwork net : new MultiLayerNetwork[] {stock, fast}) {
             net.setInput(b.getFeatures());
@@ -72,15 +76,19 @@ class FastConvolutionTest {
         File file = dir.resolve("convnet.zip").toFile();
         ModelSerializer.writeModel(fast, file, true);
         MultiLayerNetwork plain = MultiLayerNetwork.load(file, true);
-        assertEquals(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, plain.getLayer(0).getClass());
+        assertEquals(
+                org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class,
+                plain.getLayer(0).getClass());
         assertClose(plain.output(b.getFeatures()), fast.output(b.getFeatures()), "outputs of the loaded model");
     }
 
     /** On Linux x86-64 the pom adds nd4j-native's oneDNN build, and JavaCPP loads it: the convolutions are fast. */
     @Test
     void onLinuxX8664TheOnednnNativesAreTheOnesLoaded() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
-                && System.getProperty("os.arch").equals("amd64"), "the oneDNN build exists for Linux x86-64 only");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").equals("Linux")
+                        && System.getProperty("os.arch").equals("amd64"),
+                "the oneDNN build exists for Linux x86-64 only");
         assertTrue(Helpers.onednnLoaded(), "JavaCPP loaded " + org.bytedeco.javacpp.Loader.getLoadedLibraries());
         String maps = java.nio.file.Files.readString(Path.of("/proc/self/maps"));
         assertTrue(maps.contains("linux-x86_64-onednn/libnd4jcpu.so"), "libnd4jcpu from the oneDNN build is mapped");
@@ -98,7 +106,7 @@ class FastConvolutionTest {
         for (int i = 0; i < e.length; i++) {
             worst = Math.max(worst, Math.abs(e[i] - a[i]));
         }
-        assertTrue(worst <= TOLERANCE * scale, what + ": largest difference " + worst + " against values up to "
-                + scale);
+        assertTrue(
+                worst <= TOLERANCE * scale, what + ": largest difference " + worst + " against values up to " + scale);
     }
 }

@@ -65,12 +65,20 @@ class FastPathTest {
         train(stock, batches, stockScores);
         train(fast, batches, fastScores);
 
-        assertEquals(2 * batches.size(), ((FusedRmsPropUpdater) fast.getUpdater()).steps(), "every step took the fused path");
+        assertEquals(
+                2 * batches.size(),
+                ((FusedRmsPropUpdater) fast.getUpdater()).steps(),
+                "every step took the fused path");
         float[] expected = stock.params().toFloatVector();
-        assertNotEquals(0f, expected[0] - KerasToDl4j.buildStock(ModelSpec.tutorial(5)).params().getFloat(0));
+        assertNotEquals(
+                0f,
+                expected[0]
+                        - KerasToDl4j.buildStock(ModelSpec.tutorial(5)).params().getFloat(0));
         assertArrayEquals(expected, fast.params().toFloatVector(), "parameters after 26 steps");
-        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
-                fast.getUpdater().getStateViewArray().toFloatVector(), "RMSprop accumulators");
+        assertArrayEquals(
+                stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector(),
+                "RMSprop accumulators");
         assertEquals(stockScores, fastScores, "the loss of every batch");
     }
 
@@ -83,10 +91,14 @@ class FastPathTest {
         ModelSerializer.writeModel(fast, file, true);
 
         MultiLayerNetwork plain = MultiLayerNetwork.load(file, true);
-        assertEquals(org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class, plain.getLayer(0).getClass());
+        assertEquals(
+                org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer.class,
+                plain.getLayer(0).getClass());
         INDArray x = batches.get(0).getFeatures();
-        assertArrayEquals(plain.output(x).ravel().toFloatVector(), fast.output(x).ravel().toFloatVector(), "a batch of 128");
-        assertArrayEquals(plain.getUpdater().getStateViewArray().toFloatVector(),
+        assertArrayEquals(
+                plain.output(x).ravel().toFloatVector(), fast.output(x).ravel().toFloatVector(), "a batch of 128");
+        assertArrayEquals(
+                plain.getUpdater().getStateViewArray().toFloatVector(),
                 fast.getUpdater().getStateViewArray().toFloatVector());
         // One row takes the matrix-vector path, which sums in another order than stock's 1-row matrix product. A
         // logit is a sum of 784 (then 512) float products, so each order rounds to about sqrt(784) * 6e-8 of the sum
@@ -97,20 +109,31 @@ class FastPathTest {
             float[] want = plain.output(one).toFloatVector();
             float[] got = fast.output(one).toFloatVector();
             assertArrayEquals(want, got, 1e-6f, "row " + row);
-            assertEquals(Nd4j.argMax(plain.output(one), 1).getInt(0), Nd4j.argMax(fast.output(one), 1).getInt(0));
+            assertEquals(
+                    Nd4j.argMax(plain.output(one), 1).getInt(0),
+                    Nd4j.argMax(fast.output(one), 1).getInt(0));
         }
     }
 
     @Test
     void externalBackpropStillGetsTheInputGradient() {
         // A stack without an output layer, trained from external errors (as in GANs or RL): dL/dx is wanted.
-        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration
-                .Builder().seed(3).dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).list()
-                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(784).nOut(32)
-                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(32).nOut(10)
-                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                .build();
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf =
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                        .seed(3)
+                        .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                        .list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                                .nIn(784)
+                                .nOut(32)
+                                .activation(org.nd4j.linalg.activations.Activation.RELU)
+                                .build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                                .nIn(32)
+                                .nOut(10)
+                                .activation(org.nd4j.linalg.activations.Activation.RELU)
+                                .build())
+                        .build();
         MultiLayerNetwork stock = new MultiLayerNetwork(conf.clone());
         stock.init();
         MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
@@ -124,11 +147,14 @@ class FastPathTest {
         for (MultiLayerNetwork net : List.of(stock, fast)) {
             net.setInput(x);
             net.feedForward(true, false);
-            dx[i++] = net.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+            dx[i++] =
+                    net.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces()).getSecond();
         }
         assertArrayEquals(new long[] {128, 784}, dx[1].shape());
         assertArrayEquals(dx[0].ravel().toFloatVector(), dx[1].ravel().toFloatVector());
-        assertArrayEquals(stock.getFlattenedGradients().toFloatVector(), fast.getFlattenedGradients().toFloatVector());
+        assertArrayEquals(
+                stock.getFlattenedGradients().toFloatVector(),
+                fast.getFlattenedGradients().toFloatVector());
     }
 
     @Test
@@ -143,7 +169,8 @@ class FastPathTest {
             double gi = new float[] {0.5f, -2f, 0f, 1e-3f}[i] / 2.0;
             double a = new float[] {0f, 0.1f, 0.2f, 0f}[i] * 0.9 + 0.1 * gi * gi;
             assertEquals(a, s[i], 1e-7 * Math.max(1, a));
-            assertEquals(0.001 * gi / Math.sqrt(a + 1e-7), g[i], 1e-6 * Math.abs(0.001 * gi / Math.sqrt(a + 1e-7)) + 1e-12);
+            assertEquals(
+                    0.001 * gi / Math.sqrt(a + 1e-7), g[i], 1e-6 * Math.abs(0.001 * gi / Math.sqrt(a + 1e-7)) + 1e-12);
             assertEquals(0.001 * gi / (Math.sqrt(a) + 1e-7), gStock[i], 1e-6 * Math.abs(gStock[i]) + 1e-12);
         }
         // With g = 1e-3 / 2 the two placements differ visibly: sqrt(a + eps) vs sqrt(a) + eps.
@@ -162,23 +189,27 @@ class FastPathTest {
                 net.fit(b);
             }
         }
-        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
-                fast.getUpdater().getStateViewArray().toFloatVector(), "read after fused steps");
+        assertArrayEquals(
+                stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector(),
+                "read after fused steps");
         for (MultiLayerNetwork net : List.of(stock, fast)) {
             net.getUpdater().getStateViewArray().muli(0.25); // written through the returned array
             for (DataSet b : batches.subList(4, 8)) {
                 net.fit(b);
             }
-            INDArray copy = ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>) net.getUpdater())
-                    .getStateViewArrayCopy();
+            INDArray copy =
+                    ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>) net.getUpdater()).getStateViewArrayCopy();
             net.getUpdater().setStateViewArray(net, copy.muli(2), false); // replaced, as a restore does
             for (DataSet b : batches.subList(8, batches.size())) {
                 net.fit(b);
             }
         }
         assertEquals(batches.size(), ((FusedRmsPropUpdater) fast.getUpdater()).steps());
-        assertArrayEquals(stock.getUpdater().getStateViewArray().toFloatVector(),
-                fast.getUpdater().getStateViewArray().toFloatVector(), "RMSprop accumulators");
+        assertArrayEquals(
+                stock.getUpdater().getStateViewArray().toFloatVector(),
+                fast.getUpdater().getStateViewArray().toFloatVector(),
+                "RMSprop accumulators");
         assertArrayEquals(stock.params().toFloatVector(), fast.params().toFloatVector(), "parameters");
     }
 }

@@ -45,8 +45,8 @@ class SparkSweepTest {
     @BeforeAll
     static void start() throws Exception {
         Fixtures.writeSyntheticMnist(data, 400, 100);
-        trials = SearchSpace.parse("learning-rate=0.001,0.00001 batch-size=32").grid(Recipe.TUTORIAL,
-                List.of(1L, 2L), 0.25, Optional.of(300));
+        trials = SearchSpace.parse("learning-rate=0.001,0.00001 batch-size=32")
+                .grid(Recipe.TUTORIAL, List.of(1L, 2L), 0.25, Optional.of(300));
         spark = TrialEngine.spark("local[2]");
     }
 
@@ -59,12 +59,16 @@ class SparkSweepTest {
     @Test
     void trialsRunAsSparkTasksAndGiveTheTableTheCsvAndTheBestModel() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Sweep sweep = Sweep.of("spark-test", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("spark"))
+        Sweep sweep = Sweep.of("spark-test", trials, data)
+                .checksums(Mnist.Checksums.SKIP)
+                .dir(tmp.resolve("spark"))
                 .output(new PrintStream(printed, true, StandardCharsets.UTF_8));
         Sweep.Result r = sweep.run(spark);
         String out = printed.toString(StandardCharsets.UTF_8);
-        assertTrue(out.startsWith("Sweep 'spark-test' of tutorial: 2 settings x 2 seeds = 4 trials, on Apache Spark "
-                + "4.0.1, master local[2], up to 2 trials at a time\n"), out);
+        assertTrue(
+                out.startsWith("Sweep 'spark-test' of tutorial: 2 settings x 2 seeds = 4 trials, on Apache Spark "
+                        + "4.0.1, master local[2], up to 2 trials at a time\n"),
+                out);
         assertEquals(4, r.ran());
         List<SweepTable.Row> rows = r.table().rows();
         assertEquals("0.001", rows.get(0).value(dev.kerasmnist.sweep.Setting.LEARNING_RATE));
@@ -76,18 +80,25 @@ class SparkSweepTest {
         Provenance best = ModelStore.readProvenance(r.best());
         assertEquals("spark-test", best.origin().details().get("sweep"));
         assertEquals(rows.get(0).best().trial().key(), best.origin().details().get("trial"));
-        assertEquals(10, ModelStore.load(r.best().zip()).output(
-                org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 784)).length());
+        assertEquals(
+                10,
+                ModelStore.load(r.best().zip())
+                        .output(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 784))
+                        .length());
 
         // The same trials one after another in this JVM, with the one ND4J thread a Spark trial gets: the same
         // numbers, so a Spark task trains exactly what `train` does.
         SparkEngine.limitThreads(1);
         Sweep.Result here;
         try (TrialEngine sequential = TrialEngine.sequential()) {
-            here = Sweep.of("spark-test", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("here"))
+            here = Sweep.of("spark-test", trials, data)
+                    .checksums(Mnist.Checksums.SKIP)
+                    .dir(tmp.resolve("here"))
                     .run(sequential);
         }
-        assertEquals(r.table().csv().replaceAll(",[0-9.]+\n", "\n"), here.table().csv().replaceAll(",[0-9.]+\n", "\n"),
+        assertEquals(
+                r.table().csv().replaceAll(",[0-9.]+\n", "\n"),
+                here.table().csv().replaceAll(",[0-9.]+\n", "\n"),
                 "the same table, seconds aside");
     }
 
@@ -95,15 +106,23 @@ class SparkSweepTest {
     void aTrialThatFailsOnAnExecutorIsOneLineAndTheSweepCanGoOn() throws Exception {
         // valid settings that fail only where the trial runs: 0.1% of 300 images leaves none to validate on
         List<Trial> failing = List.of(new Trial(Recipe.TUTORIAL, List.of(), 1, 0.999, Optional.of(300)));
-        Sweep sweep = Sweep.of("failing", failing, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("out"));
-        TrialEngine.TrialFailedException e = assertThrows(TrialEngine.TrialFailedException.class,
-                () -> sweep.run(spark));
-        assertEquals("a trial failed: validation split 0.999 of 300 examples leaves 0 to train on and 300 to "
-                + "validate", e.getMessage());
+        Sweep sweep = Sweep.of("failing", failing, data)
+                .checksums(Mnist.Checksums.SKIP)
+                .dir(tmp.resolve("out"));
+        TrialEngine.TrialFailedException e =
+                assertThrows(TrialEngine.TrialFailedException.class, () -> sweep.run(spark));
+        assertEquals(
+                "a trial failed: validation split 0.999 of 300 examples leaves 0 to train on and 300 to " + "validate",
+                e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("out/results.csv")));
         // Spark is still usable for the next sweep
-        assertEquals(4, Sweep.of("after", trials, data).checksums(Mnist.Checksums.SKIP).dir(tmp.resolve("after"))
-                .run(spark).ran());
+        assertEquals(
+                4,
+                Sweep.of("after", trials, data)
+                        .checksums(Mnist.Checksums.SKIP)
+                        .dir(tmp.resolve("after"))
+                        .run(spark)
+                        .ran());
     }
 
     @Test
@@ -112,7 +131,10 @@ class SparkSweepTest {
             spark.share(data);
             spark.share(tmp);
         });
-        assertEquals("this Spark engine serves the MNIST files of " + data.toAbsolutePath().normalize()
-                + " already; close it and start another for " + tmp.toAbsolutePath().normalize(), e.getMessage());
+        assertEquals(
+                "this Spark engine serves the MNIST files of "
+                        + data.toAbsolutePath().normalize() + " already; close it and start another for "
+                        + tmp.toAbsolutePath().normalize(),
+                e.getMessage());
     }
 }
