@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kerasmnist.Fixtures;
@@ -199,6 +200,11 @@ class ServeCommandTest extends CliHarness {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
+            // Where this test itself runs with SIGHUP ignored (under nohup), serve inherits that and says so, rightly:
+            // sigtermIsACleanStop checks that note; reloading on SIGHUP cannot be tested here.
+            assumeFalse(
+                    String.valueOf(line).startsWith("note: SIGHUP is ignored here"),
+                    "SIGHUP is ignored where the tests run (nohup?): " + line);
             Matcher m = Pattern.compile("on (http://\\S+/)").matcher(String.valueOf(line));
             assertTrue(m.find(), "startup line: " + line);
             assertTrue(line.startsWith("Serving a, b ("), line);
