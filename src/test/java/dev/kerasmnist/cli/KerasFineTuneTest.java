@@ -82,12 +82,16 @@ class KerasFineTuneTest extends CliHarness {
         return layer instanceof BaseWrapperLayer w ? w.getUnderlying() : layer;
     }
 
-    /** 2,000 real MNIST training images and 500 test images where MNIST is here, else synthetic digits. */
+    /**
+     * 2,000 real MNIST training images and 500 test images. Skipped without MNIST ({@code .ci/run} fetches it): the
+     * real-Keras fixtures fine-tuned on synthetic strokes diverge at once, which would test the strokes.
+     */
     private Path data() throws IOException {
         Optional<Path> dir = MnistLocator.fromEnvironment(Optional.empty()).find();
         if (dir.isEmpty()) {
-            return Fixtures.writeSyntheticMnist(tmp.resolve("data"), 2000, 500);
+            System.err.println("SKIPPED: KerasFineTuneTest needs the real MNIST (run the fetch-data command)");
         }
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.isPresent(), "real MNIST not found");
         Mnist mnist = Mnist.load(dir.get());
         return Fixtures.writeMnist(
                 tmp.resolve("data"), mnist.train().first(2000), mnist.test().first(500));
