@@ -51,9 +51,17 @@ class DashboardTest {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> page = get(client, port, "/train/overview");
             assertEquals(200, page.statusCode());
+            // DL4J's stats storage hands the reports to the UI asynchronously: poll until they are there
             HttpResponse<String> data = get(client, port, "/train/overview/data");
-            assertEquals(200, data.statusCode(), data.body());
             JsonNode json = new ObjectMapper().readTree(data.body());
+            for (int i = 0;
+                    i < 100 && data.statusCode() == 200 && json.path("scores").size() < 3;
+                    i++) {
+                Thread.sleep(100);
+                data = get(client, port, "/train/overview/data");
+                json = new ObjectMapper().readTree(data.body());
+            }
+            assertEquals(200, data.statusCode(), data.body());
             // 40 iterations reported every 10: scores and the model's facts arrive
             assertTrue(json.get("scores").size() >= 3, data.body());
             assertTrue(json.get("scores").get(0).asDouble() > 0);
