@@ -138,4 +138,40 @@ public final class Fixtures {
         }
         return new MnistSplit(split.images(), new IdxLabels(labels.length, labels));
     }
+
+    /** A self-signed PKCS12 keystore for 127.0.0.1 made by the JDK's keytool, as a user would make one. */
+    public static Path selfSignedKeystore(Path keystore, String password)
+            throws java.io.IOException, InterruptedException {
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        password,
+                        "-keypass",
+                        password)
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + said);
+        }
+        return keystore;
+    }
 }

@@ -100,31 +100,7 @@ class ServeCommandTest extends CliHarness {
         Path missingModel = tmp.resolve("never-loaded.zip");
         Path password = Files.writeString(tmp.resolve("password"), "keystore-password\n");
         Path keystore = tmp.resolve("server.p12");
-        Process keytool = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "server",
-                        "-keyalg",
-                        "RSA",
-                        "-keysize",
-                        "2048",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        "CN=127.0.0.1",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        keystore.toString(),
-                        "-storepass",
-                        "keystore-password",
-                        "-keypass",
-                        "keystore-password")
-                .redirectErrorStream(true)
-                .start();
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0);
+        Fixtures.selfSignedKeystore(keystore, "keystore-password");
         Path wrongPassword = Files.writeString(tmp.resolve("wrong"), "not-the-password\n");
         Path notAKeystore = Files.writeString(tmp.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n");
         record Case(String what, List<String> args, String says) {}

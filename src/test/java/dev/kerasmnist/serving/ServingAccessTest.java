@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,35 +124,7 @@ class ServingAccessTest {
     void httpsWithAKeystore() throws Exception {
         Path keystore = dir.resolve("server.p12");
         String password = "keystore-password";
-        Process keytool = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "server",
-                        "-keyalg",
-                        "RSA",
-                        "-keysize",
-                        "2048",
-                        "-validity",
-                        "2",
-                        "-dname",
-                        "CN=127.0.0.1",
-                        "-ext",
-                        "SAN=ip:127.0.0.1",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        keystore.toString(),
-                        "-storepass",
-                        password,
-                        "-keypass",
-                        password)
-                .redirectErrorStream(true)
-                .start();
-        assertTrue(
-                keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0,
-                new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        Fixtures.selfSignedKeystore(keystore, password);
         ServeConfig tls = LOCAL.access(ServeConfig.Access.OPEN.tls(new ServeConfig.Tls(keystore, password)));
         try (ModelServer server = ModelServer.start(a, tls)) {
             assertTrue(
