@@ -90,13 +90,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--limit",
             paramLabel = "N",
-            description = "With --robustness: the first N test digits " + "(default: all 10,000).")
+            description = "With --robustness: the first N test digits (default: all 10,000).")
     int limit = Integer.MAX_VALUE;
 
     @Option(
             names = "--png",
             paramLabel = "FILE",
-            description = "With --robustness: the examples picture " + "(default: ${DEFAULT-VALUE}).")
+            description = "With --robustness: the examples picture (default: ${DEFAULT-VALUE}).")
     Path png = Path.of("target", "robustness.png");
 
     @Option(

@@ -29,7 +29,7 @@ final class ExportKerasCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "FILE",
-            description = "Where to write it (default: MODEL with .keras or" + " .h5 for .zip).")
+            description = "Where to write it (default: MODEL with .keras or .h5 for .zip).")
     Path out;
 
     @Option(

@@ -25,7 +25,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "FILE",
-            description = "Where to write it (default: MODEL with .onnx for" + " .zip).")
+            description = "Where to write it (default: MODEL with .onnx for .zip).")
     Path out;
 
     @Option(

@@ -62,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--tls-keystore",
             paramLabel = "FILE",
-            description = "Serve HTTPS with this PKCS#12 or JKS " + "keystore (needs --tls-password-file).")
+            description = "Serve HTTPS with this PKCS#12 or JKS keystore (needs --tls-password-file).")
     Path tlsKeystore;
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The keystore's password.")
@@ -83,13 +83,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--max-batch",
             paramLabel = "N",
-            description = "Most images coalesced into one forward pass " + "(default: ${DEFAULT-VALUE}).")
+            description = "Most images coalesced into one forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch = ServeConfig.DEFAULT_MAX_BATCH;
 
     @Option(
             names = "--max-wait-ms",
             paramLabel = "MS",
-            description = "How long a request waits for others to join " + "its batch (default: ${DEFAULT-VALUE}).")
+            description = "How long a request waits for others to join its batch (default: ${DEFAULT-VALUE}).")
     double maxWaitMs = ServeConfig.DEFAULT_MAX_WAIT.toNanos() / 1e6;
 
     @Option(names = "--no-batching", description = "One synchronised forward pass per request (the baseline).")

@@ -40,7 +40,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(
             names = "--recipe",
             paramLabel = "NAME",
-            description = "The recipe whose settings vary: tutorial " + "(default), tuned-mlp, convnet.")
+            description = "The recipe whose settings vary: tutorial (default), tuned-mlp, convnet.")
     Recipe recipe = Recipe.TUTORIAL;
 
     @Option(
@@ -90,7 +90,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(
             names = "--dir",
             paramLabel = "DIR",
-            description = "Where the trials, table, plot and best model go " + "(default: models/sweeps/NAME).")
+            description = "Where the trials, table, plot and best model go (default: models/sweeps/NAME).")
     Path dir;
 
     @Option(

@@ -168,7 +168,7 @@ public final class EvaluationReport {
         for (int d = 0; d < 10; d++) {
             sb.append(String.format(
                     Locale.ROOT,
-                    "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%d</td>" + "</tr>\n",
+                    "<tr><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%d</td></tr>\n",
                     d,
                     r.evaluation().precision(d),
                     r.evaluation().recall(d),

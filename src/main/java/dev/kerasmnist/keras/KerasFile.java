@@ -192,7 +192,7 @@ public final class KerasFile implements AutoCloseable {
                 }
                 if (++entries > MAX_ZIP_ENTRIES) {
                     throw new KerasImportException(
-                            file + " has more than " + MAX_ZIP_ENTRIES + " entries; a .keras" + " file has three");
+                            file + " has more than " + MAX_ZIP_ENTRIES + " entries; a .keras file has three");
                 }
                 if (name.startsWith("/")
                         || name.startsWith("\\")

@@ -26,7 +26,7 @@ public record Conv2DSpec(
         }
         if (kernelSize == null || strides == null || padding == null || dataFormat == null || activation == null) {
             throw new IllegalArgumentException(
-                    "Conv2D needs a kernel size, strides, padding, data format and" + " activation");
+                    "Conv2D needs a kernel size, strides, padding, data format and activation");
         }
     }
 

@@ -75,7 +75,7 @@ public record FitSpec(
         }
         if (earlyStopping.isPresent() && validationSplit.isEmpty()) {
             throw new SettingException(
-                    "early stopping watches val_loss, and there is no " + "validation split",
+                    "early stopping watches val_loss, and there is no validation split",
                     List.of(new Remedy.ValidationSplit(0.1)));
         }
     }

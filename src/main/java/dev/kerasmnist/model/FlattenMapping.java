@@ -24,7 +24,7 @@ final class FlattenMapping implements Dl4jMapping<FlattenSpec> {
                     new CnnToFeedForwardPreProcessor(format.rows(shape), format.cols(shape), format.channels(shape)));
             if (format == DataFormat.CHANNELS_LAST && channelsFirst) {
                 throw new IllegalArgumentException(
-                        "Flatten(data_format='channels_first') of channels-last" + " feature maps");
+                        "Flatten(data_format='channels_first') of channels-last feature maps");
             }
             boolean hwc = format == DataFormat.CHANNELS_LAST || channelsFirst;
             return Piece.none(

@@ -94,7 +94,7 @@ public record Machine(
     public String summary() {
         return String.format(
                 Locale.ROOT,
-                "%s %s %s, %s (%d cores, %s); ND4J %s (%s); %s %s%s, %d threads; OpenMP %d " + "threads%s",
+                "%s %s %s, %s (%d cores, %s); ND4J %s (%s); %s %s%s, %d threads; OpenMP %d threads%s",
                 osName,
                 osVersion,
                 osArch,

@@ -89,7 +89,7 @@ public record ModelSpec(
             for (LayerSpec layer : layers) {
                 if (layer instanceof MergeSpec) {
                     throw new IllegalArgumentException(
-                            layer.kerasClass() + " takes several layers: give the model's" + " inbound layers");
+                            layer.kerasClass() + " takes several layers: give the model's inbound layers");
                 }
             }
             return;

@@ -16,7 +16,7 @@ public record ReshapeSpec(List<Integer> targetShape) implements LayerSpec {
         if (targetShape.stream().filter(d -> d == -1).count() > 1
                 || targetShape.stream().anyMatch(d -> d == 0 || d < -1)) {
             throw new IllegalArgumentException(
-                    "Reshape's target " + targetShape + " needs positive sizes and at most" + " one -1");
+                    "Reshape's target " + targetShape + " needs positive sizes and at most one -1");
         }
     }
 

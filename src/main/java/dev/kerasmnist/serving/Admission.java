@@ -33,7 +33,7 @@ final class Admission {
         int kib = (int) Math.min(Integer.MAX_VALUE, (bytes + KIB - 1) / KIB);
         if (!heapKib.tryAcquire(kib, WAIT_MS, TimeUnit.MILLISECONDS)) {
             throw new Predictor.ServerBusyException(
-                    "the server is holding as many requests as its memory allows: " + "retry shortly", "memory");
+                    "the server is holding as many requests as its memory allows: retry shortly", "memory");
         }
         return () -> heapKib.release(kib);
     }
@@ -42,7 +42,7 @@ final class Admission {
     void reserveKibNow(long kib) {
         if (!heapKib.tryAcquire((int) Math.min(Integer.MAX_VALUE, kib))) {
             throw new Predictor.ServerBusyException(
-                    "the server is holding as many request bodies as its memory " + "allows: retry shortly", "memory");
+                    "the server is holding as many request bodies as its memory allows: retry shortly", "memory");
         }
     }
 

@@ -91,7 +91,7 @@ final class BodyReader implements ReadListener {
         synchronized (reader) {
             reader.deadline = timer.schedule(
                     () -> reader.fail(new HttpResponseException(
-                            408, "the body did not " + "arrive within " + timeout.toSeconds() + " s: send it at once")),
+                            408, "the body did not arrive within " + timeout.toSeconds() + " s: send it at once")),
                     timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         }

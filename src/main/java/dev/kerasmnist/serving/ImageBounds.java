@@ -105,8 +105,7 @@ record ImageBounds(long width, long height, long rowBytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new ImageLoadException(
-                        "the body is not an image this program can read (PNG, JPEG, BMP or " + "GIF)");
+                throw new ImageLoadException("the body is not an image this program can read (PNG, JPEG, BMP or GIF)");
             }
             ImageReader reader = readers.next();
             try {

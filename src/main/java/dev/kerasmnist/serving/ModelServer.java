@@ -211,7 +211,7 @@ public final class ModelServer implements AutoCloseable {
                 && config.access().token().isEmpty()
                 && !config.access().insecure()) {
             throw new SettingException(
-                    "serving on " + config.host() + " without a token lets anyone who can reach " + "the port use it",
+                    "serving on " + config.host() + " without a token lets anyone who can reach the port use it",
                     List.of(new Remedy.TokenOrInsecure()));
         }
         ModelServer server = new ModelServer(models, config);
@@ -340,7 +340,7 @@ public final class ModelServer implements AutoCloseable {
         if (!MessageDigest.isEqual(token, given)) { // constant time: the comparison leaks nothing of the token
             ctx.header(Header.WWW_AUTHENTICATE, "Bearer realm=\"keras-mnist\"");
             throw new UnauthorizedResponse(
-                    "this server needs its token: send the header 'Authorization: Bearer " + "<the server's token>'");
+                    "this server needs its token: send the header 'Authorization: Bearer <the server's token>'");
         }
     }
 

@@ -188,8 +188,7 @@ record PredictInput(List<float[]> images, boolean instances, boolean preprocesse
     /** The heap ran out while decoding: the server's state, not the image's fault. */
     private static Predictor.ServerBusyException outOfMemory() {
         return new Predictor.ServerBusyException(
-                "the server ran out of memory decoding this image: retry shortly, " + "or send a smaller one",
-                "memory");
+                "the server ran out of memory decoding this image: retry shortly, or send a smaller one", "memory");
     }
 
     private static PredictInput fromJson(byte[] body, ServeConfig config) {

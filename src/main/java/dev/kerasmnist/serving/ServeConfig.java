@@ -108,7 +108,7 @@ public record ServeConfig(
         public Access {
             if (token.isPresent() && token.get().length() < MIN_TOKEN_LENGTH) {
                 throw new IllegalArgumentException(
-                        "the token has " + token.get().length() + " characters; use at " + "least " + MIN_TOKEN_LENGTH
+                        "the token has " + token.get().length() + " characters; use at least " + MIN_TOKEN_LENGTH
                                 + " (e.g. `head -c 32 /dev/urandom | base64 > token`)");
             }
         }

@@ -69,7 +69,7 @@ public final class EarlyStopping implements Callback {
         if (verbose != null) {
             verbose.println(String.format(
                     Locale.ROOT,
-                    "Epoch %d: early stopping. Restored the weights of epoch %d " + "(val_loss %.4f).",
+                    "Epoch %d: early stopping. Restored the weights of epoch %d (val_loss %.4f).",
                     epoch.epoch(),
                     bestEpoch,
                     best));

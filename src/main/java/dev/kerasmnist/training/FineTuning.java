@@ -57,8 +57,7 @@ final class FineTuning {
                     ? new Choice(
                             new Sgd(lr),
                             spec,
-                            "Fine-tuning with SGD(learning_rate=" + lr + "), as the Keras" + " file was compiled"
-                                    + given)
+                            "Fine-tuning with SGD(learning_rate=" + lr + "), as the Keras file was compiled" + given)
                     : new Choice(
                             new Nesterovs(lr, compiled.momentum()),
                             spec,

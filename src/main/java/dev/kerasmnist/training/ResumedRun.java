@@ -99,7 +99,7 @@ public record ResumedRun(
         Recipe recipe = c.state().recipeOrTutorial();
         if (expectedRecipe.isPresent() && expectedRecipe.get() != recipe) {
             throw new SettingException(
-                    "recipe " + expectedRecipe.get().cliName() + " does not match the run being" + " resumed, which is "
+                    "recipe " + expectedRecipe.get().cliName() + " does not match the run being resumed, which is "
                             + recipe.cliName(),
                     new Remedy.RecipeOfTheRun(recipe.cliName()));
         }

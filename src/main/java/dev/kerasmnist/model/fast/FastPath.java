@@ -39,7 +39,7 @@ public final class FastPath {
             // run on the device, with cuDNN. (Keras 3's epsilon placement is then not available.)
             if (epsilon == EpsilonPlacement.INSIDE_SQRT) {
                 throw new SettingException(
-                        "epsilon inside the square root (Keras 3's " + "RMSprop) runs on the CPU backend only",
+                        "epsilon inside the square root (Keras 3's RMSprop) runs on the CPU backend only",
                         List.of(new Remedy.EpsilonOutsideSqrt()));
             }
             return net;
