@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code export-onnx} on each recipe, briefly trained and saved with its provenance: ONNX Runtime reproduces the
  * trained DL4J model, and the provenance is in the file's metadata; refusals are one line.
  */
-class OnnxCliTest extends CliHarness {
+class OnnxRuntimeCliTest extends CliHarness {
     @TempDir
     Path tmp;
 
@@ -92,5 +92,31 @@ class OnnxCliTest extends CliHarness {
         assertTrue(error.startsWith("error: Dense(16, gelu) has no exact ONNX form"), error);
         assertEquals(1, error.lines().count(), error);
         assertTrue(Files.notExists(tmp.resolve("tutorial.onnx")), "nothing written");
+    }
+
+    @Test
+    void predictOnOnnxRuntimeSaysWhatDl4jSays() throws Exception {
+        Path zip = trained(Recipe.CONVNET, Recipe.CONVNET.model(5));
+        Path png = dev.kerasmnist.Fixtures.writePng(SyntheticDigits.split(8, 3), 2, tmp.resolve("digit.png"));
+        assertEquals(0, run("predict", "--model", zip.toString(), "--json", png.toString()), stderr.toString());
+        com.fasterxml.jackson.databind.JsonNode dl4j =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out());
+        stdout.reset();
+        assertEquals(
+                0,
+                run("predict", "--model", zip.toString(), "--engine", "onnxruntime", "--json", png.toString()),
+                stderr.toString());
+        com.fasterxml.jackson.databind.JsonNode ort = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out());
+        assertEquals(dl4j.get(0).get("digit"), ort.get(0).get("digit"));
+        for (int d = 0; d < 10; d++) {
+            assertEquals(
+                    dl4j.get(0).get("probabilities").get(d).asDouble(),
+                    ort.get(0).get("probabilities").get(d).asDouble(),
+                    OnnxRuntimeCheck.TOLERANCE);
+        }
+        assertEquals(2, run("predict", "--engine", "tensorrt", png.toString()));
+        assertTrue(
+                stderr.toString().contains("unknown engine 'tensorrt'; use one of dl4j, onnxruntime"),
+                stderr.toString());
     }
 }

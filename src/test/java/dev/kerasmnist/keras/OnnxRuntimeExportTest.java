@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code expected.json}), and the test says loudly when it has not.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OnnxExportTest {
+class OnnxRuntimeExportTest {
     /** The exports written so far, for the checker. */
     private static final Map<String, Path> EXPORTS = new ConcurrentHashMap<>();
 
