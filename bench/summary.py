@@ -57,6 +57,25 @@ def main():
     print(f"  predict one image, time:     {spread([d['predict_one_ms'] / p['predict_one_ms'] for d, p in pairs])}")
     print(f"  batch-1000 throughput:       "
           f"{spread([d['predict_batch_per_s'] / p['predict_batch_per_s'] for d, p in pairs])}")
+    inference = [r for r in every if r.get("bench") == "inference"]
+    if inference:
+        print("\nInference from the saved models, per engine (ONNX Runtime: the model converted in memory, as "
+              "`serve --engine onnxruntime` runs it):")
+        print("| model | engine | predict one image, ms | batches of 1000, images/s |")
+        print("|---|---|---|---|")
+        for model in ("tutorial", "convnet"):
+            for engine in ("dl4j", "onnxruntime"):
+                rs = [r for r in inference if r["model"] == model and r["engine"] == engine]
+                if rs:
+                    print(f"| {model} | {rs[0]['engine_version']} | {spread([r['predict_one_ms'] for r in rs], '{:.4f}')} | "
+                          f"{spread([r['predict_batch_per_s'] for r in rs], '{:.0f}')} |")
+        for model in ("tutorial", "convnet"):
+            d = [r for r in inference if r["model"] == model and r["engine"] == "dl4j"]
+            o = [r for r in inference if r["model"] == model and r["engine"] == "onnxruntime"]
+            if d and o:
+                pairs = list(zip(d, o))
+                print(f"  {model}: DL4J/ONNX Runtime one-image time {spread([a['predict_one_ms'] / b['predict_one_ms'] for a, b in pairs])}, "
+                      f"batch throughput {spread([a['predict_batch_per_s'] / b['predict_batch_per_s'] for a, b in pairs])}")
     blas = by["pytorch"][0].get("blas")
     print(f"PyTorch {by['pytorch'][0].get('torch')} BLAS loaded: {blas}")
 

@@ -177,8 +177,12 @@ class ReadmeSnippetTest {
         assertTrue(Files.isRegularFile(tmp.resolve("sweep").resolve("results.csv")));
     }
 
-    /** Compiles a snippet's imports and statements as one main method and returns what it printed. */
     private String compileAndRun(String code) throws Exception {
+        return compileAndRun(code, tmp);
+    }
+
+    /** Compiles a snippet's imports and statements as one main method in {@code tmp} and returns what it printed. */
+    static String compileAndRun(String code, Path tmp) throws Exception {
         StringBuilder imports = new StringBuilder();
         StringBuilder body = new StringBuilder();
         for (String line : code.split("\n")) {
@@ -196,7 +200,7 @@ class ReadmeSnippetTest {
         PrintStream realOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (URLClassLoader loader =
-                new URLClassLoader(new URL[] {tmp.toUri().toURL()}, getClass().getClassLoader())) {
+                new URLClassLoader(new URL[] {tmp.toUri().toURL()}, ReadmeSnippetTest.class.getClassLoader())) {
             Method main = loader.loadClass("Snippet").getMethod("main", String[].class);
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             main.invoke(null, (Object) new String[0]);
@@ -206,7 +210,7 @@ class ReadmeSnippetTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static String quote(Path p) {
+    static String quote(Path p) {
         return "\"" + p.toAbsolutePath().toString().replace("\\", "\\\\") + "\"";
     }
 }

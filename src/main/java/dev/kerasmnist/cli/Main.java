@@ -1,5 +1,6 @@
 package dev.kerasmnist.cli;
 
+import dev.kerasmnist.inference.Engine;
 import dev.kerasmnist.model.Versions;
 import dev.kerasmnist.training.Recipe;
 import java.io.PrintWriter;
@@ -69,6 +70,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main())
                 .registerConverter(Recipe.class, Recipe::of)
+                .registerConverter(Engine.class, Engine::of)
                 .setCaseInsensitiveEnumValuesAllowed(true); // --engine spark, --rmsprop-epsilon inside_sqrt
         // A bad option is its one line and where the options are, not the whole usage, which would bury it.
         cli.setParameterExceptionHandler((e, args) -> {

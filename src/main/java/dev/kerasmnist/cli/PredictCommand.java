@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.inference.DigitClassifier;
+import dev.kerasmnist.inference.Engine;
 import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.model.ModelFiles;
 import java.io.IOException;
@@ -34,6 +35,13 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
     Path model = ModelFiles.DEFAULT.zip();
 
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
+            description = "What runs the forward passes: dl4j (default), or onnxruntime: the model converted to ONNX "
+                    + "in memory and run by ONNX Runtime (bin/keras-mnist builds with it the first time).")
+    Engine engine = Engine.DL4J;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -47,13 +55,14 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     List<Result> run(PrintStream out) throws IOException {
-        DigitClassifier classifier = DigitClassifier.load(model);
         List<Result> results = new ArrayList<>();
-        for (Path file : files) {
-            try {
-                results.add(new Result(file, classifier.predict(file), null));
-            } catch (IOException e) {
-                results.add(new Result(file, null, e.getMessage()));
+        try (DigitClassifier classifier = DigitClassifier.load(model, engine)) {
+            for (Path file : files) {
+                try {
+                    results.add(new Result(file, classifier.predict(file), null));
+                } catch (IOException e) {
+                    results.add(new Result(file, null, e.getMessage()));
+                }
             }
         }
         if (json) {

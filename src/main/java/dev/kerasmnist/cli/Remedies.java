@@ -73,6 +73,11 @@ final class Remedies {
             return "add --samples N, or list the values to try";
         } else if (remedy instanceof Remedy.BuildWithSpark) {
             return "run `bin/keras-mnist sweep ...` (it builds with -Pspark), or build with `mvn -Pspark package`";
+        } else if (remedy instanceof Remedy.BuildWithOnnxRuntime) {
+            return "run it through bin/keras-mnist (it builds with -Ponnxruntime for --engine onnxruntime), or build "
+                    + "with `mvn -Ponnxruntime package`";
+        } else if (remedy instanceof Remedy.Dl4jEngine) {
+            return "leave out --engine to run on DL4J";
         } else if (remedy instanceof Remedy.SequentialEngine) {
             return "--engine sequential runs the trials one after another in this JVM";
         } else if (remedy instanceof Remedy.FetchOrPointToData r) {

@@ -1,6 +1,7 @@
 package dev.kerasmnist.cli;
 
 import dev.kerasmnist.evaluation.TestResult;
+import dev.kerasmnist.inference.Engine;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.serving.ModelServer;
@@ -92,6 +93,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a request waits for others to join its batch (default: ${DEFAULT-VALUE}).")
     double maxWaitMs = ServeConfig.DEFAULT_MAX_WAIT.toNanos() / 1e6;
 
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
+            description = "What runs the forward passes: dl4j (default), or onnxruntime: the model converted to ONNX "
+                    + "in memory and run by ONNX Runtime (bin/keras-mnist builds with it the first time).")
+    Engine engine = Engine.DL4J;
+
     @Option(names = "--no-batching", description = "One synchronised forward pass per request (the baseline).")
     boolean noBatching;
 
@@ -163,6 +171,7 @@ final class ServeCommand implements Callable<Integer> {
                         : " (concurrent requests batched, up to "
                                 + config.maxBatch() + " images"
                                 + (maxWaitMs > 0 ? ", waiting up to " + maxWaitMs + " ms for more" : "") + ")")
+                + (config.engine() != Engine.DL4J ? ", forward passes on " + server.engine() : "")
                 + (config.access().token().isPresent() ? ", token required" : "")
                 + ". Ctrl-C stops" + (hup ? "; SIGHUP reloads the model files." : "."));
         out.flush();
@@ -241,6 +250,7 @@ final class ServeCommand implements Callable<Integer> {
                     .maxBatch(maxBatch)
                     .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6)))
                     .access(access)
+                    .engine(engine)
                     .timing(new ServeConfig.Timing(seconds(bodyTimeout), seconds(stopGrace), seconds(drain)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), Remedies.line(e));

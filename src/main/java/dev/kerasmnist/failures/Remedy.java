@@ -148,6 +148,22 @@ public sealed interface Remedy {
         }
     }
 
+    /** ONNX Runtime's engine is compiled only in the build with ONNX Runtime. */
+    record BuildWithOnnxRuntime() implements Remedy {
+        @Override
+        public String inJava() {
+            return "build with `mvn -Ponnxruntime package`";
+        }
+    }
+
+    /** Run the forward passes on DL4J, the default engine. */
+    record Dl4jEngine() implements Remedy {
+        @Override
+        public String inJava() {
+            return "use Engine.DL4J, the default";
+        }
+    }
+
     /** Run a sweep's trials one after another in this JVM. */
     record SequentialEngine() implements Remedy {
         @Override

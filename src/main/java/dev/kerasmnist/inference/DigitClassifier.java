@@ -4,7 +4,12 @@ import dev.kerasmnist.data.MnistSplit;
 import dev.kerasmnist.model.ModelLoadException;
 import dev.kerasmnist.model.ModelStore;
 import dev.kerasmnist.model.Networks;
+import dev.kerasmnist.model.OnnxExport;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,14 +31,21 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Thread-safe: DL4J's {@code output()} keeps per-call state in the network, so concurrent calls on one network
  * are not safe; this class serialises them on the network. For throughput, predict a batch in one call.
+ *
+ * <p>On {@link Engine#ONNX_RUNTIME} the forward passes run in ONNX Runtime, on the network converted to ONNX when
+ * it is loaded; close the classifier to free that session.
  */
-public final class DigitClassifier {
+public final class DigitClassifier implements AutoCloseable {
     private static final int INPUTS = MnistSplit.PIXELS;
     private static final int CLASSES = MnistSplit.CLASSES;
 
     private final Model net;
+    /** Another engine's forward pass over {@link #net}'s weights, or null to run DL4J's. */
+    private final ForwardPass pass;
     /** Guarded by {@code net}. */
     private INDArray input;
+    /** The other engine's input, reused while it is large enough. Guarded by {@code net}. */
+    private FloatBuffer passInput;
 
     /**
      * Wraps a network that takes 784 inputs and gives 10 probabilities.
@@ -43,11 +55,16 @@ public final class DigitClassifier {
      * @throws IllegalArgumentException if the network has another shape
      */
     public DigitClassifier(Model net) {
+        this(net, null);
+    }
+
+    private DigitClassifier(Model net, ForwardPass pass) {
         String wrongShape = Networks.mnistProblem(net);
         if (wrongShape != null) {
             throw new IllegalArgumentException("the network " + wrongShape);
         }
         this.net = net;
+        this.pass = pass;
     }
 
     /**
@@ -60,6 +77,32 @@ public final class DigitClassifier {
      */
     public static DigitClassifier load(Path model) throws ModelLoadException {
         return new DigitClassifier(ModelStore.loadAny(model));
+    }
+
+    /**
+     * Loads a saved model to run on {@code engine}. For {@link Engine#ONNX_RUNTIME} the model is converted to ONNX
+     * in memory (as {@code OnnxExport} writes it, opset {@value OnnxExport#DEFAULT_OPSET}) and ONNX Runtime runs it.
+     *
+     * @throws ModelLoadException if the file is missing, not a DL4J model, not shaped 784 -> 10, or (for ONNX
+     *                            Runtime) without the description of its layers that the conversion needs
+     * @throws IllegalArgumentException for a layer with no exact ONNX form, naming it
+     * @throws dev.kerasmnist.failures.FailureException when the build has no ONNX Runtime
+     */
+    public static DigitClassifier load(Path model, Engine engine) throws IOException {
+        if (engine == Engine.DL4J) {
+            return load(model);
+        }
+        OnnxExport.Source source = OnnxExport.read(model);
+        String wrongShape = Networks.mnistProblem(source.net());
+        if (wrongShape != null) {
+            throw new ModelLoadException(model + ": the network " + wrongShape, null);
+        }
+        return new DigitClassifier(source.net(), ForwardPass.onnxRuntime(source.bytes(OnnxExport.DEFAULT_OPSET)));
+    }
+
+    /** What runs the forward passes, in words: {@code "DL4J"}, {@code "ONNX Runtime 1.20.0"}. */
+    public String engine() {
+        return pass == null ? "DL4J" : pass.description();
     }
 
     /**
@@ -90,6 +133,14 @@ public final class DigitClassifier {
         }
         float[] probabilities = new float[n * CLASSES];
         synchronized (net) {
+            if (pass != null) {
+                FloatBuffer in = passInput(n);
+                for (int i = 0; i < n; i++) {
+                    in.put(images.get(i), 0, INPUTS);
+                }
+                pass.run(in.flip(), n, probabilities);
+                return predictions(probabilities, n);
+            }
             // Bulk copies in and out around one forward pass: ND4J's create(float[][]) and getRow(i) copy element by
             // element, which cost more than the forward pass itself.
             INDArray input = batchInput(n);
@@ -106,6 +157,10 @@ public final class DigitClassifier {
             Nd4j.getAffinityManager().ensureLocation(output, AffinityManager.Location.HOST);
             new FloatPointer(output.data().addressPointer()).get(probabilities, 0, probabilities.length);
         }
+        return predictions(probabilities, n);
+    }
+
+    private static List<Prediction> predictions(float[] probabilities, int n) {
         List<Prediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             predictions.add(Prediction.of(Arrays.copyOfRange(probabilities, i * CLASSES, (i + 1) * CLASSES)));
@@ -119,6 +174,17 @@ public final class DigitClassifier {
             input = Nd4j.createUninitializedDetached(DataType.FLOAT, rows, INPUTS);
         }
         return input;
+    }
+
+    /** A direct buffer for {@code rows} images, cleared, reused while large enough (callers hold the lock). */
+    private FloatBuffer passInput(int rows) {
+        int floats = rows * INPUTS;
+        if (passInput == null || passInput.capacity() < floats) {
+            passInput = ByteBuffer.allocateDirect(Float.BYTES * floats)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        return passInput.clear().limit(floats);
     }
 
     /**
@@ -149,6 +215,16 @@ public final class DigitClassifier {
      */
     public Model network() {
         return net;
+    }
+
+    /** Frees the other engine's session, if any; DL4J's network is left to the garbage collector. */
+    @Override
+    public void close() {
+        if (pass != null) {
+            synchronized (net) {
+                pass.close();
+            }
+        }
     }
 
     private static void check(float[] pixels, int index) {

@@ -54,6 +54,28 @@ public final class OnnxExport {
      */
     public static Exported write(Path model, Path out, int opset) throws IOException {
         checkOpset(opset);
+        Source source = read(model);
+        write(source.net(), source.spec(), out, opset, source.metadata());
+        return new Exported(out, source.spec(), opset, source.metadata());
+    }
+
+    /**
+     * A saved model, loaded with what its ONNX form needs: the network, the Keras description of its layers and the
+     * metadata an export records.
+     */
+    public record Source(Model net, ModelSpec spec, Map<String, String> metadata) {
+        /** The ONNX model, as the bytes of an {@code .onnx} file. */
+        public byte[] bytes(int opset) {
+            return OnnxExport.bytes(net, spec, opset, metadata);
+        }
+    }
+
+    /**
+     * Loads a saved model (its zip and the provenance beside it, which holds its layers) for export.
+     *
+     * @throws ModelLoadException if it cannot be loaded or its provenance has no layers
+     */
+    public static Source read(Path model) throws IOException {
         Model net = ModelStore.loadAny(model);
         ModelFiles files = new ModelFiles(model);
         Provenance provenance = Files.isRegularFile(files.provenance()) ? ModelStore.readProvenance(files) : null;
@@ -65,9 +87,7 @@ public final class OnnxExport {
                             + " is missing or predates them); retrain it or import it again, then export",
                     null);
         }
-        Map<String, String> metadata = metadata(provenance, Mnist.sha256(Files.readAllBytes(model)));
-        write(net, spec, out, opset, metadata);
-        return new Exported(out, spec, opset, metadata);
+        return new Source(net, spec, metadata(provenance, Mnist.sha256(Files.readAllBytes(model))));
     }
 
     /** Writes {@code net}, built from {@code spec}, as ONNX to {@code out} (atomically). */

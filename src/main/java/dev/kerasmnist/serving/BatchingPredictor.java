@@ -174,5 +174,11 @@ final class BatchingPredictor implements Predictor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        model.lock(); // a request that found the model idle may still run on its own thread
+        try {
+            classifier.close(); // frees another engine's session; the queue is drained
+        } finally {
+            model.unlock();
+        }
     }
 }

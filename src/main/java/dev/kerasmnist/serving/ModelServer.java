@@ -250,6 +250,11 @@ public final class ModelServer implements AutoCloseable {
                 "file", id.get("file").asText(), "sha256", id.get("sha256").asText());
     }
 
+    /** What runs the forward passes, in words: {@code "DL4J"}, {@code "ONNX Runtime 1.20.0"}. */
+    public String engine() {
+        return first.engine();
+    }
+
     /** The served models' names, the default first. */
     public List<String> modelNames() {
         return List.copyOf(models.keySet());

@@ -3,6 +3,7 @@ package dev.kerasmnist.serving;
 import dev.kerasmnist.inference.DigitClassifier;
 import dev.kerasmnist.inference.Prediction;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntConsumer;
 
 /** Turns validated MNIST pixel vectors into predictions, from many request threads at once. */
@@ -25,10 +26,23 @@ interface Predictor extends AutoCloseable {
     /** The baseline: each request its own forward pass, one at a time (DigitClassifier serialises on the network). */
     static Predictor direct(DigitClassifier classifier, IntConsumer batchSizes) {
         return new Predictor() {
+            /** Requests in flight hold it shared; close() waits for them before it frees the classifier. */
+            private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+
+            private boolean closed;
+
             @Override
             public List<Prediction> predict(List<float[]> images) {
-                batchSizes.accept(images.size());
-                return classifier.predict(images);
+                open.readLock().lock();
+                try {
+                    if (closed) {
+                        throw new ClosedException();
+                    }
+                    batchSizes.accept(images.size());
+                    return classifier.predict(images);
+                } finally {
+                    open.readLock().unlock();
+                }
             }
 
             @Override
@@ -37,7 +51,15 @@ interface Predictor extends AutoCloseable {
             }
 
             @Override
-            public void close() {}
+            public void close() {
+                open.writeLock().lock();
+                try {
+                    closed = true;
+                    classifier.close(); // frees another engine's session
+                } finally {
+                    open.writeLock().unlock();
+                }
+            }
         };
     }
 

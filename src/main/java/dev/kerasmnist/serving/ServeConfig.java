@@ -1,5 +1,6 @@
 package dev.kerasmnist.serving;
 
+import dev.kerasmnist.inference.Engine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param maxDecodes       the most images decoded at once
  * @param access           the token and TLS settings
  * @param timing           the body deadline and how a stop drains
+ * @param engine           what runs the forward passes: DL4J, or ONNX Runtime on the model converted in memory
  */
 public record ServeConfig(
         String host,
@@ -36,7 +38,8 @@ public record ServeConfig(
         long maxBufferedBytes,
         int maxDecodes,
         Access access,
-        Timing timing) {
+        Timing timing,
+        Engine engine) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 64;
@@ -67,7 +70,8 @@ public record ServeConfig(
             DEFAULT_MAX_BUFFERED_BYTES,
             DEFAULT_MAX_DECODES,
             Access.OPEN,
-            Timing.DEFAULTS);
+            Timing.DEFAULTS,
+            Engine.DL4J);
 
     /**
      * How long a request body may take, and how a stop goes.
@@ -154,6 +158,9 @@ public record ServeConfig(
         if (maxWait == null || maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("max wait must be in 0..1000 ms, not " + maxWait);
         }
+        if (engine == null) {
+            throw new IllegalArgumentException("engine must not be null");
+        }
         if (maxBodyBytes < 1024
                 || maxPixels < 28 * 28
                 || maxInstances < 1
@@ -187,7 +194,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig port(int newPort) {
@@ -203,7 +211,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig batching(boolean on) {
@@ -219,7 +228,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxBatch(int images) {
@@ -235,7 +245,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxWait(Duration wait) {
@@ -251,7 +262,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxBodyBytes(long bytes) {
@@ -267,7 +279,8 @@ public record ServeConfig(
                 Math.max(maxBufferedBytes, bytes),
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxPixels(long pixels) {
@@ -283,7 +296,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxInstances(int images) {
@@ -299,7 +313,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxBufferedBytes(long bytes) {
@@ -315,7 +330,8 @@ public record ServeConfig(
                 bytes,
                 maxDecodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig maxDecodes(int decodes) {
@@ -331,7 +347,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 decodes,
                 access,
-                timing);
+                timing,
+                engine);
     }
 
     public ServeConfig timing(Timing times) {
@@ -347,7 +364,8 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 access,
-                times);
+                times,
+                engine);
     }
 
     public ServeConfig access(Access who) {
@@ -363,6 +381,24 @@ public record ServeConfig(
                 maxBufferedBytes,
                 maxDecodes,
                 who,
-                timing);
+                timing,
+                engine);
+    }
+
+    public ServeConfig engine(Engine runsOn) {
+        return new ServeConfig(
+                host,
+                port,
+                batching,
+                maxBatch,
+                maxWait,
+                maxBodyBytes,
+                maxPixels,
+                maxInstances,
+                maxBufferedBytes,
+                maxDecodes,
+                access,
+                timing,
+                runsOn);
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model a server serves under {@code /v1/models/{name}}, reloadable: a new file is swapped in only once it loads,
- * passes the shape check and has answered a first prediction; until then, and if it fails, the old one keeps
+ * passes the shape check and has answered a first prediction (on the configured engine); until then, and if it fails, the old one keeps
  * serving and the reason is kept for {@code GET /v1/models}. Requests in flight finish on the model they started on.
  */
 final class ServedModel {
@@ -30,7 +30,7 @@ final class ServedModel {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** What one loaded file serves with. */
-    private record Loaded(Predictor predictor, ObjectNode id, ObjectNode sidecar) {}
+    private record Loaded(Predictor predictor, ObjectNode id, ObjectNode sidecar, String engine) {}
 
     private final String name;
     private final Path file;
@@ -126,12 +126,18 @@ final class ServedModel {
         Loaded loaded = current;
         ObjectNode info = json.createObjectNode().put("name", name);
         info.setAll(loaded.id());
+        info.put("engine", loaded.engine());
         info.set("sidecar", loaded.sidecar());
         info.put("reload", lastReload);
         if (lastError != null) {
             info.put("reload_error", lastError);
         }
         return info;
+    }
+
+    /** What runs the forward passes of the model served now. */
+    String engine() {
+        return current.engine();
     }
 
     int queueDepth() {
@@ -171,8 +177,6 @@ final class ServedModel {
     private Loaded load() throws IOException {
         ModelStore.requireFile(file);
         byte[] bytes = Files.readAllBytes(file); // the id of the file as loaded: train and import-keras replace it
-        DigitClassifier classifier = DigitClassifier.load(file);
-        classifier.predict(new float[784]); // the first forward pass allocates: do it before it serves anyone
         ObjectNode id = json.createObjectNode()
                 .put("file", file.getFileName().toString())
                 .put("sha256", Mnist.sha256(bytes));
@@ -188,9 +192,16 @@ final class ServedModel {
         } catch (ModelLoadException e) {
             sidecar = json.createObjectNode().put("note", e.getMessage());
         }
+        DigitClassifier classifier = DigitClassifier.load(file, config.engine());
+        try {
+            classifier.predict(new float[784]); // the first forward pass allocates: do it before it serves anyone
+        } catch (RuntimeException e) {
+            classifier.close();
+            throw e;
+        }
         Predictor predictor = config.batching()
                 ? new BatchingPredictor(classifier, config.maxBatch(), config.maxWait(), batchSizes)
                 : Predictor.direct(classifier, batchSizes);
-        return new Loaded(predictor, id, sidecar);
+        return new Loaded(predictor, id, sidecar, classifier.engine());
     }
 }

@@ -6,7 +6,10 @@ import dev.kerasmnist.evaluation.TestResult;
 import dev.kerasmnist.inference.DigitClassifier;
 import dev.kerasmnist.model.FitSpec;
 import dev.kerasmnist.model.KerasToDl4j;
+import dev.kerasmnist.model.ModelFiles;
 import dev.kerasmnist.model.ModelSpec;
+import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Provenance;
 import dev.kerasmnist.training.EpochStats;
 import dev.kerasmnist.training.History;
 import dev.kerasmnist.training.Trainer;
@@ -19,10 +22,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * One benchmark run of our training, then of inference with the trained model, each in a fresh JVM started by
@@ -45,7 +49,13 @@ public final class TrainBenchmark {
         Path model = Path.of(args[3]);
         Mnist mnist = Mnist.load(dir);
         if (args[2].equals("predict")) {
-            predict(DigitClassifier.load(model), mnist, seed);
+            Timings t = predict(DigitClassifier.load(model), mnist);
+            System.out.printf(
+                    Locale.ROOT,
+                    "{\"impl\": \"dl4j\", \"seed\": %d, \"predict_one_ms\": %.4f, \"predict_batch_per_s\": %.0f}%n",
+                    seed,
+                    t.oneMs(),
+                    t.batchPerSecond());
             return;
         }
         MultiLayerNetwork net = KerasToDl4j.build(ModelSpec.tutorial(seed));
@@ -66,7 +76,7 @@ public final class TrainBenchmark {
         TestResult test = Evaluator.evaluate(net, mnist.test());
         double peakRss = peakRssMb();
         net.setListeners();
-        ModelSerializer.writeModel(net, model.toFile(), false);
+        save(net, ModelSpec.tutorial(seed), "tutorial", test, model);
 
         List<String> epochs = new ArrayList<>();
         for (EpochStats e : history.epochs()) {
@@ -84,7 +94,10 @@ public final class TrainBenchmark {
                 Duration.between(jvmStart, firstBatch[0]).toMillis() / 1000.0);
     }
 
-    private static void predict(DigitClassifier classifier, Mnist mnist, long seed) {
+    /** The median time of one image, and the throughput in batches of 1,000, in the steady state. */
+    record Timings(double oneMs, double batchPerSecond) {}
+
+    static Timings predict(DigitClassifier classifier, Mnist mnist) {
         float[][] images = new float[10_000][784];
         for (int i = 0; i < images.length; i++) {
             for (int p = 0; p < 784; p++) {
@@ -116,13 +129,20 @@ public final class TrainBenchmark {
             }
         }
         double batchPerSecond = 3.0 * all.size() / ((System.nanoTime() - t) / 1e9);
+        return new Timings(latencies[latencies.length / 2], batchPerSecond);
+    }
 
-        System.out.printf(
-                Locale.ROOT,
-                "{\"impl\": \"dl4j\", \"seed\": %d, \"predict_one_ms\": %.4f, " + "\"predict_batch_per_s\": %.0f}%n",
-                seed,
-                latencies[latencies.length / 2],
-                batchPerSecond);
+    /** Saves as {@code train} does, with the provenance that holds the layers (the ONNX Runtime engine needs them). */
+    static void save(Model net, ModelSpec spec, String recipe, TestResult test, Path model) throws java.io.IOException {
+        Provenance p = new Provenance(
+                Provenance.FORMAT,
+                Provenance.Origin.recipe(recipe),
+                Optional.of(spec),
+                Optional.empty(),
+                Map.of(),
+                Optional.of(new Provenance.Test(test.loss(), test.accuracy())),
+                Provenance.Build.now(List.of("bench")));
+        ModelStore.save(net, p, "", new ModelFiles(model));
     }
 
     /** The process's peak resident set (VmHWM), which includes native memory outside the Java heap. */
