@@ -8,7 +8,9 @@ config (DL4J's fine-tune starts from a fresh one: the optimizer state is not imp
 model, exported by the project. DL4J_OUTPUTS: its probabilities on the same images (big-endian float32).
 Prints one JSON object: Keras's loss at each step (before the step's update, as DL4J's score is), the largest
 difference between each weight of the Keras-tuned model and of the export, and the largest difference between the
-export's predictions in Keras and DL4J's outputs.
+export's predictions in Keras and DL4J's outputs, and the largest difference between each optimizer variable
+(iteration, learning rate, slots) as the export holds it and as Keras holds it after its own steps, relative to
+the variable's largest value.
 """
 import json
 import os
@@ -36,6 +38,15 @@ weights = {}
 for a, b in zip(model.weights, exported.weights, strict=True):
     assert a.shape == b.shape, (a.path, a.shape, b.path, b.shape)
     weights[a.path] = float(np.abs(np.asarray(a) - np.asarray(b)).max())
+# the optimizer's state, as the export wrote it and Keras loaded it, against Keras's own after the same steps
+state = {}
+if len(exported.optimizer.variables) == len(model.optimizer.variables):
+    for a, b in zip(model.optimizer.variables, exported.optimizer.variables):
+        a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
+        # relative to the slot's largest value: squared gradients are far from 1 in size
+        state[model.optimizer.variables[len(state)].path] = float(np.abs(a - b).max() / max(np.abs(a).max(), 1e-30))
+else:
+    state["count"] = f"{len(exported.optimizer.variables)} loaded, {len(model.optimizer.variables)} in Keras"
 # the export takes what the original takes
 predicted = np.asarray(exported.predict(x, verbose=0))
 if logits == "1":
@@ -46,5 +57,6 @@ print(json.dumps({
     "losses": losses,
     "weights": weights,
     "max_weight_diff": max(weights.values()),
+    "optimizer": state,
     "export_vs_dl4j": float(np.abs(predicted - dl4j).max()),
 }))

@@ -69,7 +69,7 @@ public final class KerasExport {
         Path h5 = Files.createTempFile(out.toAbsolutePath().getParent(), ".export", ".h5");
         try {
             if (format == Format.KERAS) {
-                writeWeightsH5(h5, spec, names, weights);
+                writeWeightsH5(h5, spec, names, weights, OptimizerState.kerasVariables(net, spec, optimizer));
                 byte[] weightBytes = Files.readAllBytes(h5);
                 String metadata = JSON.createObjectNode()
                         .put("keras_version", KERAS_VERSION)
@@ -105,7 +105,8 @@ public final class KerasExport {
      * they are left out here (jHDF 0.9.4 writes empty groups that HDF5 cannot read back when large datasets share
      * the file), which Keras's H5IOStore reads as "no variables", as it does for files from Keras 2.13.
      */
-    private static void writeWeightsH5(Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights) {
+    private static void writeWeightsH5(
+            Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights, List<Object> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             WritableGroup layers = h5.putGroup("layers");
@@ -120,6 +121,13 @@ public final class KerasExport {
                 WritableGroup vars = layer.putGroup("vars");
                 for (int v = 0; v < weights.get(k).size(); v++) {
                     vars.putDataset(Integer.toString(v), nested(weights.get(k).get(v)));
+                }
+            }
+            if (!optimizer.isEmpty()) { // saving_lib: the compiled model's optimizer, beside its layers
+                WritableGroup vars = h5.putGroup("optimizer").putGroup("vars");
+                for (int i = 0; i < optimizer.size(); i++) {
+                    Object value = optimizer.get(i);
+                    vars.putDataset(Integer.toString(i), value instanceof INDArray a ? nested(a) : value);
                 }
             }
         } finally {
