@@ -209,6 +209,14 @@ def forward(path, x, layers=None):
             values[name] = a
         elif layer["class_name"] == "Add":
             values[name] = sum(values[s] for s in srcs)
+        elif layer["class_name"] == "Multiply":
+            values[name] = np.prod([values[s] for s in srcs], axis=0)
+        elif layer["class_name"] == "Subtract":
+            values[name] = values[srcs[0]] - values[srcs[1]]
+        elif layer["class_name"] == "Average":
+            values[name] = sum(values[s] for s in srcs) / len(srcs)
+        elif layer["class_name"] == "Maximum":
+            values[name] = np.max([values[s] for s in srcs], axis=0)
         elif layer["class_name"] == "Concatenate":  # the axis counts the batch axis, as NumPy's does here
             values[name] = np.concatenate([values[s] for s in srcs], axis=layer["config"].get("axis", -1))
         else:
@@ -222,8 +230,9 @@ def apply(layer, w, a, major):
     """One layer, Keras's formula."""
     kind, c = layer["class_name"], layer["config"]
     cf = c.get("data_format") == "channels_first"
-    if kind == "Dropout":
-        return a
+    if kind in ("Dropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                "RandomBrightness", "GaussianNoise", "GaussianDropout"):
+        return a  # they change values only while Keras trains
     if kind == "Dense":
         return activation(c.get("activation"), a @ w[0] + (w[1] if len(w) > 1 else 0), major)
     if kind == "Conv2D":
@@ -253,6 +262,18 @@ def apply(layer, w, a, major):
         rows, cols = pair(rows), pair(cols)
         pads = ((0, 0), (0, 0), rows, cols) if cf else ((0, 0), rows, cols, (0, 0))
         return np.pad(a, pads)
+    if kind == "Cropping2D":
+        p = c.get("cropping", 0)
+        rows, cols = (p, p) if isinstance(p, int) else p
+        (t, b), (l, r) = pair(rows), pair(cols)
+        if cf:
+            return a[:, :, t:a.shape[2] - b, l:a.shape[3] - r]
+        return a[:, t:a.shape[1] - b, l:a.shape[2] - r, :]
+    if kind == "UpSampling2D":
+        assert c.get("interpolation", "nearest") == "nearest"
+        rows, cols = pair(c.get("size", 2))
+        axes = (2, 3) if cf else (1, 2)
+        return np.repeat(np.repeat(a, rows, axis=axes[0]), cols, axis=axes[1])
     if kind == "Flatten":
         if cf and a.ndim > 2:
             a = np.moveaxis(a, 1, -1)

@@ -53,7 +53,22 @@ public final class Layers {
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
             entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
             entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
-            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"));
+            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"),
+            entry(Cropping2DSpec.class, Cropping2DSpec::read, new Cropping2DMapping(), "Cropping2D"),
+            entry(UpSampling2DSpec.class, UpSampling2DSpec::read, new UpSampling2DMapping(), "UpSampling2D"),
+            entry(
+                    ElementWiseSpec.class,
+                    ElementWiseSpec::read,
+                    new ElementWiseMapping(),
+                    "Multiply",
+                    "Subtract",
+                    "Average",
+                    "Maximum"),
+            entry(
+                    AugmentationSpec.class,
+                    AugmentationSpec::read,
+                    new AugmentationMapping(),
+                    AugmentationSpec.KERAS_CLASSES));
 
     private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();
     private static final Map<String, Entry<?>> BY_KERAS_CLASS = new LinkedHashMap<>();
