@@ -99,6 +99,10 @@ def variable_names(layer):
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
     if kind == "Conv2D":
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
+    if kind == "DepthwiseConv2D":
+        return ["depthwise_kernel", "bias"] if c.get("use_bias", True) else ["depthwise_kernel"]
+    if kind == "SeparableConv2D":
+        return ["depthwise_kernel", "pointwise_kernel"] + (["bias"] if c.get("use_bias", True) else [])
     if kind == "BatchNormalization":
         return (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + [
             "moving_mean", "moving_variance"]
@@ -146,28 +150,29 @@ def pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def pad_same(x, k, s):
+def pad_same(x, k, s, d=(1, 1)):
     """TF's 'same' padding of (N, H, W, C): the odd row or column at the bottom and right."""
     pads = []
-    for axis, (kk, ss) in zip((1, 2), zip(k, s)):
+    for axis, (kk, ss, dd) in zip((1, 2), zip(k, s, d)):
         n = x.shape[axis]
         out = -(-n // ss)
-        total = max((out - 1) * ss + kk - n, 0)
+        total = max((out - 1) * ss + (kk - 1) * dd + 1 - n, 0)
         pads.append((total // 2, total - total // 2))
     return pads
 
 
-def windows(x, k, s, padding, fill):
-    """(N, H', W', kh, kw, C) windows of channels-last x."""
+def windows(x, k, s, padding, fill, d=(1, 1)):
+    """(N, H', W', kh, kw, C) windows of channels-last x; a kernel dilated by d reads every d-th pixel."""
     if padding == "same":
-        (t, b), (l, r) = pad_same(x, k, s)
+        (t, b), (l, r) = pad_same(x, k, s, d)
         x = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)), constant_values=fill)
     n, h, w, c = x.shape
-    oh, ow = (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1
+    span = ((k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1)
+    oh, ow = (h - span[0]) // s[0] + 1, (w - span[1]) // s[1] + 1
     out = np.empty((n, oh, ow, k[0], k[1], c), x.dtype)
     for i in range(k[0]):
         for j in range(k[1]):
-            out[:, :, :, i, j, :] = x[:, i:i + s[0] * oh:s[0], j:j + s[1] * ow:s[1], :]
+            out[:, :, :, i, j, :] = x[:, i * d[0]:i * d[0] + s[0] * oh:s[0], j * d[1]:j * d[1] + s[1] * ow:s[1], :]
     return out
 
 
@@ -238,8 +243,18 @@ def apply(layer, w, a, major):
     if kind == "Conv2D":
         t = a.transpose(0, 2, 3, 1) if cf else a
         k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
-        win = windows(t, k, s, c.get("padding", "valid"), 0.0)
+        win = windows(t, k, s, c.get("padding", "valid"), 0.0, pair(c.get("dilation_rate", 1)))
         z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
+        z = activation(c.get("activation"), z, major)
+        return z.transpose(0, 3, 1, 2) if cf else z
+    if kind in ("DepthwiseConv2D", "SeparableConv2D"):
+        t = a.transpose(0, 2, 3, 1) if cf else a
+        k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
+        win = windows(t, k, s, c.get("padding", "valid"), 0.0, pair(c.get("dilation_rate", 1)))
+        z = np.einsum("nhwijc,ijcm->nhwcm", win, w[0]).reshape(win.shape[:3] + (-1,))  # channel c m + j
+        if kind == "SeparableConv2D":
+            z = z @ w[1][0, 0]
+        z = z + (w[-1] if len(w) > (2 if kind == "SeparableConv2D" else 1) else 0)
         z = activation(c.get("activation"), z, major)
         return z.transpose(0, 3, 1, 2) if cf else z
     if kind in ("MaxPooling2D", "AveragePooling2D"):

@@ -105,6 +105,19 @@ def brightness():
     ])
 
 
+def convolutions():
+    """Conv2D dilated (with 'same' padding), DepthwiseConv2D (multiplier 2, strided), SeparableConv2D."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(4, 3, dilation_rate=2, padding="same", activation="relu"),
+        layers.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2, activation="relu"),
+        layers.SeparableConv2D(6, 3, depth_multiplier=2, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
 BOTH = ("keras", "h5")
 MODELS = (
     ("keras3-dense-no-bias", dense_no_bias, BOTH),
@@ -112,6 +125,7 @@ MODELS = (
     ("keras3-merges", merges, BOTH),
     ("keras3-augmentation", augmentation, BOTH),
     ("keras3-random-brightness", brightness, ("keras",)),
+    ("keras3-dilated-separable", convolutions, BOTH),
 )
 
 

@@ -37,7 +37,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = Cropping2DSpec.class, name = "Cropping2D"),
     @JsonSubTypes.Type(value = UpSampling2DSpec.class, name = "UpSampling2D"),
     @JsonSubTypes.Type(value = ElementWiseSpec.class, name = "ElementWise"),
-    @JsonSubTypes.Type(value = AugmentationSpec.class, name = "Augmentation")
+    @JsonSubTypes.Type(value = AugmentationSpec.class, name = "Augmentation"),
+    @JsonSubTypes.Type(value = DepthwiseConv2DSpec.class, name = "DepthwiseConv2D"),
+    @JsonSubTypes.Type(value = SeparableConv2DSpec.class, name = "SeparableConv2D")
 })
 public sealed interface LayerSpec
         permits DenseSpec,
@@ -57,6 +59,8 @@ public sealed interface LayerSpec
                 Cropping2DSpec,
                 UpSampling2DSpec,
                 AugmentationSpec,
+                DepthwiseConv2DSpec,
+                SeparableConv2DSpec,
                 MergeSpec {
     /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
     String kerasClass();

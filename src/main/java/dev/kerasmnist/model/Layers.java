@@ -23,6 +23,17 @@ public final class Layers {
             entry(DenseSpec.class, DenseSpec::read, new DenseMapping(), "Dense"),
             entry(Conv2DSpec.class, Conv2DSpec::read, new Conv2DMapping(), "Conv2D", "Convolution2D"),
             entry(
+                    DepthwiseConv2DSpec.class,
+                    DepthwiseConv2DSpec::read,
+                    new DepthwiseConv2DMapping(),
+                    "DepthwiseConv2D"),
+            entry(
+                    SeparableConv2DSpec.class,
+                    SeparableConv2DSpec::read,
+                    new SeparableConv2DMapping(),
+                    "SeparableConv2D",
+                    "SeparableConvolution2D"),
+            entry(
                     Pooling2DSpec.class,
                     Pooling2DSpec::read,
                     new Pooling2DMapping(),

@@ -51,6 +51,27 @@ class LayerCoverageTest {
             Map.entry(ZeroPadding2DSpec.class, new ZeroPadding2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_FIRST)),
             Map.entry(Cropping2DSpec.class, new Cropping2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_LAST)),
             Map.entry(UpSampling2DSpec.class, new UpSampling2DSpec(new Size2D(2, 3), DataFormat.CHANNELS_FIRST)),
+            Map.entry(
+                    DepthwiseConv2DSpec.class,
+                    new DepthwiseConv2DSpec(
+                            new Size2D(3, 2),
+                            Size2D.square(2),
+                            Padding.SAME,
+                            3,
+                            DataFormat.CHANNELS_FIRST,
+                            KerasActivation.RELU,
+                            false)),
+            Map.entry(
+                    SeparableConv2DSpec.class,
+                    new SeparableConv2DSpec(
+                            5,
+                            Size2D.square(3),
+                            new Size2D(1, 2),
+                            Padding.VALID,
+                            2,
+                            DataFormat.CHANNELS_LAST,
+                            KerasActivation.TANH,
+                            true)),
             Map.entry(ElementWiseSpec.class, new ElementWiseSpec(ElementWiseSpec.Op.MAXIMUM)),
             Map.entry(
                     AugmentationSpec.class,
@@ -148,6 +169,8 @@ class LayerCoverageTest {
                     || layer instanceof ZeroPadding2DSpec
                     || layer instanceof Cropping2DSpec
                     || layer instanceof UpSampling2DSpec
+                    || layer instanceof DepthwiseConv2DSpec
+                    || layer instanceof SeparableConv2DSpec
                     || layer instanceof BatchNormalizationSpec) {
                 // on maps of several channels, so that layouts matter
                 DataFormat f = layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST : layer.readsFeatureMaps();
