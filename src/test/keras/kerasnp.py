@@ -99,6 +99,10 @@ def variable_names(layer):
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
     if kind == "Conv2D":
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
+    if kind == "DepthwiseConv2D":
+        return ["depthwise_kernel", "bias"] if c.get("use_bias", True) else ["depthwise_kernel"]
+    if kind == "SeparableConv2D":
+        return ["depthwise_kernel", "pointwise_kernel"] + (["bias"] if c.get("use_bias", True) else [])
     if kind == "BatchNormalization":
         return (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + [
             "moving_mean", "moving_variance"]
@@ -146,28 +150,29 @@ def pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def pad_same(x, k, s):
+def pad_same(x, k, s, d=(1, 1)):
     """TF's 'same' padding of (N, H, W, C): the odd row or column at the bottom and right."""
     pads = []
-    for axis, (kk, ss) in zip((1, 2), zip(k, s)):
+    for axis, (kk, ss, dd) in zip((1, 2), zip(k, s, d)):
         n = x.shape[axis]
         out = -(-n // ss)
-        total = max((out - 1) * ss + kk - n, 0)
+        total = max((out - 1) * ss + (kk - 1) * dd + 1 - n, 0)
         pads.append((total // 2, total - total // 2))
     return pads
 
 
-def windows(x, k, s, padding, fill):
-    """(N, H', W', kh, kw, C) windows of channels-last x."""
+def windows(x, k, s, padding, fill, d=(1, 1)):
+    """(N, H', W', kh, kw, C) windows of channels-last x; a kernel dilated by d reads every d-th pixel."""
     if padding == "same":
-        (t, b), (l, r) = pad_same(x, k, s)
+        (t, b), (l, r) = pad_same(x, k, s, d)
         x = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)), constant_values=fill)
     n, h, w, c = x.shape
-    oh, ow = (h - k[0]) // s[0] + 1, (w - k[1]) // s[1] + 1
+    span = ((k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1)
+    oh, ow = (h - span[0]) // s[0] + 1, (w - span[1]) // s[1] + 1
     out = np.empty((n, oh, ow, k[0], k[1], c), x.dtype)
     for i in range(k[0]):
         for j in range(k[1]):
-            out[:, :, :, i, j, :] = x[:, i:i + s[0] * oh:s[0], j:j + s[1] * ow:s[1], :]
+            out[:, :, :, i, j, :] = x[:, i * d[0]:i * d[0] + s[0] * oh:s[0], j * d[1]:j * d[1] + s[1] * ow:s[1], :]
     return out
 
 
@@ -209,6 +214,14 @@ def forward(path, x, layers=None):
             values[name] = a
         elif layer["class_name"] == "Add":
             values[name] = sum(values[s] for s in srcs)
+        elif layer["class_name"] == "Multiply":
+            values[name] = np.prod([values[s] for s in srcs], axis=0)
+        elif layer["class_name"] == "Subtract":
+            values[name] = values[srcs[0]] - values[srcs[1]]
+        elif layer["class_name"] == "Average":
+            values[name] = sum(values[s] for s in srcs) / len(srcs)
+        elif layer["class_name"] == "Maximum":
+            values[name] = np.max([values[s] for s in srcs], axis=0)
         elif layer["class_name"] == "Concatenate":  # the axis counts the batch axis, as NumPy's does here
             values[name] = np.concatenate([values[s] for s in srcs], axis=layer["config"].get("axis", -1))
         else:
@@ -222,15 +235,26 @@ def apply(layer, w, a, major):
     """One layer, Keras's formula."""
     kind, c = layer["class_name"], layer["config"]
     cf = c.get("data_format") == "channels_first"
-    if kind == "Dropout":
-        return a
+    if kind in ("Dropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                "RandomBrightness", "GaussianNoise", "GaussianDropout"):
+        return a  # they change values only while Keras trains
     if kind == "Dense":
         return activation(c.get("activation"), a @ w[0] + (w[1] if len(w) > 1 else 0), major)
     if kind == "Conv2D":
         t = a.transpose(0, 2, 3, 1) if cf else a
         k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
-        win = windows(t, k, s, c.get("padding", "valid"), 0.0)
+        win = windows(t, k, s, c.get("padding", "valid"), 0.0, pair(c.get("dilation_rate", 1)))
         z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
+        z = activation(c.get("activation"), z, major)
+        return z.transpose(0, 3, 1, 2) if cf else z
+    if kind in ("DepthwiseConv2D", "SeparableConv2D"):
+        t = a.transpose(0, 2, 3, 1) if cf else a
+        k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
+        win = windows(t, k, s, c.get("padding", "valid"), 0.0, pair(c.get("dilation_rate", 1)))
+        z = np.einsum("nhwijc,ijcm->nhwcm", win, w[0]).reshape(win.shape[:3] + (-1,))  # channel c m + j
+        if kind == "SeparableConv2D":
+            z = z @ w[1][0, 0]
+        z = z + (w[-1] if len(w) > (2 if kind == "SeparableConv2D" else 1) else 0)
         z = activation(c.get("activation"), z, major)
         return z.transpose(0, 3, 1, 2) if cf else z
     if kind in ("MaxPooling2D", "AveragePooling2D"):
@@ -253,6 +277,18 @@ def apply(layer, w, a, major):
         rows, cols = pair(rows), pair(cols)
         pads = ((0, 0), (0, 0), rows, cols) if cf else ((0, 0), rows, cols, (0, 0))
         return np.pad(a, pads)
+    if kind == "Cropping2D":
+        p = c.get("cropping", 0)
+        rows, cols = (p, p) if isinstance(p, int) else p
+        (t, b), (l, r) = pair(rows), pair(cols)
+        if cf:
+            return a[:, :, t:a.shape[2] - b, l:a.shape[3] - r]
+        return a[:, t:a.shape[1] - b, l:a.shape[2] - r, :]
+    if kind == "UpSampling2D":
+        assert c.get("interpolation", "nearest") == "nearest"
+        rows, cols = pair(c.get("size", 2))
+        axes = (2, 3) if cf else (1, 2)
+        return np.repeat(np.repeat(a, rows, axis=axes[0]), cols, axis=axes[1])
     if kind == "Flatten":
         if cf and a.ndim > 2:
             a = np.moveaxis(a, 1, -1)

@@ -243,8 +243,7 @@ final class KerasTranslation {
     }
 
     /** Keras's layers that join branches and have no record yet. */
-    private static final java.util.Set<String> JOINS =
-            java.util.Set.of("Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot");
+    private static final java.util.Set<String> JOINS = java.util.Set.of("Minimum", "Dot");
 
     /**
      * The layers a Functional layer takes: Keras 3 {@code [{"args": [{"class_name": "__keras_tensor__", "config":

@@ -16,6 +16,7 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
         ConvolutionLayer layer = new ConvolutionLayer.Builder(
                         conv.kernelSize().array(), conv.strides().array())
                 .convolutionMode(mode(conv.padding()))
+                .dilation(conv.dilationRate().rows(), conv.dilationRate().cols())
                 .nIn(conv.dataFormat().channels(in.shape()))
                 .nOut(conv.filters())
                 .hasBias(conv.useBias())
@@ -59,7 +60,7 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
             inputs.add(g.constant("bias", in.weight(1)));
         }
         long[] p = OnnxGraph.pads(
-                conv.padding(), OnnxGraph.chw(x.shape(), conv.dataFormat()), conv.kernelSize(), conv.strides());
+                conv.padding(), OnnxGraph.chw(x.shape(), conv.dataFormat()), conv.span(), conv.strides());
         String y = g.node(
                 "Conv",
                 inputs,
@@ -69,7 +70,10 @@ final class Conv2DMapping implements Dl4jMapping<Conv2DSpec> {
                         conv.kernelSize().cols()),
                 OnnxGraph.ints("strides", conv.strides().rows(), conv.strides().cols()),
                 OnnxGraph.ints("pads", p),
-                OnnxGraph.ints("dilations", 1, 1));
+                OnnxGraph.ints(
+                        "dilations",
+                        conv.dilationRate().rows(),
+                        conv.dilationRate().cols()));
         return g.activation(x.to(y, in.out()), conv.activation(), conv);
     }
 }

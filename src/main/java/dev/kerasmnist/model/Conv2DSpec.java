@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Keras's {@code layers.Conv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
- * activation=None, use_bias=True)}, with {@code kernel_initializer="glorot_uniform"} and {@code bias_initializer=
- * "zeros"}. Read it like the Keras call: {@code new Conv2DSpec(32, 3, RELU).withStrides(2).withPadding(SAME)}.
+ * dilation_rate=(1, 1), activation=None, use_bias=True)}, with {@code kernel_initializer="glorot_uniform"} and
+ * {@code bias_initializer="zeros"}. Read it like the Keras call: {@code new Conv2DSpec(32, 3, RELU).withStrides(2)
+ * .withPadding(SAME)}. A dilated kernel spans {@code (k - 1) d + 1} pixels, every d-th one read.
  */
 public record Conv2DSpec(
         int filters,
@@ -18,9 +19,15 @@ public record Conv2DSpec(
         Padding padding,
         DataFormat dataFormat,
         KerasActivation activation,
-        boolean useBias)
+        boolean useBias,
+        Size2D dilationRate)
         implements LayerSpec {
+    public static final Size2D KERAS_DEFAULT_DILATION = Size2D.square(1);
+
     public Conv2DSpec {
+        if (dilationRate == null) {
+            throw new IllegalArgumentException("Conv2D needs a dilation rate");
+        }
         if (filters < 1) {
             throw new IllegalArgumentException("Conv2D needs at least 1 filter, got " + filters);
         }
@@ -28,6 +35,18 @@ public record Conv2DSpec(
             throw new IllegalArgumentException(
                     "Conv2D needs a kernel size, strides, padding, data format and activation");
         }
+    }
+
+    /** Without dilation, as Keras's default. */
+    public Conv2DSpec(
+            int filters,
+            Size2D kernelSize,
+            Size2D strides,
+            Padding padding,
+            DataFormat dataFormat,
+            KerasActivation activation,
+            boolean useBias) {
+        this(filters, kernelSize, strides, padding, dataFormat, activation, useBias, KERAS_DEFAULT_DILATION);
     }
 
     /** {@code Conv2D(filters, (kernel, kernel), activation=...)} with Keras's other defaults. */
@@ -56,7 +75,8 @@ public record Conv2DSpec(
             @JsonProperty("padding") Padding padding,
             @JsonProperty("dataFormat") DataFormat dataFormat,
             @JsonProperty("activation") KerasActivation activation,
-            @JsonProperty("useBias") Boolean useBias) {
+            @JsonProperty("useBias") Boolean useBias,
+            @JsonProperty("dilationRate") Size2D dilationRate) {
         return new Conv2DSpec(
                 filters,
                 kernelSize != null ? kernelSize : Size2D.square(kernel == null ? 0 : kernel),
@@ -64,13 +84,11 @@ public record Conv2DSpec(
                 padding != null ? padding : Padding.VALID,
                 dataFormat != null ? dataFormat : DataFormat.CHANNELS_LAST,
                 activation,
-                useBias == null || useBias);
+                useBias == null || useBias,
+                dilationRate != null ? dilationRate : KERAS_DEFAULT_DILATION);
     }
 
     static Conv2DSpec read(LayerConfig c) {
-        Size2D dilation = c.size("dilation_rate", Size2D.square(1));
-        c.require(
-                dilation.rows() == 1 && dilation.cols() == 1, "Conv2D(dilation_rate=" + c.path("dilation_rate") + ")");
         c.require(c.integer("groups", 1) == 1, "Conv2D(groups=" + c.path("groups") + ")");
         return new Conv2DSpec(
                 c.integer("filters"),
@@ -79,7 +97,8 @@ public record Conv2DSpec(
                 Padding.of(c.path("padding").asText("valid")),
                 c.dataFormat(),
                 c.activation("activation", KerasActivation.LINEAR),
-                c.flag("use_bias", true));
+                c.flag("use_bias", true),
+                c.size("dilation_rate", KERAS_DEFAULT_DILATION));
     }
 
     @Override
@@ -88,7 +107,7 @@ public record Conv2DSpec(
         c.set("kernel_size", LayerConfig.pair(kernelSize));
         c.set("strides", LayerConfig.pair(strides));
         c.put("padding", padding.kerasName()).put("data_format", dataFormat.kerasName());
-        c.set("dilation_rate", LayerConfig.pair(Size2D.square(1)));
+        c.set("dilation_rate", LayerConfig.pair(dilationRate));
         c.put("groups", 1)
                 .put("activation", LayerConfig.activationName(activation))
                 .put("use_bias", useBias);
@@ -107,7 +126,13 @@ public record Conv2DSpec(
 
     @Override
     public int[] outputShape(int[] input, DataFormat format) {
-        return Shapes.window(kerasClass(), input, dataFormat, kernelSize, strides, padding, filters);
+        return Shapes.window(kerasClass(), input, dataFormat, span(), strides, padding, filters);
+    }
+
+    /** The pixels the kernel spans: {@code (k - 1) d + 1} each way, the kernel size itself undilated. */
+    public Size2D span() {
+        return new Size2D(
+                (kernelSize.rows() - 1) * dilationRate.rows() + 1, (kernelSize.cols() - 1) * dilationRate.cols() + 1);
     }
 
     @Override
@@ -126,26 +151,31 @@ public record Conv2DSpec(
                 + (strides.rows() * strides.cols() != 1 ? ", strides=" + strides : "")
                 + (padding != Padding.VALID ? ", padding='" + padding.kerasName() + "'" : "")
                 + (dataFormat != DataFormat.CHANNELS_LAST ? ", " + dataFormat.kerasName() : "")
+                + (dilationRate.equals(KERAS_DEFAULT_DILATION) ? "" : ", dilation_rate=" + dilationRate)
                 + (useBias ? "" : ", use_bias=False") + ")";
     }
 
     public Conv2DSpec withKernelSize(Size2D size) {
-        return new Conv2DSpec(filters, size, strides, padding, dataFormat, activation, useBias);
+        return new Conv2DSpec(filters, size, strides, padding, dataFormat, activation, useBias, dilationRate);
     }
 
     public Conv2DSpec withStrides(Size2D s) {
-        return new Conv2DSpec(filters, kernelSize, s, padding, dataFormat, activation, useBias);
+        return new Conv2DSpec(filters, kernelSize, s, padding, dataFormat, activation, useBias, dilationRate);
     }
 
     public Conv2DSpec withPadding(Padding p) {
-        return new Conv2DSpec(filters, kernelSize, strides, p, dataFormat, activation, useBias);
+        return new Conv2DSpec(filters, kernelSize, strides, p, dataFormat, activation, useBias, dilationRate);
     }
 
     public Conv2DSpec withDataFormat(DataFormat f) {
-        return new Conv2DSpec(filters, kernelSize, strides, padding, f, activation, useBias);
+        return new Conv2DSpec(filters, kernelSize, strides, padding, f, activation, useBias, dilationRate);
     }
 
     public Conv2DSpec withUseBias(boolean bias) {
-        return new Conv2DSpec(filters, kernelSize, strides, padding, dataFormat, activation, bias);
+        return new Conv2DSpec(filters, kernelSize, strides, padding, dataFormat, activation, bias, dilationRate);
+    }
+
+    public Conv2DSpec withDilationRate(Size2D d) {
+        return new Conv2DSpec(filters, kernelSize, strides, padding, dataFormat, activation, useBias, d);
     }
 }

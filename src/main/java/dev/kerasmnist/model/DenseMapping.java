@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -18,11 +19,13 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
                 ? new OutputLayer.Builder(in.spec().loss().dl4j(dense.units()))
                         .nIn(in.shape()[0])
                         .nOut(dense.units())
+                        .hasBias(dense.useBias())
                         .activation(outputActivation(in.spec(), dense.activation()))
                         .build()
                 : new DenseLayer.Builder()
                         .nIn(in.shape()[0])
                         .nOut(dense.units())
+                        .hasBias(dense.useBias())
                         .activation(dense.activation().dl4j())
                         .build();
         return new Piece(layer, null, in.flow().flat(null));
@@ -48,22 +51,26 @@ final class DenseMapping implements Dl4jMapping<DenseSpec> {
     public void setWeights(DenseSpec dense, Layer dl4j, List<INDArray> w, int[] order) {
         INDArray kernel = w.get(0).castTo(DataType.FLOAT);
         Dl4jParams.set(dl4j, "W", order == null ? kernel : kernel.getRows(order));
-        Dl4jParams.set(dl4j, "b", w.get(1));
+        if (dense.useBias()) {
+            Dl4jParams.set(dl4j, "b", w.get(1));
+        }
     }
 
     @Override
     public List<INDArray> kerasWeights(DenseSpec dense, Layer dl4j, int[] order) {
         INDArray kernel = dl4j.getParam("W").dup();
-        return List.of(
-                order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order)),
-                Dl4jParams.flat(dl4j.getParam("b")));
+        INDArray keras = order == null ? kernel : kernel.getRows(Dl4jParams.inverse(order));
+        return dense.useBias() ? List.of(keras, Dl4jParams.flat(dl4j.getParam("b"))) : List.of(keras);
     }
 
     @Override
     public OnnxGraph.Value onnx(DenseSpec dense, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = in.value();
-        String y =
-                g.node("Gemm", List.of(x.name(), g.constant("kernel", in.weight(0)), g.constant("bias", in.weight(1))));
+        List<String> inputs = new ArrayList<>(List.of(x.name(), g.constant("kernel", in.weight(0))));
+        if (dense.useBias()) {
+            inputs.add(g.constant("bias", in.weight(1)));
+        }
+        String y = g.node("Gemm", inputs); // C is optional: without it, x W
         return g.activation(x.to(y, in.out()), dense.activation(), dense);
     }
 }

@@ -105,6 +105,17 @@ public record LayerConfig(String className, JsonNode config, int kerasMajor) {
         bias.putNull("registered_name");
     }
 
+    /** A Keras initializer under {@code key}, as get_config writes it: {@code GlorotUniform} or {@code Zeros}. */
+    public static void writeInitializer(ObjectNode c, String key, String className) {
+        ObjectNode init = c.putObject(key);
+        init.put("module", "keras.initializers").put("class_name", className);
+        ObjectNode config = init.putObject("config");
+        if (!"Zeros".equals(className)) {
+            config.putNull("seed");
+        }
+        init.putNull("registered_name");
+    }
+
     public static ArrayNode pair(Size2D s) {
         return JsonNodeFactory.instance.arrayNode().add(s.rows()).add(s.cols());
     }

@@ -33,7 +33,13 @@ import java.util.List;
     @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
     @JsonSubTypes.Type(value = AddSpec.class, name = "Add"),
     @JsonSubTypes.Type(value = ConcatenateSpec.class, name = "Concatenate"),
-    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D")
+    @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D"),
+    @JsonSubTypes.Type(value = Cropping2DSpec.class, name = "Cropping2D"),
+    @JsonSubTypes.Type(value = UpSampling2DSpec.class, name = "UpSampling2D"),
+    @JsonSubTypes.Type(value = ElementWiseSpec.class, name = "ElementWise"),
+    @JsonSubTypes.Type(value = AugmentationSpec.class, name = "Augmentation"),
+    @JsonSubTypes.Type(value = DepthwiseConv2DSpec.class, name = "DepthwiseConv2D"),
+    @JsonSubTypes.Type(value = SeparableConv2DSpec.class, name = "SeparableConv2D")
 })
 public sealed interface LayerSpec
         permits DenseSpec,
@@ -50,6 +56,11 @@ public sealed interface LayerSpec
                 LstmSpec,
                 SimpleRnnSpec,
                 ZeroPadding2DSpec,
+                Cropping2DSpec,
+                UpSampling2DSpec,
+                AugmentationSpec,
+                DepthwiseConv2DSpec,
+                SeparableConv2DSpec,
                 MergeSpec {
     /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
     String kerasClass();

@@ -23,6 +23,17 @@ public final class Layers {
             entry(DenseSpec.class, DenseSpec::read, new DenseMapping(), "Dense"),
             entry(Conv2DSpec.class, Conv2DSpec::read, new Conv2DMapping(), "Conv2D", "Convolution2D"),
             entry(
+                    DepthwiseConv2DSpec.class,
+                    DepthwiseConv2DSpec::read,
+                    new DepthwiseConv2DMapping(),
+                    "DepthwiseConv2D"),
+            entry(
+                    SeparableConv2DSpec.class,
+                    SeparableConv2DSpec::read,
+                    new SeparableConv2DMapping(),
+                    "SeparableConv2D",
+                    "SeparableConvolution2D"),
+            entry(
                     Pooling2DSpec.class,
                     Pooling2DSpec::read,
                     new Pooling2DMapping(),
@@ -53,7 +64,22 @@ public final class Layers {
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
             entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
             entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
-            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"));
+            entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"),
+            entry(Cropping2DSpec.class, Cropping2DSpec::read, new Cropping2DMapping(), "Cropping2D"),
+            entry(UpSampling2DSpec.class, UpSampling2DSpec::read, new UpSampling2DMapping(), "UpSampling2D"),
+            entry(
+                    ElementWiseSpec.class,
+                    ElementWiseSpec::read,
+                    new ElementWiseMapping(),
+                    "Multiply",
+                    "Subtract",
+                    "Average",
+                    "Maximum"),
+            entry(
+                    AugmentationSpec.class,
+                    AugmentationSpec::read,
+                    new AugmentationMapping(),
+                    AugmentationSpec.KERAS_CLASSES));
 
     private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();
     private static final Map<String, Entry<?>> BY_KERAS_CLASS = new LinkedHashMap<>();

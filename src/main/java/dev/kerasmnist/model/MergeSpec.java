@@ -3,7 +3,7 @@ package dev.kerasmnist.model;
 import java.util.List;
 
 /** A layer that joins branches of a Functional graph: it takes two or more layers' outputs. */
-public sealed interface MergeSpec extends LayerSpec permits AddSpec, ConcatenateSpec {
+public sealed interface MergeSpec extends LayerSpec permits AddSpec, ConcatenateSpec, ElementWiseSpec {
     /** Keras's {@code compute_output_shape} of its inputs' shapes. */
     int[] outputShape(List<int[]> inputs);
 

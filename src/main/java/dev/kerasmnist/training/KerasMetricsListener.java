@@ -78,7 +78,8 @@ final class KerasMetricsListener extends BaseTrainingListener {
         if (out.numParams() == 0) {
             return input.rank() == 2 ? input : input.reshape(input.size(0), -1);
         }
-        return input.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+        INDArray logits = input.mmul(out.getParam("W"));
+        return out.getParam("b") == null ? logits : logits.addiRowVector(out.getParam("b")); // Dense(use_bias=False)
     }
 
     /** Rows whose largest logit is at the label's one-hot position (first maximum wins, as in argmax). */

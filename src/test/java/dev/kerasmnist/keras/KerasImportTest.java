@@ -226,7 +226,7 @@ class KerasImportTest {
                 "has an entry named '../../model.weights.h5', outside" + " the archive"
             },
             {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
-            {multiply(), "layer 'join' is a Multiply of several inputs, which this importer does not support"},
+            {minimum(), "layer 'join' is a Minimum of several inputs, which this importer does not support"},
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -289,8 +289,8 @@ class KerasImportTest {
         return bomb;
     }
 
-    /** A Keras 3 Functional model whose branches a Multiply joins. */
-    private Path multiply() throws IOException {
+    /** A Keras 3 Functional model whose branches a Minimum joins (DL4J has no vertex for it). */
+    private Path minimum() throws IOException {
         String node =
                 "[{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"keras_history\": [\"%s\", 0, 0]}}],"
                         + " \"kwargs\": {}}]";
@@ -304,7 +304,7 @@ class KerasImportTest {
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
                 + "{\"class_name\": \"Dense\", \"name\": \"b\", \"config\": {\"name\": \"b\", \"units\": 10},"
                 + " \"inbound_nodes\": " + String.format(node, "in") + "},"
-                + "{\"class_name\": \"Multiply\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
+                + "{\"class_name\": \"Minimum\", \"name\": \"join\", \"config\": {\"name\": \"join\"},"
                 + " \"inbound_nodes\": "
                 + add + "}]}}";
         Path file = tmp.resolve("residual.keras");

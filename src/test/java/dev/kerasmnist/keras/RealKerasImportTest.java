@@ -49,7 +49,18 @@ class RealKerasImportTest {
             "keras3-sequential.keras",
             "keras3-simple-rnn.keras",
             "keras3-adam-rescaling.keras",
-            "keras3-adam-rescaling.h5");
+            "keras3-adam-rescaling.h5",
+            "keras3-dense-no-bias.keras",
+            "keras3-dense-no-bias.h5",
+            "keras3-crop-upsample.keras",
+            "keras3-crop-upsample.h5",
+            "keras3-merges.keras",
+            "keras3-merges.h5",
+            "keras3-augmentation.keras",
+            "keras3-augmentation.h5",
+            "keras3-random-brightness.keras",
+            "keras3-dilated-separable.keras",
+            "keras3-dilated-separable.h5");
     /**
      * The residual model's Dense reads 1,568 features into logits that float32 itself cannot sum within 1e-5 of the
      * exact value: on test image 266 (a near tie, 0.508 vs 0.459) real Keras is 7.3e-5 from NumPy's float64 pass,

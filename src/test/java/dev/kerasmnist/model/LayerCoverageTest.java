@@ -24,7 +24,7 @@ class LayerCoverageTest {
 
     /** One instance of each layer record, with options off Keras's defaults where it has them. */
     static final Map<Class<?>, LayerSpec> EXAMPLES = Map.ofEntries(
-            Map.entry(DenseSpec.class, new DenseSpec(7, "tanh")),
+            Map.entry(DenseSpec.class, new DenseSpec(7, KerasActivation.TANH, false)),
             Map.entry(
                     Conv2DSpec.class,
                     new Conv2DSpec(4, 3, "relu")
@@ -47,7 +47,43 @@ class LayerCoverageTest {
             Map.entry(SimpleRnnSpec.class, new SimpleRnnSpec(6, KerasActivation.RELU, true)),
             Map.entry(AddSpec.class, new AddSpec()),
             Map.entry(ConcatenateSpec.class, new ConcatenateSpec(1)),
-            Map.entry(ZeroPadding2DSpec.class, new ZeroPadding2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_FIRST)));
+            Map.entry(ZeroPadding2DSpec.class, new ZeroPadding2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_FIRST)),
+            Map.entry(Cropping2DSpec.class, new Cropping2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_LAST)),
+            Map.entry(UpSampling2DSpec.class, new UpSampling2DSpec(new Size2D(2, 3), DataFormat.CHANNELS_FIRST)),
+            Map.entry(
+                    DepthwiseConv2DSpec.class,
+                    new DepthwiseConv2DSpec(
+                            new Size2D(3, 2),
+                            Size2D.square(2),
+                            Padding.SAME,
+                            3,
+                            DataFormat.CHANNELS_FIRST,
+                            KerasActivation.RELU,
+                            false)),
+            Map.entry(
+                    SeparableConv2DSpec.class,
+                    new SeparableConv2DSpec(
+                            5,
+                            Size2D.square(3),
+                            new Size2D(1, 2),
+                            Padding.VALID,
+                            2,
+                            DataFormat.CHANNELS_LAST,
+                            KerasActivation.TANH,
+                            true)),
+            Map.entry(ElementWiseSpec.class, new ElementWiseSpec(ElementWiseSpec.Op.MAXIMUM)),
+            Map.entry(
+                    AugmentationSpec.class,
+                    AugmentationSpec.of(
+                            "RandomRotation",
+                            Map.of(
+                                    "factor",
+                                    JsonNodeFactory.instance
+                                            .arrayNode()
+                                            .add(-0.2)
+                                            .add(0.1),
+                                    "fill_mode",
+                                    JsonNodeFactory.instance.textNode("constant")))));
 
     static List<Class<?>> layerRecords(Class<?> type) {
         List<Class<?>> records = new ArrayList<>();
@@ -105,6 +141,10 @@ class LayerCoverageTest {
             if (layer instanceof Pooling2DSpec
                     || layer instanceof GlobalPooling2DSpec
                     || layer instanceof ZeroPadding2DSpec
+                    || layer instanceof Cropping2DSpec
+                    || layer instanceof UpSampling2DSpec
+                    || layer instanceof DepthwiseConv2DSpec
+                    || layer instanceof SeparableConv2DSpec
                     || layer instanceof BatchNormalizationSpec) {
                 // on maps of several channels, so that layouts matter
                 DataFormat f = layer.readsFeatureMaps() == null ? DataFormat.CHANNELS_LAST : layer.readsFeatureMaps();

@@ -54,7 +54,8 @@ public final class FastPath {
                 layers[i] = adopt(old, new FastDenseLayer(old.conf(), dataType(old), state));
             } else if (old.getClass() == org.deeplearning4j.nn.layers.OutputLayer.class) {
                 layers[i] = adopt(old, new FastOutputLayer(old.conf(), dataType(old), state));
-            } else if (old.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class) {
+            } else if (old.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class
+                    && undilated(old)) {
                 layers[i] = adopt(old, new FastConvolutionLayer(old.conf(), dataType(old)));
             }
         }
@@ -72,6 +73,17 @@ public final class FastPath {
             net.setUpdater(fused);
         }
         return net;
+    }
+
+    /**
+     * Whether a convolution reads adjacent pixels. oneDNN refuses the fast layer's conv2d call for a dilated kernel
+     * ("could not create a descriptor for a dilated convolution"), so a dilated one keeps DL4J's own layer.
+     */
+    private static boolean undilated(Layer conv) {
+        int[] d = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
+                        conv.conf().getLayer())
+                .getDilation();
+        return d[0] == 1 && d[1] == 1;
     }
 
     /** Whether the output layer is a fast one, which keeps {@link #lastTrainingLogits} of every training step. */
