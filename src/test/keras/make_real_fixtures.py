@@ -1,7 +1,8 @@
 """Writes the fixtures that real Keras itself saves (model.save), in both formats.
 
 Run with the tests' Keras (.ci/run installs it):  KERAS_BACKEND=jax target/keras-venv/bin/python src/test/keras/make_real_fixtures.py
-Needs real MNIST in data/mnist (or $MNIST_DIR). Seeded; JAX on the CPU gives the same weights every run.
+Needs real MNIST in data/mnist (or $MNIST_DIR). Seeded; JAX on the CPU gives the same weights every run. Arguments:
+the fixtures to write (main, frozen); none: all.
 
 keras3-adam-rescaling.{keras,h5}: Rescaling(1/255) -> Conv2D(8, 3, relu) -> MaxPooling2D(4) -> Flatten -> Dense(10)
 -> Activation(softmax), trained for one epoch on 12,000 raw-pixel images with Adam. It has what fine-tuning must
@@ -55,5 +56,37 @@ def main():
         print("h5: %d bytes, the model's weights end at byte %d (%.0f%%)" % (size, max(ends), 100 * max(ends) / size))
 
 
+def frozen():
+    """keras3-frozen.{keras,h5}: Conv2D(8, 3, relu) -> BatchNormalization -> MaxPooling2D(2) -> Flatten -> Dense(10,
+    softmax) on pixels / 255, trained one epoch, then the Conv2D and the BatchNormalization set trainable=False (as
+    one freezes a base for transfer learning), recompiled with Adam and trained half an epoch more: what fine-tuning
+    must keep."""
+    keras.utils.set_random_seed(11)
+    x, y = mnist("train", 12000)
+    x = x / 255.0
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(8, 3, activation="relu"),
+        keras.layers.BatchNormalization(),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    model.layers[0].trainable = False
+    model.layers[1].trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x[:6000], y[:6000], batch_size=64, epochs=1, verbose=0)
+    xt, yt = mnist("t10k", 10000)
+    print("keras3-frozen test accuracy", model.evaluate(xt / 255.0, yt, verbose=0)[1])
+    for ext in ("keras", "h5"):
+        model.save(os.path.join(OUT, "keras3-frozen." + ext))
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    for name in sys.argv[1:] or ["main", "frozen"]:
+        globals()[name]()

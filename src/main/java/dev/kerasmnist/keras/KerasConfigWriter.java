@@ -63,7 +63,7 @@ final class KerasConfigWriter {
             ObjectNode l = layers.addObject();
             l.put("module", "keras.layers").put("class_name", layer.kerasClass());
             ObjectNode c = l.putObject("config");
-            c.put("name", names.get(k)).put("trainable", true);
+            c.put("name", names.get(k)).put("trainable", !spec.frozen().contains(k)); // Layer.get_config
             c.set("dtype", dtype());
             layer.writeConfig(c);
             l.putNull("registered_name");

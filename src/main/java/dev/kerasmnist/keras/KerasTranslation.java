@@ -35,6 +35,11 @@ final class KerasTranslation {
     private final String file;
     private final int kerasMajor;
     private final List<LayerSpec> layers = new ArrayList<>();
+    /** The layers Keras does not train: {@code trainable: false} in their config or in an enclosing model's. */
+    private final List<Integer> frozen = new ArrayList<>();
+    /** Whether the nested model being read is itself not trainable, which freezes all its layers. */
+    private boolean frozenModel;
+
     private final List<String> names = new ArrayList<>();
     private final List<WeightRef> refs = new ArrayList<>();
     /** Per spec layer, the spec layers it takes (-1: the input). */
@@ -75,7 +80,8 @@ final class KerasTranslation {
                     RmsPropSpec.KERAS_DEFAULTS,
                     loss(keras.training()),
                     0,
-                    inputScale);
+                    inputScale,
+                    t.frozen);
         } catch (IllegalArgumentException e) {
             throw new KerasImportException(file + ": " + e.getMessage() + "; " + KerasImportException.SUPPORTED, e);
         }
@@ -129,7 +135,10 @@ final class KerasTranslation {
                 if (inputShape == null) {
                     inputShape = shapeOf(layer.path("build_config").path("input_shape"));
                 }
+                boolean outer = frozenModel;
+                frozenModel |= !trainable(layer);
                 current = model(layer, top, zipPath + "/", from.get(0));
+                frozenModel = outer;
             } else {
                 if (inputShape == null) {
                     inputShape = declaredShape(layer.path("config"));
@@ -206,11 +215,19 @@ final class KerasTranslation {
 
     /** Appends one layer taking spec layers {@code from}; returns the spec layer of its output. */
     private int add(LayerSpec spec, JsonNode layer, String h5Layer, String zipPath, List<Integer> from) {
+        if (frozenModel || !trainable(layer)) {
+            frozen.add(layers.size());
+        }
         layers.add(spec);
         names.add(name(layer));
         refs.add(new WeightRef(h5Layer, zipPath));
         inbound.add(from);
         return layers.size() - 1;
+    }
+
+    /** Keras's {@code trainable}, True unless the config says otherwise (Layer.__init__'s default). */
+    private static boolean trainable(JsonNode layer) {
+        return layer.path("config").path("trainable").asBoolean(true);
     }
 
     /**

@@ -61,6 +61,9 @@ final class OptimizerState {
         vars.add((float) optimizer.learningRate());
         List<int[]> shapes = spec.outputShapes();
         for (int k = 0; k < spec.layers().size(); k++) {
+            if (spec.frozen().contains(k)) {
+                continue; // not among model.trainable_variables: the optimizer holds nothing for it
+            }
             LayerSpec layer = spec.layers().get(k);
             List<KerasVariable> variables = layer.variables(spec.inputShapeOf(k, shapes));
             for (int v = 0; v < variables.size(); v++) {

@@ -93,6 +93,9 @@ public final class KerasToDl4j {
             }
             inputOrder.add(in.get(0).order());
             pieces[k] = piece(layers.get(k), new Dl4jMapping.Input(spec, inShapes, shapes.get(k), in, k == n - 1));
+            if (spec.frozen().contains(k)) {
+                freeze(pieces[k].layer());
+            }
             flows[k] = pieces[k].after();
             if (!spec.chain() && pieces[k].layer() == null && flows[k].pending() != null) {
                 // in a graph, a Flatten of feature maps is a vertex of its own, so its successors take flat values
@@ -172,6 +175,19 @@ public final class KerasToDl4j {
         }
         graph.setOutputs(output);
         return new Plan(graph.build(), null, vertex, inputOrder, scaled);
+    }
+
+    /**
+     * Keras's {@code trainable=False}: DL4J's NoOp updater, which fine-tuning turns into a frozen layer as it does for
+     * Rescaling (training.FineTuning); a frozen layer also runs in inference mode, as Keras 3 runs a
+     * BatchNormalization that is not trainable.
+     */
+    private static void freeze(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base) {
+            base.setIUpdater(new org.nd4j.linalg.learning.config.NoOp());
+        } else if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+            freeze(w.getUnderlying());
+        }
     }
 
     /**

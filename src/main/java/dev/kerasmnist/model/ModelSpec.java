@@ -21,6 +21,8 @@ import java.util.List;
  *                   Keras's topological order, the last layer the output; empty for a chain (each layer takes the
  *                   one before it), which is every Sequential model
  * @param seed       seeds the weight initialisation
+ * @param frozen     the layers, by index, that Keras does not train: {@code layer.trainable = False} (Keras's
+ *                   default is True); fine-tuning keeps their weights, and exports write them back as not trainable
  */
 public record ModelSpec(
         List<Integer> inputShape,
@@ -29,7 +31,8 @@ public record ModelSpec(
         RmsPropSpec optimizer,
         KerasLoss loss,
         long seed,
-        double inputScale) {
+        double inputScale,
+        List<Integer> frozen) {
     /** Larger models are refused before anything is allocated (a model with absurd sizes is a damaged file). */
     public static final long MAX_PARAMETERS = 100_000_000L;
 
@@ -52,6 +55,11 @@ public record ModelSpec(
                     "the input scale is 1 (pixels / 255) or 255 (raw pixels), not " + inputScale);
         }
         layers = List.copyOf(layers);
+        frozen = frozen == null ? List.of() : List.copyOf(new java.util.TreeSet<>(frozen));
+        int count = layers.size();
+        if (frozen.stream().anyMatch(k -> k < 0 || k >= count)) {
+            throw new IllegalArgumentException("frozen layers " + frozen + " outside the " + count + " layers");
+        }
         inbound =
                 inbound == null ? List.of() : inbound.stream().map(List::copyOf).toList();
         checkGraph(layers, inbound);
@@ -61,6 +69,18 @@ public record ModelSpec(
                     + "; a classifier ends in a vector (add Flatten or GlobalAveragePooling2D, then Dense)");
         }
         parameterCount(inputShape, layers, inbound, shapes);
+    }
+
+    /** Every layer trainable, as Keras's layers are by default. */
+    public ModelSpec(
+            List<Integer> inputShape,
+            List<LayerSpec> layers,
+            List<List<Integer>> inbound,
+            RmsPropSpec optimizer,
+            KerasLoss loss,
+            long seed,
+            double inputScale) {
+        this(inputShape, layers, inbound, optimizer, loss, seed, inputScale, List.of());
     }
 
     /** A chain of layers (a Sequential model). */
@@ -139,11 +159,13 @@ public record ModelSpec(
             @JsonProperty("optimizer") RmsPropSpec optimizer,
             @JsonProperty("loss") KerasLoss loss,
             @JsonProperty("seed") long seed,
-            @JsonProperty("inputScale") Double inputScale) {
+            @JsonProperty("inputScale") Double inputScale,
+            @JsonProperty("frozen") List<Integer> frozen) {
         List<Integer> shape = inputShape != null
                 ? inputShape
                 : defaultShape(inputDim == null ? 0 : inputDim, layers == null ? List.of() : layers);
-        return new ModelSpec(shape, layers, inbound, optimizer, loss, seed, inputScale == null ? 1 : inputScale);
+        return new ModelSpec(
+                shape, layers, inbound, optimizer, loss, seed, inputScale == null ? 1 : inputScale, frozen);
     }
 
     /**
@@ -166,15 +188,20 @@ public record ModelSpec(
     }
 
     public ModelSpec withOptimizer(RmsPropSpec rmsProp) {
-        return new ModelSpec(inputShape, layers, inbound, rmsProp, loss, seed, inputScale);
+        return new ModelSpec(inputShape, layers, inbound, rmsProp, loss, seed, inputScale, frozen);
     }
 
     public ModelSpec withLoss(KerasLoss l) {
-        return new ModelSpec(inputShape, layers, inbound, optimizer, l, seed, inputScale);
+        return new ModelSpec(inputShape, layers, inbound, optimizer, l, seed, inputScale, frozen);
     }
 
     public ModelSpec withInputScale(double scale) {
-        return new ModelSpec(inputShape, layers, inbound, optimizer, loss, seed, scale);
+        return new ModelSpec(inputShape, layers, inbound, optimizer, loss, seed, scale, frozen);
+    }
+
+    /** The same model with layers {@code indexes} not trainable ({@code trainable=False}). */
+    public ModelSpec withFrozen(List<Integer> indexes) {
+        return new ModelSpec(inputShape, layers, inbound, optimizer, loss, seed, inputScale, indexes);
     }
 
     /**
@@ -182,8 +209,9 @@ public record ModelSpec(
      * dropout to a Keras model; {@code rate} 0: no Dropout at all. (The tuned MLP is the tutorial with 0.2.)
      */
     public ModelSpec withDropout(double rate) {
-        if (!chain()) {
-            throw new IllegalArgumentException("dropout can be added to a chain of layers, not to a graph");
+        if (!chain() || !frozen.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "dropout can be added to a chain of trainable layers, not to a graph or frozen layers");
         }
         List<LayerSpec> changed = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {

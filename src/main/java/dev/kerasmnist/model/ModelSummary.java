@@ -34,7 +34,7 @@ public final class ModelSummary {
             long params = 0;
             for (KerasVariable v : layer.variables(in)) {
                 params += v.size();
-                fixed += v.trainable() ? 0 : v.size();
+                fixed += v.trainable() && !spec.frozen().contains(i) ? 0 : v.size();
             }
             total += params;
             String name = names.get(i) + " (" + layer.kerasClass() + ")";

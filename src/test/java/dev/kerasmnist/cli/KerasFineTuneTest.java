@@ -97,6 +97,10 @@ class KerasFineTuneTest extends CliHarness {
         "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4", // Rescaling, a separate softmax Activation, Adam
         "keras3-logits.keras, 255, 1, , 1e-5, 1e-4", // logits, SparseCategoricalCrossentropy(from_logits=True), Adam
         "keras3-zero-padding.keras, 255, 0, , 1e-5, 1e-4",
+        // Conv2D and BatchNormalization with trainable=False: kept bit for bit here (below); Keras keeps them too and
+        // runs that BatchNormalization in inference mode
+        "keras3-frozen.keras, 255, 0, , 1e-5, 1e-4",
+        "keras3-frozen.h5, 255, 0, , 1e-5, 1e-4",
         // BatchNormalization (its moving statistics too), RMSprop. At the file's 1e-3, RMSprop's first steps move every
         // weight by about 3e-3, which throws this model into chaos on both sides (loss 0.83 -> 13.7 in Keras) where
         // rounding decides the rest; at 1e-5 both stay near the trained model. RMSprop's first steps move a weight by
@@ -134,6 +138,24 @@ class KerasFineTuneTest extends CliHarness {
                         learningRate == null ? "0.001" : learningRate)),
                 stderr.toString());
         assertEquals(0, run("export-keras", tuned.toString(), "--out", export.toString()), stderr.toString());
+        if (fixture.contains("frozen")) {
+            // Keras's summary of this model: the Conv2D's 80 and the BatchNormalization's 32 are not trainable
+            assertTrue(out().contains("Trainable params: 13,530\nNon-trainable params: 112"), out());
+            MultiLayerNetwork before = ModelStore.load(imported);
+            MultiLayerNetwork after = ModelStore.load(tuned);
+            for (int layer : new int[] {0, 1}) { // Conv2D, BatchNormalization (its moving statistics too)
+                assertEquals(
+                        before.getLayer(layer).params(), after.getLayer(layer).params(), "layer " + layer);
+            }
+            assertTrue(
+                    before.getLayer(3)
+                                    .params()
+                                    .sub(after.getLayer(3).params())
+                                    .amaxNumber()
+                                    .doubleValue()
+                            > 1e-6,
+                    "the Dense layer trained");
+        }
 
         Mnist mnist = Mnist.load(data, Mnist.Checksums.SKIP);
         Path pixels = tmp.resolve("pixels.u8");

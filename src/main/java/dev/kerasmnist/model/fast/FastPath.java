@@ -57,6 +57,13 @@ public final class FastPath {
             } else if (old.getClass() == org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class
                     && undilated(old)) {
                 layers[i] = adopt(old, new FastConvolutionLayer(old.conf(), dataType(old)));
+            } else if (FrozenBatchNormalization.applies(old)) {
+                FrozenBatchNormalization frozen =
+                        new FrozenBatchNormalization((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
+                                ((org.deeplearning4j.nn.layers.FrozenLayerWithBackprop) old).getUnderlying());
+                frozen.setIndex(old.getIndex());
+                frozen.setListeners(old.getListeners());
+                layers[i] = frozen; // the same underlying layer, so the same parameters
             }
         }
         net.setLayers(layers);
