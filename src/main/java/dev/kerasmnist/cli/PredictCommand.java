@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerasmnist.inference.DigitClassifier;
-import dev.kerasmnist.inference.Engine;
 import dev.kerasmnist.inference.Prediction;
 import dev.kerasmnist.model.ModelFiles;
 import java.io.IOException;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,12 +35,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Saved model (default: ${DEFAULT-VALUE}).")
     Path model = ModelFiles.DEFAULT.zip();
 
-    @Option(
-            names = "--engine",
-            paramLabel = "ENGINE",
-            description = "What runs the forward passes: dl4j (default), or onnxruntime: the model converted to ONNX "
-                    + "in memory and run by ONNX Runtime (bin/keras-mnist builds with it the first time).")
-    Engine engine = Engine.DL4J;
+    @Mixin
+    EngineOption engine = new EngineOption();
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
@@ -56,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
 
     List<Result> run(PrintStream out) throws IOException {
         List<Result> results = new ArrayList<>();
-        try (DigitClassifier classifier = DigitClassifier.load(model, engine)) {
+        try (DigitClassifier classifier = DigitClassifier.load(model, engine.engine)) {
             for (Path file : files) {
                 try {
                     results.add(new Result(file, classifier.predict(file), null));

@@ -93,12 +93,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a request waits for others to join its batch (default: ${DEFAULT-VALUE}).")
     double maxWaitMs = ServeConfig.DEFAULT_MAX_WAIT.toNanos() / 1e6;
 
-    @Option(
-            names = "--engine",
-            paramLabel = "ENGINE",
-            description = "What runs the forward passes: dl4j (default), or onnxruntime: the model converted to ONNX "
-                    + "in memory and run by ONNX Runtime (bin/keras-mnist builds with it the first time).")
-    Engine engine = Engine.DL4J;
+    @Mixin
+    EngineOption engine = new EngineOption();
 
     @Option(names = "--no-batching", description = "One synchronised forward pass per request (the baseline).")
     boolean noBatching;
@@ -250,7 +246,7 @@ final class ServeCommand implements Callable<Integer> {
                     .maxBatch(maxBatch)
                     .maxWait(Duration.ofNanos((long) (maxWaitMs * 1e6)))
                     .access(access)
-                    .engine(engine)
+                    .engine(engine.engine)
                     .timing(new ServeConfig.Timing(seconds(bodyTimeout), seconds(stopGrace), seconds(drain)));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), Remedies.line(e));

@@ -1,9 +1,7 @@
 package dev.kerasmnist.inference;
 
-import dev.kerasmnist.failures.Failure;
-import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.ProfileBuild;
 import dev.kerasmnist.failures.Remedy;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -33,26 +31,16 @@ public interface ForwardPass extends AutoCloseable {
      * An ONNX Runtime session on {@code onnxModel} (the bytes of an {@code .onnx} file whose input is {@code [N, 784]}
      * pixels and output {@code [N, 10]} probabilities), with all graph optimisations.
      *
-     * @throws FailureException when this build has no ONNX Runtime
+     * @throws dev.kerasmnist.failures.FailureException when this build has no ONNX Runtime
      */
     static ForwardPass onnxRuntime(byte[] onnxModel) {
-        String none = "this build has no ONNX Runtime";
-        List<Remedy> remedies = List.of(new Remedy.BuildWithOnnxRuntime(), new Remedy.Dl4jEngine());
-        try {
-            return (ForwardPass)
-                    Class.forName(ONNX_RUNTIME).getConstructor(byte[].class).newInstance((Object) onnxModel);
-        } catch (ClassNotFoundException | LinkageError e) { // LinkageError: its class left without ORT's jar
-            throw new FailureException(Failure.Kind.ENVIRONMENT, none, remedies, e);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof LinkageError) {
-                throw new FailureException(Failure.Kind.ENVIRONMENT, none, remedies, cause);
-            }
-            throw cause instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException("ONNX Runtime did not load the model: " + cause.getMessage(), cause);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot start " + ONNX_RUNTIME + ": " + e, e);
-        }
+        return ProfileBuild.instantiate(
+                ONNX_RUNTIME,
+                ForwardPass.class,
+                byte[].class,
+                onnxModel,
+                "this build has no ONNX Runtime",
+                List.of(new Remedy.BuildWithOnnxRuntime(), new Remedy.Dl4jEngine()),
+                "ONNX Runtime did not load the model");
     }
 }

@@ -1,6 +1,5 @@
 package dev.kerasmnist.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,34 +16,13 @@ public record Cropping2DSpec(int top, int bottom, int left, int right, DataForma
     }
 
     static Cropping2DSpec read(LayerConfig c) {
-        JsonNode p = c.path("cropping");
-        if (!c.has("cropping")) {
-            return new Cropping2DSpec(0, 0, 0, 0, c.dataFormat());
-        }
-        if (!p.isArray()) {
-            return new Cropping2DSpec(p.asInt(), p.asInt(), p.asInt(), p.asInt(), c.dataFormat());
-        }
-        c.require(p.size() == 2, "Cropping2D(cropping=" + p + ")");
-        JsonNode rows = p.get(0);
-        JsonNode cols = p.get(1);
-        return new Cropping2DSpec(first(rows), second(rows), first(cols), second(cols), c.dataFormat());
-    }
-
-    /** Of {@code n} or {@code (before, after)}. */
-    private static int first(JsonNode pair) {
-        return pair.isArray() ? pair.get(0).asInt() : pair.asInt();
-    }
-
-    private static int second(JsonNode pair) {
-        return pair.isArray() ? pair.get(1).asInt() : pair.asInt();
+        Edges e = Edges.read(c, "cropping", 0, "Cropping2D");
+        return new Cropping2DSpec(e.top(), e.bottom(), e.left(), e.right(), c.dataFormat());
     }
 
     @Override
     public void writeConfig(ObjectNode c) {
-        // ((top, bottom), (left, right)), as Keras's get_config writes it
-        c.putArray("cropping")
-                .add(c.arrayNode().add(top).add(bottom))
-                .add(c.arrayNode().add(left).add(right));
+        new Edges(top, bottom, left, right).write(c, "cropping");
         c.put("data_format", dataFormat.kerasName());
     }
 

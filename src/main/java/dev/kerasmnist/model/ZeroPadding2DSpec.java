@@ -1,6 +1,5 @@
 package dev.kerasmnist.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -17,34 +16,13 @@ public record ZeroPadding2DSpec(int top, int bottom, int left, int right, DataFo
     }
 
     static ZeroPadding2DSpec read(LayerConfig c) {
-        JsonNode p = c.path("padding");
-        if (!c.has("padding")) {
-            return new ZeroPadding2DSpec(1, 1, 1, 1, c.dataFormat());
-        }
-        if (!p.isArray()) {
-            return new ZeroPadding2DSpec(p.asInt(), p.asInt(), p.asInt(), p.asInt(), c.dataFormat());
-        }
-        c.require(p.size() == 2, "ZeroPadding2D(padding=" + p + ")");
-        JsonNode rows = p.get(0);
-        JsonNode cols = p.get(1);
-        return new ZeroPadding2DSpec(first(rows), second(rows), first(cols), second(cols), c.dataFormat());
-    }
-
-    /** Of {@code n} or {@code (before, after)}. */
-    private static int first(JsonNode pair) {
-        return pair.isArray() ? pair.get(0).asInt() : pair.asInt();
-    }
-
-    private static int second(JsonNode pair) {
-        return pair.isArray() ? pair.get(1).asInt() : pair.asInt();
+        Edges e = Edges.read(c, "padding", 1, "ZeroPadding2D");
+        return new ZeroPadding2DSpec(e.top(), e.bottom(), e.left(), e.right(), c.dataFormat());
     }
 
     @Override
     public void writeConfig(ObjectNode c) {
-        // ((top, bottom), (left, right)), as Keras's get_config writes it
-        c.putArray("padding")
-                .add(c.arrayNode().add(top).add(bottom))
-                .add(c.arrayNode().add(left).add(right));
+        new Edges(top, bottom, left, right).write(c, "padding");
         c.put("data_format", dataFormat.kerasName());
     }
 

@@ -1,7 +1,6 @@
 package dev.kerasmnist.sweep;
 
-import dev.kerasmnist.failures.Failure;
-import dev.kerasmnist.failures.FailureException;
+import dev.kerasmnist.failures.ProfileBuild;
 import dev.kerasmnist.failures.Remedy;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,23 +76,13 @@ public interface TrialEngine extends AutoCloseable {
      * @throws IllegalStateException when this build was made without Spark
      */
     static TrialEngine spark(String master) {
-        String noSpark = "this build has no Apache Spark";
-        List<Remedy> remedies = List.of(new Remedy.BuildWithSpark(), new Remedy.SequentialEngine());
-        try {
-            return (TrialEngine)
-                    Class.forName(SPARK_ENGINE).getConstructor(String.class).newInstance(master);
-        } catch (ClassNotFoundException | LinkageError e) { // LinkageError: its classes left without Spark's jars
-            throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, e);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof LinkageError) {
-                throw new FailureException(Failure.Kind.ENVIRONMENT, noSpark, remedies, cause);
-            }
-            throw cause instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException("Spark did not start: " + cause.getMessage(), cause);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot start " + SPARK_ENGINE + ": " + e, e);
-        }
+        return ProfileBuild.instantiate(
+                SPARK_ENGINE,
+                TrialEngine.class,
+                String.class,
+                master,
+                "this build has no Apache Spark",
+                List.of(new Remedy.BuildWithSpark(), new Remedy.SequentialEngine()),
+                "Spark did not start");
     }
 }
