@@ -1,10 +1,13 @@
 package dev.kerasmnist.model;
 
 import java.util.ServiceLoader;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Where this package installs the fast path into every network it builds or loads, without depending on
+ * Where this package installs the fast path into every network it builds or loads, and runs a graph's inference
+ * through it ({@link Networks#output}), without depending on
  * {@code model.fast}, which depends on this package: {@code model.fast} names its {@link Provider} in
  * {@code META-INF/services}, and the JVM's {@link ServiceLoader} finds it.
  */
@@ -12,6 +15,9 @@ public final class FastPathHook {
     /** Installs faster run-time layers into a network, sharing its arrays; its configuration stays stock DL4J. */
     public interface Provider {
         MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon);
+
+        /** The graph's inference output for one batch, as {@code graph.outputSingle(false, input)} computes it. */
+        INDArray output(ComputationGraph graph, INDArray input);
     }
 
     // a build without model.fast would train differently (and could not place epsilon as Keras 3 does): refused
@@ -24,5 +30,9 @@ public final class FastPathHook {
 
     static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
         return PROVIDER.install(net, epsilon);
+    }
+
+    static INDArray output(ComputationGraph graph, INDArray input) {
+        return PROVIDER.output(graph, input);
     }
 }

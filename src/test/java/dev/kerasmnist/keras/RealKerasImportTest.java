@@ -45,6 +45,7 @@ class RealKerasImportTest {
             "keras3-raw-pixels.keras",
             "keras3-rescaling.keras",
             "keras3-residual.keras",
+            "keras3-resnet.keras",
             "keras3-sequential-legacy.h5",
             "keras3-sequential.keras",
             "keras3-simple-rnn.keras",

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,13 +46,13 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         }
         assertInputSet(false);
         INDArray x = contiguous(input);
-        long[] out = outputShape(x);
+        long[] out = outputShape(layerConf(), x);
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), out, 'c');
         INDArray w = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         DynamicCustomOp conv = DynamicCustomOp.builder("conv2d")
                 .addInputs(hasBias() ? new INDArray[] {x, w, bias()} : new INDArray[] {x, w})
                 .addOutputs(z)
-                .addIntegerArguments(arguments())
+                .addIntegerArguments(arguments(layerConf()))
                 .build();
         Helpers.on(() -> Nd4j.exec(conv));
         if (relu()) {
@@ -84,7 +85,7 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
                 workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
         Gradient gradient = new DefaultGradient();
         DynamicCustomOp.DynamicCustomOpsBuilder bp =
-                DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(arguments());
+                DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(arguments(layerConf()));
         if (hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             bp.addInputs(x, w, bias(), delta).addOutputs(epsilonNext, weightGrad, biasGrad.reshape(biasGrad.length()));
@@ -99,8 +100,7 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
     }
 
     /** libnd4j's conv2d integer arguments: kernel, strides, padding, dilation, same-mode, NCHW, weights [oC,iC,kH,kW]. */
-    private int[] arguments() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    static int[] arguments(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
         int[] p = c.getPadding();
@@ -109,8 +109,7 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         return new int[] {k[0], k[1], s[0], s[1], same ? 0 : p[0], same ? 0 : p[1], d[0], d[1], same ? 1 : 0, 0, 1};
     }
 
-    private long[] outputShape(INDArray x) {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+    static long[] outputShape(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c, INDArray x) {
         int[] k = c.getKernelSize();
         int[] s = c.getStride();
         int[] p = c.getPadding();
@@ -131,26 +130,35 @@ final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolutio
         return b.reshape(b.length());
     }
 
-    private static INDArray contiguous(INDArray a) {
+    static INDArray contiguous(INDArray a) {
         return a.ordering() == 'c' && a.elementWiseStride() == 1 ? a : a.dup('c');
     }
 
     /** ReLU or no activation, NCHW floats, and none of the options the fast path does not cover. */
     private boolean plain() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
         return input != null
                 && input.rank() == 4
                 && input.dataType() == DataType.FLOAT
                 && maskArray == null
-                && c.getCnn2dDataFormat() == CNN2DFormat.NCHW
+                && plain(layerConf());
+    }
+
+    /** The configuration options the fast path covers: NCHW, ReLU or no activation, no dropout or weight noise. */
+    static boolean plain(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+        return c.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && c.getIDropout() == null
                 && c.getWeightNoise() == null
-                && (relu() || c.getActivationFn() instanceof ActivationIdentity)
+                && (relu(c.getActivationFn()) || c.getActivationFn() instanceof ActivationIdentity)
                 && c.getConvolutionMode() != ConvolutionMode.Causal;
     }
 
     private boolean relu() {
-        return layerConf().getActivationFn() instanceof ActivationReLU r
+        return relu(layerConf().getActivationFn());
+    }
+
+    /** Plain max(0, x): no cap, threshold or leak. */
+    static boolean relu(IActivation activation) {
+        return activation instanceof ActivationReLU r
                 && r.getMax() == null
                 && r.getThreshold() == null
                 && r.getNegativeSlope() == null;
