@@ -76,6 +76,13 @@ def main():
                 pairs = list(zip(d, o))
                 print(f"  {model}: DL4J/ONNX Runtime one-image time {spread([a['predict_one_ms'] / b['predict_one_ms'] for a, b in pairs])}, "
                       f"batch throughput {spread([a['predict_batch_per_s'] / b['predict_batch_per_s'] for a, b in pairs])}")
+    resnet = [r for r in every if str(r.get("model", "")).startswith("keras3-resnet")]
+    if resnet:
+        print("\nThe imported Functional ResNet (keras3-resnet.keras: 5 convolutions at 28x28x32, BatchNormalization, "
+              "Add), `evaluate` on 10,000 images (targets: <= 20 s, peak RSS <= 1.5 GB):")
+        print(f"  evaluate, s: {spread([r['evaluate_s'] for r in resnet])}; peak RSS, MB: "
+              f"{spread([r['peak_rss_mb'] for r in resnet], '{:.0f}')}; predict one image, ms: "
+              f"{spread([r['predict_one_ms'] for r in resnet])}; accuracy {resnet[0]['accuracy']:.4f}")
     blas = by["pytorch"][0].get("blas")
     print(f"PyTorch {by['pytorch'][0].get('torch')} BLAS loaded: {blas}")
 
