@@ -18,6 +18,9 @@ public final class FastPathHook {
 
         /** The graph's inference output for one batch, as {@code graph.outputSingle(false, input)} computes it. */
         INDArray output(ComputationGraph graph, INDArray input);
+
+        /** A chain's inference output for a few images, or null where DL4J's own {@code output} computes it. */
+        INDArray output(MultiLayerNetwork net, INDArray input);
     }
 
     // a build without model.fast would train differently (and could not place epsilon as Keras 3 does): refused
@@ -34,5 +37,9 @@ public final class FastPathHook {
 
     static INDArray output(ComputationGraph graph, INDArray input) {
         return PROVIDER.output(graph, input);
+    }
+
+    static INDArray output(MultiLayerNetwork net, INDArray input) {
+        return PROVIDER.output(net, input);
     }
 }

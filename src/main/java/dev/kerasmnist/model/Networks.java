@@ -26,7 +26,8 @@ public final class Networks {
     /** The network's output for {@code input} (inference mode: no dropout, batch statistics fixed). */
     public static INDArray output(Model net, INDArray input) {
         if (net instanceof MultiLayerNetwork m) {
-            return m.output(input, false);
+            INDArray few = FastPathHook.output(m, input); // a few images without DL4J's per-layer costs, where it can
+            return few != null ? few : m.output(input, false);
         }
         if (net instanceof ComputationGraph g) {
             return graphOutput(g, input);

@@ -17,4 +17,9 @@ public final class FastPathProvider implements FastPathHook.Provider {
     public INDArray output(ComputationGraph graph, INDArray input) {
         return GraphInference.output(graph, input);
     }
+
+    @Override
+    public INDArray output(MultiLayerNetwork net, INDArray input) {
+        return ChainInference.output(net, input);
+    }
 }
