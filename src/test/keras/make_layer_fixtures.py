@@ -118,6 +118,42 @@ def convolutions():
     ])
 
 
+def real_convnet():
+    """The book's convnet, small: Conv2D(32) -> pool -> Conv2D(64) -> pool -> Flatten -> Dense(10), next to the
+    hand-written keras3-convnet.keras."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def real_functional():
+    """Functional, two convolution branches joined by Add, then Concatenate with a Dense branch of the pixels."""
+    x = keras.Input((28, 28, 1))
+    stem = layers.Conv2D(8, 3, activation="relu")(x)
+    a = layers.Conv2D(8, 3, padding="same", activation="relu")(stem)
+    b = layers.Conv2D(8, 1, activation="tanh")(stem)
+    maps = layers.Flatten()(layers.MaxPooling2D(2)(layers.Add()([a, b])))
+    pixels = layers.Dense(16, activation="relu")(layers.Flatten()(x))
+    joined = layers.Concatenate()([maps, pixels])
+    return keras.Model(x, layers.Dense(10, activation="softmax")(joined))
+
+
+def real_lstm():
+    """Reshape to the image's 28 rows of 28 pixels -> LSTM(32) -> Dense(10), next to keras3-lstm.keras."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Reshape((28, 28)),
+        layers.LSTM(32),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
 BOTH = ("keras", "h5")
 MODELS = (
     ("keras3-dense-no-bias", dense_no_bias, BOTH),
@@ -126,6 +162,9 @@ MODELS = (
     ("keras3-augmentation", augmentation, BOTH),
     ("keras3-random-brightness", brightness, ("keras",)),
     ("keras3-dilated-separable", convolutions, BOTH),
+    ("keras3-real-convnet", real_convnet, BOTH),
+    ("keras3-real-functional", real_functional, BOTH),
+    ("keras3-real-lstm", real_lstm, BOTH),
 )
 
 
