@@ -227,6 +227,11 @@ class KerasImportTest {
             },
             {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
             {minimum(), "layer 'join' is a Minimum of several inputs, which this importer does not support"},
+            {
+                FIXTURES.resolve("bad-gru.keras"),
+                "layer 'gru' is a GRU, which has no exact DL4J form: Keras 3's GRU (reset_after=True) applies the"
+                        + " reset gate after the recurrent matmul"
+            },
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
