@@ -154,6 +154,20 @@ def real_lstm():
     ])
 
 
+def bidirectional():
+    """Bidirectional(LSTM(return_sequences=True)) in each merge mode (concat, mul, sum, ave), then LSTM(16)."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Reshape((28, 28)),
+        layers.Bidirectional(layers.LSTM(12, return_sequences=True)),
+        layers.Bidirectional(layers.LSTM(8, return_sequences=True), merge_mode="mul"),
+        layers.Bidirectional(layers.LSTM(8, return_sequences=True), merge_mode="sum"),
+        layers.Bidirectional(layers.LSTM(8, return_sequences=True), merge_mode="ave"),
+        layers.LSTM(16),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
 def gru():
     """GRU with Keras 3's defaults (reset_after=True), which the import refuses: saved untrained, with no outputs."""
     return keras.Sequential([
@@ -174,6 +188,7 @@ MODELS = (
     ("keras3-real-convnet", real_convnet, BOTH),
     ("keras3-real-functional", real_functional, BOTH),
     ("keras3-real-lstm", real_lstm, BOTH),
+    ("keras3-bidirectional", bidirectional, BOTH),
 )
 
 # refused by the import: saved as Keras saves them, untrained, not in expected.json

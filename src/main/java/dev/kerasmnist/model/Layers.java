@@ -62,6 +62,7 @@ public final class Layers {
             entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
             entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM"),
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
+            entry(BidirectionalSpec.class, BidirectionalSpec::read, new BidirectionalMapping(), "Bidirectional"),
             entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
             entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
             entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"),
