@@ -49,6 +49,8 @@ def load(path):
                 g = groups.get(p)
                 if g is not None and len(g):
                     return [np.array(g[str(i)]) for i in range(len(g))]
+            if prefix + "/forward_layer" in groups:  # Bidirectional: the forward layer's, then the backward one's
+                return variables(prefix + "/forward_layer") + variables(prefix + "/backward_layer")
             return []
 
         layers = []
@@ -108,6 +110,8 @@ def variable_names(layer):
             "moving_mean", "moving_variance"]
     if kind in ("LSTM", "SimpleRNN"):
         return ["kernel", "recurrent_kernel", "bias"]
+    if kind == "Bidirectional":
+        return [d + n for d in ("forward_", "backward_") for n in variable_names(c["layer"])]
     return []
 
 
@@ -334,6 +338,16 @@ def apply(layer, w, a, major):
             h = rec(o) * act(cell)
             outputs.append(h)
         return np.stack(outputs, 1) if c.get("return_sequences") else h
+    if kind == "Bidirectional":  # the backward layer reads the sequence reversed; its sequence is turned back
+        n = len(w) // 2
+        sequences = c["layer"]["config"].get("return_sequences")
+        forward = apply(c["layer"], w[:n], a, major)
+        backward = apply(c.get("backward_layer", c["layer"]), w[n:], a[:, ::-1], major)
+        backward = backward[:, ::-1] if sequences else backward
+        mode = c.get("merge_mode", "concat")
+        if mode == "concat":
+            return np.concatenate([forward, backward], -1)
+        return {"sum": forward + backward, "mul": forward * backward, "ave": (forward + backward) / 2}[mode]
     if kind == "SimpleRNN":
         kernel, recurrent, bias = w
         h = np.zeros((len(a), recurrent.shape[0]))

@@ -115,12 +115,18 @@ public final class KerasExport {
                     continue;
                 }
                 WritableGroup layer = layers.putGroup(names.get(k));
-                if (spec.layers().get(k).variablesInCell()) {
-                    layer = layer.putGroup("cell");
-                }
-                WritableGroup vars = layer.putGroup("vars");
-                for (int v = 0; v < weights.get(k).size(); v++) {
-                    vars.putDataset(Integer.toString(v), nested(weights.get(k).get(v)));
+                List<String> groups = spec.layers().get(k).variableGroups();
+                int share = weights.get(k).size() / groups.size();
+                for (int gi = 0; gi < groups.size(); gi++) {
+                    WritableGroup holder = layer;
+                    for (String part : groups.get(gi).split("/")) {
+                        holder = part.isEmpty() ? holder : holder.putGroup(part);
+                    }
+                    WritableGroup vars = holder.putGroup("vars");
+                    for (int v = 0; v < share; v++) {
+                        vars.putDataset(
+                                Integer.toString(v), nested(weights.get(k).get(gi * share + v)));
+                    }
                 }
             }
             if (!optimizer.isEmpty()) { // saving_lib: the compiled model's optimizer, beside its layers

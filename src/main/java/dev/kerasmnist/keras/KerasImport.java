@@ -77,7 +77,14 @@ public final class KerasImport {
                 List<KerasVariable> variables = spec.layers().get(k).variables(spec.inputShapeOf(k, shapes));
                 KerasTranslation.WeightRef ref = t.weights().get(k);
                 int offset = h5Offsets.merge(ref.h5Layer(), variables.size(), Integer::sum) - variables.size();
-                weights.add(read(keras, file, variables, t.names().get(k), ref, offset));
+                weights.add(read(
+                        keras,
+                        file,
+                        variables,
+                        spec.layers().get(k).variableGroups(),
+                        t.names().get(k),
+                        ref,
+                        offset));
             }
             Model net = spec.chain() ? KerasToDl4j.buildStock(spec) : KerasToDl4j.buildGraph(spec);
             try {
@@ -137,6 +144,7 @@ public final class KerasImport {
             KerasFile keras,
             Path file,
             List<KerasVariable> variables,
+            List<String> groups,
             String name,
             KerasTranslation.WeightRef ref,
             int h5Offset)
@@ -146,7 +154,17 @@ public final class KerasImport {
             return List.of();
         }
         List<KerasFile.Variable> stored;
-        if (keras.format() == KerasFormat.KERAS3_ZIP) {
+        if (keras.format() == KerasFormat.KERAS3_ZIP && groups.size() > 1) { // a wrapper's sublayers, in order
+            stored = new ArrayList<>();
+            for (String group : groups) {
+                List<KerasFile.Variable> part = keras.zipVariables(ref.zipPath() + "/" + group);
+                if (part == null) {
+                    stored = null;
+                    break;
+                }
+                stored.addAll(part);
+            }
+        } else if (keras.format() == KerasFormat.KERAS3_ZIP) {
             stored = keras.zipVariables(ref.zipPath());
             if (stored == null || stored.isEmpty()) {
                 List<KerasFile.Variable> cell = keras.zipVariables(ref.zipPath() + "/cell"); // LSTM

@@ -241,6 +241,10 @@ final class KerasTranslation {
             }
             return null;
         }
+        if (Layers.whyNot(kind) != null) {
+            throw new KerasImportException(file + ": layer '" + name(layer) + "' is a " + kind
+                    + ", which has no exact DL4J form: " + Layers.whyNot(kind) + "; " + KerasImportException.SUPPORTED);
+        }
         if (!Layers.reads(kind)) {
             boolean custom = !layer.path("module").asText("keras").startsWith("keras");
             String what = "Lambda".equals(kind)

@@ -31,6 +31,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = LeakyReLUSpec.class, name = "LeakyReLU"),
     @JsonSubTypes.Type(value = LstmSpec.class, name = "LSTM"),
     @JsonSubTypes.Type(value = SimpleRnnSpec.class, name = "SimpleRNN"),
+    @JsonSubTypes.Type(value = BidirectionalSpec.class, name = "Bidirectional"),
     @JsonSubTypes.Type(value = AddSpec.class, name = "Add"),
     @JsonSubTypes.Type(value = ConcatenateSpec.class, name = "Concatenate"),
     @JsonSubTypes.Type(value = ZeroPadding2DSpec.class, name = "ZeroPadding2D"),
@@ -55,6 +56,7 @@ public sealed interface LayerSpec
                 LeakyReLUSpec,
                 LstmSpec,
                 SimpleRnnSpec,
+                BidirectionalSpec,
                 ZeroPadding2DSpec,
                 Cropping2DSpec,
                 UpSampling2DSpec,
@@ -89,6 +91,14 @@ public sealed interface LayerSpec
     /** Whether Keras keeps its variables in a cell sublayer ({@code layers/lstm/cell/vars}), as recurrent layers do. */
     default boolean variablesInCell() {
         return false;
+    }
+
+    /**
+     * Where a .keras keeps its variables, below the layer's group, in order, each group an equal share of
+     * {@link #variables}: {@code ""} ({@code vars}), {@code "cell"} for recurrent layers, a wrapper's sublayers.
+     */
+    default List<String> variableGroups() {
+        return List.of(variablesInCell() ? "cell" : "");
     }
 
     /** Its config's own entries, as Keras 3's {@code get_config()} writes them (name, trainable, dtype aside). */

@@ -62,6 +62,7 @@ public final class Layers {
             entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
             entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM"),
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
+            entry(BidirectionalSpec.class, BidirectionalSpec::read, new BidirectionalMapping(), "Bidirectional"),
             entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
             entry(ConcatenateSpec.class, ConcatenateSpec::read, new ConcatenateMapping(), "Concatenate"),
             entry(ZeroPadding2DSpec.class, ZeroPadding2DSpec::read, new ZeroPadding2DMapping(), "ZeroPadding2D"),
@@ -80,6 +81,12 @@ public final class Layers {
                     AugmentationSpec::read,
                     new AugmentationMapping(),
                     AugmentationSpec.KERAS_CLASSES));
+
+    /** Keras layers that have no exact DL4J form, and why: refused saying so rather than as unknown. */
+    private static final Map<String, String> NO_DL4J_FORM = Map.of(
+            "GRU",
+            "Keras 3's GRU (reset_after=True) applies the reset gate after the recurrent matmul; DL4J 1.0.0-M2.1 has"
+                    + " no GRU layer, and its one GRU op (libnd4j's gruCell) applies the gate before it");
 
     private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();
     private static final Map<String, Entry<?>> BY_KERAS_CLASS = new LinkedHashMap<>();
@@ -101,6 +108,11 @@ public final class Layers {
     /** Whether a layer of Keras class {@code kerasClass} can be read. */
     public static boolean reads(String kerasClass) {
         return BY_KERAS_CLASS.containsKey(kerasClass);
+    }
+
+    /** Why a Keras class that has no exact DL4J form cannot be read, or null. */
+    public static String whyNot(String kerasClass) {
+        return NO_DL4J_FORM.get(kerasClass);
     }
 
     /**

@@ -23,16 +23,21 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
     @Override
     public Piece build(LstmSpec lstm, Input in) {
         InputPreProcessor before = sequence(lstm, in);
-        LSTM cell = new LSTM.Builder()
-                .nIn(in.shape()[1])
+        LSTM cell = cell(lstm, in.shape()[1]);
+        return lstm.returnSequences()
+                ? new Piece(cell, before, in.flow().sequence())
+                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+    }
+
+    /** DL4J's LSTM over NWC sequences of {@code features}. */
+    static LSTM cell(LstmSpec lstm, long features) {
+        return new LSTM.Builder()
+                .nIn(features)
                 .nOut(lstm.units())
                 .activation(lstm.activation().dl4j())
                 .gateActivationFunction(lstm.recurrentActivation().dl4j())
                 .dataFormat(RNNFormat.NWC)
                 .build();
-        return lstm.returnSequences()
-                ? new Piece(cell, before, in.flow().sequence())
-                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
     }
 
     /** The rows of flat values as a sequence (timesteps, features), as they are; null for a sequence already. */
@@ -48,17 +53,27 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
 
     @Override
     public void setWeights(LstmSpec lstm, Layer dl4j, List<INDArray> w, int[] order) {
-        Dl4jParams.set(dl4j, "W", gates(w.get(0), KERAS_TO_DL4J_GATES));
-        Dl4jParams.set(dl4j, "RW", gates(w.get(1), KERAS_TO_DL4J_GATES));
-        Dl4jParams.set(dl4j, "b", gates(w.get(2).reshape(1, w.get(2).length()), KERAS_TO_DL4J_GATES));
+        setWeights(dl4j, "", w);
+    }
+
+    /** Keras's kernel, recurrent_kernel and bias into DL4J's parameters {@code prefix}W, RW, b. */
+    static void setWeights(Layer dl4j, String prefix, List<INDArray> w) {
+        Dl4jParams.set(dl4j, prefix + "W", gates(w.get(0), KERAS_TO_DL4J_GATES));
+        Dl4jParams.set(dl4j, prefix + "RW", gates(w.get(1), KERAS_TO_DL4J_GATES));
+        Dl4jParams.set(dl4j, prefix + "b", gates(w.get(2).reshape(1, w.get(2).length()), KERAS_TO_DL4J_GATES));
     }
 
     @Override
     public List<INDArray> kerasWeights(LstmSpec lstm, Layer dl4j, int[] order) {
-        INDArray b = dl4j.getParam("b");
+        return kerasWeights(dl4j, "");
+    }
+
+    /** DL4J's parameters {@code prefix}W, RW, b as Keras's kernel, recurrent_kernel and bias. */
+    static List<INDArray> kerasWeights(Layer dl4j, String prefix) {
+        INDArray b = dl4j.getParam(prefix + "b");
         return List.of(
-                gates(dl4j.getParam("W"), DL4J_TO_KERAS_GATES),
-                gates(dl4j.getParam("RW"), DL4J_TO_KERAS_GATES),
+                gates(dl4j.getParam(prefix + "W"), DL4J_TO_KERAS_GATES),
+                gates(dl4j.getParam(prefix + "RW"), DL4J_TO_KERAS_GATES),
                 Dl4jParams.flat(gates(b.reshape(1, b.length()), DL4J_TO_KERAS_GATES)));
     }
 
@@ -73,23 +88,32 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
         return out;
     }
 
+    /**
+     * One direction's ONNX W [1, 4h, features], R [1, 4h, h] and B [1, 8h] from Keras's kernel, recurrent_kernel and
+     * bias: Keras's gates i, f, c, o, ONNX's i, o, f, c; Keras has one bias, ONNX an input and a recurrent one.
+     */
+    static INDArray[] onnxWeights(LstmSpec lstm, long features, List<INDArray> keras) {
+        int h = lstm.units();
+        INDArray w = OnnxGraph.blocks(keras.get(0).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, features);
+        INDArray r = OnnxGraph.blocks(keras.get(1).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, h);
+        INDArray b =
+                OnnxGraph.blocks(keras.get(2).reshape(4L * h, 1), h, 0, 3, 1, 2).reshape(1, 4L * h);
+        INDArray bias = Nd4j.concat(1, b.castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 1, 4L * h));
+        return new INDArray[] {w, r, bias};
+    }
+
     @Override
     public OnnxGraph.Value onnx(LstmSpec lstm, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = g.keras(in.value()); // [N, T, F]
         int h = lstm.units();
         long features = in.value().shape()[1];
-        // Keras's gates i, f, c, o; ONNX's i, o, f, c
-        INDArray w = OnnxGraph.blocks(in.weight(0).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, features);
-        INDArray r = OnnxGraph.blocks(in.weight(1).transpose(), h, 0, 3, 1, 2).reshape(1, 4L * h, h);
-        INDArray b =
-                OnnxGraph.blocks(in.weight(2).reshape(4L * h, 1), h, 0, 3, 1, 2).reshape(1, 4L * h);
-        INDArray bias = Nd4j.concat(1, b.castTo(DataType.FLOAT), Nd4j.zeros(DataType.FLOAT, 1, 4L * h));
+        INDArray[] wrb = onnxWeights(lstm, features, in.weights().subList(0, 3));
         String gate = OnnxGraph.recurrentActivation(lstm.recurrentActivation(), lstm);
         String act = OnnxGraph.recurrentActivation(lstm.activation(), lstm);
         String seq = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 1, 0, 2));
         List<String> out = g.nodes(
                 "LSTM",
-                List.of(seq, g.constant("W", w), g.constant("R", r), g.constant("B", bias)),
+                List.of(seq, g.constant("W", wrb[0]), g.constant("R", wrb[1]), g.constant("B", wrb[2])),
                 2,
                 OnnxGraph.attr("hidden_size", h),
                 OnnxGraph.strings("activations", List.of(gate, act, act)));

@@ -227,6 +227,11 @@ class KerasImportTest {
             },
             {zipBomb(), "model.weights.h5 would inflate to 600000000 bytes, more than the 536870912 allowed"},
             {minimum(), "layer 'join' is a Minimum of several inputs, which this importer does not support"},
+            {
+                FIXTURES.resolve("bad-gru.keras"),
+                "layer 'gru' is a GRU, which has no exact DL4J form: Keras 3's GRU (reset_after=True) applies the"
+                        + " reset gate after the recurrent matmul"
+            },
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -315,6 +320,39 @@ class KerasImportTest {
             zip.write(Files.readAllBytes(FIXTURES.resolve("bad-dataset-past-eof.h5")));
         }
         return file;
+    }
+
+    /**
+     * Bidirectional reads only what DL4J can train exactly: an LSTM returning sequences, merged by a Keras mode;
+     * the last step alone, merge_mode=None and other wrapped layers are refused in one line, saying why.
+     */
+    @Test
+    void bidirectionalRefusesWhatDl4jCannotTrain() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String lstm = "{\"class_name\": \"LSTM\", \"config\": {\"units\": 4, \"return_sequences\": %s}}";
+        Object[][] cases = {
+            {"{\"merge_mode\": \"sum\", \"layer\": " + lstm.formatted("true") + "}", null},
+            {"{\"merge_mode\": \"concat\", \"layer\": " + lstm.formatted("false") + "}", "cannot train"},
+            {"{\"merge_mode\": null, \"layer\": " + lstm.formatted("true") + "}", "merge_mode=None"},
+            {
+                "{\"layer\": {\"class_name\": \"SimpleRNN\", \"config\": {\"units\": 4, \"return_sequences\":"
+                        + " true}}}",
+                "only LSTM"
+            },
+        };
+        for (Object[] c : cases) {
+            dev.kerasmnist.model.LayerConfig config =
+                    new dev.kerasmnist.model.LayerConfig("Bidirectional", json.readTree((String) c[0]), 3);
+            if (c[1] == null) {
+                assertEquals(
+                        "Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')",
+                        dev.kerasmnist.model.Layers.read(config).describe());
+                continue;
+            }
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> dev.kerasmnist.model.Layers.read(config));
+            assertTrue(e.getMessage().contains((String) c[1]) && !e.getMessage().contains("\n"), e.getMessage());
+        }
     }
 
     /** BatchNormalization over the rows of feature maps has no exact DL4J layer: refused in one line, saying why. */

@@ -61,7 +61,15 @@ class RealKerasImportTest {
             "keras3-augmentation.h5",
             "keras3-random-brightness.keras",
             "keras3-dilated-separable.keras",
-            "keras3-dilated-separable.h5");
+            "keras3-dilated-separable.h5",
+            "keras3-real-convnet.keras",
+            "keras3-real-convnet.h5",
+            "keras3-real-functional.keras",
+            "keras3-real-functional.h5",
+            "keras3-real-lstm.keras",
+            "keras3-real-lstm.h5",
+            "keras3-bidirectional.keras",
+            "keras3-bidirectional.h5");
     /**
      * The residual model's Dense reads 1,568 features into logits that float32 itself cannot sum within 1e-5 of the
      * exact value: on test image 266 (a near tie, 0.508 vs 0.459) real Keras is 7.3e-5 from NumPy's float64 pass,

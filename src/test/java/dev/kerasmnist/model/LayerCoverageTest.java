@@ -45,6 +45,11 @@ class LayerCoverageTest {
             Map.entry(LeakyReLUSpec.class, new LeakyReLUSpec(0.1)),
             Map.entry(LstmSpec.class, new LstmSpec(5, KerasActivation.RELU, KerasActivation.TANH, true)),
             Map.entry(SimpleRnnSpec.class, new SimpleRnnSpec(6, KerasActivation.RELU, true)),
+            Map.entry(
+                    BidirectionalSpec.class,
+                    new BidirectionalSpec(
+                            new LstmSpec(4, KerasActivation.TANH, KerasActivation.SIGMOID, true),
+                            BidirectionalSpec.Merge.AVE)),
             Map.entry(AddSpec.class, new AddSpec()),
             Map.entry(ConcatenateSpec.class, new ConcatenateSpec(1)),
             Map.entry(ZeroPadding2DSpec.class, new ZeroPadding2DSpec(1, 2, 0, 3, DataFormat.CHANNELS_FIRST)),
@@ -135,7 +140,9 @@ class LayerCoverageTest {
         } else {
             if (layer.readsFeatureMaps() != null) {
                 input = layer.readsFeatureMaps() == DataFormat.CHANNELS_FIRST ? List.of(1, 28, 28) : List.of(28, 28, 1);
-            } else if (layer instanceof LstmSpec || layer instanceof SimpleRnnSpec) {
+            } else if (layer instanceof LstmSpec
+                    || layer instanceof SimpleRnnSpec
+                    || layer instanceof BidirectionalSpec) {
                 input = List.of(28, 28);
             }
             if (layer instanceof Pooling2DSpec
