@@ -1,6 +1,7 @@
 package dev.kerasmnist.model;
 
 import java.util.ServiceLoader;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -12,6 +13,9 @@ public final class FastPathHook {
     /** Installs faster run-time layers into a network, sharing its arrays; its configuration stays stock DL4J. */
     public interface Provider {
         MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon);
+
+        /** A graph's run-time layers that must differ from DL4J's (a frozen BatchNormalization), sharing its arrays. */
+        ComputationGraph install(ComputationGraph graph);
     }
 
     // a build without model.fast would train differently (and could not place epsilon as Keras 3 does): refused
@@ -24,5 +28,9 @@ public final class FastPathHook {
 
     static MultiLayerNetwork install(MultiLayerNetwork net, EpsilonPlacement epsilon) {
         return PROVIDER.install(net, epsilon);
+    }
+
+    static ComputationGraph install(ComputationGraph graph) {
+        return PROVIDER.install(graph);
     }
 }
