@@ -2,7 +2,7 @@
 
 Run with the tests' Keras (.ci/run installs it):  KERAS_BACKEND=jax target/keras-venv/bin/python src/test/keras/make_real_fixtures.py
 Needs real MNIST in data/mnist (or $MNIST_DIR). Seeded; JAX on the CPU gives the same weights every run. Arguments:
-the fixtures to write (main, frozen); none: all.
+the fixtures to write (main, frozen, frozen_graph); none: all.
 
 keras3-adam-rescaling.{keras,h5}: Rescaling(1/255) -> Conv2D(8, 3, relu) -> MaxPooling2D(4) -> Flatten -> Dense(10)
 -> Activation(softmax), trained for one epoch on 12,000 raw-pixel images with Adam. It has what fine-tuning must
@@ -85,8 +85,39 @@ def frozen():
         model.save(os.path.join(OUT, "keras3-frozen." + ext))
 
 
+def frozen_graph():
+    """keras3-frozen-graph.keras: a Functional graph, Conv2D(8, 3, relu) -> BatchNormalization, then a branch of
+    Conv2D(8, 3, same) -> BatchNormalization added back to it, ReLU, MaxPooling2D(2), Flatten, Dense(10, softmax), on
+    pixels / 255 (the branch's Conv2D without a bias, as before a BatchNormalization: its gradient would be 0 up to
+    rounding, so Adam would move it by up to the learning rate a step in a direction rounding decides), trained one
+    epoch; then the first Conv2D and BatchNormalization set trainable=False, recompiled with
+    Adam and trained half an epoch more. Fine-tuning must keep the frozen pair (the BatchNormalization in inference
+    mode) and train the branch's BatchNormalization in training mode, moving statistics included."""
+    keras.utils.set_random_seed(13)
+    x, y = mnist("train", 12000)
+    x = x / 255.0
+    inputs = keras.Input((28, 28, 1))
+    base = keras.layers.BatchNormalization(name="base_bn")(
+        keras.layers.Conv2D(8, 3, activation="relu", name="base")(inputs))
+    branch = keras.layers.BatchNormalization(name="branch_bn")(
+        keras.layers.Conv2D(8, 3, padding="same", use_bias=False, name="branch")(base))
+    merged = keras.layers.MaxPooling2D(2)(keras.layers.ReLU()(keras.layers.Add()([base, branch])))
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(merged))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    model.get_layer("base").trainable = False
+    model.get_layer("base_bn").trainable = False
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x[:6000], y[:6000], batch_size=64, epochs=1, verbose=0)
+    xt, yt = mnist("t10k", 10000)
+    print("keras3-frozen-graph test accuracy", model.evaluate(xt / 255.0, yt, verbose=0)[1])
+    model.save(os.path.join(OUT, "keras3-frozen-graph.keras"))
+
+
 if __name__ == "__main__":
     import sys
 
-    for name in sys.argv[1:] or ["main", "frozen"]:
+    for name in sys.argv[1:] or ["main", "frozen", "frozen_graph"]:
         globals()[name]()

@@ -21,6 +21,9 @@ public final class FastPathHook {
 
         /** A chain's inference output for a few images, or null where DL4J's own {@code output} computes it. */
         INDArray output(MultiLayerNetwork net, INDArray input);
+
+        /** A graph's run-time layers that must differ from DL4J's (a frozen BatchNormalization), sharing its arrays. */
+        ComputationGraph install(ComputationGraph graph);
     }
 
     // a build without model.fast would train differently (and could not place epsilon as Keras 3 does): refused
@@ -41,5 +44,9 @@ public final class FastPathHook {
 
     static INDArray output(MultiLayerNetwork net, INDArray input) {
         return PROVIDER.output(net, input);
+    }
+
+    static ComputationGraph install(ComputationGraph graph) {
+        return PROVIDER.install(graph);
     }
 }

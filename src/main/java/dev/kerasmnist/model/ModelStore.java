@@ -102,7 +102,7 @@ public final class ModelStore {
         if (isGraph(model)) {
             throw new ModelLoadException(
                     model.toAbsolutePath() + " is a Functional graph (a DL4J ComputationGraph):"
-                            + " it can be evaluated, compared, served and exported, not trained further here",
+                            + " load it with loadTrainable or loadAny",
                     null);
         }
         MultiLayerNetwork net = restore(model, epsilonPlacement(new ModelFiles(model)));
@@ -137,6 +137,43 @@ public final class ModelStore {
             throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
         }
         return graph;
+    }
+
+    /**
+     * Loads a saved model to train further: a {@link MultiLayerNetwork} as {@link #load}, or a
+     * {@link ComputationGraph} with its updater state, checked as {@link #loadAny} checks it, a frozen
+     * BatchNormalization run as Keras runs it.
+     */
+    public static Model loadTrainable(Path model) throws ModelLoadException {
+        requireFile(model);
+        if (!isGraph(model)) {
+            return load(model);
+        }
+        Model graph = restoreAny(model, EpsilonPlacement.OUTSIDE_SQRT);
+        String wrongShape = Networks.mnistProblem(graph);
+        if (wrongShape != null) {
+            throw new ModelLoadException(model.toAbsolutePath() + " " + wrongShape, null);
+        }
+        return graph;
+    }
+
+    /**
+     * A DL4J zip of either kind with its updater state: as {@link #restore} for a {@link MultiLayerNetwork}; a
+     * {@link ComputationGraph} keeps DL4J's layers and updater (so DL4J's RMSprop, epsilon outside the square root),
+     * but for a frozen BatchNormalization.
+     */
+    public static Model restoreAny(Path zip, EpsilonPlacement epsilon) throws ModelLoadException {
+        if (!isGraph(zip)) {
+            return restore(zip, epsilon);
+        }
+        try {
+            return FastPathHook.install(ModelSerializer.restoreComputationGraph(zip.toFile(), true));
+        } catch (Exception | LinkageError e) {
+            throw new ModelLoadException(
+                    zip.toAbsolutePath() + " is not a loadable DL4J model (" + e + ")",
+                    e,
+                    List.of(new Remedy.TrainOrChooseModel()));
+        }
     }
 
     /** Refuses a missing model with the same message wherever one is loaded (evaluate, predict, serve). */

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -91,11 +91,11 @@ public final class Checkpoints {
         }
     }
 
-    /** A loaded checkpoint. */
-    public record Checkpoint(MultiLayerNetwork net, State state, Path file) {}
+    /** A loaded checkpoint: its network is a MultiLayerNetwork or a Functional graph's ComputationGraph. */
+    public record Checkpoint(Model net, State state, Path file) {}
 
     /** Saves the state after {@code state.epochsDone()} epochs and drops checkpoints older than the last two. */
-    public void save(MultiLayerNetwork net, State state) throws IOException {
+    public void save(Model net, State state) throws IOException {
         Files.createDirectories(dir);
         int n = state.epochsDone();
         // The JSON first: a zip is only picked up with its JSON beside it.
@@ -119,8 +119,7 @@ public final class Checkpoints {
             Path zip = dir.resolve("epoch-" + n + ".zip");
             try {
                 State state = JSON.readValue(dir.resolve("epoch-" + n + ".json").toFile(), State.class);
-                MultiLayerNetwork net =
-                        ModelStore.restore(zip, state.model().optimizer().epsilonPlacement());
+                Model net = ModelStore.restoreAny(zip, state.model().optimizer().epsilonPlacement());
                 return Optional.of(new Checkpoint(net, state, zip));
             } catch (Exception e) {
                 warnings.println("warning: checkpoint " + zip + " is unreadable (" + e.getMessage()

@@ -3,7 +3,6 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.failures.Failure;
 import dev.kerasmnist.failures.FailureException;
 import dev.kerasmnist.failures.Remedy;
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -64,7 +63,7 @@ public final class Dashboard implements Callback, AutoCloseable {
 
     @Override
     public void onTrainEnd(TrainingContext context) {
-        List<TrainingListener> rest = new ArrayList<>(context.network().getListeners());
+        List<TrainingListener> rest = Trainable.listeners(context.network());
         rest.remove(listener); // the saved model carries none
         context.network().setListeners(rest);
     }

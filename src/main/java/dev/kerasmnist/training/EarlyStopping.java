@@ -3,7 +3,7 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.model.EarlyStoppingSpec;
 import java.io.PrintStream;
 import java.util.Locale;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -53,7 +53,7 @@ public final class EarlyStopping implements Callback {
     /** Records an improvement (keeping a copy of the weights), or stops and restores the best epoch's weights. */
     @Override
     public void onEpochEnd(EpochStats epoch, TrainingContext context) {
-        MultiLayerNetwork net = context.network();
+        Model net = context.network();
         if (bestParams == null) {
             bestParams = net.params().dup(); // Keras keeps the first epoch's weights as a start
         }

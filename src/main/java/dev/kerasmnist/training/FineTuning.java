@@ -9,10 +9,14 @@ import dev.kerasmnist.model.RmsPropSpec;
 import dev.kerasmnist.model.fast.FastPath;
 import java.io.IOException;
 import java.util.OptionalDouble;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -94,25 +98,19 @@ final class FineTuning {
     }
 
     /**
-     * The same network and weights with {@code updater} on every trained layer, and Rescaling and the input scale,
-     * which Keras does not train, frozen; its state at zero.
+     * The same network and weights with {@code updater} on every trained layer, and Rescaling, the input scale and
+     * layers Keras saved with {@code trainable=False}, which Keras does not train, frozen; its state at zero.
      */
+    static Model withUpdater(Model net, IUpdater updater, EpsilonPlacement epsilon) {
+        return net instanceof ComputationGraph g
+                ? withUpdater(g, updater)
+                : withUpdater((MultiLayerNetwork) net, updater, epsilon);
+    }
+
     static MultiLayerNetwork withUpdater(MultiLayerNetwork net, IUpdater updater, EpsilonPlacement epsilon) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         for (NeuralNetConfiguration layer : conf.getConfs()) {
-            if (layer.getLayer() instanceof FrozenLayerWithBackprop) {
-                continue; // a constant, frozen by an earlier fine-tuning
-            }
-            if (layer.getLayer() instanceof BaseLayer base && base.getIUpdater() instanceof NoOp) {
-                // Rescaling or the input scale. NoOp alone does not keep them: DL4J then applies the raw gradient
-                // as the step. Frozen, their gradient is zero and they pass the input's on.
-                layer.setLayer(new FrozenLayerWithBackprop(base));
-            } else if (layer.getLayer() instanceof BaseLayer base) {
-                base.setIUpdater(updater.clone());
-            } else if (layer.getLayer() instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w
-                    && w.getUnderlying() instanceof BaseLayer base) {
-                base.setIUpdater(updater.clone()); // LastTimeStep(LSTM)
-            }
+            retrain(layer, updater);
         }
         MultiLayerNetwork tuned = new MultiLayerNetwork(conf);
         tuned.init(net.params().dup(), false);
@@ -120,5 +118,45 @@ final class FineTuning {
             tuned.getUpdater().getStateViewArray().assign(0);
         }
         return FastPath.install(tuned, epsilon);
+    }
+
+    /**
+     * A Functional graph's: the same on its layer vertices. It keeps DL4J's own layers and updater (RMSprop with
+     * epsilon outside the square root, as {@link #choose} gives), but for a frozen BatchNormalization, which runs
+     * and backpropagates in inference mode as in Keras 3 ({@link FastPath#install(ComputationGraph)}).
+     */
+    static ComputationGraph withUpdater(ComputationGraph net, IUpdater updater) {
+        ComputationGraphConfiguration conf = net.getConfiguration().clone();
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex vertex :
+                conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex v) {
+                retrain(v.getLayerConf(), updater);
+            }
+        }
+        ComputationGraph tuned = new ComputationGraph(conf);
+        tuned.init(net.params().dup(), false);
+        if (tuned.getUpdater().getStateViewArray() != null) {
+            tuned.getUpdater().getStateViewArray().assign(0);
+        }
+        return FastPath.install(tuned);
+    }
+
+    /** One layer's configuration: {@code updater} where it trains, frozen where it is a constant. */
+    private static void retrain(NeuralNetConfiguration layer, IUpdater updater) {
+        if (layer.getLayer() instanceof FrozenLayerWithBackprop) {
+            return; // a constant, frozen by an earlier fine-tuning
+        }
+        if (layer.getLayer() instanceof BaseLayer base && base.getIUpdater() instanceof NoOp) {
+            // Rescaling, the input scale or trainable=False. NoOp alone does not keep them: DL4J then applies the
+            // raw gradient as the step. Frozen, their gradient is zero and they pass the input's on.
+            FrozenLayerWithBackprop frozen = new FrozenLayerWithBackprop(base);
+            frozen.setLayerName(base.getLayerName()); // a graph finds its layer vertices' inputs by this name on load
+            layer.setLayer(frozen);
+        } else if (layer.getLayer() instanceof BaseLayer base) {
+            base.setIUpdater(updater.clone());
+        } else if (layer.getLayer() instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w
+                && w.getUnderlying() instanceof BaseLayer base) {
+            base.setIUpdater(updater.clone()); // LastTimeStep(LSTM)
+        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /**
  * A saved model trained further as a new run ({@link TrainingRun#fineTune}), e.g. one from {@code import-keras}: its
@@ -95,10 +95,10 @@ public record FineTuningRun(
     public Result run(Mnist mnist) throws IOException {
         Checkpoints checkpoints = Checkpoints.forModel(savesTo);
         RunEngine.requireNoCheckpoints(checkpoints, Remedy.Resume.of(savesTo.zip(), Optional.empty()));
-        MultiLayerNetwork net;
+        Model net;
         Provenance p;
         try {
-            net = ModelStore.load(from);
+            net = ModelStore.loadTrainable(from);
             p = ModelStore.readProvenance(new ModelFiles(from));
         } catch (ModelLoadException e) {
             throw new IllegalStateException("cannot fine-tune " + from + ": " + e.getMessage(), e);

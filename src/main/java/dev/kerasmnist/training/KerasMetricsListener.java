@@ -3,9 +3,12 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.model.Argmax;
 import dev.kerasmnist.model.fast.FastPath;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,6 +74,24 @@ final class KerasMetricsListener extends BaseTrainingListener {
     }
 
     /**
+     * A ComputationGraph's forward pass (a MultiLayerNetwork's comes to the list form above): only the batch size;
+     * the output layer's input is set on it for the loss, so {@link #onBackwardPass} counts.
+     */
+    @Override
+    public void onForwardPass(Model model, Map<String, INDArray> activations) {
+        batchSize = (int) ((ComputationGraph) model).getInput(0).size(0);
+    }
+
+    /** A ComputationGraph's hits, from its output layer's input, before the update as in Keras. */
+    @Override
+    public void onBackwardPass(Model model) {
+        if (model instanceof ComputationGraph g) {
+            Layer out = g.getOutputLayer(0);
+            correct += countCorrect(scores(out, out.input()), ((IOutputLayer) out).getLabels());
+        }
+    }
+
+    /**
      * What the network's output ranks classes by, from the output layer's input: an output layer's logits, or, for
      * a loss layer without weights (a model ending in {@code Activation(softmax)}), the network's output itself.
      */
@@ -115,7 +136,7 @@ final class KerasMetricsListener extends BaseTrainingListener {
 
     @Override
     public void iterationDone(Model model, int iteration, int epochCount) {
-        INDArray logits = FastPath.lastTrainingLogits((MultiLayerNetwork) model);
+        INDArray logits = model instanceof MultiLayerNetwork m ? FastPath.lastTrainingLogits(m) : null;
         if (logits != null) {
             correct += countCorrect(logits, ((MultiLayerNetwork) model).getLabels());
         }

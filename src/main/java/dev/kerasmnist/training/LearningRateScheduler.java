@@ -1,7 +1,5 @@
 package dev.kerasmnist.training;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
 /**
  * Keras's {@code LearningRateScheduler(schedule)}: before each epoch the learning rate becomes
  * {@code schedule(epoch, lr)}, through DL4J's own {@code setLearningRate}, which keeps the optimiser's state.
@@ -27,21 +25,10 @@ public final class LearningRateScheduler implements Callback {
 
     @Override
     public void onEpochBegin(int epoch, TrainingContext context) {
-        MultiLayerNetwork net = context.network();
-        double current = learningRate(net);
+        double current = Trainable.learningRate(context.network());
         double next = schedule.rate(epoch, current);
         if (next != current) {
-            net.setLearningRate(next);
+            Trainable.setLearningRate(context.network(), next);
         }
-    }
-
-    /** The current learning rate (all layers share it; pooling and dropout layers have none). */
-    private static double learningRate(MultiLayerNetwork net) {
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i).numParams() > 0) {
-                return net.getLearningRate(i);
-            }
-        }
-        throw new IllegalStateException("the network has no trainable layer");
     }
 }

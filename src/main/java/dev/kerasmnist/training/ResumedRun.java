@@ -115,7 +115,7 @@ public record ResumedRun(
         ModelSpec spec = c.state().model();
         if (learningRate.isPresent()) {
             spec = spec.withOptimizer(spec.optimizer().withLearningRate(learningRate.getAsDouble()));
-            c.net().setLearningRate(learningRate.getAsDouble()); // DL4J's own: keeps the RMSprop state
+            Trainable.setLearningRate(c.net(), learningRate.getAsDouble()); // DL4J's own: keeps the RMSprop state
         }
         List<String> changed = new ArrayList<>();
         epochs.ifPresent(n -> changed.add(n + " epochs in all"));
@@ -164,7 +164,7 @@ public record ResumedRun(
                         List.of(new Remedy.MoreEpochs(history.epochs().size())));
             }
             return new Checkpoints.Checkpoint(
-                    ModelStore.load(savesTo.zip()),
+                    ModelStore.loadTrainable(savesTo.zip()),
                     new Checkpoints.State(
                             history.epochs().size(),
                             p.model().get(),

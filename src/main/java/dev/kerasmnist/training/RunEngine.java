@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,7 +33,7 @@ final class RunEngine {
             Recipe recipe,
             ModelSpec model,
             FitSpec fit,
-            MultiLayerNetwork net,
+            Model net,
             History done,
             boolean fromFinishedModel,
             Provenance.Origin origin) {
@@ -174,7 +174,7 @@ final class RunEngine {
         }
     }
 
-    private static INDArray best(Checkpoints checkpoints, MultiLayerNetwork net) {
+    private static INDArray best(Checkpoints checkpoints, Model net) {
         try {
             return checkpoints.best().orElse(net.params().dup());
         } catch (IOException e) {

@@ -7,7 +7,7 @@ import dev.kerasmnist.model.FitSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -16,7 +16,8 @@ public final class Trainer {
     private Trainer() {}
 
     /**
-     * Trains {@code net} in place for the epochs after {@code fit.initialEpoch()} up to {@code fit.epochs()} and
+     * Trains {@code net}, a {@link org.deeplearning4j.nn.multilayer.MultiLayerNetwork} or a
+     * {@link org.deeplearning4j.nn.graph.ComputationGraph}, in place for the epochs after {@code fit.initialEpoch()} up to {@code fit.epochs()} and
      * returns their history, calling the callbacks in the order given. Epoch {@code k} sees the same shuffled order
      * whether the run started from scratch or was resumed. As Keras's {@code fit}, nothing is printed without a
      * {@link ProgbarLogger}, and a NaN loss stops nothing without {@link TerminateOnNaN}.
@@ -25,7 +26,7 @@ public final class Trainer {
      * {@code learningRateDecay}, first, and an {@link EarlyStopping} for {@code earlyStopping}, last, unless an
      * {@code EarlyStopping} is among {@code callbacks} (a resumed one, or one placed before a checkpoint).
      */
-    public static History fit(MultiLayerNetwork net, MnistSplit train, FitSpec fit, Callback... callbacks) {
+    public static History fit(Model net, MnistSplit train, FitSpec fit, Callback... callbacks) {
         MnistSplit limited = train.first(fit.examples(train.size()));
         MnistSplit data = limited.first(fit.splitAt(limited.size()));
         MnistSplit validation = validationOf(limited, fit).orElse(null);
@@ -38,9 +39,7 @@ public final class Trainer {
         all.forEach(c -> c.onTrainBegin(context));
         KerasMetricsListener metrics = new KerasMetricsListener(
                 (step, loss, mean, accuracy) -> all.forEach(c -> c.onBatchEnd(step, loss, mean, accuracy)));
-        List<TrainingListener> callers = net.getListeners() == null
-                ? new ArrayList<>()
-                : new ArrayList<>(net.getListeners()); // e.g. a benchmark's timer, DL4J's dashboard
+        List<TrainingListener> callers = Trainable.listeners(net); // e.g. a benchmark's timer, DL4J's dashboard
         List<TrainingListener> withMetrics = new ArrayList<>(callers);
         withMetrics.add(metrics);
         try {
@@ -53,7 +52,7 @@ public final class Trainer {
                 batches.reset();
                 long start = System.nanoTime();
                 net.setListeners(withMetrics);
-                net.fit(batches);
+                Trainable.fit(net, batches);
                 net.setListeners(callers); // a checkpoint carries no listener of ours
                 Validation.Score val = validation == null ? null : Validation.score(net, validation);
                 double seconds = (System.nanoTime() - start) / 1e9; // as Keras, validation included

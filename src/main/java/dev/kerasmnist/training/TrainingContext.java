@@ -3,23 +3,24 @@ package dev.kerasmnist.training;
 import dev.kerasmnist.model.FitSpec;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /** What callbacks see of a fit in progress: the network, the settings, the epochs so far; and a way to stop. */
 public final class TrainingContext {
-    private final MultiLayerNetwork net;
+    private final Model net;
     private final FitSpec fit;
     private final int stepsPerEpoch;
     private final List<EpochStats> epochs = new ArrayList<>();
     private boolean stop;
 
-    TrainingContext(MultiLayerNetwork net, FitSpec fit, int stepsPerEpoch) {
+    TrainingContext(Model net, FitSpec fit, int stepsPerEpoch) {
         this.net = net;
         this.fit = fit;
         this.stepsPerEpoch = stepsPerEpoch;
     }
 
-    public MultiLayerNetwork network() {
+    /** A {@link org.deeplearning4j.nn.multilayer.MultiLayerNetwork} or a Functional graph's ComputationGraph. */
+    public Model network() {
         return net;
     }
 

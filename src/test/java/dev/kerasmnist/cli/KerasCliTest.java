@@ -2,6 +2,7 @@ package dev.kerasmnist.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kerasmnist.Fixtures;
@@ -19,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -155,7 +157,7 @@ class KerasCliTest extends CliHarness {
                 1e-6f);
     }
 
-    /** A residual Functional graph (a DL4J ComputationGraph) through every consumer; fine-tuning it is refused. */
+    /** A residual Functional graph (a DL4J ComputationGraph) through every consumer, fine-tuning and resuming too. */
     @Test
     void anImportedResidualGraphIsEvaluatedPredictedComparedAndExported() throws IOException {
         Path data = Fixtures.writeSyntheticMnist(tmp.resolve("data"), 300, 200);
@@ -199,14 +201,19 @@ class KerasCliTest extends CliHarness {
                 DigitClassifier.load(back).predict(px).probabilities(),
                 1e-6f);
 
-        stderr.getBuffer().setLength(0);
-        assertEquals(1, run(onData(data, "train", "--from", graph.toString(), "--epochs", "1")));
-        assertTrue(
-                stderr.toString()
-                        .contains("is a Functional graph (a DL4J ComputationGraph): it can be evaluated,"
-                                + " compared, served and exported, not trained further here"),
+        // fine-tuned as a graph, with its checkpoints, then resumed from the finished model for one epoch more
+        Path tuned = tmp.resolve("residual-tuned.zip");
+        assertEquals(
+                0,
+                run(onData(data, "train", "--from", graph.toString(), "--model", tuned.toString(), "--epochs", "1")),
                 stderr.toString());
-        assertEquals(1, stderr.toString().strip().lines().count(), stderr.toString());
+        assertTrue(out().contains("Saved " + tuned), out());
+        assertEquals(
+                0,
+                run(onData(data, "train", "--resume", "--model", tuned.toString(), "--epochs", "2")),
+                stderr.toString());
+        assertEquals(3, Files.readAllLines(new ModelFiles(tuned).history()).size(), "a header and two epochs");
+        assertInstanceOf(ComputationGraph.class, ModelStore.loadAny(tuned));
     }
 
     /** A synthetic digit's pixels / 255. */

@@ -7,10 +7,12 @@ import dev.kerasmnist.Fixtures;
 import dev.kerasmnist.data.Mnist;
 import dev.kerasmnist.data.MnistLocator;
 import dev.kerasmnist.model.ModelStore;
+import dev.kerasmnist.model.Networks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.feedforward.elementwise.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -94,13 +96,15 @@ class KerasFineTuneTest extends CliHarness {
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4", // Rescaling, a separate softmax Activation, Adam
-        "keras3-logits.keras, 255, 1, , 1e-5, 1e-4", // logits, SparseCategoricalCrossentropy(from_logits=True), Adam
-        "keras3-zero-padding.keras, 255, 0, , 1e-5, 1e-4",
+        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5", // Rescaling, a separate softmax Activation, Adam
+        "keras3-logits.keras, 255, 1, , 1e-5, 1e-4, 1e-5, 1e-5", // logits,
+        // SparseCategoricalCrossentropy(from_logits=True),
+        // Adam
+        "keras3-zero-padding.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
         // Conv2D and BatchNormalization with trainable=False: kept bit for bit here (below); Keras keeps them too and
         // runs that BatchNormalization in inference mode
-        "keras3-frozen.keras, 255, 0, , 1e-5, 1e-4",
-        "keras3-frozen.h5, 255, 0, , 1e-5, 1e-4",
+        "keras3-frozen.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
+        "keras3-frozen.h5, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
         // BatchNormalization (its moving statistics too), RMSprop. At the file's 1e-3, RMSprop's first steps move every
         // weight by about 3e-3, which throws this model into chaos on both sides (loss 0.83 -> 13.7 in Keras) where
         // rounding decides the rest; at 1e-5 both stay near the trained model. RMSprop's first steps move a weight by
@@ -109,10 +113,30 @@ class KerasFineTuneTest extends CliHarness {
         // 1.2e-4 on dense/kernel; BatchNormalization's moving statistics within 1.0e-7). Its velocities (gradients
         // squared, up to 1.5 here) agree within 1.7e-3 of their largest value, symmetrically: BatchNormalization's
         // backward subtracts means over 64 x 26 x 26 float32 values from each gradient, where much cancels
-        "keras3-allconv.keras, 255, 0, 1e-5, 3.2e-4, 1e-2"
+        "keras3-allconv.keras, 255, 0, 1e-5, 3.2e-4, 1e-2, 1e-5, 1e-5",
+        // Functional graphs (DL4J's ComputationGraph): Concatenate with Adam; trainable=False and BatchNormalization
+        "keras3-concatenate.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
+        // the branch's Conv2D trains through a BatchNormalization in training mode, whose backward cancels much (as in
+        // allconv): its kernel within 3.8e-5 (0.04 learning rates), the moving statistics within 3.6e-7, the frozen
+        // pair bit for bit; the velocities and momentums within 1.8e-3 of their largest value
+        "keras3-frozen-graph.keras, 255, 0, , 1e-4, 1e-2, 1e-5, 1e-5",
+        // Add, RMSprop at 1e-5 (at 1e-3 both sides diverge: loss 0.018 -> 13.3 in Keras). The model is near-certain
+        // on these images (loss 0.018), so many gradients are under 1e-3, where the velocity is near epsilon and it
+        // matters that DL4J's RMSprop adds epsilon outside the square root and Keras 3's inside. Keras given an
+        // RMSprop with epsilon outside gives DL4J's losses to 1e-6 (measured); Keras's own lose less each step, 5.3e-5
+        // by step 5. Weights within 1.5e-4 (dense/bias), the bound of 3.2e-4 above; velocities within 8.1e-3 of their
+        // largest value; the export float32-limited as in RealKerasImportTest (measured 2.0e-5)
+        "keras3-residual.keras, 255, 0, 1e-5, 3.2e-4, 2e-2, 1e-4, 1e-4"
     })
     void aFineTuneMatchesRealKerasStepByStepAndItsExportHoldsTheWeights(
-            String fixture, int divisor, int logits, String learningRate, double weightTolerance, double stateTolerance)
+            String fixture,
+            int divisor,
+            int logits,
+            String learningRate,
+            double weightTolerance,
+            double stateTolerance,
+            double lossTolerance,
+            double exportTolerance)
             throws Exception {
         Path python = dev.kerasmnist.RealKeras.python();
         Path data = data(64, 200);
@@ -138,7 +162,26 @@ class KerasFineTuneTest extends CliHarness {
                         learningRate == null ? "0.001" : learningRate)),
                 stderr.toString());
         assertEquals(0, run("export-keras", tuned.toString(), "--out", export.toString()), stderr.toString());
-        if (fixture.contains("frozen")) {
+        if (fixture.equals("keras3-frozen-graph.keras")) {
+            // Keras's summary: the frozen Conv2D's 80 and BatchNormalization's 32, the other one's moving statistics
+            assertTrue(out().contains("Trainable params: 14,122\nNon-trainable params: 128"), out());
+            ComputationGraph before = (ComputationGraph) ModelStore.loadAny(imported);
+            ComputationGraph after = (ComputationGraph) ModelStore.loadAny(tuned);
+            for (String layer : new String[] {"conv2d", "batch_normalization"}) { // trainable=False
+                assertEquals(
+                        before.getLayer(layer).params(), after.getLayer(layer).params(), layer);
+            }
+            for (String layer : new String[] {"conv2d_1", "batch_normalization_1", "dense"}) { // moving statistics too
+                assertTrue(
+                        before.getLayer(layer)
+                                        .params()
+                                        .sub(after.getLayer(layer).params())
+                                        .amaxNumber()
+                                        .doubleValue()
+                                > 1e-6,
+                        layer + " trained");
+            }
+        } else if (fixture.contains("frozen")) {
             // Keras's summary of this model: the Conv2D's 80 and the BatchNormalization's 32 are not trainable
             assertTrue(out().contains("Trainable params: 13,530\nNon-trainable params: 112"), out());
             MultiLayerNetwork before = ModelStore.load(imported);
@@ -173,7 +216,7 @@ class KerasFineTuneTest extends CliHarness {
                 x.putScalar(i, p, mnist.train().images().pixel(i, p) / 255.0);
             }
         }
-        float[] dl4j = ModelStore.load(tuned).output(x).data().asFloat();
+        float[] dl4j = Networks.output(ModelStore.loadAny(tuned), x).data().asFloat();
         java.nio.ByteBuffer outputs = java.nio.ByteBuffer.allocate(4 * dl4j.length); // big-endian, as the script reads
         outputs.asFloatBuffer().put(dl4j);
         Path dl4jOutputs = java.nio.file.Files.write(tmp.resolve("dl4j.f32"), outputs.array());
@@ -207,7 +250,7 @@ class KerasFineTuneTest extends CliHarness {
         for (int step = 0; step < 5; step++) {
             double ours = Double.parseDouble(history.get(step + 1).split(",")[1]);
             double theirs = keras.get("losses").get(step).asDouble();
-            assertEquals(theirs, ours, 1e-5, "loss of step " + (step + 1));
+            assertEquals(theirs, ours, lossTolerance, "loss of step " + (step + 1));
         }
         assertTrue(keras.get("max_weight_diff").asDouble() <= weightTolerance, keras.toString());
         // The optimizer's state goes out with the weights: iteration 5, the learning rate, and each slot, relative to
@@ -216,7 +259,7 @@ class KerasFineTuneTest extends CliHarness {
         com.fasterxml.jackson.databind.JsonNode state = keras.get("optimizer");
         assertTrue(state.size() > 2 && !state.has("count"), state.toString());
         state.properties().forEach(e -> assertTrue(e.getValue().asDouble() <= stateTolerance, e.toString()));
-        assertTrue(keras.get("export_vs_dl4j").asDouble() <= 1e-5, keras.toString());
+        assertTrue(keras.get("export_vs_dl4j").asDouble() <= exportTolerance, keras.toString());
     }
 
     private static Layer unwrapped(Layer layer) {

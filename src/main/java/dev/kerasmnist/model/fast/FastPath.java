@@ -6,6 +6,9 @@ import dev.kerasmnist.model.EpsilonPlacement;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -80,6 +83,33 @@ public final class FastPath {
             net.setUpdater(fused);
         }
         return net;
+    }
+
+    /**
+     * Puts {@link FrozenBatchNormalization} in place of a graph's frozen BatchNormalization layers (idempotent) and
+     * returns the graph; its other layers and its updater stay DL4J's own, which the fast layers do not replace in a
+     * graph. ComputationGraph has no {@code setLayers}: each such {@link LayerVertex} takes the new layer through its
+     * public {@code setLayer}, and the graph's layer array, which {@code getLayers()} returns itself, the same.
+     */
+    public static ComputationGraph install(ComputationGraph graph) {
+        Layer[] layers = graph.getLayers();
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof LayerVertex v && FrozenBatchNormalization.applies(v.getLayer())) {
+                Layer old = v.getLayer();
+                FrozenBatchNormalization frozen =
+                        new FrozenBatchNormalization((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
+                                ((org.deeplearning4j.nn.layers.FrozenLayerWithBackprop) old).getUnderlying());
+                frozen.setIndex(old.getIndex());
+                frozen.setListeners(old.getListeners());
+                v.setLayer(frozen);
+                for (int i = 0; i < layers.length; i++) {
+                    if (layers[i] == old) {
+                        layers[i] = frozen;
+                    }
+                }
+            }
+        }
+        return graph;
     }
 
     /**

@@ -22,4 +22,9 @@ public final class FastPathProvider implements FastPathHook.Provider {
     public INDArray output(MultiLayerNetwork net, INDArray input) {
         return ChainInference.output(net, input);
     }
+
+    @Override
+    public ComputationGraph install(ComputationGraph graph) {
+        return FastPath.install(graph);
+    }
 }
