@@ -70,19 +70,44 @@ final class FineTuning {
                                     + ") as DL4J's Nesterov momentum (DL4J has no"
                                     + " plain-momentum SGD), as near as DL4J gets to the file's" + given);
         }
+        // Keras 2.11 and later (Keras 3 included) divide by sqrt(velocity + epsilon), earlier ones by
+        // sqrt(velocity) + epsilon, as DL4J's RmsProp does. Only the fast path's fused updater places it inside, and
+        // it fuses plain RMSprop on every parameter only: an import's constants (Rescaling, the input scale, frozen
+        // layers) have none, so fine-tuning keeps DL4J's placement and says so.
+        boolean kerasInside = kerasAtLeast(from.origin().details().get("keras_version"), 2, 11);
+        EpsilonPlacement placement = EpsilonPlacement.OUTSIDE_SQRT;
         RmsPropSpec rms = compiled != null && "RMSprop".equals(compiled.className())
-                ? new RmsPropSpec(lr, compiled.rho(), compiled.epsilon(), EpsilonPlacement.OUTSIDE_SQRT)
-                : RmsPropSpec.KERAS_DEFAULTS.withLearningRate(lr);
+                ? new RmsPropSpec(lr, compiled.rho(), compiled.epsilon(), placement)
+                : RmsPropSpec.KERAS_DEFAULTS.withLearningRate(lr).withEpsilonPlacement(placement);
         String why = compiled == null
                 ? "the model records no compiled optimizer"
                 : "RMSprop".equals(compiled.className())
                         ? "as the Keras file was compiled"
                         : "the file's " + compiled.className() + " is not in DL4J";
+        String where = kerasInside
+                ? ", epsilon outside the square root, where DL4J adds it; Keras "
+                        + from.origin().details().get("keras_version") + " adds it inside"
+                : "";
         return new Choice(
                 new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()),
                 spec.withOptimizer(rms),
                 "Fine-tuning with RMSprop(learning_rate=" + rms.learningRate() + ", rho=" + rms.rho() + ", epsilon="
-                        + rms.epsilon() + "): " + why + given);
+                        + rms.epsilon() + where + "): " + why + given);
+    }
+
+    /** Whether a Keras version ("3.15.1", "2.10.0") is {@code major.minor} or later; false when unknown. */
+    static boolean kerasAtLeast(String version, int major, int minor) {
+        if (version == null) {
+            return false;
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return false;
+        }
+        int a = Integer.parseInt(m.group(1));
+        int b = Integer.parseInt(m.group(2));
+        return a > major || (a == major && b >= minor);
     }
 
     private static KerasOptimizer compiled(Provenance from) {

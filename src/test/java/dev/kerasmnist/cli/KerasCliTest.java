@@ -125,8 +125,10 @@ class KerasCliTest extends CliHarness {
                         "0.0001")),
                 stderr.toString());
         assertTrue(
-                out().contains("Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7): as the"
-                        + " Keras file was compiled (learning rate 1.0E-4 as given)"),
+                out().contains(
+                                "Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7, epsilon outside the"
+                                        + " square root, where DL4J adds it; Keras 3.3.3 adds it inside): as the"
+                                        + " Keras file was compiled (learning rate 1.0E-4 as given)"),
                 out());
         Path tuned = tmp.resolve("convnet-tuned.zip");
         Provenance p = ModelStore.readProvenance(new ModelFiles(tuned));
