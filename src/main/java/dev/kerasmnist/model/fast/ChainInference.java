@@ -31,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * multiply-adds in about 100 us through DL4J's oneDNN call). Convolutions are im2col and one sgemm per image;
  * dense layers make the fast path's own sgemv call; pooling, bias, ReLU and softmax are plain loops. For the chains
  * of the recipes and imports made of these layers (valid convolutions, max pooling, dense, dropout); any other
- * layer, a batch over {@link #MAX_BATCH} or a non-float network leaves the output to DL4J. The network's parameters
+ * layer, a batch over {@link #MAX_BATCH} (or over one image for a chain of dense layers only, whose DL4J output
+ * is already one BLAS call) or a non-float network leaves the output to DL4J. The network's parameters
  * are read where they are on every call, so training and reloading need nothing here.
  *
  * <p>Convolutions sum their products in another order than oneDNN's, so outputs agree with DL4J's to float rounding
@@ -71,6 +72,11 @@ final class ChainInference {
         }
         if (input.size(1) != plan.inputs()) {
             return null; // DL4J says what is wrong with it
+        }
+        if (input.size(0) > 1 && plan.steps().stream().noneMatch(s -> s instanceof Convolution)) {
+            // dense layers alone: DL4J's fast path makes one sgemm for the batch, whose sums its single-image sgemv
+            // does not reproduce bit for bit; its outputs for a batch stay DL4J's exactly
+            return null;
         }
         synchronized (plan) {
             return plan.run(input.dup('c'));
