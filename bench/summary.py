@@ -11,8 +11,8 @@ def spread(values, fmt="{:.2f}"):
 
 def main():
     every = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
-    runs = [r for r in every if r.get("model", "mlp") == "mlp"]
-    convnet = {impl: [r for r in every if r.get("model") == "convnet" and r["impl"] == impl]
+    runs = [r for r in every if r.get("model", "mlp") == "mlp" and "impl" in r]
+    convnet = {impl: [r for r in every if r.get("model") == "convnet" and r.get("impl") == impl]
                for impl in ("dl4j", "pytorch")}
     by = {impl: [r for r in runs if r["impl"] == impl] for impl in ("dl4j", "pytorch")}
     print(f"machine: {os.cpu_count()} cores, {len(by['dl4j'])} runs each, seed {runs[0]['seed']}, 5 epochs, batch 128")
