@@ -236,7 +236,16 @@ final class ChainInference {
      * {@code W [out, c kh kw] x col} in one sgemm, bias and activation.
      */
     private record Convolution(
-            Layer layer, int[] in, int[] out, int kh, int kw, int sh, int sw, FloatPointer col, IActivation activation)
+            Layer layer,
+            int[] in,
+            int[] out,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            FloatPointer col,
+            IActivation activation,
+            Scratch scratch)
             implements Step {
         static Convolution of(Layer layer, int[] chw) {
             ConvolutionLayer conf = (ConvolutionLayer) layer.conf().getLayer();
@@ -264,7 +273,13 @@ final class ChainInference {
             int ow = (chw[2] - k[1]) / s[1] + 1;
             int[] out = {(int) w.size(0), oh, ow};
             FloatPointer col = new FloatPointer((long) chw[0] * k[0] * k[1] * oh * ow);
-            return new Convolution(layer, chw, out, k[0], k[1], s[0], s[1], col, conf.getActivationFn());
+            int depth = chw[0] * k[0] * k[1];
+            Scratch scratch = new Scratch(
+                    new float[chw[0] * chw[1] * chw[2]],
+                    new float[depth * oh * ow],
+                    new float[out[0] * oh * ow],
+                    new float[out[0]]);
+            return new Convolution(layer, chw, out, k[0], k[1], s[0], s[1], col, conf.getActivationFn(), scratch);
         }
 
         int[] outputShape() {
@@ -284,8 +299,9 @@ final class ChainInference {
             int oh = out[1];
             int ow = out[2];
             int plane = oh * ow;
-            FloatBuffer x = floats(input, c * h * w);
-            FloatBuffer cols = floats(col, c * kh * kw * plane);
+            float[] x = scratch.x;
+            floats(input, c * h * w).get(0, x, 0, c * h * w); // heap arrays: loops the JIT compiles tightly
+            float[] cols = scratch.col;
             int row = 0;
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < kh; i++) {
@@ -294,7 +310,7 @@ final class ChainInference {
                         for (int y = 0; y < oh; y++) {
                             int from = ch * h * w + (y * sh + i) * w + j;
                             for (int xx = 0; xx < ow; xx++) {
-                                cols.put(at++, x.get(from + xx * sw));
+                                cols[at++] = x[from + xx * sw];
                             }
                         }
                     }
@@ -302,14 +318,7 @@ final class ChainInference {
             }
             int filters = out[0];
             int depth = c * kh * kw;
-            FloatBuffer z = floats(output, filters * plane);
-            FloatBuffer b = floats(pointer(layer.getParam("b")), filters);
-            for (int f = 0; f < filters; f++) {
-                float bias = b.get(f);
-                for (int q = f * plane, end = q + plane; q < end; q++) {
-                    z.put(q, bias);
-                }
-            }
+            floats(col, depth * plane).put(0, cols, 0, depth * plane);
             openblas_nolapack.cblas_sgemm(
                     ROW_MAJOR,
                     NO_TRANSPOSE,
@@ -322,15 +331,31 @@ final class ChainInference {
                     depth,
                     col,
                     plane,
-                    1f,
+                    0f,
                     output,
                     plane);
-            activate(activation, z, filters * plane);
+            float[] z = scratch.z;
+            FloatBuffer zs = floats(output, filters * plane);
+            zs.get(0, z, 0, filters * plane);
+            float[] b = scratch.bias;
+            floats(pointer(layer.getParam("b")), filters).get(0, b, 0, filters);
+            boolean relu = activation instanceof ActivationReLU;
+            for (int f = 0; f < filters; f++) {
+                float bias = b[f];
+                for (int q = f * plane, end = q + plane; q < end; q++) {
+                    float v = z[q] + bias;
+                    z[q] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+            zs.put(0, z, 0, filters * plane);
         }
     }
 
+    /** A step's heap arrays: its input, im2col columns, output and bias (a plan runs one image at a time). */
+    private record Scratch(float[] x, float[] col, float[] z, float[] bias) {}
+
     /** DL4J's max pooling, valid (truncating), NCHW. */
-    private record MaxPooling(int[] in, int[] out, int kh, int kw, int sh, int sw) implements Step {
+    private record MaxPooling(int[] in, int[] out, int kh, int kw, int sh, int sw, Scratch scratch) implements Step {
         static MaxPooling of(Layer layer, int[] chw) {
             SubsamplingLayer conf = (SubsamplingLayer) layer.conf().getLayer();
             int[] k = conf.getKernelSize();
@@ -346,7 +371,14 @@ final class ChainInference {
                 return null;
             }
             int[] out = {chw[0], (chw[1] - k[0]) / s[0] + 1, (chw[2] - k[1]) / s[1] + 1};
-            return new MaxPooling(chw, out, k[0], k[1], s[0], s[1]);
+            return new MaxPooling(
+                    chw,
+                    out,
+                    k[0],
+                    k[1],
+                    s[0],
+                    s[1],
+                    new Scratch(new float[chw[0] * chw[1] * chw[2]], null, new float[out[0] * out[1] * out[2]], null));
         }
 
         int[] outputShape() {
@@ -362,8 +394,9 @@ final class ChainInference {
         public void run(FloatPointer input, FloatPointer output) {
             int h = in[1];
             int w = in[2];
-            FloatBuffer x = floats(input, in[0] * h * w);
-            FloatBuffer z = floats(output, outputs());
+            float[] x = scratch.x;
+            floats(input, in[0] * h * w).get(0, x, 0, in[0] * h * w);
+            float[] z = scratch.z;
             int at = 0;
             for (int c = 0; c < out[0]; c++) {
                 for (int y = 0; y < out[1]; y++) {
@@ -372,13 +405,14 @@ final class ChainInference {
                         for (int i = 0; i < kh; i++) {
                             int row = c * h * w + (y * sh + i) * w + xx * sw;
                             for (int j = 0; j < kw; j++) {
-                                m = Math.max(m, x.get(row + j));
+                                m = Math.max(m, x[row + j]);
                             }
                         }
-                        z.put(at++, m);
+                        z[at++] = m;
                     }
                 }
             }
+            floats(output, at).put(0, z, 0, at);
         }
     }
 }
