@@ -90,6 +90,17 @@ final class ChainInference {
         void run(FloatPointer in, FloatPointer out);
     }
 
+    /** A step that gives feature maps, {@code (channels, height, width)}. */
+    private interface MapsStep extends Step {
+        int[] outputShape();
+
+        @Override
+        default int outputs() {
+            int[] o = outputShape();
+            return o[0] * o[1] * o[2];
+        }
+    }
+
     private record Plan(List<Step> steps, FloatPointer[] buffers, int inputs, int outputs) {
         static Plan of(MultiLayerNetwork net) {
             if (!Nd4j.getEnvironment().isCPU() || net.params().dataType() != DataType.FLOAT) {
@@ -129,10 +140,8 @@ final class ChainInference {
                 if (inputs < 0) {
                     inputs = step instanceof Dense d ? d.nIn() : chw[0] * chw[1] * chw[2];
                 }
-                if (step instanceof Convolution c) {
-                    chw = c.outputShape();
-                } else if (step instanceof MaxPooling p) {
-                    chw = p.outputShape();
+                if (step instanceof MapsStep maps) {
+                    chw = maps.outputShape();
                 }
                 steps.add(step);
             }
@@ -246,7 +255,7 @@ final class ChainInference {
             FloatPointer col,
             IActivation activation,
             Scratch scratch)
-            implements Step {
+            implements MapsStep {
         static Convolution of(Layer layer, int[] chw) {
             ConvolutionLayer conf = (ConvolutionLayer) layer.conf().getLayer();
             INDArray w = layer.getParam("W");
@@ -282,13 +291,9 @@ final class ChainInference {
             return new Convolution(layer, chw, out, k[0], k[1], s[0], s[1], col, conf.getActivationFn(), scratch);
         }
 
-        int[] outputShape() {
-            return out;
-        }
-
         @Override
-        public int outputs() {
-            return out[0] * out[1] * out[2];
+        public int[] outputShape() {
+            return out;
         }
 
         @Override
@@ -355,7 +360,8 @@ final class ChainInference {
     private record Scratch(float[] x, float[] col, float[] z, float[] bias) {}
 
     /** DL4J's max pooling, valid (truncating), NCHW. */
-    private record MaxPooling(int[] in, int[] out, int kh, int kw, int sh, int sw, Scratch scratch) implements Step {
+    private record MaxPooling(int[] in, int[] out, int kh, int kw, int sh, int sw, Scratch scratch)
+            implements MapsStep {
         static MaxPooling of(Layer layer, int[] chw) {
             SubsamplingLayer conf = (SubsamplingLayer) layer.conf().getLayer();
             int[] k = conf.getKernelSize();
@@ -381,13 +387,9 @@ final class ChainInference {
                     new Scratch(new float[chw[0] * chw[1] * chw[2]], null, new float[out[0] * out[1] * out[2]], null));
         }
 
-        int[] outputShape() {
-            return out;
-        }
-
         @Override
-        public int outputs() {
-            return out[0] * out[1] * out[2];
+        public int[] outputShape() {
+            return out;
         }
 
         @Override
