@@ -18,7 +18,7 @@ public final class RealKeras {
     public static final String VERSION = "3.15.1";
     public static final Path VENV = Path.of("target", "keras-venv");
     public static final String INSTALL = "python3 -m venv " + VENV + " && " + VENV + "/bin/pip install keras=="
-            + VERSION + " 'jax[cpu]==0.10.2' h5py (what .ci/run does)";
+            + VERSION + " 'jax[cpu]==0.10.2' h5py onnx onnxruntime (what .ci/run does)";
     /** The scripts the tests run in it. */
     public static final Path SCRIPTS = Path.of("src", "test", "keras");
 
