@@ -1,5 +1,6 @@
 package dev.kerasmnist.model.fast;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +17,7 @@ import dev.kerasmnist.training.Recipe;
 import java.io.IOException;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,6 +32,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * (the convnet) on the 10,000 test images. 1e-5 is 20x that and far below what a wrong index would give.
  */
 class ChainInferenceTest {
+    @Tag(KERNELS) // rerun under each forced OpenBLAS kernel (KernelMatrixTest)
     @ParameterizedTest
     @EnumSource(Recipe.class)
     void everyRecipeGivesDl4jsOutputsImageByImage(Recipe recipe) throws IOException {

@@ -1,5 +1,6 @@
 package dev.kerasmnist.model.fast;
 
+import static dev.kerasmnist.kernels.KernelMatrixTest.KERNELS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +20,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,6 +46,7 @@ class GraphInferenceTest {
     /** DL4J's stock pass costs 16 ms an image here: enough images for real digits, few enough for a unit test. */
     static final int IMAGES = 120;
 
+    @Tag(KERNELS) // rerun under each forced OpenBLAS kernel (KernelMatrixTest)
     @Test
     void theResNetAgreesWithStockDl4jToFloatRoundingAndPredictsTheSameDigits() throws Exception {
         ComputationGraph graph = resnet();
