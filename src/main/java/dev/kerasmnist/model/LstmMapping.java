@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.preprocessors.PermutePreprocessor;
 import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,9 +41,14 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
                 .build();
     }
 
-    /** The rows of flat values as a sequence (timesteps, features), as they are; null for a sequence already. */
+    /**
+     * The rows of flat values as an NWC sequence (timesteps, features), as they are; a Conv1D's NCW sequence
+     * permuted; null for an NWC sequence already.
+     */
     static InputPreProcessor sequence(LayerSpec layer, Input in) {
-        if (in.flow().form() == Form.FLAT) {
+        if (in.flow().form() == Form.NCW) {
+            return new PermutePreprocessor(0, 2, 1);
+        } else if (in.flow().form() == Form.FLAT) {
             return new ReshapePreprocessor(
                     new long[] {Shapes.product(in.shape())}, new long[] {in.shape()[0], in.shape()[1]}, false);
         } else if (in.flow().form() != Form.SEQUENCE) {
