@@ -85,7 +85,15 @@ public final class KerasExport {
                     zip.finish();
                 });
             } else {
-                writeLegacyH5(h5, spec, names, weights, config, KerasConfigWriter.trainingConfig(spec, optimizer));
+                writeLegacyH5(
+                        h5,
+                        spec,
+                        names,
+                        weights,
+                        config,
+                        KerasConfigWriter.trainingConfig(spec, optimizer),
+                        optimizer.name(),
+                        OptimizerState.kerasVariables(net, spec, optimizer));
                 byte[] bytes = Files.readAllBytes(h5);
                 AtomicFiles.write(out, stream -> stream.write(bytes));
             }
@@ -141,14 +149,20 @@ public final class KerasExport {
         }
     }
 
-    /** legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>. */
+    /**
+     * legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>, then (where there is
+     * state to save) optimizer_weights, which load_model with compile=True hands to optimizer.set_weights in
+     * weight_names order: the order of a .keras's optimizer/vars ({@link OptimizerState}).
+     */
     private static void writeLegacyH5(
             Path file,
             ModelSpec spec,
             List<String> names,
             List<List<INDArray>> weights,
             ObjectNode config,
-            ObjectNode training) {
+            ObjectNode training,
+            String optimizerName,
+            List<Object> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             h5.putAttribute("keras_version", KERAS_VERSION);
@@ -179,6 +193,17 @@ public final class KerasExport {
             model.putAttribute("layer_names", withWeights.toArray(String[]::new));
             model.putAttribute("keras_version", KERAS_VERSION);
             model.putAttribute("backend", "tensorflow");
+            if (!optimizer.isEmpty()) {
+                WritableGroup state = h5.putGroup("optimizer_weights");
+                WritableGroup holder = state.putGroup(optimizerName); // Keras names them <optimizer>/<variable>
+                List<String> paths = new ArrayList<>();
+                for (int i = 0; i < optimizer.size(); i++) {
+                    Object value = optimizer.get(i);
+                    holder.putDataset(Integer.toString(i), value instanceof INDArray a ? nested(a) : value);
+                    paths.add(optimizerName + "/" + i);
+                }
+                state.putAttribute("weight_names", paths.toArray(String[]::new));
+            }
         } finally {
             h5.close();
         }
