@@ -16,7 +16,8 @@ final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationS
     @Override
     public Piece build(BatchNormalizationSpec bn, Input in) {
         if (in.flow().form() == Form.SEQUENCE || in.flow().form() == Form.NCW) {
-            throw new IllegalArgumentException("BatchNormalization of a sequence (timesteps, features): only of vectors and feature maps");
+            throw new IllegalArgumentException(
+                    "BatchNormalization of a sequence (timesteps, features): only of vectors and feature maps");
         }
         DataFormat format = in.flow().format();
         int[] shape = in.shape();

@@ -21,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Conv1DMapping implements Dl4jMapping<Conv1DSpec> {
     @Override
     public Piece build(Conv1DSpec conv, Input in) {
+        if (in.flow().form() == Form.SEQUENCE) {
+            // an NCW Conv1D after an NWC recurrent layer: see LstmMapping.cell
+            throw new IllegalArgumentException("Conv1D after a recurrent layer's sequence: DL4J 1.0.0-M2.1 permutes"
+                    + " between them when predicting but not when training; put the Conv1D first");
+        }
         Convolution1DLayer layer = new Convolution1DLayer.Builder(conv.kernelSize(), conv.strides())
                 .convolutionMode(
                         switch (conv.padding()) {
@@ -72,7 +77,8 @@ final class Conv1DMapping implements Dl4jMapping<Conv1DSpec> {
     public OnnxGraph.Value onnx(Conv1DSpec conv, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = g.keras(in.value()); // [N, T, C]
         String ncl = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 0, 2, 1));
-        List<String> inputs = new ArrayList<>(List.of(ncl, g.constant("kernel", in.weight(0).permute(2, 1, 0))));
+        List<String> inputs =
+                new ArrayList<>(List.of(ncl, g.constant("kernel", in.weight(0).permute(2, 1, 0))));
         if (conv.useBias()) {
             inputs.add(g.constant("bias", in.weight(1)));
         }

@@ -44,8 +44,8 @@ public record Conv1DSpec(
 
     public Conv1DSpec {
         if (filters < 1 || kernelSize < 1 || strides < 1 || dilationRate < 1) {
-            throw new IllegalArgumentException("Conv1D needs at least 1 filter and a kernel, strides and dilation"
-                    + " rate of at least 1");
+            throw new IllegalArgumentException(
+                    "Conv1D needs at least 1 filter and a kernel, strides and dilation" + " rate of at least 1");
         }
         if (padding == null || activation == null) {
             throw new IllegalArgumentException("Conv1D needs a padding and an activation");

@@ -34,8 +34,8 @@ final class FlattenMapping implements Dl4jMapping<FlattenSpec> {
             // DL4J flattens [C, T] as (c, t); Keras (t, c), or (c, t) too when Flatten says channels_first
             int steps = in.shape()[0];
             int channels = in.shape()[1];
-            Flow flat = flow.then(new ReshapePreprocessor(
-                    new long[] {channels, steps}, new long[] {(long) channels * steps}, false));
+            Flow flat = flow.then(
+                    new ReshapePreprocessor(new long[] {channels, steps}, new long[] {(long) channels * steps}, false));
             return Piece.none(flat.flat(channelsFirst ? null : hwcOrder(steps, 1, channels)));
         } else if (flow.form() == Form.SEQUENCE) {
             throw new IllegalArgumentException(layer.kerasClass() + " of a sequence: use LSTM(return_sequences=False)");

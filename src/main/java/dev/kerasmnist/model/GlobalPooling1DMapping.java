@@ -16,7 +16,8 @@ final class GlobalPooling1DMapping implements Dl4jMapping<GlobalPooling1DSpec> {
                         global.poolType() == PoolType.MAX ? PoolingType.MAX : PoolingType.AVG)
                 .poolingDimensions(ncw ? 2 : 1)
                 .build();
-        return new Piece(layer, ncw ? null : LstmMapping.sequence(global, in), in.flow().flat(null));
+        return new Piece(
+                layer, ncw ? null : LstmMapping.sequence(global, in), in.flow().flat(null));
     }
 
     @Override

@@ -41,7 +41,11 @@ public record LstmSpec(
             c.require(!c.flag(flag, false), c.className() + "(" + flag + "=True)");
         }
         if (CUDNN.equals(c.className())) { // cuDNN's one LSTM: tanh, sigmoid gates, a bias
-            return new LstmSpec(c.integer("units"), KerasActivation.TANH, KerasActivation.SIGMOID, c.flag("return_sequences", false));
+            return new LstmSpec(
+                    c.integer("units"),
+                    KerasActivation.TANH,
+                    KerasActivation.SIGMOID,
+                    c.flag("return_sequences", false));
         }
         c.require(c.flag("use_bias", true), "LSTM(use_bias=False)");
         // a config without recurrent_activation predates Keras 2, whose default was hard_sigmoid
@@ -121,7 +125,8 @@ public record LstmSpec(
             INDArrayIndex gate = NDArrayIndex.interval(g * units, (g + 1) * units);
             INDArray block = kernel.get(NDArrayIndex.all(), gate).dup('c').reshape('c', units, features);
             k.get(NDArrayIndex.all(), gate).assign(block.transpose());
-            r.get(NDArrayIndex.all(), gate).assign(recurrent.get(NDArrayIndex.all(), gate).transpose());
+            r.get(NDArrayIndex.all(), gate)
+                    .assign(recurrent.get(NDArrayIndex.all(), gate).transpose());
         }
         INDArray bias = w.get(2).reshape(8 * units);
         INDArray b = bias.get(NDArrayIndex.interval(0, 4 * units))

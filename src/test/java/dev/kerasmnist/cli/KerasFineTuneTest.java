@@ -96,7 +96,8 @@ class KerasFineTuneTest extends CliHarness {
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras", // Rescaling, a separate softmax Activation, Adam
+        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras", // Rescaling, a separate softmax
+        // Activation, Adam
         "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5, h5", // the same, exported as legacy .h5
         "keras3-logits.keras, 255, 1, , 1e-5, 1e-4, 1e-5, 1e-5, keras", // logits,
         // SparseCategoricalCrossentropy(from_logits=True),
@@ -165,7 +166,10 @@ class KerasFineTuneTest extends CliHarness {
                         "--learning-rate",
                         learningRate == null ? "0.001" : learningRate)),
                 stderr.toString());
-        assertEquals(0, run("export-keras", tuned.toString(), "--out", export.toString(), "--format", exportFormat), stderr.toString());
+        assertEquals(
+                0,
+                run("export-keras", tuned.toString(), "--out", export.toString(), "--format", exportFormat),
+                stderr.toString());
         if (fixture.equals("keras3-frozen-graph.keras")) {
             // Keras's summary: the frozen Conv2D's 80 and BatchNormalization's 32, the other one's moving statistics
             assertTrue(out().contains("Trainable params: 14,122\nNon-trainable params: 128"), out());

@@ -1,5 +1,6 @@
 package dev.kerasmnist.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,9 +17,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -89,6 +90,34 @@ class GradientCheckTest {
     }
 
     /**
+     * Conv1D into an LSTM and a SimpleRNN returning their sequences, as mapped (both kept NCW, no permute between
+     * them), averaged over the steps: gradients match finite differences, and the network predicts what training's
+     * forward pass computes (DL4J permutes between sequence layers of different formats only when predicting).
+     */
+    @Test
+    void conv1dIntoRecurrentLayersAsMapped() {
+        ModelSpec mini = new ModelSpec(
+                List.of(6, 5),
+                List.of(
+                        new Conv1DSpec(3, 2, KerasActivation.TANH),
+                        new LstmSpec(4, KerasActivation.TANH, KerasActivation.SIGMOID, true),
+                        new SimpleRnnSpec(3, KerasActivation.TANH, true),
+                        new GlobalPooling1DSpec(PoolType.AVERAGE),
+                        new DenseSpec(4, "softmax")),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                12345,
+                1);
+        Nd4j.getRandom().setSeed(12345);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 10, 30);
+        assertTrue(gradientsMatch(KerasToDl4j.configuration(mini), x));
+        MultiLayerNetwork net = new MultiLayerNetwork(KerasToDl4j.configuration(mini));
+        net.init();
+        INDArray trainingPass = net.feedForward(x.castTo(DataType.FLOAT), false).get(5);
+        assertEquals(trainingPass, net.output(x.castTo(DataType.FLOAT)));
+    }
+
+    /**
      * Why Conv1DMapping runs Convolution1DLayer on NCW: the same layer on NWC input fails the check in DL4J
      * 1.0.0-M2.1 (its backprop writes the kernel gradient permuted where the forward pass reads the kernel reshaped),
      * while on NCW, the same values transposed, it passes.
@@ -99,7 +128,8 @@ class GradientCheckTest {
         // as many steps as features: its NWC backprop also shapes the input's gradient as the NWC input, where it
         // computes an NCW one
         INDArray nwc = Nd4j.rand(DataType.DOUBLE, 10, 5, 5);
-        assertTrue(gradientsMatch(conv1dAlone(RNNFormat.NCW), nwc.permute(0, 2, 1).dup()), "NCW");
+        assertTrue(
+                gradientsMatch(conv1dAlone(RNNFormat.NCW), nwc.permute(0, 2, 1).dup()), "NCW");
         assertFalse(gradientsMatch(conv1dAlone(RNNFormat.NWC), nwc), "NWC");
     }
 

@@ -25,8 +25,7 @@ class LayerCoverageTest {
     /** One instance of each layer record, with options off Keras's defaults where it has them. */
     static final Map<Class<?>, LayerSpec> EXAMPLES = Map.ofEntries(
             Map.entry(DenseSpec.class, new DenseSpec(7, KerasActivation.TANH, false)),
-            Map.entry(
-                    Conv1DSpec.class, new Conv1DSpec(4, 3, 1, Conv1DSpec.Pad.CAUSAL, KerasActivation.TANH, false, 2)),
+            Map.entry(Conv1DSpec.class, new Conv1DSpec(4, 3, 1, Conv1DSpec.Pad.CAUSAL, KerasActivation.TANH, false, 2)),
             Map.entry(GlobalPooling1DSpec.class, new GlobalPooling1DSpec(PoolType.MAX)),
             Map.entry(
                     Conv2DSpec.class,
