@@ -69,7 +69,7 @@ public final class KerasExport {
         Path h5 = Files.createTempFile(out.toAbsolutePath().getParent(), ".export", ".h5");
         try {
             if (format == Format.KERAS) {
-                writeWeightsH5(h5, spec, names, weights, OptimizerState.kerasVariables(net, spec, optimizer));
+                writeWeightsH5(h5, spec, names, weights, OptimizerState.kerasVariables(net, spec, optimizer, names));
                 byte[] weightBytes = Files.readAllBytes(h5);
                 String metadata = JSON.createObjectNode()
                         .put("keras_version", KERAS_VERSION)
@@ -93,7 +93,7 @@ public final class KerasExport {
                         config,
                         KerasConfigWriter.trainingConfig(spec, optimizer),
                         optimizer.name(),
-                        OptimizerState.kerasVariables(net, spec, optimizer));
+                        OptimizerState.kerasVariables(net, spec, optimizer, names));
                 byte[] bytes = Files.readAllBytes(h5);
                 AtomicFiles.write(out, stream -> stream.write(bytes));
             }
@@ -114,7 +114,11 @@ public final class KerasExport {
      * the file), which Keras's H5IOStore reads as "no variables", as it does for files from Keras 2.13.
      */
     private static void writeWeightsH5(
-            Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights, List<Object> optimizer) {
+            Path file,
+            ModelSpec spec,
+            List<String> names,
+            List<List<INDArray>> weights,
+            List<OptimizerState.Variable> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             WritableGroup layers = h5.putGroup("layers");
@@ -140,7 +144,7 @@ public final class KerasExport {
             if (!optimizer.isEmpty()) { // saving_lib: the compiled model's optimizer, beside its layers
                 WritableGroup vars = h5.putGroup("optimizer").putGroup("vars");
                 for (int i = 0; i < optimizer.size(); i++) {
-                    Object value = optimizer.get(i);
+                    Object value = optimizer.get(i).value();
                     vars.putDataset(Integer.toString(i), value instanceof INDArray a ? nested(a) : value);
                 }
             }
@@ -162,7 +166,7 @@ public final class KerasExport {
             ObjectNode config,
             ObjectNode training,
             String optimizerName,
-            List<Object> optimizer) {
+            List<OptimizerState.Variable> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             h5.putAttribute("keras_version", KERAS_VERSION);
@@ -195,12 +199,11 @@ public final class KerasExport {
             model.putAttribute("backend", "tensorflow");
             if (!optimizer.isEmpty()) {
                 WritableGroup state = h5.putGroup("optimizer_weights");
-                WritableGroup holder = state.putGroup(optimizerName); // Keras names them <optimizer>/<variable>
+                WritableGroup holder = state.putGroup(optimizerName); // save_optimizer_weights_to_hdf5_group: by path
                 List<String> paths = new ArrayList<>();
-                for (int i = 0; i < optimizer.size(); i++) {
-                    Object value = optimizer.get(i);
-                    holder.putDataset(Integer.toString(i), value instanceof INDArray a ? nested(a) : value);
-                    paths.add(optimizerName + "/" + i);
+                for (OptimizerState.Variable v : optimizer) {
+                    holder.putDataset(v.name(), v.value() instanceof INDArray a ? nested(a) : v.value());
+                    paths.add(optimizerName + "/" + v.name());
                 }
                 state.putAttribute("weight_names", paths.toArray(String[]::new));
             }
