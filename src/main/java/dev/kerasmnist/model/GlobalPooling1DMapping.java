@@ -24,7 +24,9 @@ final class GlobalPooling1DMapping implements Dl4jMapping<GlobalPooling1DSpec> {
     public OnnxGraph.Value onnx(GlobalPooling1DSpec pool, OnnxGraph g, OnnxGraph.In in) {
         OnnxGraph.Value x = g.keras(in.value()); // [N, T, C]
         String ncl = g.node("Transpose", List.of(x.name()), OnnxGraph.ints("perm", 0, 2, 1));
-        String pooled = g.node(pool.poolType() == PoolType.MAX ? "GlobalMaxPool" : "GlobalAveragePool", List.of(ncl));
+        // pooled as an [N, C, T, 1] image: onnx's reference GlobalMaxPool (1.x) reduces the channels of [N, C, L] too
+        String image = g.node("Unsqueeze", List.of(ncl, g.int64s("axes", 3)));
+        String pooled = g.node(pool.poolType() == PoolType.MAX ? "GlobalMaxPool" : "GlobalAveragePool", List.of(image));
         return new OnnxGraph.Value(g.node("Flatten", List.of(pooled), OnnxGraph.attr("axis", 1)), in.out(), false);
     }
 }
