@@ -38,15 +38,31 @@ weights = {}
 for a, b in zip(model.weights, exported.weights, strict=True):
     assert a.shape == b.shape, (a.path, a.shape, b.path, b.shape)
     weights[a.path] = float(np.abs(np.asarray(a) - np.asarray(b)).max())
-# the optimizer's state, as the export wrote it and Keras loaded it, against Keras's own after the same steps
+# the optimizer's state, as the export wrote it and Keras loaded it, against Keras's own after the same steps. Keras
+# 3.15.1 does not load a legacy .h5's optimizer_weights, not even its own (legacy_h5_format.load_model_from_hdf5
+# builds the optimizer on model._trainable_variables, empty for a model, so set_weights fails and it starts afresh):
+# there they are read from the file, in its weight_names order, as set_weights would take them.
 state = {}
-if len(exported.optimizer.variables) == len(model.optimizer.variables):
-    for a, b in zip(model.optimizer.variables, exported.optimizer.variables):
+if export.endswith(".h5"):
+    import h5py  # noqa: E402
+
+    with h5py.File(export, "r") as f:
+        group = f["optimizer_weights"]
+        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        saved = [np.asarray(group[n]) for n in names]
+    # named as Keras names them, but for the model's own name (Keras's is the original's)
+    ours = [n.split("/", 1)[1].removeprefix("sequential_") for n in names]
+    theirs = [v.path.split("/", 1)[1].removeprefix(model.name + "_") for v in model.optimizer.variables]
+    assert ours == theirs, (ours, theirs)
+else:
+    saved = exported.optimizer.variables
+if len(saved) == len(model.optimizer.variables):
+    for a, b in zip(model.optimizer.variables, saved):
         a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
         # relative to the slot's largest value: squared gradients are far from 1 in size
         state[model.optimizer.variables[len(state)].path] = float(np.abs(a - b).max() / max(np.abs(a).max(), 1e-30))
 else:
-    state["count"] = f"{len(exported.optimizer.variables)} loaded, {len(model.optimizer.variables)} in Keras"
+    state["count"] = f"{len(saved)} loaded, {len(model.optimizer.variables)} in Keras"
 # the export takes what the original takes
 predicted = np.asarray(exported.predict(x, verbose=0))
 if logits == "1":

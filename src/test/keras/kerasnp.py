@@ -99,7 +99,7 @@ def variable_names(layer):
     kind, c = layer["class_name"], layer["config"]
     if kind == "Dense":
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
-    if kind == "Conv2D":
+    if kind in ("Conv2D", "Conv1D"):
         return ["kernel", "bias"] if c.get("use_bias", True) else ["kernel"]
     if kind == "DepthwiseConv2D":
         return ["depthwise_kernel", "bias"] if c.get("use_bias", True) else ["depthwise_kernel"]
@@ -108,7 +108,7 @@ def variable_names(layer):
     if kind == "BatchNormalization":
         return (["gamma"] if c.get("scale", True) else []) + (["beta"] if c.get("center", True) else []) + [
             "moving_mean", "moving_variance"]
-    if kind in ("LSTM", "SimpleRNN"):
+    if kind in ("LSTM", "SimpleRNN", "CuDNNLSTM"):
         return ["kernel", "recurrent_kernel", "bias"]
     if kind == "Bidirectional":
         return [d + n for d in ("forward_", "backward_") for n in variable_names(c["layer"])]
@@ -251,6 +251,19 @@ def apply(layer, w, a, major):
         z = np.tensordot(win, w[0], axes=([3, 4, 5], [0, 1, 2])) + (w[1] if len(w) > 1 else 0)
         z = activation(c.get("activation"), z, major)
         return z.transpose(0, 3, 1, 2) if cf else z
+    if kind == "Conv1D":  # a (N, T, 1, C) image under a (k, 1) kernel; causal: (k - 1) d zeros before only
+        assert c.get("data_format", "channels_last") == "channels_last" and c.get("groups", 1) == 1
+        k, s, d = pair(c["kernel_size"])[0], pair(c.get("strides", 1))[0], pair(c.get("dilation_rate", 1))[0]
+        padding = c.get("padding", "valid")
+        if padding == "causal":
+            a = np.pad(a, ((0, 0), ((k - 1) * d, 0), (0, 0)))
+            padding = "valid"
+        win = windows(a[:, :, None, :], (k, 1), (s, 1), padding, 0.0, (d, 1))[:, :, 0, :, 0, :]
+        z = np.tensordot(win, w[0], axes=([2, 3], [0, 1])) + (w[1] if len(w) > 1 else 0)
+        return activation(c.get("activation"), z, major)
+    if kind in ("GlobalAveragePooling1D", "GlobalMaxPooling1D"):
+        assert c.get("data_format", "channels_last") == "channels_last"
+        return a.mean(axis=1) if "Average" in kind else a.max(axis=1)
     if kind in ("DepthwiseConv2D", "SeparableConv2D"):
         t = a.transpose(0, 2, 3, 1) if cf else a
         k, s = pair(c["kernel_size"]), pair(c.get("strides", 1))
@@ -336,6 +349,21 @@ def apply(layer, w, a, major):
             i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
             cell = rec(f) * cell + rec(i) * act(g)
             h = rec(o) * act(cell)
+            outputs.append(h)
+        return np.stack(outputs, 1) if c.get("return_sequences") else h
+    if kind == "CuDNNLSTM":  # Keras 2's: cuDNN reads each gate's kernel block, flattened, as W (units, features) of W x
+        kernel, recurrent, bias = w
+        u, n = recurrent.shape[0], kernel.shape[0]
+        wx = [kernel[:, g * u:(g + 1) * u].reshape(u, n) for g in range(4)]
+        wh = [recurrent[:, g * u:(g + 1) * u].reshape(u, u) for g in range(4)]
+        b = [bias[g * u:(g + 1) * u] + bias[(4 + g) * u:(5 + g) * u] for g in range(4)]  # input + recurrent bias
+        h = np.zeros((len(a), u))
+        cell = np.zeros((len(a), u))
+        outputs = []
+        for t in range(a.shape[1]):
+            i, f, g, o = (a[:, t, :] @ wx[j].T + h @ wh[j].T + b[j] for j in range(4))
+            cell = activation("sigmoid", f, major) * cell + activation("sigmoid", i, major) * np.tanh(g)
+            h = activation("sigmoid", o, major) * np.tanh(cell)
             outputs.append(h)
         return np.stack(outputs, 1) if c.get("return_sequences") else h
     if kind == "Bidirectional":  # the backward layer reads the sequence reversed; its sequence is turned back

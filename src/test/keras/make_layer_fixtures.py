@@ -168,6 +168,41 @@ def bidirectional():
     ])
 
 
+def conv1d():
+    """Reshape to the image's 28 rows of 28 pixels -> Conv1D(16, 3) -> Flatten -> Dense(10)."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Reshape((28, 28)),
+        layers.Conv1D(16, 3, activation="relu"),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def conv1d_options():
+    """Conv1D strided with 'same' padding, then causal and dilated without bias, GlobalAveragePooling1D."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Reshape((28, 28)),
+        layers.Conv1D(16, 5, strides=2, padding="same", activation="relu"),
+        layers.Conv1D(8, 3, padding="causal", dilation_rate=2, activation="tanh", use_bias=False),
+        layers.GlobalAveragePooling1D(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+def conv1d_lstm():
+    """Conv1D into an LSTM that returns its sequence, GlobalMaxPooling1D over it."""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Reshape((28, 28)),
+        layers.Conv1D(8, 3, activation="relu"),
+        layers.LSTM(16, return_sequences=True),
+        layers.GlobalMaxPooling1D(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
 def gru():
     """GRU with Keras 3's defaults (reset_after=True), which the import refuses: saved untrained, with no outputs."""
     return keras.Sequential([
@@ -189,6 +224,9 @@ MODELS = (
     ("keras3-real-functional", real_functional, BOTH),
     ("keras3-real-lstm", real_lstm, BOTH),
     ("keras3-bidirectional", bidirectional, BOTH),
+    ("keras3-conv1d", conv1d, BOTH),
+    ("keras3-conv1d-options", conv1d_options, BOTH),
+    ("keras3-conv1d-lstm", conv1d_lstm, BOTH),
 )
 
 # refused by the import: saved as Keras saves them, untrained, not in expected.json

@@ -69,7 +69,7 @@ public final class KerasExport {
         Path h5 = Files.createTempFile(out.toAbsolutePath().getParent(), ".export", ".h5");
         try {
             if (format == Format.KERAS) {
-                writeWeightsH5(h5, spec, names, weights, OptimizerState.kerasVariables(net, spec, optimizer));
+                writeWeightsH5(h5, spec, names, weights, OptimizerState.kerasVariables(net, spec, optimizer, names));
                 byte[] weightBytes = Files.readAllBytes(h5);
                 String metadata = JSON.createObjectNode()
                         .put("keras_version", KERAS_VERSION)
@@ -85,7 +85,15 @@ public final class KerasExport {
                     zip.finish();
                 });
             } else {
-                writeLegacyH5(h5, spec, names, weights, config, KerasConfigWriter.trainingConfig(spec, optimizer));
+                writeLegacyH5(
+                        h5,
+                        spec,
+                        names,
+                        weights,
+                        config,
+                        KerasConfigWriter.trainingConfig(spec, optimizer),
+                        optimizer.name(),
+                        OptimizerState.kerasVariables(net, spec, optimizer, names));
                 byte[] bytes = Files.readAllBytes(h5);
                 AtomicFiles.write(out, stream -> stream.write(bytes));
             }
@@ -106,7 +114,11 @@ public final class KerasExport {
      * the file), which Keras's H5IOStore reads as "no variables", as it does for files from Keras 2.13.
      */
     private static void writeWeightsH5(
-            Path file, ModelSpec spec, List<String> names, List<List<INDArray>> weights, List<Object> optimizer) {
+            Path file,
+            ModelSpec spec,
+            List<String> names,
+            List<List<INDArray>> weights,
+            List<OptimizerState.Variable> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             WritableGroup layers = h5.putGroup("layers");
@@ -132,7 +144,7 @@ public final class KerasExport {
             if (!optimizer.isEmpty()) { // saving_lib: the compiled model's optimizer, beside its layers
                 WritableGroup vars = h5.putGroup("optimizer").putGroup("vars");
                 for (int i = 0; i < optimizer.size(); i++) {
-                    Object value = optimizer.get(i);
+                    Object value = optimizer.get(i).value();
                     vars.putDataset(Integer.toString(i), value instanceof INDArray a ? nested(a) : value);
                 }
             }
@@ -141,14 +153,20 @@ public final class KerasExport {
         }
     }
 
-    /** legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>. */
+    /**
+     * legacy_h5_format.save_model_to_hdf5: attributes, then model_weights/<layer>/<weight path>, then (where there is
+     * state to save) optimizer_weights, which load_model with compile=True hands to optimizer.set_weights in
+     * weight_names order: the order of a .keras's optimizer/vars ({@link OptimizerState}).
+     */
     private static void writeLegacyH5(
             Path file,
             ModelSpec spec,
             List<String> names,
             List<List<INDArray>> weights,
             ObjectNode config,
-            ObjectNode training) {
+            ObjectNode training,
+            String optimizerName,
+            List<OptimizerState.Variable> optimizer) {
         WritableHdfFile h5 = HdfFile.write(file);
         try {
             h5.putAttribute("keras_version", KERAS_VERSION);
@@ -179,6 +197,16 @@ public final class KerasExport {
             model.putAttribute("layer_names", withWeights.toArray(String[]::new));
             model.putAttribute("keras_version", KERAS_VERSION);
             model.putAttribute("backend", "tensorflow");
+            if (!optimizer.isEmpty()) {
+                WritableGroup state = h5.putGroup("optimizer_weights");
+                WritableGroup holder = state.putGroup(optimizerName); // save_optimizer_weights_to_hdf5_group: by path
+                List<String> paths = new ArrayList<>();
+                for (OptimizerState.Variable v : optimizer) {
+                    holder.putDataset(v.name(), v.value() instanceof INDArray a ? nested(a) : v.value());
+                    paths.add(optimizerName + "/" + v.name());
+                }
+                state.putAttribute("weight_names", paths.toArray(String[]::new));
+            }
         } finally {
             h5.close();
         }

@@ -5,6 +5,7 @@ import dev.kerasmnist.failures.Remedy;
 import dev.kerasmnist.model.KerasToDl4j;
 import dev.kerasmnist.model.KerasVariable;
 import dev.kerasmnist.model.LayerSpec;
+import dev.kerasmnist.model.LstmSpec;
 import dev.kerasmnist.model.MergeSpec;
 import dev.kerasmnist.model.ModelSpec;
 import dev.kerasmnist.model.RescalingSpec;
@@ -77,6 +78,18 @@ public final class KerasImport {
                 List<KerasVariable> variables = spec.layers().get(k).variables(spec.inputShapeOf(k, shapes));
                 KerasTranslation.WeightRef ref = t.weights().get(k);
                 int offset = h5Offsets.merge(ref.h5Layer(), variables.size(), Integer::sum) - variables.size();
+                if (LstmSpec.CUDNN.equals(ref.kerasClass())) { // read in its own layout, then as LSTM's
+                    LstmSpec lstm = (LstmSpec) spec.layers().get(k);
+                    weights.add(LstmSpec.fromCudnn(read(
+                            keras,
+                            file,
+                            lstm.cudnnVariables(spec.inputShapeOf(k, shapes)),
+                            lstm.variableGroups(),
+                            t.names().get(k),
+                            ref,
+                            offset)));
+                    continue;
+                }
                 weights.add(read(
                         keras,
                         file,

@@ -25,9 +25,9 @@ import java.util.Map;
 final class KerasTranslation {
     /**
      * Where one layer's weights live: legacy .h5 in the top-level layer's group (a nested model's layers share it,
-     * in order), .keras by path.
+     * in order), .keras by path; {@code kerasClass} the class the file saved it as (CuDNNLSTM keeps its own layout).
      */
-    record WeightRef(String h5Layer, String zipPath) {}
+    record WeightRef(String h5Layer, String zipPath, String kerasClass) {}
 
     /** A translated model: the spec, and per spec layer its Keras name and weights. */
     record Result(ModelSpec spec, List<String> names, List<WeightRef> weights) {}
@@ -220,7 +220,7 @@ final class KerasTranslation {
         }
         layers.add(spec);
         names.add(name(layer));
-        refs.add(new WeightRef(h5Layer, zipPath));
+        refs.add(new WeightRef(h5Layer, zipPath, layer.path("class_name").asText()));
         inbound.add(from);
         return layers.size() - 1;
     }

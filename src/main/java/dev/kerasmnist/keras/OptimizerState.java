@@ -34,20 +34,28 @@ final class OptimizerState {
     private OptimizerState() {}
 
     /**
+     * One variable of the optimizer: its value (a scalar or an array) and its name under the optimizer, as Keras
+     * names it ({@code add_variable_from_reference}: the model variable's path with '/' as '_', then the slot).
+     */
+    record Variable(String name, Object value) {}
+
+    /**
      * The variables to save, or an empty list where there is no state to save: a network that was never trained
      * here (an import), or an optimizer other than Adam and RMSprop (Keras then starts it afresh, as it does for a
      * file saved without its optimizer).
      */
-    static List<Object> kerasVariables(Model net, ModelSpec spec, ExportedOptimizer optimizer) {
-        List<String> slots = optimizer.updater() instanceof Adam
-                ? List.of("M", "V")
-                : optimizer.updater() instanceof RmsProp ? List.of("G") : List.of();
+    static List<Variable> kerasVariables(
+            Model net, ModelSpec spec, ExportedOptimizer optimizer, List<String> layerNames) {
+        // DL4J's slot -> Keras's: Adam's M and V are its momentum and velocity, RMSprop's G its velocity
+        Map<String, String> slots = optimizer.updater() instanceof Adam
+                ? Map.of("M", "momentum", "V", "velocity")
+                : optimizer.updater() instanceof RmsProp ? Map.of("G", "velocity") : Map.of();
         int iterations = iterations(net);
         if (slots.isEmpty() || iterations == 0) {
             return List.of();
         }
         Map<String, List<List<INDArray>>> bySlot = new LinkedHashMap<>();
-        for (String slot : slots) {
+        for (String slot : slots.keySet()) {
             INDArray flat = flatState(net, slot);
             if (flat == null) {
                 return List.of();
@@ -56,9 +64,11 @@ final class OptimizerState {
             copy.setParams(flat);
             bySlot.put(slot, KerasToDl4j.kerasWeights(copy, spec));
         }
-        List<Object> vars = new ArrayList<>();
-        vars.add((long) iterations);
-        vars.add((float) optimizer.learningRate());
+        List<Variable> vars = new ArrayList<>();
+        vars.add(new Variable("iteration", (long) iterations));
+        vars.add(new Variable("learning_rate", (float) optimizer.learningRate()));
+        // a Sequential's variable paths start with its name; a Functional model's with the layer's
+        String prefix = spec.chain() ? "sequential_" : "";
         List<int[]> shapes = spec.outputShapes();
         for (int k = 0; k < spec.layers().size(); k++) {
             if (spec.frozen().contains(k)) {
@@ -70,8 +80,11 @@ final class OptimizerState {
                 if (!variables.get(v).trainable()) {
                     continue;
                 }
-                for (String slot : slots) {
-                    vars.add(bySlot.get(slot).get(k).get(v));
+                for (String slot : slots.keySet().stream().sorted().toList()) { // M before V
+                    String name =
+                            prefix + layerNames.get(k) + "_" + variables.get(v).name() + "_" + slots.get(slot);
+                    vars.add(new Variable(
+                            name.replace('/', '_'), bySlot.get(slot).get(k).get(v)));
                 }
             }
         }

@@ -15,6 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 final class BatchNormalizationMapping implements Dl4jMapping<BatchNormalizationSpec> {
     @Override
     public Piece build(BatchNormalizationSpec bn, Input in) {
+        if (in.flow().form() == Form.SEQUENCE || in.flow().form() == Form.NCW) {
+            throw new IllegalArgumentException(
+                    "BatchNormalization of a sequence (timesteps, features): only of vectors and feature maps");
+        }
         DataFormat format = in.flow().format();
         int[] shape = in.shape();
         int channels = shape.length == 1 ? shape[0] : format.channels(shape);

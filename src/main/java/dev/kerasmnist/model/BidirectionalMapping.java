@@ -3,6 +3,7 @@ package dev.kerasmnist.model;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +25,7 @@ final class BidirectionalMapping implements Dl4jMapping<BidirectionalSpec> {
                     case AVE -> Bidirectional.Mode.AVERAGE;
                 };
         return new Piece(
-                new Bidirectional(mode, LstmMapping.cell(bi.layer(), in.shape()[1])),
+                new Bidirectional(mode, LstmMapping.cell(bi.layer(), in.shape()[1], RNNFormat.NWC)),
                 before,
                 in.flow().sequence());
     }

@@ -53,6 +53,9 @@ public record BidirectionalSpec(LstmSpec layer, Merge mergeMode) implements Laye
     static BidirectionalSpec read(LayerConfig c) {
         JsonNode mode = c.path("merge_mode");
         c.require(!mode.isNull(), "Bidirectional(merge_mode=None)");
+        c.require(
+                !LstmSpec.CUDNN.equals(c.path("layer").path("class_name").asText()),
+                "Bidirectional(CuDNNLSTM): its weights' cuDNN layout is read for a CuDNNLSTM of its own only");
         LayerSpec forward = inner(c, c.path("layer"));
         if (!(forward instanceof LstmSpec lstm)) {
             throw LayerConfig.unsupported("Bidirectional(" + forward.kerasClass() + "): only LSTM is wrapped");

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DenseMapping implements Dl4jMapping<DenseSpec> {
     @Override
     public Piece build(DenseSpec dense, Input in) {
-        if (in.flow().form() == Form.SEQUENCE) {
+        if (in.flow().form() == Form.SEQUENCE || in.flow().form() == Form.NCW) {
             throw new IllegalArgumentException("Dense after a sequence: add LSTM(return_sequences=False)");
         }
         org.deeplearning4j.nn.conf.layers.Layer layer = in.last()

@@ -41,11 +41,15 @@ interface Dl4jMapping<L extends LayerSpec> {
      */
     OnnxGraph.Value onnx(L layer, OnnxGraph g, OnnxGraph.In in);
 
-    /** What a DL4J layer's input is: a flat vector, NCHW feature maps, or an NWC sequence. */
+    /**
+     * What a DL4J layer's input is: a flat vector, NCHW feature maps, an NWC sequence, or the NCW sequence a Conv1D
+     * gives (see Conv1DMapping for why NCW; layers that take NWC permute it).
+     */
     enum Form {
         FLAT,
         IMAGE,
-        SEQUENCE
+        SEQUENCE,
+        NCW
     }
 
     /**
@@ -62,6 +66,10 @@ interface Dl4jMapping<L extends LayerSpec> {
 
         Flow sequence() {
             return new Flow(Form.SEQUENCE, format, null, pending);
+        }
+
+        Flow ncw() {
+            return new Flow(Form.NCW, format, null, pending);
         }
 
         /** Feature maps: flat values are read in {@code f}; maps keep their format. */

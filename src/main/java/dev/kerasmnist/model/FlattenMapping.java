@@ -2,6 +2,7 @@ package dev.kerasmnist.model;
 
 import java.util.List;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 
 /**
  * Flatten: no DL4J layer, a CnnToFeedForwardPreProcessor before the next one. DL4J flattens NCHW maps as
@@ -29,6 +30,13 @@ final class FlattenMapping implements Dl4jMapping<FlattenSpec> {
             boolean hwc = format == DataFormat.CHANNELS_LAST || channelsFirst;
             return Piece.none(
                     flat.flat(hwc ? hwcOrder(format.rows(shape), format.cols(shape), format.channels(shape)) : null));
+        } else if (flow.form() == Form.NCW) {
+            // DL4J flattens [C, T] as (c, t); Keras (t, c), or (c, t) too when Flatten says channels_first
+            int steps = in.shape()[0];
+            int channels = in.shape()[1];
+            Flow flat = flow.then(
+                    new ReshapePreprocessor(new long[] {channels, steps}, new long[] {(long) channels * steps}, false));
+            return Piece.none(flat.flat(channelsFirst ? null : hwcOrder(steps, 1, channels)));
         } else if (flow.form() == Form.SEQUENCE) {
             throw new IllegalArgumentException(layer.kerasClass() + " of a sequence: use LSTM(return_sequences=False)");
         }

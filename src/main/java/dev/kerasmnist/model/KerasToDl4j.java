@@ -34,7 +34,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * {@code [out, in, kh, kw]}, and where it flattens feature maps of more than one channel, the next Dense layer's rows
  * are permuted from Keras's {@code (h, w, c)} order to DL4J's {@code (c, h, w)}. (DL4J M2.1 also has NHWC
  * convolution, pooling and normalisation layers, which would keep Keras's order, but no fast path.) Sequences are
- * DL4J's NWC, {@code (timesteps, features)} as in Keras, so the 28 rows of an image reach an LSTM as they are.
+ * DL4J's NWC, {@code (timesteps, features)} as in Keras, so the 28 rows of an image reach an LSTM as they are;
+ * a Conv1D alone runs on NCW (see Conv1DMapping), its input permuted to it and its output read as NCW or permuted
+ * back by the layer after it.
  */
 public final class KerasToDl4j {
     private KerasToDl4j() {}

@@ -40,7 +40,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ElementWiseSpec.class, name = "ElementWise"),
     @JsonSubTypes.Type(value = AugmentationSpec.class, name = "Augmentation"),
     @JsonSubTypes.Type(value = DepthwiseConv2DSpec.class, name = "DepthwiseConv2D"),
-    @JsonSubTypes.Type(value = SeparableConv2DSpec.class, name = "SeparableConv2D")
+    @JsonSubTypes.Type(value = SeparableConv2DSpec.class, name = "SeparableConv2D"),
+    @JsonSubTypes.Type(value = Conv1DSpec.class, name = "Conv1D"),
+    @JsonSubTypes.Type(value = GlobalPooling1DSpec.class, name = "GlobalPooling1D")
 })
 public sealed interface LayerSpec
         permits DenseSpec,
@@ -63,6 +65,8 @@ public sealed interface LayerSpec
                 AugmentationSpec,
                 DepthwiseConv2DSpec,
                 SeparableConv2DSpec,
+                Conv1DSpec,
+                GlobalPooling1DSpec,
                 MergeSpec {
     /** Keras's class name: {@code Dense}, {@code MaxPooling2D}, ... */
     String kerasClass();

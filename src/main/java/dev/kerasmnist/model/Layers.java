@@ -22,6 +22,15 @@ public final class Layers {
     private static final List<Entry<?>> ALL = List.of(
             entry(DenseSpec.class, DenseSpec::read, new DenseMapping(), "Dense"),
             entry(Conv2DSpec.class, Conv2DSpec::read, new Conv2DMapping(), "Conv2D", "Convolution2D"),
+            entry(Conv1DSpec.class, Conv1DSpec::read, new Conv1DMapping(), "Conv1D", "Convolution1D"),
+            entry(
+                    GlobalPooling1DSpec.class,
+                    GlobalPooling1DSpec::read,
+                    new GlobalPooling1DMapping(),
+                    "GlobalAveragePooling1D",
+                    "GlobalMaxPooling1D",
+                    "GlobalAvgPool1D",
+                    "GlobalMaxPool1D"),
             entry(
                     DepthwiseConv2DSpec.class,
                     DepthwiseConv2DSpec::read,
@@ -60,7 +69,7 @@ public final class Layers {
                     "BatchNormalization"),
             entry(ActivationSpec.class, ActivationSpec::read, new ActivationMapping(), "Activation", "ReLU", "Softmax"),
             entry(LeakyReLUSpec.class, LeakyReLUSpec::read, new LeakyReLUMapping(), "LeakyReLU"),
-            entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM"),
+            entry(LstmSpec.class, LstmSpec::read, new LstmMapping(), "LSTM", LstmSpec.CUDNN),
             entry(SimpleRnnSpec.class, SimpleRnnSpec::read, new SimpleRnnMapping(), "SimpleRNN"),
             entry(BidirectionalSpec.class, BidirectionalSpec::read, new BidirectionalMapping(), "Bidirectional"),
             entry(AddSpec.class, AddSpec::read, new AddMapping(), "Add"),
@@ -86,6 +95,9 @@ public final class Layers {
     private static final Map<String, String> NO_DL4J_FORM = Map.of(
             "GRU",
             "Keras 3's GRU (reset_after=True) applies the reset gate after the recurrent matmul; DL4J 1.0.0-M2.1 has"
+                    + " no GRU layer, and its one GRU op (libnd4j's gruCell) applies the gate before it",
+            "CuDNNGRU",
+            "Keras 2's CuDNNGRU applies the reset gate after the recurrent matmul, as cuDNN does; DL4J 1.0.0-M2.1 has"
                     + " no GRU layer, and its one GRU op (libnd4j's gruCell) applies the gate before it");
 
     private static final Map<Class<?>, Entry<?>> BY_TYPE = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.preprocessors.PermutePreprocessor;
 import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,27 +23,39 @@ final class LstmMapping implements Dl4jMapping<LstmSpec> {
 
     @Override
     public Piece build(LstmSpec lstm, Input in) {
-        InputPreProcessor before = sequence(lstm, in);
-        LSTM cell = cell(lstm, in.shape()[1]);
-        return lstm.returnSequences()
-                ? new Piece(cell, before, in.flow().sequence())
-                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+        boolean ncw = in.flow().form() == Form.NCW;
+        LSTM cell = cell(lstm, in.shape()[1], ncw ? RNNFormat.NCW : RNNFormat.NWC);
+        InputPreProcessor before = ncw ? null : sequence(lstm, in);
+        if (!lstm.returnSequences()) {
+            return new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+        }
+        return new Piece(cell, before, ncw ? in.flow().ncw() : in.flow().sequence());
     }
 
-    /** DL4J's LSTM over NWC sequences of {@code features}. */
-    static LSTM cell(LstmSpec lstm, long features) {
+    /**
+     * DL4J's LSTM over sequences of {@code features}: NWC, or NCW after a Conv1D. Never a permute between two
+     * sequence layers: DL4J 1.0.0-M2.1 permutes between layers of different sequence formats itself at inference
+     * ({@code MultiLayerNetwork.outputOfLayerDetached}) but not in training, so a preprocessor would be right in one
+     * and wrong in the other.
+     */
+    static LSTM cell(LstmSpec lstm, long features, RNNFormat format) {
         return new LSTM.Builder()
                 .nIn(features)
                 .nOut(lstm.units())
                 .activation(lstm.activation().dl4j())
                 .gateActivationFunction(lstm.recurrentActivation().dl4j())
-                .dataFormat(RNNFormat.NWC)
+                .dataFormat(format)
                 .build();
     }
 
-    /** The rows of flat values as a sequence (timesteps, features), as they are; null for a sequence already. */
+    /**
+     * The rows of flat values as an NWC sequence (timesteps, features), as they are; a Conv1D's NCW sequence
+     * permuted; null for an NWC sequence already.
+     */
     static InputPreProcessor sequence(LayerSpec layer, Input in) {
-        if (in.flow().form() == Form.FLAT) {
+        if (in.flow().form() == Form.NCW) {
+            return new PermutePreprocessor(0, 2, 1);
+        } else if (in.flow().form() == Form.FLAT) {
             return new ReshapePreprocessor(
                     new long[] {Shapes.product(in.shape())}, new long[] {in.shape()[0], in.shape()[1]}, false);
         } else if (in.flow().form() != Form.SEQUENCE) {

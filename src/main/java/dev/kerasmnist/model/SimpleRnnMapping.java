@@ -10,20 +10,22 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** SimpleRNN: DL4J's SimpleRnn over NWC sequences (the same formula and layout), LastTimeStep unless sequences. */
+/** SimpleRNN: DL4J's SimpleRnn over NWC sequences (NCW after a Conv1D) (the same formula and layout), LastTimeStep unless sequences. */
 final class SimpleRnnMapping implements Dl4jMapping<SimpleRnnSpec> {
     @Override
     public Piece build(SimpleRnnSpec rnn, Input in) {
-        var before = LstmMapping.sequence(rnn, in);
+        boolean ncw = in.flow().form() == Form.NCW; // kept as it is: see LstmMapping.cell
+        var before = ncw ? null : LstmMapping.sequence(rnn, in);
         SimpleRnn cell = new SimpleRnn.Builder()
                 .nIn(in.shape()[1])
                 .nOut(rnn.units())
                 .activation(rnn.activation().dl4j())
-                .dataFormat(RNNFormat.NWC)
+                .dataFormat(ncw ? RNNFormat.NCW : RNNFormat.NWC)
                 .build();
-        return rnn.returnSequences()
-                ? new Piece(cell, before, in.flow().sequence())
-                : new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+        if (!rnn.returnSequences()) {
+            return new Piece(new LastTimeStep(cell), before, in.flow().flat(null));
+        }
+        return new Piece(cell, before, ncw ? in.flow().ncw() : in.flow().sequence());
     }
 
     @Override

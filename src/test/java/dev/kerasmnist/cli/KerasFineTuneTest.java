@@ -96,15 +96,17 @@ class KerasFineTuneTest extends CliHarness {
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5", // Rescaling, a separate softmax Activation, Adam
-        "keras3-logits.keras, 255, 1, , 1e-5, 1e-4, 1e-5, 1e-5", // logits,
+        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras", // Rescaling, a separate softmax
+        // Activation, Adam
+        "keras3-adam-rescaling.keras, 1, 0, , 1e-5, 1e-4, 1e-5, 1e-5, h5", // the same, exported as legacy .h5
+        "keras3-logits.keras, 255, 1, , 1e-5, 1e-4, 1e-5, 1e-5, keras", // logits,
         // SparseCategoricalCrossentropy(from_logits=True),
         // Adam
-        "keras3-zero-padding.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
+        "keras3-zero-padding.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras",
         // Conv2D and BatchNormalization with trainable=False: kept bit for bit here (below); Keras keeps them too and
         // runs that BatchNormalization in inference mode
-        "keras3-frozen.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
-        "keras3-frozen.h5, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
+        "keras3-frozen.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras",
+        "keras3-frozen.h5, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras",
         // BatchNormalization (its moving statistics too), RMSprop. At the file's 1e-3, RMSprop's first steps move every
         // weight by about 3e-3, which throws this model into chaos on both sides (loss 0.83 -> 13.7 in Keras) where
         // rounding decides the rest; at 1e-5 both stay near the trained model. RMSprop's first steps move a weight by
@@ -113,20 +115,22 @@ class KerasFineTuneTest extends CliHarness {
         // 1.2e-4 on dense/kernel; BatchNormalization's moving statistics within 1.0e-7). Its velocities (gradients
         // squared, up to 1.5 here) agree within 1.7e-3 of their largest value, symmetrically: BatchNormalization's
         // backward subtracts means over 64 x 26 x 26 float32 values from each gradient, where much cancels
-        "keras3-allconv.keras, 255, 0, 1e-5, 3.2e-4, 1e-2, 1e-5, 1e-5",
+        "keras3-allconv.keras, 255, 0, 1e-5, 3.2e-4, 1e-2, 1e-5, 1e-5, keras",
+        // the same fine-tunes exported as legacy .h5: its optimizer_weights hold the state a .keras holds
+        "keras3-allconv.keras, 255, 0, 1e-5, 3.2e-4, 1e-2, 1e-5, 1e-5, h5",
         // Functional graphs (DL4J's ComputationGraph): Concatenate with Adam; trainable=False and BatchNormalization
-        "keras3-concatenate.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5",
+        "keras3-concatenate.keras, 255, 0, , 1e-5, 1e-4, 1e-5, 1e-5, keras",
         // the branch's Conv2D trains through a BatchNormalization in training mode, whose backward cancels much (as in
         // allconv): its kernel within 3.8e-5 (0.04 learning rates), the moving statistics within 3.6e-7, the frozen
         // pair bit for bit; the velocities and momentums within 1.8e-3 of their largest value
-        "keras3-frozen-graph.keras, 255, 0, , 1e-4, 1e-2, 1e-5, 1e-5",
+        "keras3-frozen-graph.keras, 255, 0, , 1e-4, 1e-2, 1e-5, 1e-5, keras",
         // Add, RMSprop at 1e-5 (at 1e-3 both sides diverge: loss 0.018 -> 13.3 in Keras). The model is near-certain
         // on these images (loss 0.018), so many gradients are under 1e-3, where the velocity is near epsilon and it
         // matters that DL4J's RMSprop adds epsilon outside the square root and Keras 3's inside. Keras given an
         // RMSprop with epsilon outside gives DL4J's losses to 1e-6 (measured); Keras's own lose less each step, 5.3e-5
         // by step 5. Weights within 1.5e-4 (dense/bias), the bound of 3.2e-4 above; velocities within 8.1e-3 of their
         // largest value; the export float32-limited as in RealKerasImportTest (measured 2.0e-5)
-        "keras3-residual.keras, 255, 0, 1e-5, 3.2e-4, 2e-2, 1e-4, 1e-4"
+        "keras3-residual.keras, 255, 0, 1e-5, 3.2e-4, 2e-2, 1e-4, 1e-4, keras"
     })
     void aFineTuneMatchesRealKerasStepByStepAndItsExportHoldsTheWeights(
             String fixture,
@@ -136,14 +140,15 @@ class KerasFineTuneTest extends CliHarness {
             double weightTolerance,
             double stateTolerance,
             double lossTolerance,
-            double exportTolerance)
+            double exportTolerance,
+            String exportFormat)
             throws Exception {
         Path python = dev.kerasmnist.RealKeras.python();
         Path data = data(64, 200);
         Path original = FIXTURES.resolve(fixture);
         Path imported = tmp.resolve("golden.zip");
         Path tuned = tmp.resolve("golden-tuned.zip");
-        Path export = tmp.resolve("golden-tuned.keras");
+        Path export = tmp.resolve("golden-tuned." + exportFormat);
         assertEquals(0, run("import-keras", original.toString(), "--model", imported.toString()), stderr.toString());
         assertEquals(
                 0,
@@ -161,7 +166,10 @@ class KerasFineTuneTest extends CliHarness {
                         "--learning-rate",
                         learningRate == null ? "0.001" : learningRate)),
                 stderr.toString());
-        assertEquals(0, run("export-keras", tuned.toString(), "--out", export.toString()), stderr.toString());
+        assertEquals(
+                0,
+                run("export-keras", tuned.toString(), "--out", export.toString(), "--format", exportFormat),
+                stderr.toString());
         if (fixture.equals("keras3-frozen-graph.keras")) {
             // Keras's summary: the frozen Conv2D's 80 and BatchNormalization's 32, the other one's moving statistics
             assertTrue(out().contains("Trainable params: 14,122\nNon-trainable params: 128"), out());

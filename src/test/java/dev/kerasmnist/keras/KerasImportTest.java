@@ -232,6 +232,11 @@ class KerasImportTest {
                 "layer 'gru' is a GRU, which has no exact DL4J form: Keras 3's GRU (reset_after=True) applies the"
                         + " reset gate after the recurrent matmul"
             },
+            {
+                cudnnGru(),
+                "layer 'cu_dnngru' is a CuDNNGRU, which has no exact DL4J form: Keras 2's CuDNNGRU applies the reset"
+                        + " gate after the recurrent matmul, as cuDNN does"
+            },
         };
         for (Object[] c : cases) {
             KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImport.read((Path) c[0]));
@@ -292,6 +297,22 @@ class KerasImportTest {
             zip.closeEntry();
         }
         return bomb;
+    }
+
+    /** A Sequential with Keras 2's CuDNNGRU over the rows (its weights never read: refused by its config). */
+    private Path cudnnGru() throws IOException {
+        String config = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": ["
+                + "{\"class_name\": \"InputLayer\", \"config\": {\"name\": \"in\", \"batch_input_shape\": [null, 28, 28]}},"
+                + "{\"class_name\": \"CuDNNGRU\", \"config\": {\"name\": \"cu_dnngru\", \"units\": 4}},"
+                + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense\", \"units\": 10}}]}}";
+        Path file = tmp.resolve("cudnn-gru.keras");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("config.json"));
+            zip.write(config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("model.weights.h5"));
+            zip.write(Files.readAllBytes(FIXTURES.resolve("bad-dataset-past-eof.h5")));
+        }
+        return file;
     }
 
     /** A Keras 3 Functional model whose branches a Minimum joins (DL4J has no vertex for it). */

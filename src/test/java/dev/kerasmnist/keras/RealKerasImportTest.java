@@ -69,7 +69,13 @@ class RealKerasImportTest {
             "keras3-real-lstm.keras",
             "keras3-real-lstm.h5",
             "keras3-bidirectional.keras",
-            "keras3-bidirectional.h5");
+            "keras3-bidirectional.h5",
+            "keras3-conv1d.keras",
+            "keras3-conv1d.h5",
+            "keras3-conv1d-options.keras",
+            "keras3-conv1d-options.h5",
+            "keras3-conv1d-lstm.keras",
+            "keras3-conv1d-lstm.h5");
     /**
      * The residual model's Dense reads 1,568 features into logits that float32 itself cannot sum within 1e-5 of the
      * exact value: on test image 266 (a near tie, 0.508 vs 0.459) real Keras is 7.3e-5 from NumPy's float64 pass,

@@ -25,6 +25,8 @@ class LayerCoverageTest {
     /** One instance of each layer record, with options off Keras's defaults where it has them. */
     static final Map<Class<?>, LayerSpec> EXAMPLES = Map.ofEntries(
             Map.entry(DenseSpec.class, new DenseSpec(7, KerasActivation.TANH, false)),
+            Map.entry(Conv1DSpec.class, new Conv1DSpec(4, 3, 1, Conv1DSpec.Pad.CAUSAL, KerasActivation.TANH, false, 2)),
+            Map.entry(GlobalPooling1DSpec.class, new GlobalPooling1DSpec(PoolType.MAX)),
             Map.entry(
                     Conv2DSpec.class,
                     new Conv2DSpec(4, 3, "relu")
@@ -142,8 +144,13 @@ class LayerCoverageTest {
                 input = layer.readsFeatureMaps() == DataFormat.CHANNELS_FIRST ? List.of(1, 28, 28) : List.of(28, 28, 1);
             } else if (layer instanceof LstmSpec
                     || layer instanceof SimpleRnnSpec
-                    || layer instanceof BidirectionalSpec) {
+                    || layer instanceof BidirectionalSpec
+                    || layer instanceof Conv1DSpec
+                    || layer instanceof GlobalPooling1DSpec) {
                 input = List.of(28, 28);
+            }
+            if (layer instanceof GlobalPooling1DSpec) {
+                layers.add(new Conv1DSpec(3, 3, KerasActivation.RELU)); // on a Conv1D's NCW sequence
             }
             if (layer instanceof Pooling2DSpec
                     || layer instanceof GlobalPooling2DSpec
