@@ -84,15 +84,16 @@ public record Conv1DSpec(
     @Override
     public void writeConfig(ObjectNode c) {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        c.put("filters", filters);
-        c.set("kernel_size", f.arrayNode().add(kernelSize));
-        c.set("strides", f.arrayNode().add(strides));
-        c.put("padding", padding.kerasName()).put("data_format", DataFormat.CHANNELS_LAST.kerasName());
-        c.set("dilation_rate", f.arrayNode().add(dilationRate));
-        c.put("groups", 1)
-                .put("activation", LayerConfig.activationName(activation))
-                .put("use_bias", useBias);
-        LayerConfig.writeInitializers(c);
+        LayerConfig.writeConv(
+                c,
+                filters,
+                f.arrayNode().add(kernelSize),
+                f.arrayNode().add(strides),
+                padding.kerasName(),
+                DataFormat.CHANNELS_LAST,
+                f.arrayNode().add(dilationRate),
+                activation,
+                useBias);
     }
 
     @Override

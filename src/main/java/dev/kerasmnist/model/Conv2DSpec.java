@@ -103,15 +103,16 @@ public record Conv2DSpec(
 
     @Override
     public void writeConfig(ObjectNode c) {
-        c.put("filters", filters);
-        c.set("kernel_size", LayerConfig.pair(kernelSize));
-        c.set("strides", LayerConfig.pair(strides));
-        c.put("padding", padding.kerasName()).put("data_format", dataFormat.kerasName());
-        c.set("dilation_rate", LayerConfig.pair(dilationRate));
-        c.put("groups", 1)
-                .put("activation", LayerConfig.activationName(activation))
-                .put("use_bias", useBias);
-        LayerConfig.writeInitializers(c);
+        LayerConfig.writeConv(
+                c,
+                filters,
+                LayerConfig.pair(kernelSize),
+                LayerConfig.pair(strides),
+                padding.kerasName(),
+                dataFormat,
+                LayerConfig.pair(dilationRate),
+                activation,
+                useBias);
     }
 
     @Override

@@ -49,10 +49,13 @@ public record DepthwiseConv2DSpec(
     @Override
     public void writeConfig(ObjectNode c) {
         c.put("depth_multiplier", depthMultiplier);
-        c.set("kernel_size", LayerConfig.pair(kernelSize));
-        c.set("strides", LayerConfig.pair(strides));
-        c.put("padding", padding.kerasName()).put("data_format", dataFormat.kerasName());
-        c.set("dilation_rate", LayerConfig.pair(Size2D.square(1)));
+        LayerConfig.writeWindow(
+                c,
+                LayerConfig.pair(kernelSize),
+                LayerConfig.pair(strides),
+                padding.kerasName(),
+                dataFormat,
+                LayerConfig.pair(Size2D.square(1)));
         c.put("activation", LayerConfig.activationName(activation)).put("use_bias", useBias);
         LayerConfig.writeInitializer(c, "depthwise_initializer", "GlorotUniform");
         LayerConfig.writeInitializer(c, "bias_initializer", "Zeros");

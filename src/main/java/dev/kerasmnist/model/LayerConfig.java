@@ -95,14 +95,37 @@ public record LayerConfig(String className, JsonNode config, int kerasMajor) {
 
     /** Keras's default {@code kernel_initializer="glorot_uniform"} and {@code bias_initializer="zeros"}. */
     public static void writeInitializers(ObjectNode c) {
-        ObjectNode kernel = c.putObject("kernel_initializer");
-        kernel.put("module", "keras.initializers").put("class_name", "GlorotUniform");
-        kernel.putObject("config").putNull("seed");
-        kernel.putNull("registered_name");
-        ObjectNode bias = c.putObject("bias_initializer");
-        bias.put("module", "keras.initializers").put("class_name", "Zeros");
-        bias.putObject("config");
-        bias.putNull("registered_name");
+        writeInitializer(c, "kernel_initializer", "GlorotUniform");
+        writeInitializer(c, "bias_initializer", "Zeros");
+    }
+
+    /**
+     * The window every Keras convolution's get_config writes (base_conv, base_depthwise_conv, base_separable_conv):
+     * kernel_size, strides, padding, data_format and dilation_rate, each size a list of one per spatial axis.
+     */
+    public static void writeWindow(
+            ObjectNode c, ArrayNode kernel, ArrayNode strides, String padding, DataFormat format, ArrayNode dilation) {
+        c.set("kernel_size", kernel);
+        c.set("strides", strides);
+        c.put("padding", padding).put("data_format", format.kerasName());
+        c.set("dilation_rate", dilation);
+    }
+
+    /** Conv1D's and Conv2D's get_config (base_conv): filters, the window, one group, activation, bias, initializers. */
+    public static void writeConv(
+            ObjectNode c,
+            int filters,
+            ArrayNode kernel,
+            ArrayNode strides,
+            String padding,
+            DataFormat format,
+            ArrayNode dilation,
+            KerasActivation activation,
+            boolean useBias) {
+        c.put("filters", filters);
+        writeWindow(c, kernel, strides, padding, format, dilation);
+        c.put("groups", 1).put("activation", activationName(activation)).put("use_bias", useBias);
+        writeInitializers(c);
     }
 
     /** A Keras initializer under {@code key}, as get_config writes it: {@code GlorotUniform} or {@code Zeros}. */

@@ -74,17 +74,11 @@ class GradientCheckTest {
      */
     @Test
     void conv1dAsMappedComputesCorrectGradients() {
-        ModelSpec mini = new ModelSpec(
-                List.of(6, 5),
-                List.of(
-                        new Conv1DSpec(3, 3, 1, Conv1DSpec.Pad.CAUSAL, KerasActivation.TANH, true, 2),
-                        new Conv1DSpec(2, 2, 2, Conv1DSpec.Pad.SAME, KerasActivation.TANH, true, 1),
-                        new FlattenSpec(),
-                        new DenseSpec(4, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS,
-                KerasLoss.CATEGORICAL_CROSSENTROPY,
-                12345,
-                1);
+        ModelSpec mini = sequence(
+                new Conv1DSpec(3, 3, 1, Conv1DSpec.Pad.CAUSAL, KerasActivation.TANH, true, 2),
+                new Conv1DSpec(2, 2, 2, Conv1DSpec.Pad.SAME, KerasActivation.TANH, true, 1),
+                new FlattenSpec(),
+                new DenseSpec(4, "softmax"));
         Nd4j.getRandom().setSeed(12345);
         assertTrue(gradientsMatch(KerasToDl4j.configuration(mini), Nd4j.rand(DataType.DOUBLE, 10, 30)));
     }
@@ -96,18 +90,12 @@ class GradientCheckTest {
      */
     @Test
     void conv1dIntoRecurrentLayersAsMapped() {
-        ModelSpec mini = new ModelSpec(
-                List.of(6, 5),
-                List.of(
-                        new Conv1DSpec(3, 2, KerasActivation.TANH),
-                        new LstmSpec(4, KerasActivation.TANH, KerasActivation.SIGMOID, true),
-                        new SimpleRnnSpec(3, KerasActivation.TANH, true),
-                        new GlobalPooling1DSpec(PoolType.AVERAGE),
-                        new DenseSpec(4, "softmax")),
-                RmsPropSpec.KERAS_DEFAULTS,
-                KerasLoss.CATEGORICAL_CROSSENTROPY,
-                12345,
-                1);
+        ModelSpec mini = sequence(
+                new Conv1DSpec(3, 2, KerasActivation.TANH),
+                new LstmSpec(4, KerasActivation.TANH, KerasActivation.SIGMOID, true),
+                new SimpleRnnSpec(3, KerasActivation.TANH, true),
+                new GlobalPooling1DSpec(PoolType.AVERAGE),
+                new DenseSpec(4, "softmax"));
         Nd4j.getRandom().setSeed(12345);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 10, 30);
         assertTrue(gradientsMatch(KerasToDl4j.configuration(mini), x));
@@ -153,6 +141,17 @@ class GradientCheckTest {
                         .activation(Activation.SOFTMAX)
                         .build())
                 .build();
+    }
+
+    /** A miniature over sequences of 6 steps of 5 features, with the production's defaults. */
+    private static ModelSpec sequence(LayerSpec... layers) {
+        return new ModelSpec(
+                List.of(6, 5),
+                List.of(layers),
+                RmsPropSpec.KERAS_DEFAULTS,
+                KerasLoss.CATEGORICAL_CROSSENTROPY,
+                12345,
+                1);
     }
 
     /** DL4J's gradient check in double precision, parameters left alone, on 10 examples of 4 classes. */
