@@ -4,7 +4,8 @@ Conv2d(1, 32, 3) -> ReLU -> MaxPool2d(2) -> Conv2d(32, 64, 3) -> ReLU -> MaxPool
 -> Flatten -> Linear(576, 64) -> ReLU -> Linear(64, 10), cross-entropy on logits, glorot-uniform weights (PyTorch's
 xavier_uniform_ takes Keras's convolution fans: in*k*k and out*k*k) and zero biases, RMSprop(lr=0.001, alpha=0.9,
 eps=1e-7, epsilon outside the square root as Keras 2 and DL4J) with its accumulator at 0, batch 64 reshuffled.
-Prints one JSON line with the fields of ConvnetEpochBenchmark.java.
+Then inference with the trained model, with the protocol of InferenceBenchmark.java (as bench/pytorch_mnist.py's).
+Prints one JSON line with the fields of ConvnetEpochBenchmark.java and InferenceBenchmark.java's timings.
 """
 import json
 import os
@@ -13,6 +14,8 @@ import time
 
 import numpy as np
 import torch
+
+from pytorch_mnist import versions
 
 
 def idx(path, header):
@@ -52,8 +55,27 @@ def main():
     with torch.no_grad():
         acc = sum((model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
                   for i in range(0, 10000, 1000)) / 10000
+        # Warm-up and timed counts of InferenceBenchmark.java: 20,000 single images, 2,000 timed; 10 passes of
+        # batches of 1000, 3 timed. Probabilities out, as DigitClassifier.predict gives them.
+        for i in range(20000):
+            model(x_test[i % 10000].unsqueeze(0)).softmax(1)
+        lat = []
+        for i in range(2000):
+            t = time.perf_counter()
+            model(x_test[i].unsqueeze(0)).softmax(1)
+            lat.append((time.perf_counter() - t) * 1000)
+        lat.sort()
+        for _ in range(10):
+            for i in range(0, 10000, 1000):
+                model(x_test[i:i + 1000]).softmax(1)
+        t = time.perf_counter()
+        for _ in range(3):
+            for i in range(0, 10000, 1000):
+                model(x_test[i:i + 1000]).softmax(1)
+        batch_per_s = 30000 / (time.perf_counter() - t)
     print(json.dumps({"impl": "pytorch", "model": "convnet", "seed": seed, "epoch_s": round(epoch, 3),
-                      "test_acc": round(acc, 4), "torch": torch.__version__}))
+                      "test_acc": round(acc, 4), "predict_one_ms": round(lat[len(lat) // 2], 4),
+                      "predict_batch_per_s": round(batch_per_s), "torch": torch.__version__, **versions()}))
 
 
 if __name__ == "__main__":

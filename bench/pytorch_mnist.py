@@ -3,10 +3,12 @@
 Dense(512, relu) -> Dense(10, softmax) as Linear+ReLU+Linear with cross-entropy on logits (the same
 categorical crossentropy), glorot-uniform weights and zero biases, RMSprop(lr=0.001, alpha=0.9, eps=1e-7)
 whose accumulator starts at 0 like Keras's, batch 128 reshuffled every epoch, 5 epochs.
-Prints one JSON line with the fields of TrainBenchmark.java.
+Prints one JSON line with the fields of TrainBenchmark.java, and which PyTorch ran ("framework", "version", "python":
+bench/run's venv with PyTorch 2.13, or Debian's 1.13 where the venv cannot be made).
 """
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -24,10 +26,18 @@ def idx(path, header):
 
 
 def loaded_blas():
-    """The BLAS library really mapped into this process (Debian's alternatives decide which)."""
+    """The BLAS library really mapped into this process (Debian's alternatives decide which), or, where none is (the
+    wheels link MKL statically), the BLAS PyTorch was built with. NumPy's own OpenBLAS (numpy.libs) is not PyTorch's."""
     with open("/proc/self/maps") as maps:
-        libs = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        libs = {line.split()[-1] for line in maps
+                if "blas" in line.lower() and "/" in line and "numpy.libs" not in line}
+    if not libs:
+        libs = {f"built in: {blas}" for blas in re.findall(r"BLAS_INFO=(\w+)", torch.__config__.show())}
     return sorted(libs)
+
+
+def versions():
+    return {"framework": "pytorch", "version": torch.__version__, "python": sys.executable}
 
 
 def main():
@@ -88,7 +98,7 @@ def main():
         "test_acc": round(acc, 4), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "start_to_first_batch_s": round(first_batch - PROCESS_START, 3), "predict_one_ms": round(lat[len(lat) // 2], 4),
         "predict_batch_per_s": round(batch_per_s), "torch": torch.__version__,
-        "blas": loaded_blas(),
+        "blas": loaded_blas(), **versions(),
     }))
 
 
