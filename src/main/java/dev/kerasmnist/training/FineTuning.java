@@ -41,7 +41,11 @@ final class FineTuning {
     /** The chosen optimizer: DL4J's updater, the spec's RMSprop (when it is RMSprop) and the line that says so. */
     record Choice(IUpdater updater, ModelSpec spec, String line) {}
 
-    static Choice choose(Provenance from, ModelSpec spec, OptionalDouble learningRate) {
+    /**
+     * @param fusedUpdater whether the network trains through the fast path's fused RMSprop (a MultiLayerNetwork on
+     *                     the CPU), the one updater that can add epsilon inside the square root as Keras 2.11+ does
+     */
+    static Choice choose(Provenance from, ModelSpec spec, OptionalDouble learningRate, boolean fusedUpdater) {
         KerasOptimizer compiled = compiled(from);
         double lr = learningRate.orElse(
                 compiled != null && compiled.supported()
@@ -71,11 +75,12 @@ final class FineTuning {
                                     + " plain-momentum SGD), as near as DL4J gets to the file's" + given);
         }
         // Keras 2.11 and later (Keras 3 included) divide by sqrt(velocity + epsilon), earlier ones by
-        // sqrt(velocity) + epsilon, as DL4J's RmsProp does. Only the fast path's fused updater places it inside, and
-        // it fuses plain RMSprop on every parameter only: an import's constants (Rescaling, the input scale, frozen
-        // layers) have none, so fine-tuning keeps DL4J's placement and says so.
+        // sqrt(velocity) + epsilon, as DL4J's RmsProp does. Only the fast path's fused updater places it inside: a
+        // Sequential model (MultiLayerNetwork) on the CPU gets Keras's placement; a Functional graph keeps DL4J's
+        // updater and placement, and says so.
         boolean kerasInside = kerasAtLeast(from.origin().details().get("keras_version"), 2, 11);
-        EpsilonPlacement placement = EpsilonPlacement.OUTSIDE_SQRT;
+        EpsilonPlacement placement =
+                kerasInside && fusedUpdater ? EpsilonPlacement.INSIDE_SQRT : EpsilonPlacement.OUTSIDE_SQRT;
         RmsPropSpec rms = compiled != null && "RMSprop".equals(compiled.className())
                 ? new RmsPropSpec(lr, compiled.rho(), compiled.epsilon(), placement)
                 : RmsPropSpec.KERAS_DEFAULTS.withLearningRate(lr).withEpsilonPlacement(placement);
@@ -84,10 +89,13 @@ final class FineTuning {
                 : "RMSprop".equals(compiled.className())
                         ? "as the Keras file was compiled"
                         : "the file's " + compiled.className() + " is not in DL4J";
-        String where = kerasInside
-                ? ", epsilon outside the square root, where DL4J adds it; Keras "
-                        + from.origin().details().get("keras_version") + " adds it inside"
-                : "";
+        String where = !kerasInside
+                ? ""
+                : placement == EpsilonPlacement.INSIDE_SQRT
+                        ? ", epsilon inside the square root, as Keras "
+                                + from.origin().details().get("keras_version") + " adds it"
+                        : ", epsilon outside the square root, where DL4J adds it; Keras "
+                                + from.origin().details().get("keras_version") + " adds it inside";
         return new Choice(
                 new RmsProp(rms.learningRate(), rms.rho(), rms.epsilon()),
                 spec.withOptimizer(rms),

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * A saved model trained further as a new run ({@link TrainingRun#fineTune}), e.g. one from {@code import-keras}: its
@@ -106,7 +107,12 @@ public record FineTuningRun(
         ModelSpec spec = p.model()
                 .orElseThrow(() -> new IllegalStateException("cannot fine-tune " + from
                         + ": its provenance has no Keras description of its layers; import or train it again"));
-        FineTuning.Choice choice = FineTuning.choose(p, spec, learningRate);
+        FineTuning.Choice choice = FineTuning.choose(
+                p,
+                spec,
+                learningRate,
+                net instanceof MultiLayerNetwork
+                        && org.nd4j.linalg.factory.Nd4j.getEnvironment().isCPU());
         settings.out().println(choice.line());
         Provenance.Origin origin = p.origin();
         Map<String, String> details = new LinkedHashMap<>();

@@ -126,9 +126,9 @@ class KerasCliTest extends CliHarness {
                 stderr.toString());
         assertTrue(
                 out().contains(
-                                "Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7, epsilon outside the"
-                                        + " square root, where DL4J adds it; Keras 3.3.3 adds it inside): as the"
-                                        + " Keras file was compiled (learning rate 1.0E-4 as given)"),
+                                "Fine-tuning with RMSprop(learning_rate=1.0E-4, rho=0.9, epsilon=1.0E-7, epsilon inside the"
+                                        + " square root, as Keras 3.3.3 adds it): as the Keras file was compiled"
+                                        + " (learning rate 1.0E-4 as given)"),
                 out());
         Path tuned = tmp.resolve("convnet-tuned.zip");
         Provenance p = ModelStore.readProvenance(new ModelFiles(tuned));

@@ -123,6 +123,11 @@ public final class FastPath {
         return d[0] == 1 && d[1] == 1;
     }
 
+    /** Steps the network's fused RMSprop updater has taken, or -1 where it trains through DL4J's own updater. */
+    public static int fusedSteps(MultiLayerNetwork net) {
+        return net.getUpdater() instanceof FusedRmsPropUpdater f && f.fused() ? f.steps() : -1;
+    }
+
     /** Whether the output layer is a fast one, which keeps {@link #lastTrainingLogits} of every training step. */
     public static boolean hasFastOutputLayer(MultiLayerNetwork net) {
         return net.getOutputLayer() instanceof FastOutputLayer;

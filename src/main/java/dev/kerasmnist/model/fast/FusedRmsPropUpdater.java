@@ -10,12 +10,14 @@ import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.NoOpUpdater;
 import org.nd4j.linalg.learning.RmsPropUpdater;
 import org.nd4j.linalg.learning.config.RmsProp;
 
@@ -63,11 +65,13 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             return false;
         }
         for (UpdaterBlock block : updaterBlocks) {
-            // RMSprop keeps one state value per parameter, so with RMSprop everywhere state i belongs to
-            // parameter i: the loop indexes both alike, which lets the JIT vectorise it.
-            if (block.getGradientUpdater().getClass() != RmsPropUpdater.class
-                    || block.getUpdaterViewOffsetStart() != block.getParamOffsetStart()
-                    || block.getUpdaterViewOffsetEnd() != block.getParamOffsetEnd()) {
+            boolean noOp = block.getGradientUpdater().getClass() == NoOpUpdater.class;
+            // RMSprop keeps one state value per parameter: state i + shift belongs to parameter i, where the shift
+            // is the block's (NoOp blocks before it hold no state)
+            if (!noOp
+                    && (block.getGradientUpdater().getClass() != RmsPropUpdater.class
+                            || block.getUpdaterViewOffsetEnd() - block.getUpdaterViewOffsetStart()
+                                    != block.getParamOffsetEnd() - block.getParamOffsetStart())) {
                 return false;
             }
             for (UpdaterBlock.ParamState p : block.getLayersAndVariablesInBlock()) {
@@ -76,8 +80,14 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
                 List<?> regularization = layer.getConfig().getRegularizationByParam(p.getParamName());
                 if ((norm != null && norm != GradientNormalization.None)
                         || (regularization != null && !regularization.isEmpty())
-                        || !layer.updaterDivideByMinibatch(p.getParamName())
                         || layer.getConfig().isPretrainParam(p.getParamName())) {
+                    return false;
+                }
+                // DL4J divides a NoOp parameter's gradient by the batch size and applies it: the fused path leaves
+                // NoOp gradients alone, so only those DL4J leaves alone too (BatchNormalization's moving
+                // statistics), or that are zero (a frozen layer's)
+                boolean divided = layer.updaterDivideByMinibatch(p.getParamName());
+                if (noOp ? divided && !(layer instanceof FrozenLayerWithBackprop) : !divided) {
                     return false;
                 }
             }
@@ -123,12 +133,16 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
         Pointer sAddress = stateOnHeap ? null : updaterStateViewArray.data().addressPointer();
         List<ForkJoinTask<?>> parts = new ArrayList<>();
         for (UpdaterBlock block : updaterBlocks) {
+            if (block.getGradientUpdater() instanceof NoOpUpdater) {
+                continue; // its gradient stays as DL4J's NoOp leaves it (see fusable)
+            }
             RmsProp c = ((RmsPropUpdater) block.getGradientUpdater()).getConfig();
             float lr = (float) c.getLearningRate(iteration, epoch);
             float rho = (float) c.getRmsDecay();
             float eps = (float) c.getEpsilon();
             int from = block.getParamOffsetStart();
             int to = block.getParamOffsetEnd();
+            int shift = block.getUpdaterViewOffsetStart() - from;
             float batch = batchSize;
             // Each core copies its part in, steps it and copies it back (element-wise: any split gives the same bits)
             int split = Math.max(1, Math.min(threads, (to - from) / MIN_PER_THREAD));
@@ -136,9 +150,9 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
                 int start = from + (int) ((long) (to - from) * k / split);
                 int end = from + (int) ((long) (to - from) * (k + 1) / split);
                 parts.add(ForkJoinPool.commonPool()
-                        .submit(() -> stepNative(gAddress, sAddress, start, end, batch, lr, rho, eps)));
+                        .submit(() -> stepNative(gAddress, sAddress, start, end, shift, batch, lr, rho, eps)));
             }
-            stepNative(gAddress, sAddress, from, from + (to - from) / split, batch, lr, rho, eps);
+            stepNative(gAddress, sAddress, from, from + (to - from) / split, shift, batch, lr, rho, eps);
         }
         parts.forEach(ForkJoinTask::join);
         stateOnHeap = true;
@@ -148,13 +162,21 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
 
     /** Steps parameters {@code [from, to)}: the gradient in, the update out; the state in only when not held. */
     private void stepNative(
-            Pointer gAddress, Pointer sAddress, int from, int to, float batch, float lr, float rho, float eps) {
+            Pointer gAddress,
+            Pointer sAddress,
+            int from,
+            int to,
+            int shift,
+            float batch,
+            float lr,
+            float rho,
+            float eps) {
         FloatPointer g = new FloatPointer(gAddress).position(from);
         g.get(gradient, from, to - from);
         if (sAddress != null) {
-            new FloatPointer(sAddress).position(from).get(state, from, to - from);
+            new FloatPointer(sAddress).position(from + shift).get(state, from + shift, to - from);
         }
-        step(gradient, state, from, to, batch, lr, rho, eps, epsilon);
+        step(gradient, state, from, to, shift, batch, lr, rho, eps, epsilon);
         g.put(gradient, from, to - from);
     }
 
@@ -206,6 +228,7 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             float[] s,
             int from,
             int to,
+            int shift,
             float batch,
             float lr,
             float rho,
@@ -217,22 +240,22 @@ final class FusedRmsPropUpdater extends MultiLayerUpdater {
             float inverse = 1 / batch;
             for (int i = from; i < to; i++) {
                 float gi = g[i] * inverse;
-                float si = s[i] * rho + gi * gi * oneMinusRho;
-                s[i] = si;
+                float si = s[i + shift] * rho + gi * gi * oneMinusRho;
+                s[i + shift] = si;
                 g[i] = (lr * gi) / ((float) Math.sqrt(si) + eps);
             }
         } else if (placement == EpsilonPlacement.OUTSIDE_SQRT) {
             for (int i = from; i < to; i++) {
                 float gi = g[i] / batch;
-                float si = s[i] * rho + gi * gi * oneMinusRho;
-                s[i] = si;
+                float si = s[i + shift] * rho + gi * gi * oneMinusRho;
+                s[i + shift] = si;
                 g[i] = (lr * gi) / ((float) Math.sqrt(si) + eps);
             }
         } else {
             for (int i = from; i < to; i++) {
                 float gi = g[i] / batch;
-                float si = s[i] * rho + gi * gi * oneMinusRho;
-                s[i] = si;
+                float si = s[i + shift] * rho + gi * gi * oneMinusRho;
+                s[i + shift] = si;
                 g[i] = (lr * gi) / (float) Math.sqrt(si + eps);
             }
         }

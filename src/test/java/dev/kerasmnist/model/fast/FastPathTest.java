@@ -163,8 +163,8 @@ class FastPathTest {
         float[] s = {0f, 0.1f, 0.2f, 0f};
         float[] gStock = g.clone();
         float[] sStock = s.clone();
-        FusedRmsPropUpdater.step(g, s, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.INSIDE_SQRT);
-        FusedRmsPropUpdater.step(gStock, sStock, 0, 4, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.OUTSIDE_SQRT);
+        FusedRmsPropUpdater.step(g, s, 0, 4, 0, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.INSIDE_SQRT);
+        FusedRmsPropUpdater.step(gStock, sStock, 0, 4, 0, 2f, 0.001f, 0.9f, 1e-7f, EpsilonPlacement.OUTSIDE_SQRT);
         for (int i = 0; i < 4; i++) {
             double gi = new float[] {0.5f, -2f, 0f, 1e-3f}[i] / 2.0;
             double a = new float[] {0f, 0.1f, 0.2f, 0f}[i] * 0.9 + 0.1 * gi * gi;
