@@ -39,7 +39,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code ChainInferenceTest}); dense layers make the same BLAS call as the fast path.
  */
 final class ChainInference {
-    /** Larger batches go to DL4J, whose oneDNN convolutions and sgemm over the whole batch are faster per image. */
+    /**
+     * Larger batches go to {@link OneDnnChain} ({@link #predict}) or DL4J ({@link #output}), faster per image over a
+     * whole batch.
+     */
     static final int MAX_BATCH = 16;
 
     private static final int COL_MAJOR = openblas_nolapack.CblasColMajor;
@@ -56,6 +59,39 @@ final class ChainInference {
 
     /** The output for {@code input} (at most {@link #MAX_BATCH} rows of 784 pixels), or null: DL4J computes it. */
     static INDArray output(MultiLayerNetwork net, INDArray input) {
+        Plan plan = plan(net, input);
+        if (plan == null) {
+            return null;
+        }
+        int n = (int) input.size(0);
+        INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, n, plan.outputs());
+        synchronized (plan) {
+            plan.run(rows(input, plan), n, floats(pointer(out), n * plan.outputs()));
+        }
+        return out;
+    }
+
+    /**
+     * The output for {@code input} into {@code into}, row after row: up to {@link #MAX_BATCH} images as {@link
+     * #output} (without an output array), more through {@link OneDnnChain} where the natives have oneDNN; false
+     * where DL4J computes it.
+     */
+    static boolean predict(MultiLayerNetwork net, INDArray input, float[] into) {
+        if (input.rank() == 2 && input.size(0) > MAX_BATCH) {
+            return OneDnnChain.predict(net, input, into);
+        }
+        Plan plan = plan(net, input);
+        if (plan == null) {
+            return false;
+        }
+        synchronized (plan) {
+            plan.run(rows(input, plan), (int) input.size(0), FloatBuffer.wrap(into));
+        }
+        return true;
+    }
+
+    /** The network's plan where it has one and it takes {@code input}, else null. */
+    private static Plan plan(MultiLayerNetwork net, INDArray input) {
         if (input.rank() != 2 || input.size(0) > MAX_BATCH || input.dataType() != DataType.FLOAT) {
             return null;
         }
@@ -78,9 +114,13 @@ final class ChainInference {
             // does not reproduce bit for bit; its outputs for a batch stay DL4J's exactly
             return null;
         }
-        synchronized (plan) {
-            return plan.run(input.dup('c'));
-        }
+        return plan;
+    }
+
+    /** The input's values, read where they are when they are contiguous rows (a copy costs 5 us, a tenth of a MLP's image). */
+    private static FloatBuffer rows(INDArray input, Plan plan) {
+        INDArray x = input.ordering() == 'c' && input.elementWiseStride() == 1 ? input : input.dup('c');
+        return floats(pointer(x), (int) input.size(0) * plan.inputs());
     }
 
     /** One layer's step: from the buffer {@code in} into {@code out}, for one image. */
@@ -156,11 +196,8 @@ final class ChainInference {
             return new Plan(steps, buffers, inputs, steps.get(steps.size() - 1).outputs());
         }
 
-        INDArray run(INDArray x) {
-            int n = (int) x.size(0);
-            INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, n, outputs);
-            FloatBuffer xs = floats(new FloatPointer(x.data().addressPointer()), n * inputs);
-            FloatBuffer os = floats(new FloatPointer(out.data().addressPointer()), n * outputs);
+        /** The outputs of {@code n} images, {@code xs} one after another, into {@code os}. */
+        void run(FloatBuffer xs, int n, FloatBuffer os) {
             for (int r = 0; r < n; r++) {
                 floats(buffers[0], inputs).put(0, xs, r * inputs, inputs);
                 int which = 0;
@@ -170,7 +207,6 @@ final class ChainInference {
                 }
                 os.put(r * outputs, floats(buffers[which], outputs), 0, outputs);
             }
-            return out;
         }
     }
 

@@ -28,6 +28,12 @@ final class Helpers {
         }
     }
 
+    /** Whether the natives have oneDNN (and the helpers are off outside the ops that turn them on). */
+    static boolean onednn() {
+        offByDefault();
+        return onednn;
+    }
+
     /**
      * Whether libnd4j is nd4j-native's build with oneDNN: JavaCPP loads it whenever that jar is on the class path
      * (the pom adds it on Linux x86-64), no system property needed.
