@@ -46,19 +46,24 @@ final class Helpers {
                 .anyMatch(path -> path != null && path.contains("-onednn/") && path.contains("nd4jcpu"));
     }
 
-    /**
-     * Runs {@code op} with the helpers on, on the calling thread alone: OpenMP's thread count is per thread
-     * ({@code omp_set_num_threads}), so other threads keep theirs.
-     */
+    /** Runs {@code op} with the helpers on, on the calling thread alone ({@link #alone}). */
     static void onOneThread(Runnable op) {
+        alone(() -> on(() -> {
+            op.run();
+            return null;
+        }));
+    }
+
+    /**
+     * Runs {@code op} with one OpenMP thread, the calling one: OpenMP's thread count is per thread ({@code
+     * omp_set_num_threads}), so other threads keep theirs.
+     */
+    static void alone(Runnable op) {
         NativeOps natives = NativeOpsHolder.getInstance().getDeviceNativeOps();
         int threads = natives.ompGetMaxThreads();
         natives.setOmpNumThreads(1);
         try {
-            on(() -> {
-                op.run();
-                return null;
-            });
+            op.run();
         } finally {
             natives.setOmpNumThreads(threads);
         }
