@@ -52,7 +52,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  * The layers on feature maps run on pieces of a batch small enough ({@link #PIECE_FLOATS}) that their activations
  * stay in the caches from one layer to the next; the dense layers then run once on the whole batch's vectors, so
- * that their small ops are not paid for every piece.
+ * that their small ops are not paid for every piece. libnd4j's own element-wise ops run on the calling thread alone
+ * ({@link Op}).
+ *
+ * <p>ND4J's helpers are on for the whole batch: the switch is ND4J's one global flag, as in {@link Helpers}, so an
+ * op that another thread runs meanwhile may take oneDNN's path too (computing the same thing, rounded its way).
  *
  * <p>oneDNN's products sum in other orders than DL4J's: outputs agree with DL4J's to float rounding, with the same
  * digits ({@code ChainInferenceTest}). Only where the natives have oneDNN; the layers covered are {@link
@@ -217,7 +221,7 @@ final class OneDnnChain {
                         return null;
                     }
                     // the convolution's ReLU after the pooling: max and ReLU commute
-                    if (stages.get(stages.size() - 1) instanceof Convolution c && c.relu()) {
+                    if (!stages.isEmpty() && stages.get(stages.size() - 1) instanceof Convolution c && c.relu()) {
                         stages.set(stages.size() - 1, new Convolution(c.layer(), c.args(), c.out(), false));
                         p = new Pooling(p.args(), p.out(), true);
                     }
