@@ -144,18 +144,16 @@ public final class DigitClassifier implements AutoCloseable {
             // Bulk copies in and out around one forward pass: ND4J's create(float[][]) and getRow(i) copy element by
             // element, which cost more than the forward pass itself.
             INDArray input = batchInput(n);
-            FloatPointer in = new FloatPointer(input.data().addressPointer());
+            // through a buffer, whose bulk puts the JIT compiles to copies: FloatPointer's are a JNI call each
+            FloatBuffer in = new FloatPointer(input.data().addressPointer())
+                    .capacity((long) n * INPUTS)
+                    .asBuffer();
             for (int i = 0; i < n; i++) {
-                in.position((long) i * INPUTS).put(images.get(i), 0, INPUTS);
+                in.put(i * INPUTS, images.get(i), 0, INPUTS);
             }
-            // host memory written, host memory read: on a GPU backend these sync with the device (CPU: no-ops)
+            // host memory written: on a GPU backend this syncs with the device (CPU: a no-op)
             Nd4j.getAffinityManager().tagLocation(input, AffinityManager.Location.HOST);
-            INDArray output = Networks.output(net, input);
-            if (output.ordering() != 'c' || output.elementWiseStride() != 1) {
-                output = output.dup('c');
-            }
-            Nd4j.getAffinityManager().ensureLocation(output, AffinityManager.Location.HOST);
-            new FloatPointer(output.data().addressPointer()).get(probabilities, 0, probabilities.length);
+            Networks.predict(net, input, probabilities);
         }
         return predictions(probabilities, n);
     }

@@ -22,6 +22,13 @@ public final class FastPathHook {
         /** A chain's inference output for a few images, or null where DL4J's own {@code output} computes it. */
         INDArray output(MultiLayerNetwork net, INDArray input);
 
+        /**
+         * A chain's inference output for {@code input}, as {@code predict} and {@code serve} compute it, written into
+         * {@code into} row after row; false (nothing written) where {@link #output(MultiLayerNetwork, INDArray)}
+         * or DL4J's own {@code output} computes it.
+         */
+        boolean predict(MultiLayerNetwork net, INDArray input, float[] into);
+
         /** A graph's run-time layers that must differ from DL4J's (a frozen BatchNormalization), sharing its arrays. */
         ComputationGraph install(ComputationGraph graph);
     }
@@ -44,6 +51,10 @@ public final class FastPathHook {
 
     static INDArray output(MultiLayerNetwork net, INDArray input) {
         return PROVIDER.output(net, input);
+    }
+
+    static boolean predict(MultiLayerNetwork net, INDArray input, float[] into) {
+        return PROVIDER.predict(net, input, into);
     }
 
     static ComputationGraph install(ComputationGraph graph) {

@@ -1,8 +1,10 @@
 package dev.kerasmnist.model;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -34,6 +36,26 @@ public final class Networks {
         }
         throw new IllegalArgumentException(
                 "not a DL4J network: " + net.getClass().getName());
+    }
+
+    /**
+     * The network's output for {@code input} as {@code predict} and {@code serve} compute it, written into {@code
+     * into} row after row (as many values as the output has). A chain's batch of more than a few images runs through
+     * libnd4j's oneDNN ops where the natives have them ({@code model.fast}'s OneDnnChain), which sum in another order
+     * than {@link #output}: the same numbers to float rounding, not bit for bit. {@link #output} stays DL4J's own
+     * for such a batch, so that evaluation and training metrics are stock DL4J's.
+     */
+    public static void predict(Model net, INDArray input, float[] into) {
+        if (net instanceof MultiLayerNetwork m && FastPathHook.predict(m, input, into)) {
+            return;
+        }
+        INDArray output = output(net, input);
+        if (output.ordering() != 'c' || output.elementWiseStride() != 1) {
+            output = output.dup('c');
+        }
+        // host memory read: on a GPU backend this syncs with the device (CPU: a no-op)
+        Nd4j.getAffinityManager().ensureLocation(output, AffinityManager.Location.HOST);
+        new FloatPointer(output.data().addressPointer()).get(into, 0, (int) output.length());
     }
 
     /**

@@ -24,6 +24,11 @@ public final class FastPathProvider implements FastPathHook.Provider {
     }
 
     @Override
+    public boolean predict(MultiLayerNetwork net, INDArray input, float[] into) {
+        return ChainInference.predict(net, input, into);
+    }
+
+    @Override
     public ComputationGraph install(ComputationGraph graph) {
         return FastPath.install(graph);
     }

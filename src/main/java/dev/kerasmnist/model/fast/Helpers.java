@@ -3,6 +3,8 @@ package dev.kerasmnist.model.fast;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * ND4J's platform helpers (oneDNN, in the nd4j-native build that has it) for the convolutions only. With the helpers
@@ -28,6 +30,12 @@ final class Helpers {
         }
     }
 
+    /** Whether the natives have oneDNN (and the helpers are off outside the ops that turn them on). */
+    static boolean onednn() {
+        offByDefault();
+        return onednn;
+    }
+
     /**
      * Whether libnd4j is nd4j-native's build with oneDNN: JavaCPP loads it whenever that jar is on the class path
      * (the pom adds it on Linux x86-64), no system property needed.
@@ -36,6 +44,29 @@ final class Helpers {
         Nd4j.getBackend(); // the natives load with the backend
         return Loader.getLoadedLibraries().values().stream()
                 .anyMatch(path -> path != null && path.contains("-onednn/") && path.contains("nd4jcpu"));
+    }
+
+    /** Runs {@code op} with the helpers on, on the calling thread alone ({@link #alone}). */
+    static void onOneThread(Runnable op) {
+        alone(() -> on(() -> {
+            op.run();
+            return null;
+        }));
+    }
+
+    /**
+     * Runs {@code op} with one OpenMP thread, the calling one: OpenMP's thread count is per thread ({@code
+     * omp_set_num_threads}), so other threads keep theirs.
+     */
+    static void alone(Runnable op) {
+        NativeOps natives = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        int threads = natives.ompGetMaxThreads();
+        natives.setOmpNumThreads(1);
+        try {
+            op.run();
+        } finally {
+            natives.setOmpNumThreads(threads);
+        }
     }
 
     /** Runs {@code op} with the helpers on (oneDNN's convolutions), then off again. */
