@@ -3,8 +3,6 @@ package dev.kerasmnist.model.fast;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.deeplearning4j.nn.api.Layer;
@@ -56,10 +54,7 @@ final class ChainInference {
     private static final int TRANSPOSE = openblas_nolapack.CblasTrans;
     private static final int NO_TRANSPOSE = openblas_nolapack.CblasNoTrans;
 
-    /** The plans made, or null where a network cannot have one; weak: a plan goes with its network. */
-    private static final Map<MultiLayerNetwork, Object> PLANS = new WeakHashMap<>();
-
-    private static final Object NONE = new Object();
+    private static final Plans<Plan> PLANS = new Plans<>(Plan::of);
 
     private ChainInference() {}
 
@@ -101,16 +96,9 @@ final class ChainInference {
         if (input.rank() != 2 || input.size(0) > MAX_BATCH || input.dataType() != DataType.FLOAT) {
             return null;
         }
-        Plan plan;
-        synchronized (PLANS) {
-            Object p = PLANS.computeIfAbsent(net, n -> {
-                Plan made = Plan.of(n);
-                return made == null ? NONE : made;
-            });
-            if (p == NONE) {
-                return null;
-            }
-            plan = (Plan) p;
+        Plan plan = PLANS.of(net);
+        if (plan == null) {
+            return null;
         }
         if (input.size(1) != plan.inputs()) {
             return null; // DL4J says what is wrong with it

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -70,10 +69,7 @@ final class OneDnnChain {
      */
     static final int PIECE_FLOATS = 1 << 21;
 
-    /** The plans made, or {@link #NONE} where a network cannot have one; weak: a plan goes with its network. */
-    private static final Map<MultiLayerNetwork, Object> PLANS = new WeakHashMap<>();
-
-    private static final Object NONE = new Object();
+    private static final Plans<Plan> PLANS = new Plans<>(Plan::of);
 
     private static final long[] NO_INTEGERS = {};
 
@@ -91,16 +87,9 @@ final class OneDnnChain {
                 || input.elementWiseStride() != 1) {
             return false;
         }
-        Plan plan;
-        synchronized (PLANS) {
-            Object p = PLANS.computeIfAbsent(net, n -> {
-                Plan made = Plan.of(n);
-                return made == null ? NONE : made;
-            });
-            if (p == NONE) {
-                return false;
-            }
-            plan = (Plan) p;
+        Plan plan = PLANS.of(net);
+        if (plan == null) {
+            return false;
         }
         if (input.size(1) != plan.inputs) {
             return false;
