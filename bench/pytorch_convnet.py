@@ -12,15 +12,9 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 
-from pytorch_mnist import versions
-
-
-def idx(path, header):
-    with open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+from pytorch_mnist import idx, time_inference, versions
 
 
 def main():
@@ -55,26 +49,9 @@ def main():
     with torch.no_grad():
         acc = sum((model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
                   for i in range(0, 10000, 1000)) / 10000
-        # Warm-up and timed counts of InferenceBenchmark.java: 20,000 single images, 2,000 timed; 10 passes of
-        # batches of 1000, 3 timed. Probabilities out, as DigitClassifier.predict gives them.
-        for i in range(20000):
-            model(x_test[i % 10000].unsqueeze(0)).softmax(1)
-        lat = []
-        for i in range(2000):
-            t = time.perf_counter()
-            model(x_test[i].unsqueeze(0)).softmax(1)
-            lat.append((time.perf_counter() - t) * 1000)
-        lat.sort()
-        for _ in range(10):
-            for i in range(0, 10000, 1000):
-                model(x_test[i:i + 1000]).softmax(1)
-        t = time.perf_counter()
-        for _ in range(3):
-            for i in range(0, 10000, 1000):
-                model(x_test[i:i + 1000]).softmax(1)
-        batch_per_s = 30000 / (time.perf_counter() - t)
+        predict_one_ms, batch_per_s = time_inference(model, x_test)
     print(json.dumps({"impl": "pytorch", "model": "convnet", "seed": seed, "epoch_s": round(epoch, 3),
-                      "test_acc": round(acc, 4), "predict_one_ms": round(lat[len(lat) // 2], 4),
+                      "test_acc": round(acc, 4), "predict_one_ms": round(predict_one_ms, 4),
                       "predict_batch_per_s": round(batch_per_s), "torch": torch.__version__, **versions()}))
 
 

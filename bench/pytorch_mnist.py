@@ -25,6 +25,27 @@ def idx(path, header):
     return np.frombuffer(data, dtype=np.uint8, offset=header)
 
 
+def time_inference(model, x_test):
+    """InferenceBenchmark.java's protocol, probabilities out as DigitClassifier.predict gives them: 20,000 single
+    images of warm-up, the median of 2,000 timed (ms); 10 passes of batches of 1000 of warm-up, 3 timed (images/s)."""
+    for i in range(20000):
+        model(x_test[i % 10000].unsqueeze(0)).softmax(1)
+    lat = []
+    for i in range(2000):
+        t = time.perf_counter()
+        model(x_test[i].unsqueeze(0)).softmax(1)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    for _ in range(10):
+        for i in range(0, 10000, 1000):
+            model(x_test[i:i + 1000]).softmax(1)
+    t = time.perf_counter()
+    for _ in range(3):
+        for i in range(0, 10000, 1000):
+            model(x_test[i:i + 1000]).softmax(1)
+    return lat[len(lat) // 2], 30000 / (time.perf_counter() - t)
+
+
 def loaded_blas():
     """The BLAS library really mapped into this process (Debian's alternatives decide which), or, where none is (the
     wheels link MKL statically), the BLAS PyTorch was built with. NumPy's own OpenBLAS (numpy.libs) is not PyTorch's."""
@@ -76,27 +97,11 @@ def main():
 
     with torch.no_grad():
         acc = (model(x_test).argmax(1) == y_test).float().mean().item()
-        # Warm-up as in TrainBenchmark.java: 20,000 single images, then 10 passes of batches.
-        for i in range(20000):
-            model(x_test[i % 10000].unsqueeze(0)).softmax(1)
-        lat = []
-        for i in range(2000):
-            t = time.perf_counter()
-            model(x_test[i].unsqueeze(0)).softmax(1)
-            lat.append((time.perf_counter() - t) * 1000)
-        for _ in range(10):
-            for i in range(0, 10000, 1000):
-                model(x_test[i:i + 1000]).softmax(1)
-        t = time.perf_counter()
-        for _ in range(3):
-            for i in range(0, 10000, 1000):
-                model(x_test[i:i + 1000]).softmax(1)
-        batch_per_s = 30000 / (time.perf_counter() - t)
-    lat.sort()
+        predict_one_ms, batch_per_s = time_inference(model, x_test)
     print(json.dumps({
         "impl": "pytorch", "seed": seed, "fit_s": round(fit_s, 3), "epoch_s": [round(e, 3) for e in epochs],
         "test_acc": round(acc, 4), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "start_to_first_batch_s": round(first_batch - PROCESS_START, 3), "predict_one_ms": round(lat[len(lat) // 2], 4),
+        "start_to_first_batch_s": round(first_batch - PROCESS_START, 3), "predict_one_ms": round(predict_one_ms, 4),
         "predict_batch_per_s": round(batch_per_s), "torch": torch.__version__,
         "blas": loaded_blas(), **versions(),
     }))
